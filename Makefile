@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python 3.12 or newer; take the first one found (pyenv installs count).
+PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3 $(HOME)/.pyenv/versions/3.13*/bin/python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= true
+
+.PHONY: run test install assets messages check-python clean
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
+
+$(VENV)/.installed: pyproject.toml | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+# Compiles the translations (.po -> .mo) with Babel, so no system gettext is needed.
+messages: $(VENV)/.installed
+	$(PY) -m babel.messages.frontend compile --domain django --directory kommune/locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false $(PY) manage.py collectstatic --no-input -v0
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false \
+		$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "kommune.accounts"
+    label = "accounts"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from kommune.accounts import privacy
+        from kommune.core.privacy import register_exporter
+
+        register_exporter("profile", privacy.export_profile)
+        register_exporter("residencies", privacy.export_residencies)

@@ -1,0 +1,20 @@
+"""The accounts app's part of a person's data export (see kommune.core.privacy)."""
+
+
+def export_profile(user) -> dict:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "real_name": user.real_name,
+        "language": user.language,
+        "date_joined": user.date_joined.isoformat(),
+        "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+    }
+
+
+def export_residencies(user) -> list[dict]:
+    return [
+        {"municipality": r.municipality.name, "method": r.method, "verified_at": r.verified_at.isoformat()}
+        for r in user.residencies.select_related("municipality")
+    ]

@@ -1,0 +1,216 @@
+"""Writes concerning people: registration, confirmation, residency, privacy. Keyword-only, one transaction each."""
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kommune.accounts.models import LetterCode, LetterCodeBatch, Residency, User
+from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
+from kommune.core.privacy import run_anonymisers
+from kommune.core.services import do_join_municipality, log_action
+
+CONFIRMATION_SALT = "kommune.accounts.confirm-email"
+# No 0/O, 1/I/L: codes are typed from paper.
+LETTER_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LETTER_CODE_LENGTH = 12
+MAX_LETTER_CODES_PER_BATCH = 5000
+
+
+class ConfirmationError(Exception):
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+def _send(*, to: str, subject: str, template: str, context: dict, language: str) -> None:
+    with translation.override(language):
+        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+        send_mail(_(subject), body, None, [to])
+
+
+def confirmation_token(user: User) -> str:
+    return signing.dumps({"id": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+
+
+def send_confirmation_email(user: User) -> None:
+    link = settings.SITE_URL + reverse("accounts:confirm", kwargs={"token": confirmation_token(user)})
+    days = settings.EMAIL_CONFIRMATION_MAX_AGE.days
+    _send(to=user.email, subject="Please confirm your e-mail address", template="accounts/email/confirm.txt",
+          context={"user": user, "link": link, "days": days}, language=user.language)
+
+
+def do_register(*, email: str, password: str, display_name: str, language: str,
+                municipality: Municipality | None = None) -> User | None:
+    """Create an unconfirmed account and mail the confirmation link.
+
+    For an address that already has an account nothing is created and its owner gets a hint by e-mail
+    instead, so that the form does not reveal who is registered. Returns None in that case."""
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, display_name=display_name.strip(),
+                                            language=language)
+            if municipality is not None:
+                do_join_municipality(user=user, municipality=municipality)
+    except IntegrityError:
+        existing = User.objects.get(email=email)
+        transaction.on_commit(lambda: _send(
+            to=existing.email, subject="You already have an account", template="accounts/email/already_registered.txt",
+            context={"user": existing, "login": settings.SITE_URL + reverse("accounts:login"),
+                     "reset": settings.SITE_URL + reverse("accounts:password_reset")},
+            language=existing.language))
+        return None
+    transaction.on_commit(lambda: send_confirmation_email(user))
+    return user
+
+
+def do_confirm_email(*, token: str) -> User:
+    max_age = settings.EMAIL_CONFIRMATION_MAX_AGE.total_seconds()
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ConfirmationError(_("This confirmation link has expired. Enter your e-mail address to get a new one."),
+                                expired=True) from None
+    except signing.BadSignature:
+        raise ConfirmationError(_("This confirmation link is not valid. Please copy the whole link from the "
+                                  "e-mail, or ask for a new one.")) from None
+    user = User.objects.filter(pk=data["id"], email=data["email"], deleted_at__isnull=True).first()
+    if user is None:
+        raise ConfirmationError(_("This confirmation link belongs to no account."))
+    if user.email_confirmed_at is None:
+        User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
+        user.refresh_from_db(fields=["email_confirmed_at"])
+    return user
+
+
+def do_resend_confirmation(*, email: str) -> None:
+    user = User.objects.filter(email=email.strip().lower(), email_confirmed_at__isnull=True,
+                               deleted_at__isnull=True).first()
+    if user is not None:
+        send_confirmation_email(user)
+
+
+def do_update_profile(*, user: User, display_name: str, real_name: str, language: str) -> None:
+    user.display_name = display_name.strip()
+    user.real_name = real_name.strip()
+    user.language = language
+    user.save(update_fields=["display_name", "real_name", "language"])
+
+
+def last_admin_tenants(user: User) -> list[str]:
+    """Names of the municipalities and labs whose only administrator ``user`` is."""
+    names = []
+    for m in Membership.objects.filter(user=user, role=Role.ADMIN).select_related("municipality", "lab"):
+        tenant = {"municipality": m.municipality} if m.municipality_id else {"lab": m.lab}
+        if not Membership.objects.filter(role=Role.ADMIN, **tenant).exclude(user=user).exists():
+            names.append(str(m.municipality or m.lab))
+    return names
+
+
+def do_delete_account(*, user: User) -> None:
+    """Remove everything personal; public contributions stay, shown under "deleted account"."""
+    blocking = last_admin_tenants(user)
+    if blocking:
+        raise ValidationError(_("You are the only administrator of %(names)s. Appoint another administrator "
+                                "before you delete your account.") % {"names": ", ".join(blocking)})
+    with transaction.atomic():
+        run_anonymisers(user)
+        user.residencies.all().delete()
+        user.email = f"deleted-{user.pk}@invalid"
+        user.display_name = ""
+        user.real_name = ""
+        user.set_unusable_password()
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.deleted_at = timezone.now()
+        user.save()
+
+
+# --- Residency ---------------------------------------------------------------------------------------------
+
+
+def do_verify_at_counter(*, municipality: Municipality, actor: User, user: User) -> Residency:
+    if not actor.has_perm("accounts.verify_residents", municipality):
+        raise PermissionDenied
+    if user.is_deleted or not user.is_active:
+        raise ValidationError(_("This account is deactivated."))
+    with transaction.atomic():
+        residency, created = Residency.objects.get_or_create(
+            user=user, municipality=municipality,
+            defaults={"method": Residency.Method.COUNTER, "verified_by": actor})
+        if not created:
+            raise ValidationError(_("%(person)s is already verified as a resident of %(name)s.")
+                                  % {"person": user.display_name, "name": municipality.name})
+        do_join_municipality(user=user, municipality=municipality)
+        log_action(tenant=municipality, actor=actor, subject=user, action=AuditLogEntry.Action.RESIDENT_VERIFIED)
+    return residency
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(LETTER_CODE_ALPHABET) for _ in range(LETTER_CODE_LENGTH))
+
+
+def do_create_letter_codes(*, municipality: Municipality, actor: User, count: int, expires_at: datetime,
+                           note: str = "") -> LetterCodeBatch:
+    if not actor.has_perm("accounts.manage_letter_codes", municipality):
+        raise PermissionDenied
+    if not 1 <= count <= MAX_LETTER_CODES_PER_BATCH:
+        raise ValidationError(_("Choose between 1 and %(max)d codes.") % {"max": MAX_LETTER_CODES_PER_BATCH})
+    if expires_at <= timezone.now():
+        raise ValidationError(_("The expiry date must lie in the future."))
+    with transaction.atomic():
+        batch = LetterCodeBatch.objects.create(municipality=municipality, note=note, expires_at=expires_at,
+                                               created_by=actor)
+        codes = {_new_code() for _ in range(count)}
+        while len(codes) < count:
+            codes.add(_new_code())
+        LetterCode.objects.bulk_create(LetterCode(batch=batch, municipality=municipality, code=c) for c in codes)
+        log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.LETTER_CODES_CREATED,
+                   count=count, batch=batch.pk)
+    return batch
+
+
+def normalise_letter_code(raw: str) -> str:
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def do_redeem_letter_code(*, user: User, code: str) -> Residency:
+    """Verify ``user`` as a resident with a one-time code from a letter. Safe against two people racing
+    for the same code: the conditional update lets exactly one of them win."""
+    normalised = normalise_letter_code(code)
+    letter_code = LetterCode.objects.select_related("batch", "municipality").filter(code=normalised).first()
+    if letter_code is None:
+        raise ValidationError(_("This code is not known. Please check it against your letter; the letters "
+                                "O, I and L do not occur in codes."))
+    if letter_code.used_at is not None:
+        raise ValidationError(_("This code has already been used. Each code works once; please contact your "
+                                "municipality if you did not use it yourself."))
+    if letter_code.batch.expires_at <= timezone.now():
+        raise ValidationError(_("This code expired on %(date)s. Please ask your municipality for a new one.")
+                              % {"date": timezone.localtime(letter_code.batch.expires_at).strftime("%d.%m.%Y")})
+    municipality = letter_code.municipality
+    if Residency.objects.filter(user=user, municipality=municipality).exists():
+        raise ValidationError(_("You are already verified as a resident of %(name)s.") % {"name": municipality.name})
+    with transaction.atomic():
+        claimed = LetterCode.objects.filter(Q(pk=letter_code.pk) & Q(used_at__isnull=True)).update(
+            used_at=timezone.now(), used_by=user)
+        if not claimed:
+            raise ValidationError(_("This code has already been used. Each code works once; please contact "
+                                    "your municipality if you did not use it yourself."))
+        residency = Residency.objects.create(user=user, municipality=municipality,
+                                             method=Residency.Method.LETTER_CODE)
+        do_join_municipality(user=user, municipality=municipality)
+        log_action(tenant=municipality, actor=user, subject=user, action=AuditLogEntry.Action.LETTER_CODE_REDEEMED,
+                   batch=letter_code.batch_id)
+    return residency

@@ -1,0 +1,152 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kommune.accounts import services
+from kommune.accounts.forms import (
+    DeleteAccountForm,
+    JoinMunicipalityForm,
+    LetterCodeForm,
+    ProfileForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+)
+from kommune.core.privacy import export_sections
+from kommune.core.services import do_join_municipality
+
+LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.do_register(email=data["email"], password=data["password"], display_name=data["display_name"],
+                             language=request.LANGUAGE_CODE, municipality=data["municipality"])
+        request.session["registered_email"] = data["email"]
+        return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html", {"email": request.session.get("registered_email", "")})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.do_confirm_email(token=token)
+    except services.ConfirmationError as error:
+        return render(request, "accounts/confirm_failed.html",
+                      {"error": str(error), "form": ResendConfirmationForm()}, status=400)
+    if not request.user.is_authenticated:
+        login(request, user, backend=LOGIN_BACKEND)
+    messages.success(request, _("Thank you, your e-mail address is confirmed. Welcome!"))
+    return redirect("accounts:profile")
+
+
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.do_resend_confirmation(email=form.cleaned_data["email"])
+        request.session["registered_email"] = form.cleaned_data["email"]
+        return redirect("accounts:register_done")
+    return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+def login_locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={
+        "display_name": user.display_name, "real_name": user.real_name, "language": user.language})
+    if request.method == "POST" and form.is_valid():
+        services.do_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    memberships = user.memberships.select_related("municipality", "lab", "organisation").order_by("created_at")
+    return render(request, "accounts/profile.html", {
+        "form": form,
+        "memberships": memberships,
+        "residencies": user.residencies.select_related("municipality"),
+        "join_form": JoinMunicipalityForm(),
+    })
+
+
+@login_required
+@require_POST
+def join_municipality(request: HttpRequest) -> HttpResponse:
+    form = JoinMunicipalityForm(request.POST)
+    if form.is_valid():
+        do_join_municipality(user=request.user, municipality=form.cleaned_data["municipality"])
+        messages.success(request, _("%(name)s is now one of your municipalities.")
+                         % {"name": form.cleaned_data["municipality"].name})
+    else:
+        messages.error(request, _("Please choose a municipality from the list."))
+    return redirect("accounts:profile")
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def residency(request: HttpRequest) -> HttpResponse:
+    form = LetterCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verified = services.do_redeem_letter_code(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            messages.success(request, _("Thank you. You are now verified as a resident of %(name)s.")
+                             % {"name": verified.municipality.name})
+            return redirect("accounts:profile")
+    return render(request, "accounts/residency.html", {
+        "form": form, "residencies": request.user.residencies.select_related("municipality")})
+
+
+@login_required
+def export_data(request: HttpRequest) -> HttpResponse:
+    payload = {"exported_at": timezone.now().isoformat(), **export_sections(request.user)}
+    response = HttpResponse(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="offene-kommune-daten-{timezone.localdate()}.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_delete_account(user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Thank you for taking part."))
+            return redirect("core:start")
+    return render(request, "accounts/delete.html", {"form": form})

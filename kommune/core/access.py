@@ -1,0 +1,63 @@
+"""Look up a tenant-owned object and authorise the request in one step.
+
+Views never fetch a tenant's object by primary key alone: they use these helpers, which scope the
+lookup to the tenant in the URL and raise 404 (unknown, or of another tenant) or ask for a login /
+raise 403 (not allowed) before the view body runs.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from kommune.core.models import Lab, Municipality
+
+
+class LoginRequired(Exception):
+    """Raised by access helpers for anonymous visitors; turned into a redirect to the login page."""
+
+
+def authorise(request: HttpRequest, permission: str | None, tenant) -> None:
+    if permission is None or request.user.has_perm(permission, tenant):
+        return
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def get_for_tenant(queryset: type[Model] | QuerySet, tenant: Municipality | Lab, **lookup) -> Model:
+    """Fetch one object owned by ``tenant``; another tenant's object is a 404 like a missing one."""
+    field = "municipality" if isinstance(tenant, Municipality) else "lab"
+    return get_object_or_404(queryset, **{field: tenant}, **lookup)
+
+
+def _tenant_view(model, url_kwarg: str, argument: str, permission: str | None) -> Callable:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            tenant = get_object_or_404(model, slug=kwargs.pop(url_kwarg))
+            request.tenant = tenant
+            try:
+                authorise(request, permission, tenant)
+                return view(request, *args, **{argument: tenant}, **kwargs)
+            except LoginRequired:
+                return redirect_to_login(request.get_full_path())
+
+        wrapper.required_permission = permission
+        return wrapper
+
+    return decorator
+
+
+def municipality_view(permission: str | None = None) -> Callable:
+    """Resolve ``municipality_slug`` into ``municipality`` and check ``permission`` on it."""
+    return _tenant_view(Municipality, "municipality_slug", "municipality", permission)
+
+
+def lab_view(permission: str | None = None) -> Callable:
+    """Resolve ``lab_slug`` into ``lab`` and check ``permission`` on it."""
+    return _tenant_view(Lab, "lab_slug", "lab", permission)

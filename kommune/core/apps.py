@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "kommune.core"
+    label = "core"
+    verbose_name = _("Municipalities and labs")
+
+    def ready(self) -> None:
+        from kommune.core import privacy
+
+        privacy.register_exporter("memberships", privacy.export_memberships)
+        privacy.register_exporter("role_history", privacy.export_role_history)
+        privacy.register_anonymiser("memberships", privacy.delete_memberships)

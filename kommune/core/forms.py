@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kommune.core.models import AccessibilityFeedback
+
+
+class AccessibilityFeedbackForm(forms.ModelForm):
+    class Meta:
+        model = AccessibilityFeedback
+        fields = ["message", "page_url", "name", "email"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "message": _("Describe what did not work for you and, if you know it, which aid you use."),
+            "page_url": _("The address or title of the page."),
+            "email": _("Only if you would like an answer."),
+        }
+
+
+class PageForm(forms.Form):
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), required=False,
+                           max_length=50_000,
+                           help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))

@@ -1,0 +1,34 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+def preferred_language(request: HttpRequest) -> str:
+    """German unless the person chose otherwise: in the profile, or with the language switch (cookie)."""
+    available = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in available:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return cookie if cookie in available else settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """Activates the preferred language. Unlike Django's LocaleMiddleware it ignores Accept-Language:
+    a municipality's platform speaks German until the person switches."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = preferred_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary = response.headers.get("Vary", "")
+        if "Cookie" not in patch_vary:
+            response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
+        return response

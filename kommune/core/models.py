@@ -1,0 +1,257 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# First path segments that belong to the platform, so no municipality may take them as its slug.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "konto", "account", "labs", "oparl", "dcat", "open311", "sensors", "static", "media",
+        "sprache", "language", "i18n", "healthz", "robots.txt", "favicon.ico", "docs", "impressum",
+    }
+)
+
+
+def validate_tenant_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved by the platform; please choose another address."),
+                              code="reserved", params={"slug": value})
+
+
+class FederalState(models.TextChoices):
+    # The two digits are the state part of the Amtlicher Gemeindeschlüssel.
+    SCHLESWIG_HOLSTEIN = "01", "Schleswig-Holstein"
+    HAMBURG = "02", "Hamburg"
+    NIEDERSACHSEN = "03", "Niedersachsen"
+    BREMEN = "04", "Bremen"
+    NORDRHEIN_WESTFALEN = "05", "Nordrhein-Westfalen"
+    HESSEN = "06", "Hessen"
+    RHEINLAND_PFALZ = "07", "Rheinland-Pfalz"
+    BADEN_WUERTTEMBERG = "08", "Baden-Württemberg"
+    BAYERN = "09", "Bayern"
+    SAARLAND = "10", "Saarland"
+    BERLIN = "11", "Berlin"
+    BRANDENBURG = "12", "Brandenburg"
+    MECKLENBURG_VORPOMMERN = "13", "Mecklenburg-Vorpommern"
+    SACHSEN = "14", "Sachsen"
+    SACHSEN_ANHALT = "15", "Sachsen-Anhalt"
+    THUERINGEN = "16", "Thüringen"
+
+
+validate_municipality_key = RegexValidator(
+    re.compile(r"^\d{8}\Z"),
+    _("The official municipality key (Amtlicher Gemeindeschlüssel) has exactly 8 digits, for example 05315000."),
+    code="invalid_key",
+)
+
+
+class Municipality(models.Model):
+    class Kind(models.TextChoices):
+        GEMEINDE = "gemeinde", _("Municipality (Gemeinde)")
+        STADT = "stadt", _("Town (Stadt)")
+        KREISFREIE_STADT = "kreisfreie_stadt", _("District-free city (kreisfreie Stadt)")
+        LANDKREIS = "landkreis", _("District (Landkreis)")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=60, unique=True, validators=[validate_tenant_slug],
+                            help_text=_("Lower-case letters, digits and hyphens; part of every address."))
+    official_key = models.CharField(_("official municipality key"), max_length=8, unique=True,
+                                    validators=[validate_municipality_key],
+                                    help_text=_("Amtlicher Gemeindeschlüssel, 8 digits."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    federal_state = models.CharField(_("federal state"), max_length=2, choices=FederalState.choices)
+    parent = models.ForeignKey("self", verbose_name=_("district"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="members",
+                               limit_choices_to={"kind": Kind.LANDKREIS})
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_address = models.TextField(_("postal address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        key = self.official_key or ""
+        if len(key) == 8 and key.isdigit():
+            if self.federal_state and key[:2] != self.federal_state:
+                errors["official_key"] = _("The key of a municipality in %(state)s starts with %(code)s.") % {
+                    "state": self.get_federal_state_display(), "code": self.federal_state}
+            elif self.kind == self.Kind.LANDKREIS and not key.endswith("000"):
+                errors["official_key"] = _("The key of a district ends with 000.")
+        if self.parent_id:
+            if self.kind in (self.Kind.LANDKREIS, self.Kind.KREISFREIE_STADT):
+                errors["parent"] = _("A district or a district-free city belongs to no district.")
+            elif key and self.parent.official_key[:5] != key[:5]:
+                errors["parent"] = _("The key of a member municipality starts with the five digits of its district.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:municipality_home", kwargs={"municipality_slug": self.slug})
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("department of the municipality")
+        CIVIL_SOCIETY = "civil_society", _("civil-society organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
+                                     related_name="organisations")
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lab(models.Model):
+    """A regional Open Government Lab: several municipalities and organisations working together."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    municipalities = models.ManyToManyField(Municipality, verbose_name=_("municipalities"), related_name="labs")
+    organisations = models.ManyToManyField(Organisation, verbose_name=_("organisations"), related_name="labs",
+                                           blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("lab")
+        verbose_name_plural = _("labs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:lab_home", kwargs={"lab_slug": self.slug})
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    STAFF = "staff", _("Staff member")
+    MODERATOR = "moderator", _("Moderator")
+    PARTNER = "partner", _("Partner")
+    RESIDENT = "resident", _("Resident")
+
+
+class Membership(models.Model):
+    """A person's role in one municipality or one lab (exactly one of the two)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="memberships")
+    lab = models.ForeignKey(Lab, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, lab__isnull=True) | Q(municipality__isnull=True,
+                                                                             lab__isnull=False),
+                name="membership_in_one_tenant",
+            ),
+            models.UniqueConstraint(fields=["user", "municipality", "role"], condition=Q(lab__isnull=True),
+                                    name="unique_municipality_role"),
+            models.UniqueConstraint(fields=["user", "lab", "role"], condition=Q(municipality__isnull=True),
+                                    name="unique_lab_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.municipality or self.lab}"
+
+
+class PageKind(models.TextChoices):
+    IMPRINT = "imprint", _("Imprint")
+    PRIVACY = "privacy", _("Privacy notice")
+    ACCESSIBILITY = "accessibility", _("Accessibility statement")
+    EASY_LANGUAGE = "easy_language", _("Easy language (Leichte Sprache)")
+
+
+class Page(models.Model):
+    """A legal or informational page of a municipality, written by its staff in limited Markdown."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="pages")
+    kind = models.CharField(max_length=20, choices=PageKind.choices)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown: headings, lists, links, emphasis."))
+    body_html = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind"], name="one_page_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.municipality}"
+
+
+class AccessibilityFeedback(models.Model):
+    """A barrier reported through the feedback form of the accessibility statement (required by BITV 2.0)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="accessibility_feedback")
+    page_url = models.CharField(_("page concerned"), max_length=500, blank=True)
+    message = models.TextField(_("description of the barrier"), max_length=5000)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail for our answer"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class AuditLogEntry(models.Model):
+    """Who changed roles or verified whom; readable by the tenant's admins."""
+
+    class Action(models.TextChoices):
+        ROLE_GRANTED = "role_granted", _("role granted")
+        ROLE_REVOKED = "role_revoked", _("role revoked")
+        RESIDENT_VERIFIED = "resident_verified", _("residency verified at the counter")
+        LETTER_CODE_REDEEMED = "letter_code_redeemed", _("residency verified by letter code")
+        LETTER_CODES_CREATED = "letter_codes_created", _("letter codes generated")
+        PAGE_UPDATED = "page_updated", _("page updated")
+
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="audit_log")
+    lab = models.ForeignKey(Lab, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_log")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-created_at"]), models.Index(fields=["lab", "-created_at"])]

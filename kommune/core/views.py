@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kommune.core import selectors, services
+from kommune.core.access import lab_view, municipality_view
+from kommune.core.forms import AccessibilityFeedbackForm
+from kommune.core.models import Lab, Municipality, PageKind
+
+def start(request: HttpRequest) -> HttpResponse:
+    municipalities = list(selectors.municipalities_for_start())
+    return render(request, "core/start.html", {
+        "municipalities": municipalities,
+        "labs": selectors.labs_for_start(),
+    })
+
+
+@municipality_view()
+def municipality_home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    return render(request, "core/municipality_home.html", {
+        "municipality": municipality,
+        "members": municipality.members.order_by("name"),
+        "labs": municipality.labs.order_by("name"),
+    })
+
+
+@lab_view()
+def lab_home(request: HttpRequest, lab: Lab) -> HttpResponse:
+    return render(request, "core/lab_home.html", {
+        "lab": lab,
+        "lab_municipalities": lab.municipalities.order_by("name"),
+        "organisations": lab.organisations.select_related("municipality").order_by("name"),
+    })
+
+
+@municipality_view()
+def page(request: HttpRequest, municipality: Municipality, kind: PageKind) -> HttpResponse:
+    return render(request, "core/page.html", {
+        "municipality": municipality,
+        "page": selectors.page_of(municipality, kind),
+        "kind": kind,
+    })
+
+
+@municipality_view()
+def accessibility(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.do_submit_accessibility_feedback(municipality=municipality, **form.cleaned_data)
+        messages.success(request, _("Thank you. Your feedback has reached the municipality's staff."))
+        return redirect("core:accessibility", municipality_slug=municipality.slug)
+    return render(request, "core/accessibility.html", {
+        "municipality": municipality,
+        "page": selectors.page_of(municipality, PageKind.ACCESSIBILITY),
+        "form": form,
+    })
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True)
+    return response

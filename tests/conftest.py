@@ -1,0 +1,65 @@
+"""Shared fixtures. The personas, used across the whole suite:
+
+- alice: resident of Musterstadt
+- bob: moderator of Musterstadt
+- carol: staff member of Musterstadt
+- erin: administrator of Musterstadt
+- dave: administrator and staff of Anderstadt, the foreign tenant
+"""
+
+import pytest
+from django.core.cache import cache
+
+from kommune.core.models import Role
+from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def musterstadt(db):
+    return MunicipalityFactory(name="Musterstadt", slug="musterstadt", official_key="05999000",
+                               kind="kreisfreie_stadt", federal_state="05")
+
+
+@pytest.fixture
+def anderstadt(db):
+    return MunicipalityFactory(name="Anderstadt", slug="anderstadt", official_key="06999000",
+                               kind="kreisfreie_stadt", federal_state="06")
+
+
+def _persona(name: str, municipality, *roles: str):
+    user = UserFactory(email=f"{name}@example.org", display_name=name.capitalize())
+    for role in roles:
+        MembershipFactory(user=user, municipality=municipality, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(musterstadt):
+    return _persona("alice", musterstadt, Role.RESIDENT)
+
+
+@pytest.fixture
+def bob(musterstadt):
+    return _persona("bob", musterstadt, Role.MODERATOR)
+
+
+@pytest.fixture
+def carol(musterstadt):
+    return _persona("carol", musterstadt, Role.STAFF)
+
+
+@pytest.fixture
+def erin(musterstadt):
+    return _persona("erin", musterstadt, Role.ADMIN)
+
+
+@pytest.fixture
+def dave(anderstadt):
+    return _persona("dave", anderstadt, Role.ADMIN, Role.STAFF)
