@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("kommune.accounts.urls")),
     path("", include("kommune.core.manage_urls")),
+    path("", include("kommune.accounts.manage_urls")),
     # Last: the catch-all /<municipality_slug>/... routes.
     path("", include("kommune.core.urls")),
 ]

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from kommune.accounts import views
 from kommune.accounts.forms import LoginForm
+from kommune.core.access import public_view
 
 app_name = "accounts"
 
@@ -11,22 +12,22 @@ urlpatterns = [
     path("registrieren/fertig/", views.register_done, name="register_done"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("bestaetigen/", views.resend_confirmation, name="resend_confirmation"),
-    path("anmelden/", auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm,
-                                                   redirect_authenticated_user=True), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("anmelden/", public_view(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm,
+                                                   redirect_authenticated_user=True)), name="login"),
+    path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("passwort/", views.password_change, name="password_change"),
-    path("passwort/vergessen/", auth_views.PasswordResetView.as_view(
+    path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done")), name="password_reset"),
-    path("passwort/vergessen/gesendet/", auth_views.PasswordResetDoneView.as_view(
-        template_name="accounts/password_reset_done.html"), name="password_reset_done"),
-    path("passwort/neu/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        success_url=reverse_lazy("accounts:password_reset_done"))), name="password_reset"),
+    path("passwort/vergessen/gesendet/", public_view(auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html")), name="password_reset_done"),
+    path("passwort/neu/<uidb64>/<token>/", public_view(auth_views.PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
-        success_url=reverse_lazy("accounts:password_reset_complete")), name="password_reset_confirm"),
-    path("passwort/neu/fertig/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+        success_url=reverse_lazy("accounts:password_reset_complete"))), name="password_reset_confirm"),
+    path("passwort/neu/fertig/", public_view(auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html")), name="password_reset_complete"),
     path("", views.profile, name="profile"),
     path("kommune/", views.join_municipality, name="join_municipality"),
     path("wohnsitz/", views.residency, name="residency"),

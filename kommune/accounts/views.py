@@ -2,7 +2,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
@@ -22,12 +21,14 @@ from kommune.accounts.forms import (
     RegistrationForm,
     ResendConfirmationForm,
 )
+from kommune.core.access import login_view, public_view
 from kommune.core.privacy import export_sections
 from kommune.core.services import do_join_municipality
 
 LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
 
 
+@public_view
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -41,10 +42,12 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register.html", {"form": form})
 
 
+@public_view
 def register_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register_done.html", {"email": request.session.get("registered_email", "")})
 
 
+@public_view
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = services.do_confirm_email(token=token)
@@ -57,6 +60,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("accounts:profile")
 
 
+@public_view
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -66,11 +70,12 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/resend_confirmation.html", {"form": form})
 
 
+@public_view
 def login_locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
     return render(request, "accounts/locked_out.html", status=429)
 
 
-@login_required
+@login_view
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={
@@ -88,7 +93,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@login_view
 @require_POST
 def join_municipality(request: HttpRequest) -> HttpResponse:
     form = JoinMunicipalityForm(request.POST)
@@ -101,7 +106,7 @@ def join_municipality(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-@login_required
+@login_view
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +117,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-@login_required
+@login_view
 def residency(request: HttpRequest) -> HttpResponse:
     form = LetterCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +133,7 @@ def residency(request: HttpRequest) -> HttpResponse:
         "form": form, "residencies": request.user.residencies.select_related("municipality")})
 
 
-@login_required
+@login_view
 def export_data(request: HttpRequest) -> HttpResponse:
     payload = {"exported_at": timezone.now().isoformat(), **export_sections(request.user)}
     response = HttpResponse(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -137,7 +142,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@login_view
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

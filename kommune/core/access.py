@@ -3,9 +3,15 @@
 Views never fetch a tenant's object by primary key alone: they use these helpers, which scope the
 lookup to the tenant in the URL and raise 404 (unknown, or of another tenant) or ask for a login /
 raise 403 (not allowed) before the view body runs.
+
+Every view of the project declares its access with one of the decorators below (``public_view``,
+``login_view``, ``municipality_view``, ``lab_view``). tests/test_routes.py walks all URL patterns, reads
+the declaration (``view.access``) and checks it against every persona and a foreign tenant; a view
+without a declaration fails that test.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +21,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from kommune.core.models import Lab, Municipality
+
+
+@dataclass(frozen=True)
+class Access:
+    scope: str  # "public", "login", "municipality" or "lab"
+    permission: str | None = None
 
 
 class LoginRequired(Exception):
@@ -35,7 +47,29 @@ def get_for_tenant(queryset: type[Model] | QuerySet, tenant: Municipality | Lab,
     return get_object_or_404(queryset, **{field: tenant}, **lookup)
 
 
-def _tenant_view(model, url_kwarg: str, argument: str, permission: str | None) -> Callable:
+def _declare(view: Callable, access: Access) -> Callable:
+    view.access = access
+    return view
+
+
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Open to everyone, no tenant in the URL."""
+    return _declare(view, Access("public"))
+
+
+def login_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For any logged-in person (their own account pages); anonymous visitors are sent to the login."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return _declare(wrapper, Access("login"))
+
+
+def _tenant_view(model, url_kwarg: str, argument: str, scope: str, permission: str | None) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -47,17 +81,16 @@ def _tenant_view(model, url_kwarg: str, argument: str, permission: str | None) -
             except LoginRequired:
                 return redirect_to_login(request.get_full_path())
 
-        wrapper.required_permission = permission
-        return wrapper
+        return _declare(wrapper, Access(scope, permission))
 
     return decorator
 
 
 def municipality_view(permission: str | None = None) -> Callable:
     """Resolve ``municipality_slug`` into ``municipality`` and check ``permission`` on it."""
-    return _tenant_view(Municipality, "municipality_slug", "municipality", permission)
+    return _tenant_view(Municipality, "municipality_slug", "municipality", "municipality", permission)
 
 
 def lab_view(permission: str | None = None) -> Callable:
     """Resolve ``lab_slug`` into ``lab`` and check ``permission`` on it."""
-    return _tenant_view(Lab, "lab_slug", "lab", permission)
+    return _tenant_view(Lab, "lab_slug", "lab", "lab", permission)

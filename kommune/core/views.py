@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core import selectors, services
-from kommune.core.access import lab_view, municipality_view
+from kommune.core.access import lab_view, municipality_view, public_view
 from kommune.core.forms import AccessibilityFeedbackForm
 from kommune.core.models import Lab, Municipality, PageKind
 
+@public_view
 def start(request: HttpRequest) -> HttpResponse:
     municipalities = list(selectors.municipalities_for_start())
     return render(request, "core/start.html", {
@@ -60,6 +61,7 @@ def accessibility(request: HttpRequest, municipality: Municipality) -> HttpRespo
     })
 
 
+@public_view
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
