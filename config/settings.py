@@ -198,3 +198,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The installation operator's own legal pages, linked in the footer of pages that belong to no municipality.
+OPERATOR_NAME = env_str("OPERATOR_NAME", "Offene Kommune")
+OPERATOR_IMPRINT_URL = env_url("OPERATOR_IMPRINT_URL", "", schemes=("http", "https"))
+OPERATOR_PRIVACY_URL = env_url("OPERATOR_PRIVACY_URL", "", schemes=("http", "https"))

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommune.accounts.models import LetterCode, LetterCodeBatch, Residency, User
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
@@ -24,6 +25,8 @@ CONFIRMATION_SALT = "kommune.accounts.confirm-email"
 LETTER_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LETTER_CODE_LENGTH = 12
 MAX_LETTER_CODES_PER_BATCH = 5000
+CODE_ALREADY_USED = gettext_lazy("This code has already been used. Each code works once; please contact your "
+                                 "municipality if you did not use it yourself.")
 
 
 class ConfirmationError(Exception):
@@ -194,8 +197,7 @@ def do_redeem_letter_code(*, user: User, code: str) -> Residency:
         raise ValidationError(_("This code is not known. Please check it against your letter; the letters "
                                 "O, I and L do not occur in codes."))
     if letter_code.used_at is not None:
-        raise ValidationError(_("This code has already been used. Each code works once; please contact your "
-                                "municipality if you did not use it yourself."))
+        raise ValidationError(CODE_ALREADY_USED)
     if letter_code.batch.expires_at <= timezone.now():
         raise ValidationError(_("This code expired on %(date)s. Please ask your municipality for a new one.")
                               % {"date": timezone.localtime(letter_code.batch.expires_at).strftime("%d.%m.%Y")})
@@ -206,8 +208,7 @@ def do_redeem_letter_code(*, user: User, code: str) -> Residency:
         claimed = LetterCode.objects.filter(Q(pk=letter_code.pk) & Q(used_at__isnull=True)).update(
             used_at=timezone.now(), used_by=user)
         if not claimed:
-            raise ValidationError(_("This code has already been used. Each code works once; please contact "
-                                    "your municipality if you did not use it yourself."))
+            raise ValidationError(CODE_ALREADY_USED)
         residency = Residency.objects.create(user=user, municipality=municipality,
                                              method=Residency.Method.LETTER_CODE)
         do_join_municipality(user=user, municipality=municipality)

@@ -43,6 +43,8 @@ def environment(**options) -> Environment:
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
         site_name="Offene Kommune",
+        operator={"name": settings.OPERATOR_NAME, "imprint_url": settings.OPERATOR_IMPRINT_URL,
+                  "privacy_url": settings.OPERATOR_PRIVACY_URL},
     )
     env.filters.update(localtime=localtime, date=date, number=formats.number_format)
     return env
