@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -77,4 +79,25 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.user.save(update_fields=["language"])
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True)
+    return response
+
+
+@public_view
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when this app server reaches its database and cache, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        checks["database"] = type(error).__name__
+    try:
+        cache.set("healthz", "ok", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unreadable"
+    except Exception as error:  # noqa: BLE001
+        checks["cache"] = type(error).__name__
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
     return response
