@@ -9,9 +9,17 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from kommune.core.models import Role
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Argon2 is slow on purpose; the suite tests journeys, not the hasher.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kommune.core.models import Municipality
 from kommune.core.richtext import render_markdown
@@ -25,9 +26,10 @@ def _municipality(**fields) -> Municipality:
     ],
 )
 def test_invalid_municipality_is_refused_with_a_clear_message(fields, field, message):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         _municipality(**fields).full_clean()
-    assert message in " ".join(error.value.message_dict[field])
+    with translation.override("en"):
+        assert message in " ".join(error.value.message_dict[field])
 
 
 @pytest.mark.django_db
@@ -35,10 +37,11 @@ def test_member_municipality_must_share_the_district_key():
     district = MunicipalityFactory(slug="kreis", official_key="03999000", kind="landkreis", federal_state="03")
     _municipality(slug="adorf", official_key="03999001", federal_state="03", kind="gemeinde",
                   parent=district).full_clean()
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         _municipality(slug="bdorf", official_key="03888001", federal_state="03", kind="gemeinde",
                       parent=district).full_clean()
-    assert "five digits of its district" in error.value.message_dict["parent"][0]
+    with translation.override("en"):
+        assert "five digits of its district" in error.value.message_dict["parent"][0]
 
 
 @pytest.mark.django_db

@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from kommune.accounts import privacy
-        from kommune.core.privacy import register_exporter
+        from kommune.core.privacy import register_anonymiser, register_exporter
 
         register_exporter("profile", privacy.export_profile)
         register_exporter("residencies", privacy.export_residencies)
+        register_anonymiser("login_records", privacy.delete_login_records)

@@ -1,4 +1,6 @@
-"""The accounts app's part of a person's data export (see kommune.core.privacy)."""
+"""The accounts app's part of a person's data export and deletion (see kommune.core.privacy)."""
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 
 def export_profile(user) -> dict:
@@ -18,3 +20,9 @@ def export_residencies(user) -> list[dict]:
         {"municipality": r.municipality.name, "method": r.method, "verified_at": r.verified_at.isoformat()}
         for r in user.residencies.select_related("municipality")
     ]
+
+
+def delete_login_records(user) -> None:
+    """Failed-login records name the account's e-mail address; they go with the account."""
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=user.email).delete()

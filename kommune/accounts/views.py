@@ -1,5 +1,7 @@
 import json
 
+from django.conf import settings
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import PasswordChangeForm
@@ -44,7 +46,10 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @public_view
 def register_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/register_done.html", {"email": request.session.get("registered_email", "")})
+    return render(request, "accounts/register_done.html", {
+        "email": request.session.get("registered_email", ""),
+        "days": settings.EMAIL_CONFIRMATION_MAX_AGE.days,
+    })
 
 
 @public_view
@@ -72,7 +77,8 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 
 @public_view
 def login_locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
-    return render(request, "accounts/locked_out.html", status=429)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @login_view

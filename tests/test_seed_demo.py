@@ -1,0 +1,115 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from kommune.accounts.models import Residency, User
+from kommune.core.management.commands.seed_demo import ACCOUNTS, LAB, PLACES, accounts_table
+from kommune.core.models import AuditLogEntry, Lab, Membership, Municipality, Organisation, Page, PageKind, Role
+
+pytestmark = pytest.mark.django_db
+
+DOCS = Path(settings.BASE_DIR) / "docs" / "demo-accounts.md"
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Everything a second run could change: counts, and the rows whose content a careless rerun rewrites."""
+    models = [Municipality, Organisation, Lab, User, Membership, Residency, Page, AuditLogEntry,
+              Lab.municipalities.through, Lab.organisations.through]
+    return {
+        "counts": {model.__name__: model.objects.count() for model in models},
+        "pages": list(Page.objects.order_by("pk").values_list("pk", "body", "updated_at")),
+        "users": list(User.objects.order_by("pk").values_list("pk", "email", "password", "email_confirmed_at")),
+    }
+
+
+@pytest.fixture
+def seeded() -> str:
+    return seed()
+
+
+def test_second_run_changes_nothing(seeded):
+    before = snapshot()
+
+    seed()
+
+    assert snapshot() == before
+    assert before["counts"]["Municipality"] == 5
+    assert before["counts"]["Page"] == 5 * len(PageKind.values)
+    assert before["counts"]["User"] == len(ACCOUNTS)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS, ids=lambda a: a.email)
+def test_every_demo_account_can_log_in(seeded, account):
+    client = Client()
+
+    response = client.post(reverse("accounts:login"), {"username": account.email, "password": account.password})
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_superuser_reaches_the_django_admin(seeded):
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "superuser@example.org", "password": "Betrieb-Demo-2025"})
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_every_municipality_is_valid_and_has_its_pages(seeded):
+    for municipality in Municipality.objects.all():
+        municipality.full_clean()
+        kinds = set(municipality.pages.exclude(body_html="").values_list("kind", flat=True))
+        assert kinds == set(PageKind.values), municipality.slug
+    district = Municipality.objects.get(kind=Municipality.Kind.LANDKREIS)
+    assert district.members.count() == 3
+    assert all(m.official_key.startswith(district.official_key[:5]) for m in district.members.all())
+
+
+def test_lab_joins_all_municipalities_and_two_civil_society_organisations(seeded):
+    lab = Lab.objects.get(slug=LAB["slug"])
+
+    assert set(lab.municipalities.values_list("slug", flat=True)) == {place.slug for place in PLACES}
+    assert list(lab.organisations.values_list("kind", flat=True)) == [Organisation.Kind.CIVIL_SOCIETY] * 2
+
+
+def test_accounts_hold_their_roles(seeded):
+    def roles(email: str) -> set[tuple[str, str]]:
+        return {(m.role, str(m.municipality or m.lab)) for m in Membership.objects.filter(user__email=email)}
+
+    assert roles("admin@example.org") == {(Role.ADMIN, "Musterstadt")}
+    assert roles("staff@example.org") == {(Role.STAFF, "Musterstadt")}
+    assert roles("moderator@example.org") == {(Role.MODERATOR, "Musterstadt")}
+    assert roles("partner@example.org") == {(Role.PARTNER, "Musterstadt")}
+    assert roles("resident@example.org") == {(Role.RESIDENT, "Musterstadt")}
+    assert roles("lab-admin@example.org") == {(Role.ADMIN, LAB["name"])}
+    partner = Membership.objects.get(user__email="partner@example.org")
+    assert partner.organisation.slug == "buergerstiftung-musterstadt"
+    residency = Residency.objects.get(user__email="resident@example.org")
+    assert (residency.method, residency.verified_by.email) == (Residency.Method.COUNTER, "staff@example.org")
+    assert User.objects.get(email="superuser@example.org").is_superuser
+    assert not User.objects.filter(email_confirmed_at__isnull=True).exists()
+
+
+def test_prints_the_account_table_that_the_docs_show(seeded):
+    assert accounts_table() in seeded
+    assert accounts_table() in DOCS.read_text(encoding="utf-8")
+
+
+def test_refuses_to_run_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.exists()
