@@ -51,3 +51,10 @@ def env_url(name: str, default: str = "", *, schemes: tuple[str, ...], environ: 
     if raw and raw.split("://", 1)[0] not in schemes:
         raise ImproperlyConfigured(f"{name} must start with one of {', '.join(s + '://' for s in schemes)}, not {raw!r}")
     return raw
+
+
+def env_choice(name: str, default: str, *, choices: tuple[str, ...], environ: Mapping[str, str] = os.environ) -> str:
+    raw = environ.get(name, default)
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw

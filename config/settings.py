@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -25,6 +25,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 INSTALLED_APPS = [
     "kommune.accounts",
     "kommune.core",
+    "kommune.core.processes",
+    "kommune.core.comments",
+    "kommune.core.moderation",
+    "kommune.core.notifications",
+    "kommune.core.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -121,8 +127,11 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kommune.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "kommune.accounts.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Keep no log of successful logins (personal data without a purpose); failed attempts expire with the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
 
 LANGUAGE_CODE = "de"
@@ -196,6 +205,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is a commitment for the whole domain that is slow to undo, so the operator opts in with
+# SECURE_HSTS_PRELOAD=true; until then `check --deploy` need not remind every installation of it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -212,3 +224,14 @@ LOGGING = {
 OPERATOR_NAME = env_str("OPERATOR_NAME", "Offene Kommune")
 OPERATOR_IMPRINT_URL = env_url("OPERATOR_IMPRINT_URL", "", schemes=("http", "https"))
 OPERATOR_PRIVACY_URL = env_url("OPERATOR_PRIVACY_URL", "", schemes=("http", "https"))
+
+# Background work (notification e-mails, digests, exports): Django's task framework with a database-backed
+# queue; run `python manage.py db_worker` beside the app servers. TASKS_BACKEND=immediate runs tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("TASKS_BACKEND", "database", choices=("database", "immediate"))],
+    }
+}
