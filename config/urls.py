@@ -6,6 +6,11 @@ urlpatterns = [
     path("konto/", include("kommune.accounts.urls")),
     path("", include("kommune.core.manage_urls")),
     path("", include("kommune.accounts.manage_urls")),
+    path("", include("kommune.core.processes.urls")),
+    path("", include("kommune.core.comments.urls")),
+    path("", include("kommune.core.moderation.urls")),
+    path("", include("kommune.core.notifications.urls")),
+    path("", include("kommune.core.search.urls")),
     # Last: the catch-all /<municipality_slug>/... routes.
     path("", include("kommune.core.urls")),
 ]
