@@ -1,5 +1,6 @@
 """Reads that views and, later, the API share."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from kommune.core.models import Lab, Municipality, Page
@@ -15,3 +16,13 @@ def labs_for_start() -> QuerySet[Lab]:
 
 def page_of(municipality: Municipality, kind: str) -> Page | None:
     return Page.objects.filter(municipality=municipality, kind=kind).first()
+
+
+def person_by_email(email: str):
+    """The active account with exactly this e-mail address (stored lower-case), or None."""
+    return get_user_model().objects.filter(email=email.strip().lower(), is_active=True,
+                                           deleted_at__isnull=True).first()
+
+
+def open_feedback_count(municipality: Municipality) -> int:
+    return municipality.accessibility_feedback.filter(handled_at__isnull=True).count()
