@@ -81,3 +81,24 @@ def test_unknown_municipality_is_404_in_the_site_layout(client):
     response = client.get("/gibt-es-nicht/")
     assert response.status_code == 404
     assert 'id="main"' in response.content.decode()
+
+
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
+    from kommune.accounts.backends import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the forged left-most entry is ignored
+
+
+@pytest.mark.django_db
+def test_accessibility_feedback_reaches_staff_when_no_contact_address(client, musterstadt, carol, erin, mailoutbox,
+                                                                       django_capture_on_commit_callbacks):
+    musterstadt.contact_email = ""
+    musterstadt.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/musterstadt/barrierefreiheit/", {"message": "Kontrast zu schwach"})
+    assert response.status_code == 302
+    assert sorted(mailoutbox[0].to) == ["carol@example.org", "erin@example.org"]

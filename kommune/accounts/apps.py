@@ -8,9 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from kommune.accounts import privacy
+        from kommune.accounts import management_entries, privacy
         from kommune.core.privacy import register_anonymiser, register_exporter
 
         register_exporter("profile", privacy.export_profile)
         register_exporter("residencies", privacy.export_residencies)
         register_anonymiser("login_records", privacy.delete_login_records)
+        management_entries.register()

@@ -71,7 +71,8 @@ class ProfileForm(forms.Form):
 
 
 class JoinMunicipalityForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.order_by("name"))
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.order_by("name"),
+                                          empty_label=_("Choose a municipality"))
 
 
 class LetterCodeForm(forms.Form):

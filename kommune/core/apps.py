@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Municipalities and labs")
 
     def ready(self) -> None:
-        from kommune.core import privacy
+        from kommune.core import management_entries, privacy
+
+        management_entries.register()
 
         privacy.register_exporter("memberships", privacy.export_memberships)
         privacy.register_exporter("role_history", privacy.export_role_history)

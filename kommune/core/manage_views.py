@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommune.accounts.models import LetterCode
 from kommune.core import selectors, services
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
 from kommune.core.forms import PageForm
+from kommune.core.management_menu import entries_for
 from kommune.core.manage_forms import ConfirmForm, FeedbackFilterForm, GrantRoleForm, RoleFilterForm
 from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Lab, Membership, Municipality, PageKind, Role
 from kommune.core.roles import Tenant
@@ -50,17 +50,12 @@ def _route(tenant: Tenant, name: str, **kwargs) -> str:
 
 @municipality_view("core.view_management")
 def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    can = {name: request.user.has_perm(name, municipality) for name in (
-        "core.manage_roles", "core.view_audit_log", "core.edit_pages", "core.read_accessibility_feedback",
-        "accounts.verify_residents", "accounts.manage_letter_codes")}
-    counts = {}
-    if can["core.read_accessibility_feedback"]:
-        counts["open_feedback"] = selectors.open_feedback_count(municipality)
-    if can["accounts.manage_letter_codes"]:
-        counts["unused_codes"] = LetterCode.objects.filter(
-            municipality=municipality, used_at__isnull=True, batch__expires_at__gt=timezone.now()).count()
     return render(request, "manage/dashboard.html", {
-        **tenant_context(municipality), "can": can, "counts": counts, "page_kinds": list(PageKind)})
+        **tenant_context(municipality),
+        "entries": entries_for(request.user, municipality),
+        "can_edit_pages": request.user.has_perm("core.edit_pages", municipality),
+        "page_kinds": list(PageKind),
+    })
 
 
 @lab_view("core.view_management")

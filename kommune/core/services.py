@@ -2,7 +2,7 @@
 access helper or here where the rule depends on the data."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import mail_managers, send_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,12 +86,21 @@ def do_submit_accessibility_feedback(*, municipality: Municipality, message: str
                                      name: str = "", email: str = "") -> AccessibilityFeedback:
     feedback = AccessibilityFeedback.objects.create(municipality=municipality, message=message, page_url=page_url,
                                                     name=name, email=email)
-    recipients = [municipality.contact_email] if municipality.contact_email else []
     subject = _("Accessibility feedback for %(name)s") % {"name": municipality.name}
     body = f"{message}\n\n{_('Page concerned')}: {page_url or '-'}\n{_('Answer to')}: {email or '-'}"
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients) if recipients
-                          else mail_managers(subject, body))
+    recipients = feedback_recipients(municipality)
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
     return feedback
+
+
+def feedback_recipients(municipality: Municipality) -> list[str]:
+    """The municipality's contact address, else its administrators and staff; the inbox in the management
+    area lists every piece of feedback in any case."""
+    if municipality.contact_email:
+        return [municipality.contact_email]
+    return sorted(set(Membership.objects.filter(municipality=municipality, role__in=[Role.ADMIN, Role.STAFF],
+                                                user__is_active=True).values_list("user__email", flat=True)))
 
 
 def do_mark_feedback_handled(*, feedback: AccessibilityFeedback, actor) -> None:
