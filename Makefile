@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test install assets messages check-python clean
+.PHONY: run test install assets messages extract-messages check-python clean
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -26,9 +26,21 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed messages
 
-# Compiles the translations (.po -> .mo) with Babel, so no system gettext is needed.
+# Compiles the translations (.po -> .mo) with Babel, so no system gettext is needed. Fuzzy entries are left out.
 messages: $(VENV)/.installed
-	$(PY) -m babel.messages.frontend compile --domain django --directory kommune/locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
+	$(PY) -m babel.messages.frontend compile --domain django --directory kommune/locale --statistics
+
+# Collects every translatable string (mapping in babel.cfg) into kommune/locale/django.pot and merges it into
+# the German catalogue: existing translations stay, new strings arrive empty (no fuzzy guesses), gone ones go.
+# Then translate the empty msgstr in kommune/locale/de/LC_MESSAGES/django.po and run `make messages`.
+extract-messages: $(VENV)/.installed
+	mkdir -p kommune/locale
+	$(PY) -m babel.messages.frontend extract --mapping-file babel.cfg --output-file kommune/locale/django.pot \
+		--ignore-dirs '.* ._ node_modules var' --add-location file --sort-by-file --no-wrap \
+		--project 'Offene Kommune' --version 0.1.0 --copyright-holder 'Offene Kommune contributors' .
+	$(PY) -m babel.messages.frontend update --input-file kommune/locale/django.pot --output-dir kommune/locale \
+		--domain django --locale de --init-missing --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date --no-wrap
 
 run: install
 	$(PY) manage.py migrate --no-input
