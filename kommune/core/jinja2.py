@@ -42,7 +42,7 @@ def environment(**options) -> Environment:
         messages=messages,
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
-        site_name="Offene Kommune",
+        platform_name="Offene Kommune",
         operator={"name": settings.OPERATOR_NAME, "imprint_url": settings.OPERATOR_IMPRINT_URL,
                   "privacy_url": settings.OPERATOR_PRIVACY_URL},
     )
