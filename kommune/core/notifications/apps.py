@@ -6,3 +6,13 @@ class NotificationsConfig(AppConfig):
     name = "kommune.core.notifications"
     label = "notifications"
     verbose_name = _("Follows, notifications and activity")
+
+    def ready(self) -> None:
+        from kommune.core.notifications import followables, services, subscribers
+        from kommune.core.privacy import register_anonymiser, register_exporter
+
+        followables.register_core_followables()
+        subscribers.register()
+        register_exporter("follows", services.export_follows)
+        register_exporter("notifications", services.export_notifications)
+        register_anonymiser("notifications", services.delete_personal_data)

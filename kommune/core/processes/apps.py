@@ -8,6 +8,13 @@ class ProcessesConfig(AppConfig):
     verbose_name = _("Participation processes")
 
     def ready(self) -> None:
-        from kommune.core.processes import features
+        from kommune.core.comments.registry import register_commentable
+        from kommune.core.privacy import register_exporter
+        from kommune.core.processes import features, management_entries, privacy
+        from kommune.core.processes.models import Process
 
         features.register_feature("comments", _("Comments"))
+        register_commentable(Process, is_open=lambda process, now: features.is_feature_open(process, "comments", now),
+                             scope=lambda process: process)
+        register_exporter("process_news", privacy.export_news)
+        management_entries.register()

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -40,6 +42,8 @@ class Process(models.Model):
     area = models.CharField(_("area"), max_length=200, blank=True,
                             help_text=_("The part of the municipality concerned, for example a district."))
     is_published = models.BooleanField(_("published"), default=False)
+    # Set when the process is published for the first time; the order of the processes feed.
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     # Denormalised from the phases by the services, so lists filter by time state with an index.
     starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     ends_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -95,3 +99,32 @@ class Phase(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or str(self.get_kind_display())
+
+
+class ProcessNews(models.Model):
+    """A news item of a process ("Neuigkeiten"): what happened, what comes next, what became of the input."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="news")
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=20_000,
+                            help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))
+    text_html = models.TextField(editable=False, blank=True)
+    published_at = models.DateTimeField(_("published"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["process", "-published_at", "-id"], name="process_news_latest")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        """The page of the news list that starts with this item, so that older items are found too."""
+        from kommune.core.processes.pagination import position_of
+
+        url = reverse("processes:news", kwargs={"municipality_slug": self.process.municipality.slug,
+                                                "process_slug": self.process.slug})
+        return f"{url}?{urlencode({'cursor': position_of(self.published_at, self.pk)})}#news-{self.pk}"

@@ -6,3 +6,10 @@ class SearchConfig(AppConfig):
     name = "kommune.core.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from kommune.core.events import subscribe
+        from kommune.core.search import searchables, subscribers
+
+        searchables.register()
+        subscribe("search", subscribers.on_event)

@@ -1,0 +1,69 @@
+"""Atom feeds of the activity streams (per municipality and per process), built with Django's syndication
+framework and served by function views in views.py that carry the access declaration."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from kommune.core.notifications import selectors
+from kommune.core.notifications.models import Activity
+
+
+class _ActivityFeed(Feed):
+    feed_type = Atom1Feed
+
+    def item_title(self, item: Activity) -> str:
+        return item.sentence
+
+    def item_description(self, item: Activity) -> str:
+        return item.sentence
+
+    def item_link(self, item: Activity) -> str:
+        return item.url
+
+    def item_guid(self, item: Activity) -> str:
+        return f"activity-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Activity):
+        return item.created_at
+
+    def item_updateddate(self, item: Activity):
+        return item.created_at
+
+
+class MunicipalityActivityFeed(_ActivityFeed):
+    def get_object(self, request, *, municipality):
+        return municipality
+
+    def title(self, municipality) -> str:
+        return _("Activity in %(name)s") % {"name": municipality.name}
+
+    def link(self, municipality) -> str:
+        return reverse("notifications:municipality_stream", kwargs={"municipality_slug": municipality.slug})
+
+    def subtitle(self, municipality) -> str:
+        return _("What happens in the participation processes of %(name)s.") % {"name": municipality.name}
+
+    def items(self, municipality) -> list[Activity]:
+        return selectors.feed_items(selectors.municipality_activities(municipality))
+
+
+class ProcessActivityFeed(_ActivityFeed):
+    def get_object(self, request, *, process):
+        return process
+
+    def title(self, process) -> str:
+        return _("Activity in “%(title)s”") % {"title": process.title}
+
+    def link(self, process) -> str:
+        return reverse("notifications:process_stream", kwargs={"municipality_slug": process.municipality.slug,
+                                                               "process_slug": process.slug})
+
+    def subtitle(self, process) -> str:
+        return process.summary
+
+    def items(self, process) -> list[Activity]:
+        return selectors.feed_items(selectors.process_activities(process))

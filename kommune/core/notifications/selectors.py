@@ -1,0 +1,112 @@
+"""Reads of activities, notifications and follows shared by the views, the feeds and the templates."""
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
+
+from kommune.core.comments import cursor as cursors
+from kommune.core.models import Municipality
+from kommune.core.notifications.followables import content_type_id, followable_for, target_key
+from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
+
+STREAM_PAGE_SIZE = 30
+FEED_SIZE = 50
+INBOX_PAGE_SIZE = 25
+FOLLOWS_PAGE_SIZE = 25
+UNREAD_BADGE_LIMIT = 100  # the badge says "99+" beyond; counting further would cost without telling more
+
+# The columns a stream shows; the generic relations are not loaded.
+_STREAM_FIELDS = ("id", "verb", "actor_name", "summary", "scope_title", "url", "created_at")
+
+
+def _visible(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    return activities.filter(is_hidden=False, is_withdrawn=False).only(*_STREAM_FIELDS)
+
+
+def municipality_activities(municipality: Municipality) -> QuerySet[Activity]:
+    return _visible(Activity.objects.filter(municipality=municipality))
+
+
+def process_activities(process: Model) -> QuerySet[Activity]:
+    return _visible(Activity.objects.filter(scope_type_id=content_type_id(process), scope_id=process.pk))
+
+
+def stream_page(activities: QuerySet[Activity], cursor: str | None) -> tuple[list[Activity], str | None]:
+    """One page, newest first, and the next page's cursor. One query; cursors.InvalidCursor for a bad cursor."""
+    return cursors.page(activities, cursor, size=STREAM_PAGE_SIZE, descending=True)
+
+
+def feed_items(activities: QuerySet[Activity]) -> list[Activity]:
+    return list(activities.order_by("-created_at", "-id")[:FEED_SIZE])
+
+
+# --- The inbox ----------------------------------------------------------------------------------------------------
+
+
+def _inbox(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        Q(activity__isnull=True) | Q(activity__is_hidden=False, activity__is_withdrawn=False), user=user)
+
+
+def inbox_page(user, cursor: str | None) -> tuple[list[Notification], str | None]:
+    return cursors.page(_inbox(user).select_related("activity"), cursor, size=INBOX_PAGE_SIZE, descending=True)
+
+
+def unread_count(user) -> int:
+    """Unread notifications, counted up to UNREAD_BADGE_LIMIT."""
+    if not user.is_authenticated:
+        return 0
+    return _inbox(user).filter(read_at__isnull=True).order_by()[:UNREAD_BADGE_LIMIT].count()
+
+
+def email_setting(user) -> str:
+    row = NotificationSettings.objects.filter(user=user).first()
+    return row.email if row else NotificationSettings.Email.IMMEDIATELY
+
+
+def follows_page(user, cursor: str | None) -> tuple[list[Follow], str | None]:
+    """What the person follows, newest first, with the followed objects loaded (one query per kind)."""
+    rows, next_cursor = cursors.page(Follow.objects.filter(user=user).select_related("content_type"), cursor,
+                                     size=FOLLOWS_PAGE_SIZE, descending=True)
+    prefetch_related_objects(rows, "target")
+    return rows, next_cursor
+
+
+# --- Follow buttons -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowState:
+    key: str
+    following: bool
+    html_id: str
+
+
+def follow_state(request, target: Model | None) -> FollowState | None:
+    """What a follow button for ``target`` shows; None when it cannot be followed. The person's follows of one
+    kind are loaded once per request, so a page with many buttons costs one query per kind of target."""
+    if target is None or target.pk is None:
+        return None
+    followable = followable_for(target)
+    user = request.user
+    if followable is None or target == user:
+        return None
+    # Cheap signs that the object is not public (the follow service checks fully).
+    if getattr(target, "is_published", True) is False or getattr(target, "hidden_at", None) is not None:
+        return None
+    key = target_key(target)
+    html_id = "follow-" + key.replace(".", "-").replace(":", "-")
+    if not user.is_authenticated:
+        return FollowState(key, False, html_id)
+    ct = content_type_id(target)
+    cache = request.__dict__.setdefault("_followed_ids", {})
+    if ct not in cache:
+        cache[ct] = set(Follow.objects.filter(user=user, content_type_id=ct).values_list("object_id", flat=True))
+    return FollowState(key, target.pk in cache[ct], html_id)
+
+
+def unread_notification_count(request) -> int:
+    """For the header badge; one query per request at most."""
+    if "_unread_notification_count" not in request.__dict__:
+        request._unread_notification_count = unread_count(request.user)
+    return request._unread_notification_count

@@ -1,0 +1,327 @@
+"""Writes of follows, activities and notifications. Keyword-only, one transaction each.
+
+``record_event`` is the subscriber of the event hub: it runs inside the publishing service's transaction,
+writes the Activity and the followers' Notifications there, and only after the commit enqueues the task that
+e-mails them. Nothing here sends an e-mail inside a request.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import mailers
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from kommune.core.events import Event
+from kommune.core.notifications import verbs
+from kommune.core.notifications.followables import content_type_id, followable_for
+from kommune.core.notifications.mails import digest_message, notification_message
+from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
+from kommune.core.notifications.tokens import BadToken, user_id_from_token
+
+logger = logging.getLogger(__name__)
+
+Email = NotificationSettings.Email
+# A digest collects what has not been e-mailed yet, up to this old (a missed cron run is caught up; someone
+# who switches from "no e-mails" to the digest does not get years of history).
+DIGEST_MAX_AGE = timedelta(days=7)
+
+
+# --- Events -> activities and notifications --------------------------------------------------------------------
+
+
+def record_event(event: Event) -> None:
+    """The subscriber (registered in NotificationsConfig.ready())."""
+    name = event.verb
+    if name.endswith(".hidden") or name.endswith(".unhidden"):
+        _activities_about(event.target).update(is_hidden=name.endswith(".hidden"))
+        return
+    if name.endswith(".unpublished"):
+        _activities_within(event.target).update(is_withdrawn=True)
+        return
+    if name.endswith(".published"):
+        _activities_within(event.target).update(is_withdrawn=False)
+        if _activities_about(event.target).filter(verb=name).exists():
+            return  # published again after a withdrawal: its history is back, it is not new
+    registered = verbs.verb(name)
+    if registered is None:
+        return
+    if not registered.public:
+        _record_private(event)
+        return
+    activity = _create_activity(event, registered)
+    recipients = _followers(event, activity)
+    ids = _notify(recipients, activity=activity)
+    if ids:
+        transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
+
+
+def _key(obj: Model) -> Q:
+    return Q(content_type_id=content_type_id(obj), object_id=obj.pk)
+
+
+def _activities_about(target: Model):
+    return Activity.objects.filter(target_type_id=content_type_id(target), target_id=target.pk)
+
+
+def _activities_within(container: Model):
+    ct = content_type_id(container)
+    return Activity.objects.filter(Q(scope_type_id=ct, scope_id=container.pk)
+                                   | Q(target_type_id=ct, target_id=container.pk))
+
+
+def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Model | None, str]:
+    """Who is named as having acted: a comment's author; for staff entering what a resident said, the name the
+    resident chose (and nobody to follow); nobody where the municipality acts (a process is published)."""
+    if not registered.names_actor:
+        return None, ""
+    assisted_name = getattr(event.target, "assisted_name", "")
+    if assisted_name:
+        return None, assisted_name
+    if event.actor is None or not getattr(event.actor, "is_authenticated", False):
+        return None, ""
+    return event.actor, event.actor.display_name
+
+
+def _scope_of(event: Event) -> Model | None:
+    from kommune.core.processes.models import Process
+
+    if event.scope is not None:
+        return event.scope
+    return event.target if isinstance(event.target, Process) else None
+
+
+def _create_activity(event: Event, registered: verbs.Verb) -> Activity:
+    target, scope = event.target, _scope_of(event)
+    followable = followable_for(target)
+    actor, actor_name = _public_actor(event, registered)
+    if followable is not None:
+        title, url = followable.title(target), followable.url(target)
+    else:
+        title, url = str(target), getattr(target, "get_absolute_url", lambda: "")()
+    withdrawn = any(getattr(obj, "is_published", True) is False for obj in (target, scope) if obj is not None)
+    return Activity.objects.create(
+        municipality=event.municipality, verb=event.verb, actor=actor, actor_name=actor_name,
+        target_type_id=content_type_id(target), target_id=target.pk,
+        scope_type_id=content_type_id(scope) if scope is not None else None,
+        scope_id=scope.pk if scope is not None else None,
+        summary=Truncator(title).chars(200), scope_title=Truncator(str(scope or "")).chars(200),
+        url=url or event.municipality.get_absolute_url(), is_withdrawn=withdrawn,
+    )
+
+
+def _followers(event: Event, activity: Activity) -> list[int]:
+    """The people who follow the target, what it belongs to (a comment's parent and discussed object), the
+    process, or the named actor; never whoever acted. One query."""
+    target, scope = event.target, _scope_of(event)
+    keys = _key(target)
+    followable = followable_for(target)
+    for parent in (followable.parents(target) if followable else ()):
+        keys |= Q(content_type_id=parent[0], object_id=parent[1]) if isinstance(parent, tuple) else _key(parent)
+    if scope is not None:
+        keys |= _key(scope)
+    if activity.actor is not None:
+        keys |= _key(activity.actor)
+    excluded = {user.pk for user in (event.actor, activity.actor) if user is not None and user.pk is not None}
+    return list(Follow.objects.filter(keys, user__is_active=True).exclude(user_id__in=excluded)
+                .values_list("user_id", flat=True).distinct())
+
+
+def _notify(user_ids: list[int], **fields) -> list[int]:
+    if not user_ids:
+        return []
+    now = timezone.now()
+    created = Notification.objects.bulk_create(
+        [Notification(user_id=user_id, created_at=now, **fields) for user_id in user_ids], batch_size=1000)
+    return [notification.pk for notification in created]
+
+
+def _record_private(event: Event) -> None:
+    if event.verb == "report.answered":
+        reporter = getattr(event.target, "reporter", None)
+        if reporter is None or reporter == event.actor:
+            return
+        target = getattr(event.target, "target", None)
+        url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
+        ids = _notify([reporter.pk], municipality=event.municipality, verb=event.verb,
+                      text=Truncator(str(event.data.get("answer", ""))).chars(2000),
+                      url=url or event.municipality.get_absolute_url())
+        transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
+
+
+def _enqueue_immediate_emails(notification_ids: list[int]) -> None:
+    from kommune.core.notifications.tasks import send_immediate_emails
+
+    send_immediate_emails.enqueue(notification_ids)
+
+
+# --- Following ------------------------------------------------------------------------------------------------
+
+
+def do_follow(*, user, target: Model) -> Follow:
+    followable = followable_for(target)
+    if followable is None or not followable.is_visible(target):
+        raise ValidationError(_("This cannot be followed."))
+    if target == user:
+        raise ValidationError(_("You cannot follow yourself."))
+    ct = ContentType.objects.get_for_model(target, for_concrete_model=False)
+    try:
+        with transaction.atomic():
+            follow, _created = Follow.objects.get_or_create(user=user, content_type=ct, object_id=target.pk)
+    except IntegrityError:  # a double click raced us; the follow exists
+        follow = Follow.objects.get(user=user, content_type=ct, object_id=target.pk)
+    return follow
+
+
+def do_unfollow(*, user, target: Model) -> None:
+    Follow.objects.filter(user=user, content_type_id=content_type_id(target), object_id=target.pk).delete()
+
+
+# --- The inbox --------------------------------------------------------------------------------------------------
+
+
+def do_mark_read(*, user, notification: Notification) -> None:
+    if notification.user_id != user.pk:
+        raise ValidationError(_("This notification is not yours."))
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def do_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def do_update_settings(*, user, email: str) -> NotificationSettings:
+    if email not in Email.values:
+        raise ValidationError(_("Please choose how often you want e-mails."))
+    settings_row, _created = NotificationSettings.objects.update_or_create(user=user, defaults={"email": email})
+    return settings_row
+
+
+class UnsubscribeError(Exception):
+    pass
+
+
+def unsubscribe_user(token: str):
+    """The person an unsubscribe token names; UnsubscribeError with a message for the page otherwise."""
+    from kommune.accounts.models import User
+
+    try:
+        user_id = user_id_from_token(token)
+    except BadToken as error:
+        if error.expired:
+            raise UnsubscribeError(_("This unsubscribe link has expired. Please use the link in a more recent "
+                                     "e-mail, or log in and change your notification settings.")) from error
+        raise UnsubscribeError(_("This unsubscribe link is not valid. It may have been cut off when it was "
+                                 "copied. Please open the link from the e-mail again, or log in and change "
+                                 "your notification settings.")) from error
+    user = User.objects.filter(pk=user_id, is_active=True, deleted_at__isnull=True).first()
+    if user is None:
+        raise UnsubscribeError(_("The account of this unsubscribe link no longer exists, so it gets no e-mails."))
+    return user
+
+
+def do_unsubscribe(*, token: str):
+    user = unsubscribe_user(token)
+    do_update_settings(user=user, email=Email.OFF)
+    return user
+
+
+# --- E-mail (run by the worker) --------------------------------------------------------------------------------
+
+
+def _mailable() -> Q:
+    return (Q(user__is_active=True, user__deleted_at__isnull=True, user__email_confirmed_at__isnull=False)
+            & (Q(activity__isnull=True) | Q(activity__is_hidden=False, activity__is_withdrawn=False)))
+
+
+def _with_email_setting(choice: str) -> Q:
+    if choice == Email.IMMEDIATELY:  # the default for people who never saved their settings
+        return Q(user__notification_settings__isnull=True) | Q(user__notification_settings__email=choice)
+    return Q(user__notification_settings__email=choice)
+
+
+def do_send_immediate_emails(*, notification_ids: list[int]) -> int:
+    """One e-mail per notification to the people who want them right away. A notification is claimed
+    (emailed_at set) before it is sent, so a retried task or a second worker never sends it twice."""
+    rows = list(Notification.objects.filter(_mailable(), _with_email_setting(Email.IMMEDIATELY),
+                                            pk__in=notification_ids, emailed_at__isnull=True)
+                .select_related("user", "activity", "activity__municipality", "municipality").order_by("pk"))
+    sent = 0
+    mailer = mailers.default
+    for notification in rows:
+        now = timezone.now()
+        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=now):
+            continue
+        try:
+            mailer.send_messages([notification_message(notification)])
+        except Exception:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+def do_send_daily_digests(*, now: datetime | None = None) -> int:
+    """One e-mail per person who chose the daily digest, with everything not e-mailed yet, grouped by process.
+    Returns the number of digests sent."""
+    now = now or timezone.now()
+    pending = (Notification.objects.filter(_mailable(), _with_email_setting(Email.DAILY), emailed_at__isnull=True,
+                                           created_at__lte=now, created_at__gt=now - DIGEST_MAX_AGE)
+               .select_related("user", "activity", "municipality").order_by("user_id", "created_at", "id"))
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending.iterator(chunk_size=2000):
+        by_user.setdefault(notification.user_id, []).append(notification)
+    sent = 0
+    mailer = mailers.default
+    for notifications in by_user.values():
+        with transaction.atomic():
+            claimed = set(Notification.objects.select_for_update()
+                          .filter(pk__in=[n.pk for n in notifications], emailed_at__isnull=True)
+                          .values_list("pk", flat=True))
+            Notification.objects.filter(pk__in=claimed).update(emailed_at=now)
+        items = [n for n in notifications if n.pk in claimed]  # another run may have taken some
+        if not items:
+            continue
+        try:
+            mailer.send_messages([digest_message(items[0].user, items)])
+        except Exception:
+            Notification.objects.filter(pk__in=claimed).update(emailed_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+# --- Privacy: export and account deletion -----------------------------------------------------------------------
+
+
+def export_follows(user) -> list[dict]:
+    return [{"type": f.content_type.model, "id": f.object_id, "since": f.created_at.isoformat()}
+            for f in user.follows.select_related("content_type").order_by("created_at", "id")]
+
+
+def export_notifications(user) -> dict:
+    settings_row = NotificationSettings.objects.filter(user=user).first()
+    return {
+        "email": settings_row.email if settings_row else Email.IMMEDIATELY,
+        "notifications": [
+            {"what": n.sentence, "url": n.link, "text": n.text, "created_at": n.created_at.isoformat(),
+             "read_at": n.read_at.isoformat() if n.read_at else None,
+             "emailed_at": n.emailed_at.isoformat() if n.emailed_at else None}
+            for n in user.notifications.select_related("activity").order_by("created_at", "id").iterator()
+        ],
+    }
+
+
+def delete_personal_data(user) -> None:
+    """Account deletion: follows (by and of the person), notifications and settings go; the person's public
+    activities stay, without their name."""
+    Follow.objects.filter(Q(user=user) | _key(user)).delete()
+    Notification.objects.filter(user=user).delete()
+    NotificationSettings.objects.filter(user=user).delete()
+    Activity.objects.filter(actor=user).update(actor=None, actor_name="")

@@ -1,0 +1,210 @@
+"""The full-text index on PostgreSQL and on SQLite, behind one interface chosen by ``connection.vendor``.
+
+- PostgreSQL: ``search_vector`` is a generated column (title weighted A, body B, ``german`` configuration)
+  with a GIN index; a query goes through ``websearch_to_tsquery('german', …)`` and is ranked by ``ts_rank``.
+- SQLite: the contentless FTS5 table ``search_searchdocument_fts`` (rowid = document id) is fed with the
+  title and body stemmed in Python (kommune.core.search.german); the query is stemmed the same way and
+  turned into an FTS5 expression of quoted stems only, ranked by ``bm25``. A contentless table forgets the
+  text, so removing a row needs the stemmed values it was given: they are recomputed from the stored
+  document, which changes only here. ``rebuild()`` empties and refills the FTS table from the documents.
+
+Both parse the query with ``german.parse_query``, so the words, phrases, "or" and "-" mean the same.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from kommune.core.models import Municipality
+from kommune.core.search.german import ParsedQuery, parse_query, stemmed
+from kommune.core.search.models import MAX_BODY_LENGTH, SearchDocument
+
+TABLE = SearchDocument._meta.db_table
+FTS_TABLE = f"{TABLE}_fts"
+# bm25 weights of the FTS columns (title, body), like the A/B weights on PostgreSQL.
+TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
+BATCH_SIZE = 500
+UPDATED_FIELDS = ["municipality", "kind", "title", "body", "url", "context", "updated_at"]
+
+
+@dataclass(frozen=True)
+class Hits:
+    total: int
+    ranked: list[tuple[int, float]]  # (document id, rank), best first; a higher rank is a better match
+
+
+def _clean(doc: SearchDocument) -> SearchDocument:
+    # PostgreSQL refuses NUL characters in text; the field limits are ours.
+    doc.title = doc.title.replace("\x00", "")[:300]
+    doc.context = doc.context.replace("\x00", "")[:300]
+    doc.body = doc.body.replace("\x00", "")[:MAX_BODY_LENGTH]
+    doc.url = doc.url[:500]
+    return doc
+
+
+def _upsert(docs: Sequence[SearchDocument]) -> None:
+    SearchDocument.objects.bulk_create(
+        [_clean(doc) for doc in docs], batch_size=BATCH_SIZE, update_conflicts=True,
+        unique_fields=["content_type", "object_id"], update_fields=UPDATED_FIELDS,
+    )
+
+
+def _filters(municipality_id: int | None, kinds: Sequence[str] | None) -> tuple[str, list]:
+    sql, params = "", []
+    if municipality_id is not None:
+        sql += " AND d.municipality_id = %s"
+        params.append(municipality_id)
+    if kinds:
+        sql += " AND d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
+        params.extend(kinds)
+    return sql, params
+
+
+class PostgresBackend:
+    def index_many(self, docs: Sequence[SearchDocument]) -> None:
+        _upsert(docs)
+
+    def remove_many(self, content_type_id: int, object_ids: Iterable[int]) -> None:
+        SearchDocument.objects.filter(content_type_id=content_type_id, object_id__in=list(object_ids)).delete()
+
+    def rebuild(self) -> None:
+        pass  # the vector is a generated column, always in step with its row
+
+    def search(self, query: ParsedQuery, municipality_id: int | None, kinds: Sequence[str] | None,
+               limit: int, offset: int) -> Hits:
+        where, params = _filters(municipality_id, kinds)
+        source = f"FROM {TABLE} d, websearch_to_tsquery('german', %s) q WHERE d.search_vector @@ q{where}"
+        args = [query.websearch(), *params]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {source}", args)
+            total = cursor.fetchone()[0]
+            ranked = []
+            if total > offset:
+                cursor.execute(f"SELECT d.id, ts_rank(d.search_vector, q) AS score {source} "
+                               "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
+                ranked = [(row[0], float(row[1])) for row in cursor.fetchall()]
+        return Hits(total, ranked)
+
+
+class SqliteBackend:
+    def _fts_rows(self, docs: Iterable[SearchDocument]) -> list[tuple[int, str, str]]:
+        return [(doc.pk, stemmed(doc.title), stemmed(doc.body)) for doc in docs]
+
+    def _fts_delete(self, docs: Iterable[SearchDocument]) -> None:
+        rows = self._fts_rows(docs)
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, body) "
+                                   "VALUES ('delete', %s, %s, %s)", rows)
+
+    def _fts_insert(self, docs: Iterable[SearchDocument]) -> None:
+        rows = self._fts_rows(docs)
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows)
+
+    def _existing(self, content_type_id: int, object_ids: Iterable[int]) -> list[SearchDocument]:
+        return list(SearchDocument.objects.filter(content_type_id=content_type_id, object_id__in=list(object_ids))
+                    .only("id", "object_id", "title", "body"))
+
+    def index_many(self, docs: Sequence[SearchDocument]) -> None:
+        by_type: dict[int, list[SearchDocument]] = {}
+        for doc in docs:
+            by_type.setdefault(doc.content_type_id, []).append(doc)
+        with transaction.atomic():
+            for content_type_id, group in by_type.items():
+                old = {doc.object_id: doc for doc in self._existing(content_type_id, (d.object_id for d in group))}
+                # Only a new or changed title or body touches the FTS table (not a new address or context).
+                changed = [doc.object_id for doc in map(_clean, group)
+                           if doc.object_id not in old or (old[doc.object_id].title, old[doc.object_id].body)
+                           != (doc.title, doc.body)]
+                self._fts_delete(old[object_id] for object_id in changed if object_id in old)
+                _upsert(group)
+                if changed:
+                    self._fts_insert(self._existing(content_type_id, changed))
+
+    def remove_many(self, content_type_id: int, object_ids: Iterable[int]) -> None:
+        with transaction.atomic():
+            old = self._existing(content_type_id, object_ids)
+            self._fts_delete(old)
+            SearchDocument.objects.filter(pk__in=[doc.pk for doc in old]).delete()
+
+    def rebuild(self) -> None:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
+            last = 0
+            while True:
+                batch = list(SearchDocument.objects.filter(pk__gt=last).order_by("pk")
+                             .only("id", "title", "body")[:BATCH_SIZE])
+                if not batch:
+                    break
+                self._fts_insert(batch)
+                last = batch[-1].pk
+
+    def search(self, query: ParsedQuery, municipality_id: int | None, kinds: Sequence[str] | None,
+               limit: int, offset: int) -> Hits:
+        where, params = _filters(municipality_id, kinds)
+        source = f"FROM {FTS_TABLE} f JOIN {TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
+        args = [query.fts5(), *params]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {source}", args)
+            total = cursor.fetchone()[0]
+            ranked = []
+            if total > offset:
+                # bm25() is lower for better matches; negated so that higher is better on both databases.
+                cursor.execute(f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score {source} "
+                               "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
+                ranked = [(row[0], float(row[1])) for row in cursor.fetchall()]
+        return Hits(total, ranked)
+
+
+def backend() -> PostgresBackend | SqliteBackend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SqliteBackend()
+    raise NotImplementedError(f"Full-text search is not available on {connection.vendor}.")
+
+
+# --- The interface --------------------------------------------------------------------------------------------
+
+
+def index(doc: SearchDocument) -> None:
+    """Store ``doc`` (unsaved; identified by content_type and object_id) and index it, replacing what was there."""
+    backend().index_many([doc])
+
+
+def index_many(docs: Sequence[SearchDocument]) -> None:
+    if docs:
+        backend().index_many(docs)
+
+
+def remove(content_type_id: int, object_id: int) -> None:
+    backend().remove_many(content_type_id, [object_id])
+
+
+def remove_many(content_type_id: int, object_ids: Iterable[int]) -> None:
+    object_ids = list(object_ids)
+    if object_ids:
+        backend().remove_many(content_type_id, object_ids)
+
+
+def rebuild() -> None:
+    """Make the full-text index agree with the stored documents again (SQLite; nothing to do on PostgreSQL)."""
+    backend().rebuild()
+
+
+def search(query: str | ParsedQuery, *, municipality: Municipality | None = None,
+           kinds: Sequence[str] | None = None, limit: int = 20, offset: int = 0) -> Hits:
+    """Document ids matching ``query``, best first, with the number of all matches.
+
+    ``query`` is what a person typed (or its parse); it never raises, and a query without a searchable word
+    (only stop words or punctuation) finds nothing.
+    """
+    if isinstance(query, str):
+        query = parse_query(query)
+    if not query:
+        return Hits(0, [])
+    return backend().search(query, municipality.pk if municipality else None, kinds, limit, offset)

@@ -1,0 +1,66 @@
+"""Plain text for the index, and highlighted text for the results page (escaped first, then marked)."""
+
+import html
+import re
+import unicodedata
+
+from markupsafe import Markup, escape
+
+from kommune.core.search.german import STOP_WORDS, WORD_RE, stem
+
+# Block elements separate words; inline elements (<em>, <a>, …) do not.
+_BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th|hr)\b[^>]*>",
+                           re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
+# A snippet looks for the first match this far into the body, and shows about this many characters.
+SNIPPET_SCAN = 20_000
+SNIPPET_LENGTH = 240
+
+
+def plain_text(markup: str) -> str:
+    """The text of sanitised HTML (as rendered by kommune.core.richtext), tags replaced by spaces."""
+    text = _TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", markup))
+    return _SPACE_RE.sub(" ", html.unescape(text)).strip()
+
+
+def _matches(text: str, stems: frozenset[str], end: int | None = None):
+    for match in WORD_RE.finditer(text, 0, len(text) if end is None else end):
+        word = match.group().lower()
+        if word not in STOP_WORDS and stem(word) in stems:
+            yield match
+
+
+def highlight(text: str, stems: frozenset[str]) -> Markup:
+    """``text`` escaped, with every word whose stem is searched for wrapped in <mark>."""
+    text = unicodedata.normalize("NFC", text)
+    parts, last = [], 0
+    for match in _matches(text, stems) if stems else ():
+        parts += [escape(text[last:match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+def snippet(text: str, stems: frozenset[str], length: int = SNIPPET_LENGTH) -> Markup:
+    """About ``length`` characters of ``text`` around its first match (or its beginning), highlighted.
+
+    Line breaks separate the parts of a document's body (a process's summary and description): shown as " · ".
+    """
+    text = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", text.strip()).replace("\n", " · ")).strip()
+    if len(text) <= length:
+        return highlight(text, stems)
+    first = next(_matches(text, stems, SNIPPET_SCAN), None) if stems else None
+    start = 0 if first is None else max(0, first.start() - length // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first.start() else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + length // 2 else end
+    return Markup("").join([
+        Markup("… ") if start else Markup(""),
+        highlight(text[start:end], stems),
+        Markup(" …") if end < len(text) else Markup(""),
+    ])
