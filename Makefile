@@ -54,3 +54,8 @@ test: install
 
 clean:
 	rm -rf $(VENV) node_modules var/static
+
+# The background worker (notification e-mails, digests): runs the queued tasks of the database task backend.
+.PHONY: worker
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker

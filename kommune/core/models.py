@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "konto", "account", "labs", "oparl", "dcat", "open311", "sensors", "static", "media",
-        "sprache", "language", "i18n", "healthz", "robots.txt", "favicon.ico", "docs", "impressum",
+        "sprache", "language", "i18n", "healthz", "robots.txt", "favicon.ico", "docs", "impressum", "suche",
     }
 )
 
@@ -193,6 +193,7 @@ class PageKind(models.TextChoices):
     PRIVACY = "privacy", _("Privacy notice")
     ACCESSIBILITY = "accessibility", _("Accessibility statement")
     EASY_LANGUAGE = "easy_language", _("Easy language (Leichte Sprache)")
+    NETIQUETTE = "netiquette", _("Netiquette")
 
 
 class Page(models.Model):

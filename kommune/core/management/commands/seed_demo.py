@@ -286,11 +286,30 @@ Oder schreiben Sie eine E-Mail an: [{place.email}](mailto:{place.email})
 """
 
 
+def netiquette(place: Place) -> str:
+    return f"""## So diskutieren wir in {place.name}
+
+Hier sprechen Menschen mit unterschiedlichen Meinungen über ihre Stadt. Damit das gelingt, bitten wir Sie:
+
+- **Bleiben Sie beim Thema** des Verfahrens oder Vorschlags.
+- **Bleiben Sie respektvoll.** Kritisieren Sie Ideen, nicht Menschen. Beleidigungen, Drohungen und Hetze löschen wir.
+- **Schützen Sie Daten.** Nennen Sie keine Namen, Adressen oder Telefonnummern anderer Menschen.
+- **Keine Werbung** und keine Inhalte, die gegen Gesetze verstoßen.
+
+Die Moderation blendet Beiträge aus, die gegen diese Regeln verstoßen, und nennt dabei immer den Grund.
+Jede Entscheidung steht im öffentlichen Moderationsprotokoll. Wenn Sie einen Beitrag für unpassend halten,
+melden Sie ihn über „Melden“ unter dem Beitrag.
+
+{DEMO_NOTE}
+"""
+
+
 PAGE_TEXTS = {
     PageKind.IMPRINT: imprint,
     PageKind.PRIVACY: privacy,
     PageKind.ACCESSIBILITY: accessibility,
     PageKind.EASY_LANGUAGE: easy_language,
+    PageKind.NETIQUETTE: netiquette,
 }
 
 
