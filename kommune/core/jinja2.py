@@ -26,6 +26,27 @@ def date(value, format_name: str = "DATE_FORMAT") -> str:
     return formats.date_format(value, format_name)
 
 
+def comment_thread(request, target):
+    """The first page of the comments under ``target``, for comments/embed.html (constant number of queries)."""
+    from kommune.core.comments.selectors import comment_thread as first_page
+
+    return first_page(request, target)
+
+
+def follow_state(request, target):
+    """What notifications/follow_button.html shows for ``target`` (None: not followable)."""
+    from kommune.core.notifications.selectors import follow_state as state
+
+    return state(request, target)
+
+
+def unread_notification_count(request) -> int:
+    """Unread notifications of the person, for a header badge (one query per request, capped at 100)."""
+    from kommune.core.notifications.selectors import unread_notification_count as count
+
+    return count(request)
+
+
 @pass_context
 def messages(context) -> list:
     request = context.get("request")
@@ -40,6 +61,9 @@ def environment(**options) -> Environment:
         url=url,
         static=static,
         messages=messages,
+        comment_thread=comment_thread,
+        follow_state=follow_state,
+        unread_notification_count=unread_notification_count,
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
         platform_name="Offene Kommune",

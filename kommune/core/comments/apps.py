@@ -6,3 +6,8 @@ class CommentsConfig(AppConfig):
     name = "kommune.core.comments"
     label = "comments"
     verbose_name = _("Comments")
+
+    def ready(self) -> None:
+        from kommune.core.comments import hooks
+
+        hooks.register()

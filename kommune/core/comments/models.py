@@ -54,8 +54,11 @@ class Comment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # Cursor pagination of a thread's top-level comments and of a comment's replies.
+            # Cursor pagination of a comment's replies and (partial: IS NULL is no equality for the planner's
+            # ordering) of a thread's top-level comments, so a page reads ~20 index entries at any thread size.
             models.Index(fields=["thread", "parent", "-created_at", "-id"], name="comment_thread_page"),
+            models.Index(fields=["thread", "-created_at", "-id"], condition=Q(parent__isnull=True),
+                         name="comment_top_level_page"),
             models.Index(fields=["municipality", "-created_at"], name="comment_municipality_recent"),
         ]
         constraints = [

@@ -6,3 +6,8 @@ class ModerationConfig(AppConfig):
     name = "kommune.core.moderation"
     label = "moderation"
     verbose_name = _("Moderation")
+
+    def ready(self) -> None:
+        from kommune.core.moderation import hooks
+
+        hooks.register()

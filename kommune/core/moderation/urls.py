@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kommune.core.moderation import views
 
 app_name = "moderation"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Public
+    path("<slug:municipality_slug>/moderation/", views.log, name="log"),
+    path("<slug:municipality_slug>/netiquette/", views.netiquette, name="netiquette"),
+    path("<slug:municipality_slug>/kommentare/<int:comment_id>/melden/", views.report_comment, name="report_comment"),
+    # Moderators
+    path("<slug:municipality_slug>/verwaltung/moderation/", views.queue, name="queue"),
+    path("<slug:municipality_slug>/verwaltung/moderation/meldungen/<int:report_id>/", views.report_detail,
+         name="report_detail"),
+    path("<slug:municipality_slug>/verwaltung/moderation/kommentare/<int:comment_id>/", views.comment, name="comment"),
+    path("<slug:municipality_slug>/verwaltung/moderation/kommentare/<int:comment_id>/verbergen/", views.hide,
+         name="hide"),
+    path("<slug:municipality_slug>/verwaltung/moderation/kommentare/<int:comment_id>/wieder-zeigen/", views.unhide,
+         name="unhide"),
+    path("<slug:municipality_slug>/verwaltung/moderation/kommentare/<int:comment_id>/sperren/", views.block_author,
+         name="block_author"),
+    path("<slug:municipality_slug>/verwaltung/moderation/sperren/", views.blocks, name="blocks"),
+    path("<slug:municipality_slug>/verwaltung/moderation/sperren/<int:block_id>/aufheben/", views.unblock,
+         name="unblock"),
+    # Staff
+    path("<slug:municipality_slug>/verwaltung/netiquette/", views.edit_netiquette, name="edit_netiquette"),
+]

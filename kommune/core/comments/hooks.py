@@ -1,0 +1,83 @@
+"""How the comments plug into the core registries: reports and moderation, and the person's data export."""
+
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kommune.core.comments.models import Comment
+
+
+def describe_target(target) -> str:
+    """“the participation process “Spielplatz Nord”” – the kind and title of a commented object."""
+    if target is None:
+        return _("a page that no longer exists")
+    return _("the %(kind)s “%(title)s”") % {"kind": target._meta.verbose_name, "title": str(target)}
+
+
+def describe_comment(comment: Comment) -> str:
+    where = describe_target(comment.thread.target)
+    if comment.parent_id:
+        return _("Reply to a comment on %(where)s") % {"where": where}
+    return _("Comment on %(where)s") % {"where": where}
+
+
+def comment_text(comment: Comment) -> str:
+    return comment.text
+
+
+def moderation_url(comment: Comment) -> str:
+    return reverse("moderation:comment", kwargs={"municipality_slug": comment.municipality.slug,
+                                                 "comment_id": comment.pk})
+
+
+def public_url(comment: Comment) -> str:
+    from kommune.core.comments.selectors import thread_url
+
+    if comment.parent_id:
+        return reverse("comments:replies", kwargs={"municipality_slug": comment.municipality.slug,
+                                                   "comment_id": comment.parent_id}) + f"#comment-{comment.pk}"
+    return thread_url(comment.municipality, comment.thread.target) + f"#comment-{comment.pk}"
+
+
+def prefetch(comments: list[Comment]) -> None:
+    prefetch_related_objects(comments, "author", "municipality", "thread__target")
+
+
+def export_comments(user) -> list[dict]:
+    """The person's comments for their data export (hidden ones included, marked: they are the person's data)."""
+    comments = (Comment.objects.filter(author=user).select_related("thread__content_type")
+                .order_by("created_at", "id"))
+    rows = []
+    for chunk_start in range(0, comments.count(), 500):
+        chunk = list(comments[chunk_start:chunk_start + 500])
+        prefetch_related_objects(chunk, "thread__target")
+        for comment in chunk:
+            rows.append({
+                "text": comment.text,
+                "date": comment.created_at.isoformat(),
+                "edited": comment.edited_at.isoformat() if comment.edited_at else None,
+                "on": describe_target(comment.thread.target),
+                "reply": comment.parent_id is not None,
+                "entered_for": comment.assisted_name or None,
+                "channel": comment.channel or "online",
+                "hidden": comment.hidden_at is not None,
+                "hidden_reason": comment.hidden_reason or None,
+            })
+    return rows
+
+
+def register() -> None:
+    from kommune.core import privacy
+    from kommune.core.moderation.reportables import Reportable, register_reportable
+
+    register_reportable(Reportable(
+        model=Comment,
+        author=lambda comment: comment.author,
+        text=comment_text,
+        describe=describe_comment,
+        moderation_url=moderation_url,
+        public_url=public_url,
+        is_hidden=lambda comment: comment.hidden_at is not None,
+        prefetch=prefetch,
+    ))
+    privacy.register_exporter("comments", export_comments)

@@ -1,0 +1,245 @@
+"""Writes of the moderation: reports, hiding and showing contributions, blocks, answers to reports.
+
+Every act of a moderator is recorded as a ModerationAct, which the public log lists with its reason and a
+description of where it happened, never with the names of the people involved.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from kommune.core.comments.models import Comment, Thread
+from kommune.core.comments.registry import commentable_for
+from kommune.core.events import Event, publish
+from kommune.core.models import Municipality, Role
+from kommune.core.moderation.models import Block, ModerationAct, Report
+from kommune.core.moderation.reportables import reportable_for
+from kommune.core.roles import roles_in
+
+MAX_REASON_LENGTH = 500
+MAX_REPORT_TEXT_LENGTH = 2000
+MAX_ANSWER_LENGTH = 2000
+# People who run the municipality's platform cannot be blocked by a moderator; their roles are managed instead.
+UNBLOCKABLE_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.MODERATOR})
+
+
+def _clean(value: str | None, *, max_length: int, required_message: str | None = None) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationError(_("The text contains a character that is not allowed (NUL)."), code="invalid")
+    if required_message and not value:
+        raise ValidationError(required_message, code="required")
+    if len(value) > max_length:
+        raise ValidationError(_("At most %(max)d characters are possible; this text has %(length)d.")
+                              % {"max": max_length, "length": len(value)}, code="too_long")
+    return value
+
+
+def _clean_reason(reason: str | None) -> str:
+    return _clean(reason, max_length=MAX_REASON_LENGTH,
+                  required_message=_("Please give a reason. It appears in the public moderation log."))
+
+
+def _check_moderator(user, municipality: Municipality) -> None:
+    if not user.is_authenticated or not user.has_perm("moderation.moderate", municipality):
+        raise PermissionDenied
+
+
+def describe(target: Model | None) -> str:
+    """Where a contribution is, for the public log, in the platform's language; no names of people."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reportable = reportable_for(target) if target is not None else None
+        if reportable is None:
+            return str(_("A contribution"))
+        return str(reportable.describe(target))
+
+
+def _record(*, municipality: Municipality, moderator, action: str, reason: str, public_description: str,
+            target: Model | None) -> ModerationAct:
+    return ModerationAct.objects.create(
+        municipality=municipality, moderator=moderator, action=action, reason=reason,
+        public_description=public_description[:300],
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=target.pk if target is not None else None)
+
+
+def _scope_of(comment: Comment):
+    target = comment.thread.target
+    commentable = commentable_for(type(target)) if target is not None else None
+    return commentable.scope(target) if commentable else None
+
+
+# --- Reports --------------------------------------------------------------------------------------------------
+
+
+def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report:
+    if not reporter.is_authenticated:
+        raise PermissionDenied
+    reportable = reportable_for(target)
+    if reportable is None:
+        raise ValidationError(_("This cannot be reported."), code="not_reportable")
+    if reason not in Report.Reason.values:
+        raise ValidationError(_("Please choose a reason."), code="reason")
+    text = _clean(text, max_length=MAX_REPORT_TEXT_LENGTH)
+    author = reportable.author(target)
+    if author is not None and author.pk == reporter.pk:
+        raise ValidationError(_("You cannot report your own contribution. You can change it for a short time "
+                                "after posting."), code="own")
+    if reportable.is_hidden(target):
+        raise ValidationError(_("This contribution has already been hidden by the moderation."), code="hidden")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(municipality=target.municipality, target=target, reporter=reporter,
+                                         reason=reason, text=text)
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this contribution. The moderators will look at it and "
+                                "answer you."), code="duplicate") from None
+
+
+def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = False) -> Report:
+    _check_moderator(moderator, report.municipality)
+    answer = _clean(answer, max_length=MAX_ANSWER_LENGTH,
+                    required_message=None if dismiss else _("Please write an answer to the person who reported."))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != Report.Status.OPEN:
+            raise ValidationError(_("This report has already been dealt with."), code="closed")
+        report.status = Report.Status.DISMISSED if dismiss else Report.Status.ANSWERED
+        report.answer, report.answered_at, report.answered_by = answer, timezone.now(), moderator
+        report.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(Report.Reason(report.reason).label)
+        _record(municipality=report.municipality, moderator=moderator,
+                action=ModerationAct.Action.DISMISS_REPORT if dismiss else ModerationAct.Action.ANSWER_REPORT,
+                reason=reason, public_description=describe(report.target), target=report.target)
+        publish(Event("report.answered", report.municipality, report, actor=moderator,
+                      data={"answer": answer, "dismissed": dismiss}))
+    return report
+
+
+def _close_reports_on(target: Model, *, moderator, answer: str) -> None:
+    """Open reports on a contribution that was just hidden are answered with the moderator's reason."""
+    open_reports = list(Report.objects.select_for_update().filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk, status=Report.Status.OPEN))
+    now = timezone.now()
+    for report in open_reports:
+        report.status, report.answer, report.answered_at, report.answered_by = (
+            Report.Status.ANSWERED, answer, now, moderator)
+        report.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        publish(Event("report.answered", report.municipality, report, actor=moderator,
+                      data={"answer": answer, "dismissed": False}))
+
+
+# --- Hiding ---------------------------------------------------------------------------------------------------
+
+
+def _lock(comment: Comment) -> Comment:
+    # The comment and its top-level parent, in ascending id like the comment services, so nobody deadlocks.
+    ids = sorted({comment.pk, comment.parent_id or comment.pk})
+    locked = {c.pk: c for c in Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    return locked[comment.pk]
+
+
+def _move_counts(comment: Comment, delta: int) -> None:
+    if comment.parent_id is None:
+        Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + delta,
+                                                           top_level_count=F("top_level_count") + delta)
+    else:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + delta)
+        Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + delta)
+
+
+def do_hide(*, moderator, comment: Comment, reason: str) -> Comment:
+    """Hide a comment in place ("hidden by moderation: reason"); the counters count visible comments."""
+    _check_moderator(moderator, comment.municipality)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        current = _lock(comment)
+        if current.hidden_at is not None:
+            raise ValidationError(_("This comment is already hidden."), code="already_hidden")
+        now = timezone.now()
+        Comment.objects.filter(pk=comment.pk).update(hidden_at=now, hidden_reason=reason)
+        _move_counts(current, -1)
+        comment.hidden_at, comment.hidden_reason = now, reason
+        _record(municipality=comment.municipality, moderator=moderator, action=ModerationAct.Action.HIDE,
+                reason=reason, public_description=describe(comment), target=comment)
+        with translation.override(settings.LANGUAGE_CODE):
+            answer = _("The contribution has been hidden. Reason: %(reason)s") % {"reason": reason}
+        _close_reports_on(comment, moderator=moderator, answer=answer)
+        publish(Event("comment.hidden", comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
+                      data={"reason": reason}))
+    return comment
+
+
+def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
+    _check_moderator(moderator, comment.municipality)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        current = _lock(comment)
+        if current.hidden_at is None:
+            raise ValidationError(_("This comment is not hidden."), code="not_hidden")
+        Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_reason="")
+        _move_counts(current, +1)
+        comment.hidden_at, comment.hidden_reason = None, ""
+        _record(municipality=comment.municipality, moderator=moderator, action=ModerationAct.Action.UNHIDE,
+                reason=reason, public_description=describe(comment), target=comment)
+        publish(Event("comment.unhidden", comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
+                      data={"reason": reason}))
+    return comment
+
+
+# --- Blocks ---------------------------------------------------------------------------------------------------
+
+
+def can_be_blocked(user, municipality: Municipality) -> bool:
+    return user is not None and not user.is_deleted and not (roles_in(user, municipality) & UNBLOCKABLE_ROLES)
+
+
+def do_block(*, moderator, municipality: Municipality, user, until: datetime, reason: str) -> Block:
+    _check_moderator(moderator, municipality)
+    reason = _clean_reason(reason)
+    if user is None or user.is_deleted:
+        raise ValidationError(_("This account no longer exists."), code="deleted")
+    if user.pk == moderator.pk:
+        raise ValidationError(_("You cannot block yourself."), code="self")
+    if roles_in(user, municipality) & UNBLOCKABLE_ROLES:
+        raise ValidationError(_("Administrators, staff and moderators of %(name)s cannot be blocked; an "
+                                "administrator can change their role instead.") % {"name": municipality.name},
+                              code="team")
+    if until <= timezone.now():
+        raise ValidationError(_("The end of the block must lie in the future."), code="until")
+    with transaction.atomic():
+        block = Block.objects.create(municipality=municipality, user=user, until=until, reason=reason,
+                                     created_by=moderator)
+        with translation.override(settings.LANGUAGE_CODE):
+            description = _("A person was blocked from taking part until %(until)s.") % {
+                "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")}
+        _record(municipality=municipality, moderator=moderator, action=ModerationAct.Action.BLOCK, reason=reason,
+                public_description=description, target=block)
+        publish(Event("user.blocked", municipality, block, actor=moderator,
+                      data={"user_id": user.pk, "until": until.isoformat(), "reason": reason}))
+    return block
+
+
+def do_unblock(*, moderator, block: Block, reason: str = "") -> Block:
+    """End a block now (the row stays as the record); other active blocks of the person there end too."""
+    _check_moderator(moderator, block.municipality)
+    reason = _clean(reason, max_length=MAX_REASON_LENGTH)
+    now = timezone.now()
+    with transaction.atomic():
+        ended = Block.objects.filter(municipality=block.municipality, user_id=block.user_id,
+                                     until__gt=now).update(until=now)
+        if not ended:
+            raise ValidationError(_("This block has already ended."), code="ended")
+        block.until = now
+        with translation.override(settings.LANGUAGE_CODE):
+            description = str(_("The block of a person was lifted."))
+        _record(municipality=block.municipality, moderator=moderator, action=ModerationAct.Action.UNBLOCK,
+                reason=reason, public_description=description, target=block)
+    return block
