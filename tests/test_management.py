@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kommune.accounts import manage_urls as account_manage_urls
 from kommune.core import manage_urls
-from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Membership, Page, Role
+from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Membership, Page, PageKind, Role
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory
 
@@ -395,3 +395,10 @@ def test_management_views_declare_their_access():
     for pattern in [*manage_urls.urlpatterns, *account_manage_urls.urlpatterns]:
         access = pattern.callback.access
         assert access.scope in {"municipality", "lab"} and access.permission, pattern.name
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in PageKind])
+def test_every_page_kind_can_be_edited(client, carol, musterstadt, kind):
+    client.force_login(carol)
+    response = client.get(f"/musterstadt/verwaltung/seiten/{kind}/")
+    assert response.status_code == 200

@@ -24,8 +24,9 @@ PAGE_SIZE = 50
 ROLE_ORDER = [Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER, Role.RESIDENT]
 # A lab has no residents of its own; its members work in it.
 LAB_ROLES = [Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER]
-# The public page of each kind, named like the kind in kommune/core/urls.py.
-PUBLIC_PAGE_ROUTES = {kind.value: f"core:{kind.value}" for kind in PageKind}
+# The public page of each kind: core serves the legal pages, the moderation app the netiquette.
+PUBLIC_PAGE_ROUTES = {kind.value: f"core:{kind.value}" for kind in PageKind} | {
+    PageKind.NETIQUETTE.value: "moderation:netiquette"}
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> PaginatorPage:

@@ -2,23 +2,25 @@
 
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kommune.core.comments.models import Comment
 
 
 def describe_target(target) -> str:
-    """“the participation process “Spielplatz Nord”” – the kind and title of a commented object."""
+    """The kind and title of a commented object: Participation process “Spielplatz Nord”."""
     if target is None:
         return _("a page that no longer exists")
-    return _("the %(kind)s “%(title)s”") % {"kind": target._meta.verbose_name, "title": str(target)}
+    return _("%(kind)s “%(title)s”") % {"kind": capfirst(target._meta.verbose_name), "title": str(target)}
 
 
 def describe_comment(comment: Comment) -> str:
+    """Where a comment is, without who wrote it (for the public moderation log)."""
     where = describe_target(comment.thread.target)
     if comment.parent_id:
-        return _("Reply to a comment on %(where)s") % {"where": where}
-    return _("Comment on %(where)s") % {"where": where}
+        return _("Reply in: %(where)s") % {"where": where}
+    return _("Comment in: %(where)s") % {"where": where}
 
 
 def comment_text(comment: Comment) -> str:

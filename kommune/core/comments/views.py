@@ -131,7 +131,8 @@ def assisted(request: HttpRequest, municipality: Municipality, target_type: str,
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The comment of %(name)s has been published.") % {"name": comment.assisted_name})
+            messages.success(request, _("The comment of %(name)s has been published.")
+                             % {"name": comment.assisted_name})
             return _back(request, fallback, comment)
     return render(request, "comments/assisted.html", {
         "municipality": municipality, "form": form, "target": target, "thread_url": fallback,
