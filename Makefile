@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test install assets messages extract-messages check-python clean
+.PHONY: run test bench install assets messages extract-messages check-python clean
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -51,6 +51,14 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Benchmarks with production settings against the configured database (DATABASE_URL, SQLite by default);
+# results go to bench/*.json. Issue #4 adds the full page benchmark on a generated city.
+BENCH_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-not-secret} SECURE_COOKIES=false
+bench: install
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py bench_comment_thread
 
 clean:
 	rm -rf $(VENV) node_modules var/static
