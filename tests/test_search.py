@@ -136,6 +136,7 @@ def test_phrases_alternatives_and_exclusions(musterstadt):
     assert process_hits('"Markt Spielplatz"') == set()
     assert process_hits("Spielplatz -Markt") == {park.pk}
     assert process_hits("Markt or Baum") == {market.pk, trees.pk}
+    assert process_hits("Markt oder Baum") == {market.pk, trees.pk}
     assert process_hits("der die das") == set()  # only stop words
 
 

@@ -117,6 +117,10 @@ class ParsedQuery:
 _TOKEN_RE = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<bare>[^\s"]+))')
 
 
+# Words that join alternatives: people type the word of their own language.
+OR_WORDS = frozenset({"or", "oder"})
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse what a person typed. Never raises; anything that is not a word is ignored.
 
@@ -128,7 +132,7 @@ def parse_query(text: str) -> ParsedQuery:
     for match in _TOKEN_RE.finditer(text):
         negated = bool(match.group("neg"))
         bare = match.group("bare")
-        if bare is not None and not negated and bare.lower() == "or":
+        if bare is not None and not negated and bare.lower() in OR_WORDS:
             if alternatives[-1]:
                 alternatives.append([])
             continue
