@@ -1,0 +1,115 @@
+"""The role matrix: every declared permission × every role, against a municipality and against a lab.
+
+The table is the specification. A permission added to a rules.py without a row here fails
+test_the_table_lists_every_declared_permission, so every new permission gets its roles decided explicitly.
+"""
+
+import pytest
+import rules.permissions
+from django.contrib.auth.models import AnonymousUser
+
+from kommune.core.models import Role
+from kommune.core.roles import forget_roles
+from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+ROLES = ["admin", "staff", "moderator", "partner", "resident", "none"]
+A, S, M, P, R, N = ROLES
+
+# permission -> the roles that hold it (in a municipality and in a lab alike)
+MATRIX: dict[str, set[str]] = {
+    "core.view_management": {A, S, M},
+    "core.manage_roles": {A},
+    "core.view_audit_log": {A},
+    "core.edit_pages": {A, S},
+    "core.read_accessibility_feedback": {A, S},
+    "accounts.verify_residents": {A, S},
+    "accounts.manage_letter_codes": {A, S},
+    "processes.manage": {A, S},
+    "comments.enter_assisted": {A, S},
+    "moderation.moderate": {A, S, M},
+    "moderation.edit_netiquette": {A, S},
+}
+
+
+def _person_with(role: str, *, municipality=None, lab=None):
+    user = UserFactory()
+    if role != N:
+        organisation = None
+        if role == Role.PARTNER:
+            organisation = OrganisationFactory(municipality=municipality or lab.municipalities.first())
+        MembershipFactory(user=user, municipality=municipality, lab=lab, role=role, organisation=organisation)
+    return user
+
+
+def test_the_table_knows_every_role():
+    assert set(Role.values) | {N} == set(ROLES), "a role was added or renamed: extend ROLES and MATRIX"
+
+
+def test_the_table_lists_every_declared_permission():
+    declared = set(rules.permissions.permissions)
+    assert not declared - set(MATRIX), f"permissions without a row in MATRIX: {sorted(declared - set(MATRIX))}"
+    assert not set(MATRIX) - declared, f"rows for permissions nobody declares: {sorted(set(MATRIX) - declared)}"
+
+
+def _mismatches(user, tenant, role: str) -> list[str]:
+    wrong = []
+    for permission, holders in MATRIX.items():
+        expected = role in holders
+        if user.has_perm(permission, tenant) is not expected:
+            wrong.append(f"{role} {'should' if expected else 'should not'} have {permission}")
+    return wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_role_in_a_municipality(role, musterstadt):
+    user = _person_with(role, municipality=musterstadt)
+    assert not _mismatches(user, musterstadt, role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_role_in_a_lab(role, musterstadt):
+    lab = LabFactory()
+    lab.municipalities.add(musterstadt)
+    user = _person_with(role, lab=lab)
+    assert not _mismatches(user, lab, role)
+
+
+@pytest.mark.django_db
+def test_nobody_holds_a_permission_without_a_tenant_or_anonymously(erin, musterstadt):
+    for permission in MATRIX:
+        assert not erin.has_perm(permission), permission  # no tenant given: no object permission
+        assert not AnonymousUser().has_perm(permission, musterstadt), permission
+
+
+@pytest.mark.django_db
+def test_roles_do_not_cross_tenants(musterstadt, anderstadt, dave, erin):
+    lab = LabFactory()
+    lab.municipalities.add(musterstadt)
+    for permission in MATRIX:
+        # dave is admin and staff of Anderstadt: nothing of that counts in Musterstadt or its lab.
+        assert dave.has_perm(permission, anderstadt) is True, permission
+        assert not dave.has_perm(permission, musterstadt), permission
+        assert not dave.has_perm(permission, lab), permission
+        # erin administers Musterstadt, not the lab that Musterstadt joined.
+        assert not erin.has_perm(permission, lab), permission
+
+
+@pytest.mark.django_db
+def test_a_lab_role_gives_nothing_in_the_municipalities_of_the_lab(musterstadt):
+    lab = LabFactory()
+    lab.municipalities.add(musterstadt)
+    admin = _person_with(Role.ADMIN, lab=lab)
+    for permission in MATRIX:
+        assert admin.has_perm(permission, lab), permission
+        assert not admin.has_perm(permission, musterstadt), permission
+
+
+@pytest.mark.django_db
+def test_a_revoked_role_stops_counting(musterstadt):
+    user = _person_with(Role.ADMIN, municipality=musterstadt)
+    assert user.has_perm("core.manage_roles", musterstadt)
+    user.memberships.all().delete()
+    forget_roles(user)
+    assert not user.has_perm("core.manage_roles", musterstadt)
