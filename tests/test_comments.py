@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Sum
@@ -30,6 +31,14 @@ from tests.factories_processes import published_process
 
 pytestmark = pytest.mark.django_db
 
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The assertions read the English source texts; German is the platform default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 @pytest.fixture
 def client(client):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +29,14 @@ pytestmark = pytest.mark.django_db
 
 SLUG = {"municipality_slug": "musterstadt"}
 
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The assertions read the English source texts; German is the platform default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 @pytest.fixture
 def client(client):
@@ -93,7 +102,8 @@ def test_a_report_is_answered_and_the_reporter_told(alice, bob, rude, published)
     event = published[-1]
     assert (event.verb, event.target, event.data["answer"]) == ("report.answered", answered, "Wir haben es geprüft.")
     act = ModerationAct.objects.get()
-    assert (act.action, act.reason, act.moderator) == ("answer_report", "Insult or discrimination", bob)
+    # The public log is written in the platform's language, whoever reads it.
+    assert (act.action, act.reason, act.moderator) == ("answer_report", "Beleidigung oder Diskriminierung", bob)
     assert "Spielplatz Nord" in act.public_description and "Troll" not in act.public_description
     with pytest.raises(ValidationError, match="already been dealt with"):
         services.do_answer_report(moderator=bob, report=answered, answer="Nochmal")
@@ -204,7 +214,8 @@ def test_hidden_content_is_gone_from_the_thread_page(bob, client, rude, process,
     login(client, bob)
     response = client.post(url("hide", comment_id=rude.pk), {"reason": "Beleidigung"})
     assert response["Location"] == url("comment", comment_id=rude.pk)
-    client.logout()
+    client.logout()  # clears every cookie, the language one too
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(thread_url(process)).content.decode()
     assert "Ihr seid alle Idioten" not in page and troll.display_name not in page
     assert "Hidden by moderation: Beleidigung" in page
