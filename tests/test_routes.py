@@ -24,6 +24,7 @@ object of a tenant: ``owned(...)`` builds it for Musterstadt and for Anderstadt)
 optionally one line to POST_DATA so that dave's POST would succeed if authorisation let it through.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
@@ -60,6 +62,8 @@ SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_UR
 # The URL keyword that carries the tenant, per scope.
 TENANT_KWARG = {"municipality": "municipality_slug", "lab": "lab_slug"}
 MISSING_SLUG = "gibt-es-nicht"
+# Who tries another tenant's objects in Musterstadt's URLs, where allowed: a visitor, a resident, staff, an admin.
+FOREIGN_OBJECT_PERSONAS = ("anonymous", "alice", "carol", "erin")
 DENIED_TEXTS = ("Kein Zugriff", "Access denied")  # the 403 page, German and English
 # Rows that change on every request or login and say nothing about authorisation.
 SNAPSHOT_IGNORE = {"sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
@@ -320,6 +324,13 @@ def changed_tables(before: dict, after: dict) -> list[str]:
     return [label for label in before if before[label] != after[label]]
 
 
+@functools.cache
+def _handler() -> ClientHandler:
+    """One request handler for all the walk's clients: building the middleware chain anew for each client costs
+    more than the requests themselves (WhiteNoise indexes every collected static file when it starts)."""
+    return ClientHandler(enforce_csrf_checks=False)  # as Client() does; the walk tests authorisation, not CSRF
+
+
 class Walk:
     def __init__(self, route: Route, world: World) -> None:
         self.route, self.world = route, world
@@ -330,6 +341,7 @@ class Walk:
     def client(self, persona: str) -> Client:
         if persona not in self.clients:
             client = Client()
+            client.handler = _handler()
             if persona != "anonymous":
                 client.force_login(self.world.personas[persona])
             self.clients[persona] = client
@@ -461,7 +473,7 @@ class Walk:
         # with Musterstadt's objects for dave, who is allowed on Anderstadt. GET (unless the view is POST-only),
         # then POST: 404 both times, and the POST changes nothing.
         checks = [(persona, self.route.path(self.values(objects_foreign=True)))
-                  for persona in self.world.personas if self.allowed(access, persona)[0]]
+                  for persona in FOREIGN_OBJECT_PERSONAS if self.allowed(access, persona)[0]]
         if self.allowed(access, "dave", foreign_tenant=True)[0]:
             checks.append(("dave", self.route.path(self.values(tenant_foreign=True))))
         for persona, url in checks:
@@ -485,6 +497,8 @@ class Walk:
         elif response.status_code not in expected:
             self.problem("POST", url, persona, f"expected {' or '.join(map(str, expected))}, "
                                                f"got {response.status_code}")
+        elif response.status_code == 403 and not any(text in response.content.decode() for text in DENIED_TEXTS):
+            self.problem("POST", url, persona, "the 403 answer is not the site's error page")
         if changed:
             self.problem("POST", url, persona, f"changed {', '.join(changed)}")
 

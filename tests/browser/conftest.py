@@ -71,16 +71,22 @@ def log_in(context, live_server):
     return log_in
 
 
+STYLE_PROBE = """() => ({
+    sheets: [...document.styleSheets].filter(s => s.href && s.cssRules.length > 0).map(s => new URL(s.href).pathname),
+    font: getComputedStyle(document.body).fontFamily,
+    skipLink: getComputedStyle(document.querySelector(".skip-link")).position,
+})"""
+
+
 def assert_styled(page) -> None:
     """The KERN and site stylesheets have loaded, so axe measures the contrast the visitor sees."""
-    loaded = page.evaluate("""() => [...document.styleSheets]
-        .filter(s => s.href && s.cssRules.length > 0).map(s => new URL(s.href).pathname)""")
+    probe = page.evaluate(STYLE_PROBE)
+    loaded = probe["sheets"]
     assert any(path.endswith("/kern.min.css") for path in loaded), f"KERN CSS not loaded; loaded: {loaded}"
     assert any(path.endswith("/site.css") for path in loaded), f"site.css not loaded; loaded: {loaded}"
     # A rule of each: KERN's body font, the site's hidden skip link.
-    font = page.evaluate("getComputedStyle(document.body).fontFamily")
-    assert "Fira Sans" in font, f"KERN font not applied: {font}"
-    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    assert "Fira Sans" in probe["font"], f"KERN font not applied: {probe['font']}"
+    assert probe["skipLink"] == "absolute", "site.css not applied to the skip link"
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
