@@ -25,6 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed messages
+	mkdir -p var  # the SQLite database and collected static files live here
 
 # Compiles the translations (.po -> .mo) with Babel, so no system gettext is needed. Fuzzy entries are left out.
 messages: $(VENV)/.installed
