@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kommune.core import events, privacy
 from kommune.core.comments import services
-from kommune.core.comments.cursor import encode
+from kommune.core.cursor import encode
 from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, Thread
 from kommune.core.comments.selectors import PAGE_SIZE, REPLIES_PAGE_SIZE
 from kommune.core.moderation import services as moderation

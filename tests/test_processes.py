@@ -19,7 +19,7 @@ from kommune.core import events
 from kommune.core.comments.registry import commentable_for
 from kommune.core.processes import features, services
 from kommune.core.processes.models import Phase, Process, ProcessNews
-from kommune.core.processes.pagination import encode
+from kommune.core.cursor import encode
 from kommune.core.processes.services import PhaseInput
 from kommune.core.processes.timing import PhaseState, phase_state, process_state, state_filter
 from tests.factories import OrganisationFactory
@@ -399,8 +399,8 @@ def test_a_news_link_opens_the_page_that_holds_the_item(client, musterstadt, mar
     assert re.findall(r"Meldung (\d\d)", body) == ["00"] and 'rel="next"' not in body
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "%%%", encode("next", timezone.now(), 1)[:-3], "a" * 500,
-                                    encode("sideways", timezone.now(), 1)])
+@pytest.mark.parametrize("cursor", ["nonsense", "%%%", encode(timezone.now(), 1, "next")[:-3], "a" * 500,
+                                    encode(timezone.now(), 1, "sideways")])
 def test_a_malformed_cursor_is_a_clear_400(client, musterstadt, marktplatz, cursor):
     for page in (url("list", musterstadt), url("news", musterstadt, marktplatz)):
         response = client.get(page, {"cursor": cursor})

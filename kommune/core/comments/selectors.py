@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kommune.core.comments import cursor as cursors
+from kommune.core import cursor as cursors
 from kommune.core.comments.models import Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for, target_key
 from kommune.core.comments.services import EDIT_WINDOW

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kommune.core.comments import cursor as cursors
+from kommune.core import cursor as cursors
 from kommune.core.models import Municipality
 from kommune.core.moderation.models import Block, ModerationAct, Report
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kommune.core import selectors as core_selectors
 from kommune.core import services as core_services
 from kommune.core.access import get_for_tenant, municipality_view
-from kommune.core.comments.cursor import InvalidCursor
+from kommune.core.cursor import InvalidCursor
 from kommune.core.comments.models import Comment
 from kommune.core.comments.selectors import safe_next
 from kommune.core.comments.views import bad_cursor, comment_or_404

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 
-from kommune.core.comments import cursor as cursors
+from kommune.core import cursor as cursors
 from kommune.core.models import Municipality
 from kommune.core.notifications.followables import content_type_id, followable_for, target_key
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kommune.core.access import get_for_tenant, login_view, municipality_view, public_view
-from kommune.core.comments.cursor import InvalidCursor
+from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
 from kommune.core.notifications import selectors, services
 from kommune.core.notifications.feeds import MunicipalityActivityFeed, ProcessActivityFeed

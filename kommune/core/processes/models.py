@@ -123,7 +123,7 @@ class ProcessNews(models.Model):
 
     def get_absolute_url(self) -> str:
         """The page of the news list that starts with this item, so that older items are found too."""
-        from kommune.core.processes.pagination import position_of
+        from kommune.core.cursor import position_of
 
         url = reverse("processes:news", kwargs={"municipality_slug": self.process.municipality.slug,
                                                 "process_slug": self.process.slug})

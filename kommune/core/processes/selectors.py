@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from kommune.core.models import Municipality
 from kommune.core.processes import features
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
-from kommune.core.processes.pagination import KeysetPage, keyset_page
+from kommune.core.cursor import KeysetPage, keyset_page
 from kommune.core.processes.timing import PhaseState, phase_state, process_state, state_filter
 
 PAGE_SIZE = 20
@@ -23,7 +23,7 @@ def published_processes(municipality: Municipality) -> QuerySet[Process]:
 
 def process_list_page(municipality: Municipality, *, now: datetime, state: PhaseState | None = None,
                       topic: Topic | None = None, cursor: str | None = None) -> KeysetPage:
-    """One page of the public list, newest start first; raises pagination.InvalidCursor for a bad cursor."""
+    """One page of the public list, newest start first; raises cursor.InvalidCursor for a bad cursor."""
     queryset = (published_processes(municipality).select_related("municipality", "organisation", "topic")
                 .prefetch_related(Prefetch("phases", Phase.objects.order_by("starts_at", "id"))))
     if state is not None:

@@ -9,7 +9,7 @@ from kommune.core.models import Municipality
 from kommune.core.processes import selectors
 from kommune.core.processes.forms import STATE_ORDER, ProcessFilterForm
 from kommune.core.processes.models import Process
-from kommune.core.processes.pagination import InvalidCursor
+from kommune.core.cursor import InvalidCursor
 from kommune.core.processes.services import PERMISSION
 from kommune.core.processes.timing import process_state
 
