@@ -47,8 +47,9 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false $(PY) manage.py collectstatic --no-input -v0
+	# The demo runs background tasks inline (no separate worker); production runs `make worker` beside it.
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false \
-		$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+		TASKS_BACKEND=$${TASKS_BACKEND:-immediate} $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: install
 	$(PY) -m pytest
