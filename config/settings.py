@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "kommune.core.moderation",
     "kommune.core.notifications",
     "kommune.core.search",
+    "kommune.proposals",
+    "kommune.opendata",
+    "kommune.core.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -150,6 +153,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

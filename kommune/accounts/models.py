@@ -34,6 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                                              "when they verify your residency."))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True,
+                                  help_text=_("Private. Needed only where a minimum age applies, for example to "
+                                              "support citizen proposals."))
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

@@ -69,6 +69,10 @@ class Municipality(models.Model):
                                on_delete=models.PROTECT, related_name="members",
                                limit_choices_to={"kind": Kind.LANDKREIS})
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    regional_key = models.CharField(_("official regional key"), max_length=12, blank=True,
+                                    validators=[RegexValidator(r"^\d{12}$", _("Enter the 12 digits of the key."))],
+                                    help_text=_("Amtlicher Regionalschlüssel (12 digits). Open-data catalogues use "
+                                                "it to locate the municipality's datasets."))
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
@@ -256,3 +260,34 @@ class AuditLogEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["municipality", "-created_at"]), models.Index(fields=["lab", "-created_at"])]
+
+
+class CouncilReferral(models.Model):
+    """A matter handed to the council (a citizen proposal, later others), the link between two features.
+
+    The feature that hands over names its object generically (``source``); the council feature, when it
+    exists, attaches the council paper (``paper``, generic too) or staff note its reference and address by hand.
+    So neither feature imports the other. Written only by ``kommune.core.services.do_refer_to_council`` and
+    ``do_attach_council_paper``.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="council_referrals")
+    source_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    referred_at = models.DateTimeField(_("handed to the council"))
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    paper_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    paper_id = models.PositiveBigIntegerField(null=True, blank=True)
+    paper_reference = models.CharField(_("council paper reference"), max_length=100, blank=True,
+                                       help_text=_("For example “Drucksache 2026/0815”."))
+    paper_url = models.URLField(_("address of the council paper"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral to the council")
+        verbose_name_plural = _("referrals to the council")
+        constraints = [models.UniqueConstraint(fields=["source_type", "source_id"], name="one_referral_per_source")]
+
+    def __str__(self) -> str:
+        return self.paper_reference or f"{self.source_type_id}:{self.source_id}"

@@ -1,0 +1,248 @@
+"""Citizen proposals (Einwohneranträge, "Offene Themensetzung"): residents put a topic on the municipal agenda,
+collect supports up to a threshold, and the municipality must answer by a deadline.
+
+The truth of a proposal's support count is its Support rows (one per person under a unique constraint) plus
+its paper signature lists; ``online_supports``, ``paper_supports`` and ``total_supports`` are moved by the
+services with F() in the same transaction and are what lists sort by.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kommune.core.models import Municipality
+
+
+class ProposalSettings(models.Model):
+    """The rules of citizen proposals in one municipality, set by its staff. Absent row = the defaults."""
+
+    class Supporters(models.TextChoices):
+        REGISTERED = "registered", _("everyone with a confirmed account")
+        VERIFIED = "verified", _("verified residents only")
+
+    class ThresholdKind(models.TextChoices):
+        ABSOLUTE = "absolute", _("a fixed number of supports")
+        SHARE = "share", _("a share of the population")
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="proposal_settings")
+    is_enabled = models.BooleanField(_("citizen proposals enabled"), default=True)
+    supporters = models.CharField(_("who may support"), max_length=20, choices=Supporters.choices,
+                                  default=Supporters.VERIFIED)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), default=0,
+                                                   validators=[MaxValueValidator(21)],
+                                                   help_text=_("0 for no age limit."))
+    threshold_kind = models.CharField(_("threshold"), max_length=10, choices=ThresholdKind.choices,
+                                      default=ThresholdKind.ABSOLUTE)
+    threshold_absolute = models.PositiveIntegerField(_("supports needed"), default=500,
+                                                     validators=[MinValueValidator(1)])
+    threshold_share = models.DecimalField(_("share of the population in percent"), max_digits=5, decimal_places=2,
+                                          default=Decimal("1.00"),
+                                          validators=[MinValueValidator(Decimal("0.01")),
+                                                      MaxValueValidator(Decimal("100"))])
+    collection_days = models.PositiveSmallIntegerField(_("collection period in days"), default=120,
+                                                       validators=[MinValueValidator(1), MaxValueValidator(730)])
+    answer_days = models.PositiveSmallIntegerField(_("days for the official answer"), default=90,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(730)],
+                                                   help_text=_("Counted from the day the threshold is reached."))
+    authors_may_support = models.BooleanField(_("authors may support their own proposal"), default=False)
+
+    class Meta:
+        verbose_name = _("proposal settings")
+        verbose_name_plural = _("proposal settings")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+    @property
+    def collection_period(self) -> timedelta:
+        return timedelta(days=self.collection_days)
+
+    @property
+    def answer_period(self) -> timedelta:
+        return timedelta(days=self.answer_days)
+
+
+class Category(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="proposal_categories")
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("address"), max_length=60)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "slug"], name="unique_proposal_category_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proposal(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        COLLECTING = "collecting", _("collecting supports")
+        THRESHOLD_REACHED = "threshold_reached", _("threshold reached")
+        ANSWERED = "answered", _("answered")
+        EXPIRED = "expired", _("expired")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        COUNCIL = "council", _("handed to the council")
+        IMPLEMENTED = "implemented", _("implemented")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="proposals")
+    title = models.CharField(_("title"), max_length=150)
+    text = models.TextField(_("text"), max_length=10_000,
+                            help_text=_("What should the municipality do, and why? "
+                                        "Markdown: ## heading, - list item, **bold**, [link](https://…)."))
+    text_html = models.TextField(editable=False, blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="proposals")
+    area = models.CharField(_("area"), max_length=200, blank=True,
+                            help_text=_("The part of the municipality concerned, for example a district."))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    image = models.ImageField(_("image"), upload_to="proposals/images/", blank=True)
+    image_alt = models.CharField(_("description of the image"), max_length=300, blank=True,
+                                 help_text=_("For people who cannot see the image."))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+
+    # Fixed when the proposal is published, so later changes of the settings do not move running proposals.
+    required_supports = models.PositiveIntegerField(_("supports needed"), default=0)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    collection_ends_at = models.DateTimeField(_("collection ends"), null=True, blank=True)
+
+    online_supports = models.PositiveIntegerField(default=0)
+    paper_supports = models.PositiveIntegerField(default=0)
+    total_supports = models.PositiveIntegerField(default=0)
+
+    threshold_reached_at = models.DateTimeField(_("threshold reached"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    answer = models.TextField(_("official answer"), max_length=20_000, blank=True,
+                              help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))
+    answer_html = models.TextField(editable=False, blank=True)
+    answer_department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("citizen proposal")
+        verbose_name_plural = _("citizen proposals")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            # The list orders: most supports, newest, recently answered, nearest deadline; each within a state.
+            models.Index(fields=["municipality", "state", "-total_supports", "-id"], name="proposal_by_supports"),
+            models.Index(fields=["municipality", "-total_supports", "-id"], name="proposal_all_by_supports"),
+            models.Index(fields=["municipality", "state", "-published_at", "-id"], name="proposal_newest"),
+            models.Index(fields=["municipality", "-published_at", "-id"], name="proposal_all_newest"),
+            models.Index(fields=["municipality", "-answered_at", "-id"], name="proposal_answered"),
+            models.Index(fields=["municipality", "state", "collection_ends_at", "id"], name="proposal_collection_end"),
+            models.Index(fields=["municipality", "state", "answer_due_at", "id"], name="proposal_answer_due"),
+            models.Index(fields=["municipality", "category", "state", "-total_supports", "-id"],
+                         name="proposal_category_supports"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_supports=F("online_supports") + F("paper_supports")),
+                                   name="proposal_total_is_sum"),
+            models.CheckConstraint(condition=Q(latitude__isnull=True, longitude__isnull=True)
+                                   | Q(latitude__isnull=False, longitude__isnull=False),
+                                   name="proposal_point_complete"),
+            models.CheckConstraint(condition=~Q(state="answered") | ~Q(outcome=""),
+                                   name="answered_proposal_has_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:detail", kwargs={"municipality_slug": self.municipality.slug,
+                                                   "proposal_id": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state != self.State.DRAFT
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None
+
+    @property
+    def progress_percent(self) -> int:
+        """Share of the threshold reached, capped at 100, for the progress bar."""
+        if not self.required_supports:
+            return 0
+        return min(100, self.total_supports * 100 // self.required_supports)
+
+
+class Attachment(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="proposals/attachments/")
+    size = models.PositiveIntegerField(editable=False, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Support(models.Model):
+    """One person's support of one proposal: the row is the truth, the unique constraint forbids a second."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_person")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="support_by_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.proposal_id}"
+
+
+class SignatureList(models.Model):
+    """Paper signatures collected for a proposal, counted and entered by staff."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="signature_lists")
+    count = models.PositiveIntegerField(_("number of valid signatures"), validators=[MinValueValidator(1)])
+    received_on = models.DateField(_("received on"))
+    scan = models.FileField(_("scan of the lists"), upload_to="proposals/signatures/", blank=True,
+                            help_text=_("PDF or image. Only staff can open it."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signature list")
+        verbose_name_plural = _("signature lists")
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.count} – {self.received_on}"
