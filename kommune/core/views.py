@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommune.core import selectors, services
+from kommune.core import home_sections, selectors, services
 from kommune.core.access import lab_view, municipality_view, public_view
 from kommune.core.forms import AccessibilityFeedbackForm
 from kommune.core.models import Lab, Municipality, PageKind
@@ -28,6 +28,7 @@ def municipality_home(request: HttpRequest, municipality: Municipality) -> HttpR
         "municipality": municipality,
         "members": municipality.members.order_by("name"),
         "labs": municipality.labs.order_by("name"),
+        "sections": home_sections.sections_for(municipality),
     })
 
 
