@@ -54,13 +54,23 @@ run: install
 test: install
 	$(PY) -m pytest
 
-# Benchmarks with production settings against the configured database (DATABASE_URL, SQLite by default);
-# results go to bench/*.json. Issue #4 adds the full page benchmark on a generated city.
-BENCH_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-not-secret} SECURE_COOKIES=false
+# The page benchmark (docs/benchmark.md): generates the city SCALE (dorf, stadt, millionenstadt) once into
+# DATABASE_URL, by default a SQLite file of its own per scale, then measures the production server with wrk and
+# writes bench/results.json and bench/results.md. The cache is REDIS_URL, else a Redis on 127.0.0.1:6379 (db 15)
+# if one answers, else the per-process cache (and so no page cache). BENCH_ARGS go to `manage.py bench`.
+SCALE ?= stadt
+BENCH_DATABASE_URL = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench-$(SCALE).sqlite3)
+BENCH_REDIS_URL = $(or $(REDIS_URL),$(shell $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1)" \
+	2>/dev/null && echo redis://127.0.0.1:6379/15))
+BENCH_RUN = DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-not-secret} SECURE_COOKIES=false LOG_LEVEL=WARNING \
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py
 bench: install
-	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
-	$(BENCH_ENV) $(PY) manage.py bench_comment_thread
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package) for the benchmark"; \
+		apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	$(BENCH_RUN) migrate --no-input -v0
+	$(BENCH_RUN) generate_city --scale $(SCALE)
+	$(BENCH_RUN) collectstatic --no-input -v0
+	$(BENCH_RUN) bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

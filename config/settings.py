@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kommune.proposals",
     "kommune.opendata",
     "kommune.core.api",
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kommune.core.api.cors.ReadOnlyCorsMiddleware",  # CORS for reads of the REST API only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Whole pages for anonymous visitors, in seconds (kommune/core/pagecache.py); 0 switches the cache off. Only a
+# cache that all app server processes share (Redis) sees every invalidation, so without REDIS_URL it is off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -232,6 +237,35 @@ LOGGING = {
 OPERATOR_NAME = env_str("OPERATOR_NAME", "Offene Kommune")
 OPERATOR_IMPRINT_URL = env_url("OPERATOR_IMPRINT_URL", "", schemes=("http", "https"))
 OPERATOR_PRIVACY_URL = env_url("OPERATOR_PRIVACY_URL", "", schemes=("http", "https"))
+
+# Background maps (Leaflet): the tile server the visitor's browser loads map images from, and its credit line.
+# OpenStreetMap's own server is for light use only; a municipality with much traffic runs or rents its own.
+MAP_TILE_URL = env_url("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", schemes=("http", "https"))
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# Open data: the largest resource file staff may upload to the catalogue, in megabytes.
+OPENDATA_MAX_UPLOAD_MB = env_int("OPENDATA_MAX_UPLOAD_MB", 50)
+
+# Open-data catalogue as DCAT-AP.de: datasets per page of /dcat/catalog.ttl (Hydra paging), and the
+# dcatde:contributorID GovData assigned to this installation (an IRI or the name under
+# http://dcat-ap.de/def/contributors/); empty: the open-data portal of the municipality's federal state.
+DCAT_PAGE_SIZE = env_int("DCAT_PAGE_SIZE", 100)
+DCAT_CONTRIBUTOR_ID = env_str("DCAT_CONTRIBUTOR_ID", "")
+
+# Participation records as open data (`manage.py publish_records`): the licence of the generated datasets, a
+# kommune.opendata.models.License value. DL-DE-Zero (like CC0) puts no conditions on reuse.
+OPENDATA_RECORDS_LICENSE = env_choice("OPENDATA_RECORDS_LICENSE", "dl-zero-de/2.0", choices=(
+    "dl-zero-de/2.0", "dl-by-de/2.0", "cc-zero", "cc-by/4.0", "cc-by-sa/4.0", "odbl"))
+
+# REST API (/api/v1/): requests per minute per access token, or per IP address without one (0: no limit).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# CORS (django-cors-headers through kommune.core.api.cors): any web page may read the API, without cookies;
+# the middleware answers only GET/HEAD and their preflight, so writes stay closed to other sites.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # Background work (notification e-mails, digests, exports): Django's task framework with a database-backed
 # queue; run `python manage.py db_worker` beside the app servers. TASKS_BACKEND=immediate runs tasks inline.

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kommune.core.api.api import urls as api_v1_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("kommune.accounts.urls")),
+    path("", include("kommune.core.api.urls")),  # /konto/zugangsschluessel/…, /api/v1/docs/
+    path("api/v1/", api_v1_urls()),  # the REST API; every path below answers in the API's error format
     path("", include("kommune.core.manage_urls")),
     path("", include("kommune.accounts.manage_urls")),
     path("", include("kommune.core.processes.urls")),
@@ -11,6 +15,10 @@ urlpatterns = [
     path("", include("kommune.core.moderation.urls")),
     path("", include("kommune.core.notifications.urls")),
     path("", include("kommune.core.search.urls")),
+    path("", include("kommune.proposals.urls")),
+    path("", include("kommune.opendata.dcat_urls")),  # /dcat/catalog.* and /<slug>/dcat/catalog.*
+    path("", include("kommune.opendata.ckan.urls")),  # /api/3/action/<action> and /api/action/<action>
+    path("", include("kommune.opendata.urls")),  # /<slug>/daten/… and /<slug>/verwaltung/daten/…
     # Last: the catch-all /<municipality_slug>/... routes.
     path("", include("kommune.core.urls")),
 ]

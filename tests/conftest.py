@@ -22,11 +22,24 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    # Uploads written by tests (open-data files, attachments) never land in the developer's var/media.
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _map_tiles_stay_local(settings):
+    # No network in tests: maps ask the live server for their tiles (a quick 404) instead of a tile server.
+    settings.MAP_TILE_URL = "/static/keine-kacheln/{z}/{x}/{y}.png"
 
 
 @pytest.fixture

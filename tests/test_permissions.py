@@ -28,6 +28,11 @@ MATRIX: dict[str, set[str]] = {
     "comments.enter_assisted": {A, S},
     "moderation.moderate": {A, S, M},
     "moderation.edit_netiquette": {A, S},
+    # Writing a proposal needs a confirmed account and the municipality as one's own (any role); supporting needs
+    # no permission (the municipality's settings decide, in the service).
+    "proposals.create_proposal": {A, S, M, P, R},
+    "proposals.manage": {A, S},
+    "opendata.manage_datasets": {A, S},
 }
 
 

@@ -68,6 +68,15 @@ class ProfileForm(forms.Form):
                                 help_text=_("Private. Only staff of your municipality see it, for example when "
                                             "they verify your residency."))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text=_("Private. Needed only where a minimum age applies, for example to support citizen proposals."))
+
+    def clean_birth_date(self):
+        from kommune.accounts.services import clean_birth_date
+
+        return clean_birth_date(self.cleaned_data.get("birth_date"))
 
 
 class JoinMunicipalityForm(forms.Form):

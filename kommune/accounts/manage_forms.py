@@ -21,6 +21,16 @@ class CounterVerifyForm(forms.Form):
     identity_checked = forms.BooleanField(
         label=_("I have seen an official identity document with the person's name and an address in this "
                 "municipality."))
+    birth_date = forms.DateField(
+        label=_("Date of birth (optional)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("From the identity document. Needed only where a minimum age applies, for example to support "
+                    "citizen proposals."))
+
+    def clean_birth_date(self):
+        from kommune.accounts.services import clean_birth_date
+
+        return clean_birth_date(self.cleaned_data.get("birth_date"))
 
 
 class LetterCodeBatchForm(forms.Form):

@@ -57,7 +57,8 @@ def verify_resident(request: HttpRequest, municipality: Municipality) -> HttpRes
     if verify_form.is_valid():
         person = verify_form.cleaned_data["person"]
         try:
-            services.do_verify_at_counter(municipality=municipality, actor=request.user, user=person)
+            services.do_verify_at_counter(municipality=municipality, actor=request.user, user=person,
+                                          birth_date=verify_form.cleaned_data.get("birth_date"))
         except ValidationError as error:
             verify_form.add_error(None, error)
         else:

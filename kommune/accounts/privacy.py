@@ -9,6 +9,7 @@ def export_profile(user) -> dict:
         "display_name": user.display_name,
         "real_name": user.real_name,
         "language": user.language,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else None,
         "date_joined": user.date_joined.isoformat(),
         "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
         "last_login": user.last_login.isoformat() if user.last_login else None,

@@ -1,7 +1,7 @@
 """Writes concerning people: registration, confirmation, residency, privacy. Keyword-only, one transaction each."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core import signing
@@ -103,11 +103,24 @@ def do_resend_confirmation(*, email: str) -> None:
         send_confirmation_email(user)
 
 
-def do_update_profile(*, user: User, display_name: str, real_name: str, language: str) -> None:
+def clean_birth_date(value: date | None) -> date | None:
+    """A plausible date of birth (needed where a minimum age applies, e.g. to support citizen proposals)."""
+    if value is None:
+        return None
+    if value > timezone.localdate():
+        raise ValidationError(_("The date of birth cannot be in the future."), code="birth_date_future")
+    if value.year < 1900:
+        raise ValidationError(_("Please check the date of birth; the year seems wrong."), code="birth_date_past")
+    return value
+
+
+def do_update_profile(*, user: User, display_name: str, real_name: str, language: str,
+                      birth_date: date | None = None) -> None:
     user.display_name = display_name.strip()
     user.real_name = real_name.strip()
     user.language = language
-    user.save(update_fields=["display_name", "real_name", "language"])
+    user.birth_date = clean_birth_date(birth_date)
+    user.save(update_fields=["display_name", "real_name", "language", "birth_date"])
 
 
 def last_admin_tenants(user: User) -> list[str]:
@@ -132,6 +145,7 @@ def do_delete_account(*, user: User) -> None:
         user.email = f"deleted-{user.pk}@invalid"
         user.display_name = ""
         user.real_name = ""
+        user.birth_date = None
         user.set_unusable_password()
         user.is_active = False
         user.is_staff = False
@@ -143,11 +157,14 @@ def do_delete_account(*, user: User) -> None:
 # --- Residency ---------------------------------------------------------------------------------------------
 
 
-def do_verify_at_counter(*, municipality: Municipality, actor: User, user: User) -> Residency:
+def do_verify_at_counter(*, municipality: Municipality, actor: User, user: User,
+                         birth_date: date | None = None) -> Residency:
+    """Staff saw the person's identity document; they may note the date of birth from it as well."""
     if not actor.has_perm("accounts.verify_residents", municipality):
         raise PermissionDenied
     if user.is_deleted or not user.is_active:
         raise ValidationError(_("This account is deactivated."))
+    birth_date = clean_birth_date(birth_date)
     with transaction.atomic():
         residency, created = Residency.objects.get_or_create(
             user=user, municipality=municipality,
@@ -156,7 +173,11 @@ def do_verify_at_counter(*, municipality: Municipality, actor: User, user: User)
             raise ValidationError(_("%(person)s is already verified as a resident of %(name)s.")
                                   % {"person": user.display_name, "name": municipality.name})
         do_join_municipality(user=user, municipality=municipality)
-        log_action(tenant=municipality, actor=actor, subject=user, action=AuditLogEntry.Action.RESIDENT_VERIFIED)
+        if birth_date is not None:
+            user.birth_date = birth_date
+            user.save(update_fields=["birth_date"])
+        log_action(tenant=municipality, actor=actor, subject=user, action=AuditLogEntry.Action.RESIDENT_VERIFIED,
+                   birth_date_recorded=birth_date is not None)
     return residency
 
 

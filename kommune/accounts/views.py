@@ -85,7 +85,8 @@ def login_locked_out(request: HttpRequest, credentials: dict | None = None, *arg
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={
-        "display_name": user.display_name, "real_name": user.real_name, "language": user.language})
+        "display_name": user.display_name, "real_name": user.real_name, "language": user.language,
+        "birth_date": user.birth_date})
     if request.method == "POST" and form.is_valid():
         services.do_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))

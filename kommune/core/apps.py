@@ -8,9 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Municipalities and labs")
 
     def ready(self) -> None:
-        from kommune.core import management_entries, privacy
+        from kommune.core import management_entries, pagecache, privacy
+        from kommune.core.events import subscribe
 
         management_entries.register()
+        subscribe("pagecache", pagecache.on_event)
 
         privacy.register_exporter("memberships", privacy.export_memberships)
         privacy.register_exporter("role_history", privacy.export_role_history)

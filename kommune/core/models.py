@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "konto", "account", "labs", "oparl", "dcat", "open311", "sensors", "static", "media",
-        "sprache", "language", "i18n", "healthz", "robots.txt", "favicon.ico", "docs", "impressum", "suche",
+        "sprache", "language", "i18n", "healthz", "bench", "robots.txt", "favicon.ico", "docs", "impressum", "suche",
     }
 )
 
@@ -245,6 +245,9 @@ class AuditLogEntry(models.Model):
         LETTER_CODE_REDEEMED = "letter_code_redeemed", _("residency verified by letter code")
         LETTER_CODES_CREATED = "letter_codes_created", _("letter codes generated")
         PAGE_UPDATED = "page_updated", _("page updated")
+        PROPOSAL_SETTINGS_CHANGED = "proposal_settings_changed", _("citizen proposal settings changed")
+        PROPOSAL_SIGNATURES_ADDED = "proposal_signatures_added", _("paper signatures entered for a citizen proposal")
+        PROPOSAL_ANSWERED = "proposal_answered", _("citizen proposal answered")
 
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="audit_log")

@@ -26,3 +26,13 @@ def person_by_email(email: str):
 
 def open_feedback_count(municipality: Municipality) -> int:
     return municipality.accessibility_feedback.filter(handled_at__isnull=True).count()
+
+
+def council_referral_for(source):
+    """The referral of ``source`` to the council (with its paper, if attached), or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kommune.core.models import CouncilReferral
+
+    return (CouncilReferral.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
+            .first())

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Lab, Membership, Municipality, Organisation, Page, Role
+from kommune.core.models import (AccessibilityFeedback, AuditLogEntry, CouncilReferral, Lab, Membership, Municipality,
+                                 Organisation, Page, Role)
 from kommune.core.richtext import render_markdown
 from kommune.core.roles import Tenant, forget_roles
 
@@ -108,3 +109,62 @@ def do_mark_feedback_handled(*, feedback: AccessibilityFeedback, actor) -> None:
         raise PermissionDenied
     AccessibilityFeedback.objects.filter(pk=feedback.pk, handled_at__isnull=True).update(
         handled_at=timezone.now(), handled_by=actor)
+
+
+# --- Referrals to the council (the link between a feature and the council feature) ------------------------------
+
+
+def do_refer_to_council(*, municipality: Municipality, source, actor, paper_reference: str = "",
+                        paper_url: str = "") -> CouncilReferral:
+    """Record that ``source`` (a citizen proposal, later others) was handed to the council. The caller checked
+    the right to do so (it is its feature's decision); one referral per source."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if getattr(source, "municipality_id", municipality.pk) != municipality.pk:
+        raise ValidationError(_("This belongs to another municipality."))
+    paper_reference, paper_url = _clean_paper(paper_reference, paper_url)
+    content_type = ContentType.objects.get_for_model(source)
+    with transaction.atomic():
+        if CouncilReferral.objects.filter(source_type=content_type, source_id=source.pk).exists():
+            raise ValidationError(_("This has already been handed to the council."))
+        return CouncilReferral.objects.create(
+            municipality=municipality, source_type=content_type, source_id=source.pk, referred_at=timezone.now(),
+            referred_by=actor if getattr(actor, "is_authenticated", False) else None,
+            paper_reference=paper_reference, paper_url=paper_url)
+
+
+def do_attach_council_paper(*, referral: CouncilReferral, paper=None, paper_reference: str = "",
+                            paper_url: str = "") -> CouncilReferral:
+    """Attach the council paper that deals with a referral: an object of the council feature (``paper``), or its
+    reference and address noted by hand. Given values replace the old ones; the others stay."""
+    from django.contrib.contenttypes.models import ContentType
+
+    paper_reference, paper_url = _clean_paper(paper_reference, paper_url)
+    if paper is not None and getattr(paper, "municipality_id", referral.municipality_id) != referral.municipality_id:
+        raise ValidationError(_("This council paper belongs to another municipality."))
+    with transaction.atomic():
+        locked = CouncilReferral.objects.select_for_update().get(pk=referral.pk)
+        if paper is not None:
+            locked.paper_type = ContentType.objects.get_for_model(paper)
+            locked.paper_id = paper.pk
+        if paper_reference:
+            locked.paper_reference = paper_reference
+        if paper_url:
+            locked.paper_url = paper_url
+        locked.save()
+    return locked
+
+
+def _clean_paper(reference: str, url: str) -> tuple[str, str]:
+    from django.core.validators import URLValidator
+
+    reference, url = (reference or "").strip(), (url or "").strip()
+    if len(reference) > 100:
+        raise ValidationError({"paper_reference": [_("Please shorten the reference to at most 100 characters.")]})
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValidationError({"paper_url": [_("Please enter a complete web address starting with https://.")]}) \
+                from None
+    return reference, url

@@ -12,6 +12,7 @@ from kommune.core import home_sections, selectors, services
 from kommune.core.access import lab_view, municipality_view, public_view
 from kommune.core.forms import AccessibilityFeedbackForm
 from kommune.core.models import Lab, Municipality, PageKind
+from kommune.core.pagecache import cached_for_anonymous
 
 @public_view
 def start(request: HttpRequest) -> HttpResponse:
@@ -22,6 +23,7 @@ def start(request: HttpRequest) -> HttpResponse:
     })
 
 
+@cached_for_anonymous
 @municipality_view()
 def municipality_home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "core/municipality_home.html", {
@@ -81,6 +83,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True)
     return response
+
+
+@public_view
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor: a fixed short answer through the whole middleware, no view work at all."""
+    return HttpResponse(b"ok\n", content_type="text/plain")
 
 
 @public_view

@@ -6,3 +6,15 @@ class OpendataConfig(AppConfig):
     name = "kommune.opendata"
     label = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self) -> None:
+        from kommune.core.notifications.verbs import register_verb
+        from kommune.opendata import home_section, management_entries, searchables
+        from kommune.opendata.records import subscribers
+
+        subscribers.register()
+        # The catalogue (datasets, resources, their pages and management).
+        register_verb("dataset.published", _("New open dataset: “%(title)s”"))
+        management_entries.register()
+        home_section.register()
+        searchables.register()

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.models import Municipality, Organisation
+from kommune.opendata.records.models import RecordSetState  # noqa: F401  (the participation-records job)
 
 
 class License(models.TextChoices):
@@ -156,5 +158,26 @@ class Resource(models.Model):
         return f"{self.dataset.get_absolute_url()}#resource-{self.pk}"
 
     @property
+    def file_name(self) -> str:
+        """The name the file is downloaded under, e.g. "haushaltsplan-2026.csv"."""
+        base = self.title if self.dataset.generated_key else slugify(self.title)[:80].strip("-")
+        extension = {"GEOJSON": "geojson"}.get(self.format, self.format.lower())
+        if self.dataset.generated_key and base.endswith(f".{extension}"):
+            return base
+        return f"{base or 'daten'}.{extension}"
+
+    @property
     def download_url(self) -> str:
-        return self.file.url if self.file else self.url
+        """Where the data is fetched: the download view for an uploaded file (served through the storage, so it
+        works with a local folder and with S3), the given address for a link. A path for files, see
+        ``absolute_download_url`` for machine-readable catalogues."""
+        if not self.file:
+            return self.url
+        return reverse("opendata:resource_download", kwargs={
+            "municipality_slug": self.dataset.municipality.slug, "dataset_slug": self.dataset.slug,
+            "resource_id": self.pk, "filename": self.file_name})
+
+    @property
+    def absolute_download_url(self) -> str:
+        url = self.download_url
+        return url if "://" in url else f"{settings.SITE_URL}{url}"

@@ -6,3 +6,12 @@ class ProposalsConfig(AppConfig):
     name = "kommune.proposals"
     label = "proposals"
     verbose_name = _("Citizen proposals")
+
+    def ready(self) -> None:
+        from kommune.core.api.registry import register_router
+        from kommune.proposals import api, hooks, home, management_entries
+
+        hooks.register()
+        management_entries.register()  # the web layer's dashboard entry and home-page section
+        home.register()
+        register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)

@@ -32,7 +32,10 @@ from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, 
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory
 from tests.factories_notifications import NotificationFactory
+from tests.factories_opendata import GEOJSON, file_resource, published_dataset
 from tests.factories_processes import ProcessNewsFactory, TopicFactory, published_process
+from tests.factories_proposals import (CategoryFactory, ProposalFactory, ProposalSettingsFactory,
+                                      add_supports, published_proposal)
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +89,41 @@ class Site:
         self.block = BlockFactory(municipality=musterstadt, user=UserFactory(display_name="Rüdiger Rüpel"))
         NotificationFactory(user=alice, municipality=musterstadt, url=self.process.get_absolute_url())
         do_follow(user=alice, target=self.process)
+        # Open data: a published dataset with a CSV table and a GeoJSON file, both previewed on its page.
+        self.dataset = published_dataset(musterstadt, title="Einwohner nach Stadtteil", slug="einwohner",
+                                         keywords=["Bevölkerung", "Statistik"], themes=["SOCI", "REGI"])
+        self.csv = file_resource(self.dataset)
+        self.geojson = file_resource(self.dataset, GEOJSON, "GEOJSON", title="Standorte der Trinkbrunnen")
+
+        self.add_proposals(musterstadt, alice)
+        from kommune.core.api.services import do_create_access_token
+
+        self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
+
+    def add_proposals(self, musterstadt, alice) -> None:
+        """Citizen proposals: one collecting with a place, one answered in time, alice's draft; paper signatures."""
+        from kommune.proposals.services import do_add_signature_list
+
+        ProposalSettingsFactory(municipality=musterstadt)
+        category = CategoryFactory(municipality=musterstadt, name="Spielplätze", slug="spielplaetze")
+        self.proposal = published_proposal(
+            musterstadt, title="Spielplatz an der Schule sanieren", category=category, area="Altstadt",
+            latitude="51.960700", longitude="7.626100", required=500,
+            text_html="<h2>Warum</h2><p>Die <strong>Geräte</strong> sind kaputt.</p>",
+            author=MembershipFactory(municipality=musterstadt, user=UserFactory(display_name="Paul")).user)
+        add_supports(self.proposal, [alice])
+        do_add_signature_list(proposal=self.proposal, actor=self.people["carol"], count=120,
+                              received_on=timezone.localdate(), note="Bürgerbüro")
+        now = timezone.now()
+        self.answered = published_proposal(
+            musterstadt, title="Mehr Bänke am Markt", state="answered", outcome="council",
+            threshold_reached_at=now - timedelta(days=20), answer_due_at=now + timedelta(days=10),
+            answered_at=now - timedelta(days=2), answer="Der Rat entscheidet.",
+            answer_html="<p>Der Rat entscheidet.</p>", answer_department="Grünflächenamt")
+        self.reached = published_proposal(musterstadt, title="Neue Buslinie", state="threshold_reached",
+                                          threshold_reached_at=now - timedelta(days=40),
+                                          answer_due_at=now - timedelta(days=10))
+        self.draft = ProposalFactory(municipality=musterstadt, author=alice, title="Spielplätze sanieren")
 
     def url(self, name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs)
@@ -98,6 +136,9 @@ class Site:
 
     def p(self, name: str, **kwargs) -> str:
         return self.m(name, process_slug=self.process.slug, **kwargs)
+
+    def d(self, name: str, **kwargs) -> str:
+        return self.m(name, dataset_slug=self.dataset.slug, **kwargs)
 
     def thread(self, name: str) -> str:
         return self.m(name, target_type="processes.process", target_id=self.process.pk)
@@ -247,6 +288,60 @@ VISITS = [
           then=lambda page, s: submit(page)),
     Visit("edit_netiquette", "moderation:edit_netiquette", lambda s: s.m("moderation:edit_netiquette"),
           persona="carol"),
+    # REST API: the documentation, and a person's access tokens (with errors, and the new token shown once)
+    Visit("api_docs", "api:docs", lambda s: s.url("api:docs")),
+    Visit("access_tokens", "api:tokens", lambda s: s.url("api:tokens"), persona="alice",
+          then=lambda page, s: submit(page, {"name": ""})),
+    Visit("access_token_created", "api:tokens", lambda s: s.url("api:tokens"), persona="alice",
+          then=lambda page, s: submit(page, {"name": "Auswertung"}, errors=False)),
+    Visit("revoke_token", "api:revoke_token", lambda s: s.url("api:revoke_token", token_id=s.access_token.pk),
+          persona="alice"),
+    # Open data
+    Visit("opendata_catalogue", "opendata:catalogue", lambda s: s.m("opendata:catalogue") + "?q=Einwohner"),
+    Visit("opendata_dataset", "opendata:dataset", lambda s: s.d("opendata:dataset"),
+          then=lambda page, s: page.wait_for_selector(".map--geojson path.leaflet-interactive", state="attached")),
+    Visit("opendata_manage_list", "opendata:manage_list", lambda s: s.m("opendata:manage_list"), persona="carol"),
+    Visit("opendata_manage_create", "opendata:manage_create", lambda s: s.m("opendata:manage_create"),
+          persona="carol", then=lambda page, s: submit(page, {"contact_email": "kein-at-zeichen"})),
+    Visit("opendata_manage_edit", "opendata:manage_edit", lambda s: s.d("opendata:manage_edit"), persona="carol",
+          then=lambda page, s: submit(page, {"title": "", "temporal_start": "2026-12-31",
+                                             "temporal_end": "2026-01-01"})),
+    Visit("opendata_manage_delete", "opendata:manage_delete", lambda s: s.d("opendata:manage_delete"),
+          persona="carol"),
+    Visit("opendata_add_resource", "opendata:manage_add_resource", lambda s: s.d("opendata:manage_add_resource"),
+          persona="carol", then=lambda page, s: submit(page, {"url": "kein Link"})),
+    Visit("opendata_replace_resource", "opendata:manage_replace_resource",
+          lambda s: s.d("opendata:manage_replace_resource", resource_id=s.csv.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("opendata_delete_resource", "opendata:manage_delete_resource",
+          lambda s: s.d("opendata:manage_delete_resource", resource_id=s.geojson.pk), persona="carol"),
+    # Citizen proposals
+    Visit("proposal_list", "proposals:list", lambda s: s.m("proposals:list")),
+    Visit("proposal_map", "proposals:map", lambda s: s.m("proposals:map"),
+          then=lambda page, s: page.wait_for_selector("#proposal-map .leaflet-marker-icon", state="attached")),
+    Visit("proposal_detail", "proposals:detail", lambda s: s.m("proposals:detail", proposal_id=s.proposal.pk),
+          then=lambda page, s: page.wait_for_selector("#proposal-map .leaflet-marker-icon", state="attached")),
+    Visit("proposal_answered", "proposals:detail", lambda s: s.m("proposals:detail", proposal_id=s.answered.pk)),
+    Visit("proposal_supported", "proposals:detail", lambda s: s.m("proposals:detail", proposal_id=s.proposal.pk),
+          persona="alice"),
+    Visit("proposal_preview", "proposals:detail", lambda s: s.m("proposals:detail", proposal_id=s.draft.pk),
+          persona="alice"),
+    Visit("proposal_create", "proposals:create", lambda s: s.m("proposals:create"), persona="alice",
+          then=lambda page, s: submit(page, {"title": "", "latitude": "91", "longitude": ""})),
+    Visit("proposal_edit", "proposals:edit", lambda s: s.m("proposals:edit", proposal_id=s.draft.pk),
+          persona="alice", then=lambda page, s: submit(page, {"text": ""})),
+    Visit("proposal_cannot_write", "proposals:create", lambda s: s.m("proposals:create"), persona="dave"),
+    Visit("manage_proposals", "proposals:manage", lambda s: s.m("proposals:manage"), persona="carol"),
+    Visit("manage_proposal_settings", "proposals:manage_settings", lambda s: s.m("proposals:manage_settings"),
+          persona="carol", then=lambda page, s: submit(page, {"threshold_absolute": "0"})),
+    Visit("manage_proposal_categories", "proposals:manage_categories",
+          lambda s: s.m("proposals:manage_categories"), persona="carol", then=lambda page, s: submit(page)),
+    Visit("manage_proposal_answer", "proposals:manage_answer",
+          lambda s: s.m("proposals:manage_answer", proposal_id=s.reached.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_proposal_signatures", "proposals:manage_signatures",
+          lambda s: s.m("proposals:manage_signatures", proposal_id=s.proposal.pk), persona="carol",
+          then=lambda page, s: submit(page, {"count": "0"})),
     # Moderation
     Visit("moderation_queue", "moderation:queue", lambda s: s.m("moderation:queue"), persona="bob"),
     Visit("report_detail", "moderation:report_detail",
@@ -262,6 +357,12 @@ VISITS = [
 
 # Routes that render no page of their own, and why.
 NOT_PAGES = {
+    "proposals:feed": "an Atom feed",
+    "proposals:similar": "an htmx fragment inside proposals:create; without JavaScript on proposals:detail",
+    "proposals:publish": "POST-only, redirects to the proposal",
+    "proposals:support": "POST-only, redirects to the proposal",
+    "proposals:withdraw": "POST-only, redirects to the proposal",
+    "proposals:manage_signature_scan": "a file download",
     "core:set_language": "POST-only, redirects back",
     "core:healthz": "JSON for load balancers",
     "accounts:logout": "POST-only, redirects to the start page",
@@ -282,6 +383,9 @@ NOT_PAGES = {
     "notifications:follow": "POST-only, redirects back",
     "notifications:mark_all_read": "POST-only, redirects to the inbox",
     "notifications:mark_read": "POST-only, redirects to the inbox",
+    "opendata:resource_download": "a file download",
+    "opendata:manage_publish": "POST-only, redirects to the list",
+    "opendata:manage_unpublish": "POST-only, redirects to the list",
 }
 
 

@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     name = "kommune.core.api"
     label = "api"
     verbose_name = _("REST API")
+
+    def ready(self) -> None:
+        from kommune.core.api import privacy
+        from kommune.core.privacy import register_anonymiser, register_exporter
+
+        register_exporter("access_tokens", privacy.export_tokens)
+        register_anonymiser("access_tokens", privacy.revoke_tokens)

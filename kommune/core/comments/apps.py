@@ -8,6 +8,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self) -> None:
-        from kommune.core.comments import hooks
+        from kommune.core.comments import hooks, records
 
         hooks.register()
+        records.register()

@@ -8,6 +8,7 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from kommune.core.moderation import hooks
+        from kommune.core.moderation import hooks, records
 
         hooks.register()
+        records.register()

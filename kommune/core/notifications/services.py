@@ -2,7 +2,8 @@
 
 ``record_event`` is the subscriber of the event hub: it runs inside the publishing service's transaction,
 writes the Activity and the followers' Notifications there, and only after the commit enqueues the task that
-e-mails them. Nothing here sends an e-mail inside a request.
+e-mails them. Nothing here sends an e-mail inside a request. A service can name further recipients who do not
+follow anything (staff who must act) with ``Event.data["notify_users"]``, a list of user ids.
 """
 
 import logging
@@ -129,8 +130,21 @@ def _followers(event: Event, activity: Activity) -> list[int]:
     if activity.actor is not None:
         keys |= _key(activity.actor)
     excluded = {user.pk for user in (event.actor, activity.actor) if user is not None and user.pk is not None}
-    return list(Follow.objects.filter(keys, user__is_active=True).exclude(user_id__in=excluded)
-                .values_list("user_id", flat=True).distinct())
+    followers = set(Follow.objects.filter(keys, user__is_active=True).exclude(user_id__in=excluded)
+                    .values_list("user_id", flat=True).distinct())
+    return sorted(followers | _also_notified(event, excluded | followers))
+
+
+def _also_notified(event: Event, excluded: set[int]) -> set[int]:
+    """People a service names in ``event.data["notify_users"]`` (user ids) who hear about the event whether or not
+    they follow anything, e.g. a municipality's staff when a citizen proposal reaches its threshold."""
+    from kommune.accounts.models import User
+
+    wanted = {pk for pk in event.data.get("notify_users", ()) if isinstance(pk, int)} - excluded
+    if not wanted:
+        return set()
+    return set(User.objects.filter(pk__in=wanted, is_active=True, deleted_at__isnull=True)
+               .values_list("pk", flat=True))
 
 
 def _notify(user_ids: list[int], **fields) -> list[int]:

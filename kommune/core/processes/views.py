@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.models import Municipality
+from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.processes import selectors
 from kommune.core.processes.forms import STATE_ORDER, ProcessFilterForm
 from kommune.core.processes.models import Process
@@ -27,6 +28,7 @@ def visible_process(request: HttpRequest, municipality: Municipality, slug: str)
     return process
 
 
+@cached_for_anonymous
 @municipality_view()
 def process_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     now = timezone.now()
@@ -53,6 +55,7 @@ def process_list(request: HttpRequest, municipality: Municipality) -> HttpRespon
     })
 
 
+@cached_for_anonymous
 @municipality_view()
 def process_detail(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     now = timezone.now()
@@ -69,6 +72,7 @@ def process_detail(request: HttpRequest, municipality: Municipality, process_slu
     })
 
 
+@cached_for_anonymous
 @municipality_view()
 def process_news(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = visible_process(request, municipality, process_slug)

@@ -415,3 +415,14 @@ class Command(BaseCommand):
                 body = text(place)
                 if current.get(kind) != body:
                     do_update_page(municipality=municipality, actor=operator, kind=kind, body=body)
+
+        # Open data: four datasets of Musterstadt with small generated files (kommune/opendata/demo.py).
+        from kommune.opendata.demo import seed_datasets
+
+        seed_datasets(municipality=municipalities["musterstadt"], actor=staff["musterstadt"])
+
+        # Citizen proposals: one in each state, with supports and paper lists (kommune/proposals/demo.py).
+        from kommune.proposals.demo import seed_proposals
+
+        seed_proposals(municipality=municipalities["musterstadt"], staff=staff["musterstadt"],
+                       resident=users["resident@example.org"], partner=users["partner@example.org"])

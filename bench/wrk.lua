@@ -1,0 +1,67 @@
+-- wrk script of the benchmark (python manage.py bench). Two jobs:
+--
+-- 1. With a requests file (first script argument), every request is the next line of that file, so each request
+--    can carry its own session cookie and CSRF token (the support benchmark: another person, another proposal).
+--    A line is: METHOD <TAB> PATH <TAB> COOKIE <TAB> BODY. Thread n of N takes the lines n, n+N, n+2N, …; at the
+--    end of its lines it starts again (the repeats are refused by the server and not counted as supports).
+--    Without a file ("-"), wrk sends the URL and headers of its command line.
+-- 2. At the end it prints one line "BENCH_RESULT {json}" with the counts and the latency percentiles in
+--    microseconds, which the bench command reads.
+--
+--   wrk -t1 -c64 -d10s -s bench/wrk.lua http://127.0.0.1:8765/ -- requests.tsv 1
+
+local thread_count = 0
+
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+
+local lines = nil
+local position = 0
+
+local function split(line)
+  local fields = {}
+  for field in (line .. "\t"):gmatch("([^\t]*)\t") do
+    table.insert(fields, field)
+  end
+  return fields
+end
+
+function init(args)
+  local path, threads = args[1], tonumber(args[2] or "1")
+  if path == nil or path == "-" then
+    return
+  end
+  lines = {}
+  local number = 0
+  for line in io.lines(path) do
+    if number % threads == id then
+      local f = split(line)
+      local headers = {}
+      if f[3] ~= "" then headers["Cookie"] = f[3] end
+      if f[4] ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
+      table.insert(lines, wrk.format(f[1], f[2], headers, f[4] ~= "" and f[4] or nil))
+    end
+    number = number + 1
+  end
+end
+
+function request()
+  if lines == nil or #lines == 0 then
+    return wrk.request()
+  end
+  position = position % #lines + 1
+  return lines[position]
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_RESULT {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
+    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
+    '"latency_us": {"p50": %d, "p90": %d, "p95": %d, "p99": %d, "max": %d, "mean": %.1f}}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99),
+    latency.max, latency.mean))
+end

@@ -1,0 +1,37 @@
+"""Building blocks the routers share (core's and the feature apps'): typed path parameters, the tenant lookup,
+absolute links, input strings that the database can store."""
+
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import P, Path, Query
+from pydantic import AfterValidator
+
+from kommune.core.models import Municipality
+
+MAX_ID = 2**63 - 1
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+MunicipalitySlug = Path[str, P(pattern=SLUG_PATTERN, max_length=60, description="The municipality's address, "
+                                                                               "e.g. `musterstadt`.")]
+ObjectId = Path[int, P(ge=1, le=MAX_ID)]
+SlugFilter = Query[str | None, P(pattern=SLUG_PATTERN, max_length=80)]
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; refusing them here keeps bad input a 422 instead of a 500.
+    if "\x00" in value:
+        raise ValueError("NUL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def municipality_or_404(slug: str) -> Municipality:
+    return get_object_or_404(Municipality, slug=slug)
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)

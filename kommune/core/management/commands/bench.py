@@ -1,0 +1,445 @@
+"""The page benchmark on a generated city (``make bench``; see docs/benchmark.md).
+
+Starts the production server (gunicorn, with the settings of this process's environment) against the database
+that ``generate_city`` filled, and measures with wrk, one page at a time, throughput and latency percentiles for
+an anonymous visitor and a logged-in resident: the floor (a fixed short answer through the whole middleware),
+then every page of PAGES, then the support action (each request another verified resident supporting another
+proposal). Writes bench/results.json and bench/results.md and prints the table.
+
+A page's ratio is its throughput divided by the floor's for the same kind of visitor. The targets of the issue:
+a logged-in page at least TARGET_RATIO of the floor, an anonymous page served from the page cache at least
+TARGET_CACHED_RATIO, and at least TARGET_SUPPORTS supports per second with SUPPORT_CONNECTIONS clients (on
+PostgreSQL). They are reported, never asserted: timings depend on the machine.
+
+To add a page, add a BenchPage to PAGES.
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.models import Count, F
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from kommune.accounts.models import User
+from kommune.core import pagecache
+from kommune.core.comments.models import Thread
+from kommune.core.management.commands.generate_city import (
+    BENCH_PASSWORD, BENCH_SUPPORTER_EMAIL, BENCH_USER_EMAIL, MARKER_PREFIX, generated_scale)
+from kommune.core.models import Lab, Municipality
+from kommune.proposals.models import Proposal, Support
+
+TARGET_RATIO = 0.25
+TARGET_CACHED_RATIO = 0.8
+TARGET_SUPPORTS = 1000
+SUPPORT_CONNECTIONS = 64
+SEARCH_WORD = "Spielplatz"
+ANONYMOUS, RESIDENT = "anonymous", "logged in"
+WRK_SCRIPT = Path(settings.BASE_DIR) / "bench" / "wrk.lua"
+SUPPORT_BACKEND = "kommune.accounts.backends.EmailBackend"
+
+
+@dataclass(frozen=True)
+class City:
+    """What the pages are measured on: the largest municipality of the generated city and its busiest proposal."""
+
+    scale: str
+    municipality: Municipality
+    proposal_id: int  # the proposal with the longest comment thread
+    comments: int
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str
+    path: Callable[[City], str]
+    # Anonymous answers of this page come from the page cache (kommune/core/pagecache.py): target 0.8 of the floor.
+    cached: bool = False
+    visitors: tuple[str, ...] = (ANONYMOUS, RESIDENT)
+
+
+def _in(city: City, name: str, query: dict | None = None, **kwargs) -> str:
+    path = reverse(name, kwargs={"municipality_slug": city.municipality.slug, **kwargs})
+    return path + ("?" + urlencode(query) if query else "")
+
+
+FLOOR = BenchPage("floor (fixed answer, full middleware)", lambda city: reverse("core:bench_floor"))
+PAGES = [
+    BenchPage("municipality home", lambda city: _in(city, "core:municipality_home"), cached=True),
+    BenchPage("proposal list (collecting, most supports)",
+              lambda city: _in(city, "proposals:list", {"state": "collecting", "sort": "supports"}), cached=True),
+    BenchPage("proposal detail ({comments} comments)",
+              lambda city: _in(city, "proposals:detail", proposal_id=city.proposal_id), cached=True),
+    BenchPage(f"search „{SEARCH_WORD}“", lambda city: _in(city, "search:municipality_search", {"q": SEARCH_WORD})),
+]
+
+
+@dataclass
+class Row:
+    page: str
+    visitor: str
+    path: str
+    cache: str = "off"  # "hit" when the page cache answered the check request
+    requests_per_second: float = 0.0
+    latency_ms: dict = field(default_factory=dict)
+    requests: int = 0
+    errors: dict = field(default_factory=dict)
+    ratio_to_floor: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+# --- The server -------------------------------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn as in production (sync workers, 2 × CPUs + 1), this process's environment, logs to a file."""
+
+    def __init__(self, port: int, workers: int, threads: int, log: Path) -> None:
+        self.port, self.workers, self.threads, self.log = port, workers, threads, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                   "--workers", str(self.workers), "--backlog", "2048", "--log-level", "warning",
+                   "--error-logfile", "-"]
+        if self.threads > 1:
+            command += ["--worker-class", "gthread", "--threads", str(self.threads)]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CommandError(f"The server stopped at its start; see {self.log}.")
+            try:
+                if self.request("GET", "/healthz/")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise CommandError(f"The server did not answer /healthz/ within a minute; see {self.log}.")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def request(self, method: str, path: str, *, cookies: str = "", body: str = "") -> tuple[int, dict, str]:
+        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": cookies} if cookies else {}
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        client.request(method, path, body=body or None, headers=headers)
+        response = client.getresponse()
+        text = response.read().decode(errors="replace")
+        result = response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        # Set-Cookie may come more than once.
+        result[1]["set-cookie"] = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+        client.close()
+        return result
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _cookies(set_cookie: list[str]) -> dict[str, str]:
+    return dict(line.split(";", 1)[0].split("=", 1) for line in set_cookie)
+
+
+def log_in(server: Server, email: str, password: str) -> str:
+    """Log in once through the login form, as a browser does; returns the Cookie header of the session."""
+    path = reverse("accounts:login")
+    status, headers, text = server.request("GET", path)
+    jar = _cookies(headers["set-cookie"])
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+    if status != 200 or not match:
+        raise CommandError(f"The login page answered {status} without a form.")
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    body = urlencode({"csrfmiddlewaretoken": match.group(1), "username": email, "password": password})
+    status, headers, _text = server.request("POST", path, cookies=cookie, body=body)
+    jar.update(_cookies(headers["set-cookie"]))
+    if status != 302 or settings.SESSION_COOKIE_NAME not in jar:
+        raise CommandError(f"Logging in as {email} failed ({status}); was the city generated by generate_city?")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+# --- wrk --------------------------------------------------------------------------------------------------------
+
+
+def run_wrk(url: str, *, connections: int, seconds: float, cookies: str = "", requests_file: Path | None = None
+            ) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+               "-s", str(WRK_SCRIPT)]
+    if cookies:
+        command += ["-H", f"Cookie: {cookies}"]
+    command += [url, "--", str(requests_file) if requests_file else "-", "1"]
+    output = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in output.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            return json.loads(line.removeprefix("BENCH_RESULT "))
+    raise CommandError(f"wrk failed: {output.stderr or output.stdout}")
+
+
+def _fill(row: Row, result: dict) -> None:
+    seconds = result["duration_us"] / 1e6
+    failures = {k: v for k, v in result["errors"].items() if v}
+    row.requests = result["requests"]
+    row.requests_per_second = round((result["requests"] - failures.get("status", 0)) / seconds, 1)
+    row.latency_ms = {name: round(value / 1000, 1) for name, value in result["latency_us"].items()}
+    row.errors = failures
+
+
+# --- The command ------------------------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Measure the pages on the generated city with the production server and wrk (see docs/benchmark.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seconds", type=float, default=10, help="measuring time per page and visitor")
+        parser.add_argument("--warmup", type=float, default=2, help="warm-up time per page and visitor")
+        parser.add_argument("--connections", type=int, default=16, help="concurrent clients for the pages")
+        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+        parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when above 1)")
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench"))
+        parser.add_argument("--no-supports", action="store_true", help="leave out the support benchmark")
+
+    def handle(self, *args, **options) -> None:
+        if shutil.which("wrk") is None:
+            raise CommandError("wrk is not installed (Debian: apt-get install wrk); `make bench` installs it.")
+        if settings.DEBUG:
+            self.stderr.write(self.style.WARNING("DEBUG is on: the numbers will not be those of production."))
+        city = self._city()
+        self.options = options
+        out = Path(options["output"])
+        server = Server(options["port"], options["workers"], options["threads"], out / "server.log")
+        self.stdout.write(f"Benchmark on the {city.scale} city, {connection.vendor}, cache "
+                          f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, page cache "
+                          f"{settings.PAGE_CACHE_SECONDS} s; server: {options['workers']} workers × "
+                          f"{options['threads']} threads on {os.cpu_count()} CPUs")
+        pagecache.invalidate_all()  # pages cached by an earlier run may show other data
+        started = time.perf_counter()
+        server.start()
+        try:
+            resident = log_in(server, BENCH_USER_EMAIL, BENCH_PASSWORD)
+            rows = self._pages(server, city, resident)
+            if not options["no_supports"]:
+                rows.append(self._supports(server, city))
+        finally:
+            server.stop()
+        self._judge(rows)
+        result = self._result(city, rows, time.perf_counter() - started)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "results.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        table = markdown_table(result)
+        (out / "results.md").write_text(table)
+        self.stdout.write("\n" + table)
+        self.stdout.write(self.style.SUCCESS(f"Written to {out / 'results.json'} and {out / 'results.md'}."))
+
+    def _city(self) -> City:
+        scale = generated_scale()
+        if scale is None:
+            raise CommandError("No generated city in this database: run `python manage.py generate_city` first.")
+        lab = Lab.objects.get(slug=MARKER_PREFIX + scale)
+        municipality = lab.municipalities.order_by("-population", "pk").first()
+        thread = (Thread.objects.filter(municipality=municipality,
+                                        content_type=ContentType.objects.get_for_model(Proposal))
+                  .order_by("-comment_count", "pk").first())
+        if thread is None:
+            raise CommandError("The generated city has no proposal with comments.")
+        return City(scale, municipality, thread.object_id, thread.comment_count)
+
+    # --- Pages ---
+
+    def _pages(self, server: Server, city: City, resident: str) -> list[Row]:
+        rows = []
+        for page in [FLOOR, *PAGES]:
+            for visitor in page.visitors:
+                name = page.name.format(comments=f"{city.comments:,}")
+                row = Row(name, visitor, page.path(city))
+                rows.append(row)
+                self.stdout.write(f"{name}, {visitor} …")
+                self._measure(server, row, cookies=resident if visitor == RESIDENT else "")
+        return rows
+
+    def _measure(self, server: Server, row: Row, *, cookies: str) -> None:
+        status, headers, _text = server.request("GET", row.path, cookies=cookies)
+        if status != 200:
+            row.note = f"answered {status}"
+            return
+        if not cookies:
+            # The first request stored the page; the second tells whether the cache answers.
+            row.cache = server.request("GET", row.path)[1].get(pagecache.HIT_HEADER.lower(), "off")
+        url = server.url + row.path
+        options = self.options
+        run_wrk(url, connections=options["connections"], seconds=options["warmup"], cookies=cookies)
+        _fill(row, run_wrk(url, connections=options["connections"], seconds=options["seconds"], cookies=cookies))
+
+    # --- Supports ---
+
+    def _supports(self, server: Server, city: City) -> Row:
+        """Each request: another verified resident supports another proposal, so every request inserts a row."""
+        self.stdout.write(f"supports, {SUPPORT_CONNECTIONS} clients …")
+        row = Row(f"support a proposal (POST, {SUPPORT_CONNECTIONS} clients)", "verified residents",
+                  _in(city, "proposals:support", proposal_id=0).replace("/0/", "/<id>/"))
+        supporters = list(User.objects.filter(email__startswith=BENCH_SUPPORTER_EMAIL.split("{")[0])
+                          .order_by("pk"))
+        pairs = self._support_pairs(city, supporters, needed=int(TARGET_SUPPORTS * 5 * self.options["seconds"]))
+        if not pairs:
+            row.note = "no open proposal left to support"
+            return row
+        cookies = self._sessions({user_id for user_id, _proposal in pairs}, supporters)
+        requests_file = Path(self.options["output"]) / f"requests-{os.getpid()}.tsv"
+        with requests_file.open("w") as lines:
+            for user_id, proposal_id in pairs:
+                cookie, token = cookies[user_id]
+                path = _in(city, "proposals:support", proposal_id=proposal_id)
+                lines.write(f"POST\t{path}\t{cookie}\t{urlencode({'csrfmiddlewaretoken': token})}\n")
+        before = Support.objects.filter(user__in=supporters).count()
+        try:
+            result = run_wrk(server.url + "/", connections=SUPPORT_CONNECTIONS, seconds=self.options["seconds"],
+                             requests_file=requests_file)
+        finally:
+            requests_file.unlink()
+        inserted = Support.objects.filter(user__in=supporters).count() - before
+        _fill(row, result)
+        row.requests_per_second = round(inserted / (result["duration_us"] / 1e6), 1)
+        touched = {proposal_id for _user, proposal_id in pairs}
+        wrong = (Proposal.objects.filter(pk__in=touched).annotate(rows=Count("supports"))
+                 .exclude(online_supports=F("rows")).count())
+        row.note = (f"{inserted:,} supports inserted of {row.requests:,} requests"
+                    + ("" if inserted >= row.requests else " (the rest were repeats)")
+                    + ("; counters exact" if not wrong else f"; {wrong} COUNTERS WRONG"))
+        return row
+
+    def _support_pairs(self, city: City, supporters: list[User], needed: int) -> list[tuple[int, int]]:
+        """(resident, proposal) pairs not supported yet, interleaved so that parallel requests hit other proposals."""
+        now = timezone.now()
+        open_ids = list(Proposal.objects.filter(
+            municipality=city.municipality, state__in=[Proposal.State.COLLECTING, Proposal.State.THRESHOLD_REACHED],
+            collection_ends_at__gt=now + timedelta(hours=1)).order_by("pk").values_list("pk", flat=True))
+        done = set(Support.objects.filter(user__in=supporters).values_list("user_id", "proposal_id"))
+        pairs = []
+        for user in supporters:
+            for proposal_id in open_ids:
+                if (user.pk, proposal_id) not in done:
+                    pairs.append((user.pk, proposal_id))
+            if len(pairs) >= needed * 2:
+                break
+        # Round robin over the proposals: request n goes to proposal n mod P.
+        by_proposal: dict[int, list] = {}
+        for pair in pairs:
+            by_proposal.setdefault(pair[1], []).append(pair)
+        ordered = []
+        while len(ordered) < needed and any(by_proposal.values()):
+            for queue in by_proposal.values():
+                if queue:
+                    ordered.append(queue.pop())
+        return ordered[:needed]
+
+    def _sessions(self, user_ids: set[int], supporters: list[User]) -> dict[int, tuple[str, str]]:
+        """A logged-in session and a CSRF token per resident, made as the login would make them (the login form
+        itself would spend the benchmark's time on Argon2)."""
+        store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+        cookies = {}
+        for user in supporters:
+            if user.pk not in user_ids:
+                continue
+            session = store()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = SUPPORT_BACKEND
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            request = RequestFactory().get("/")
+            token = get_token(request)
+            cookies[user.pk] = (f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+                                f"{settings.CSRF_COOKIE_NAME}={request.META['CSRF_COOKIE']}", token)
+        return cookies
+
+    # --- Results ---
+
+    def _judge(self, rows: list[Row]) -> None:
+        floors = {row.visitor: row.requests_per_second for row in rows if row.page == FLOOR.name}
+        for row in rows:
+            if row.page.startswith("support"):
+                row.ratio_to_floor = _ratio(row.requests_per_second, floors.get(RESIDENT))
+                row.target = f"≥ {TARGET_SUPPORTS:,}/s on PostgreSQL"
+                row.met = row.requests_per_second >= TARGET_SUPPORTS if connection.vendor == "postgresql" else None
+                continue
+            row.ratio_to_floor = _ratio(row.requests_per_second, floors.get(row.visitor))
+            if row.page == FLOOR.name or row.ratio_to_floor is None:
+                continue
+            goal = TARGET_CACHED_RATIO if row.visitor == ANONYMOUS and row.cache == "hit" else TARGET_RATIO
+            row.target = f"≥ {goal}"
+            row.met = row.ratio_to_floor >= goal
+
+    def _result(self, city: City, rows: list[Row], seconds: float) -> dict:
+        return {
+            "measured_at": timezone.now().isoformat(timespec="seconds"),
+            "scale": city.scale,
+            "database": connection.vendor,
+            "cache": settings.CACHES["default"]["BACKEND"],
+            "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+            "cpus": os.cpu_count(),
+            "server": {"workers": self.options["workers"], "threads": self.options["threads"]},
+            "connections": self.options["connections"],
+            "support_connections": SUPPORT_CONNECTIONS,
+            "seconds_per_measurement": self.options["seconds"],
+            "municipality": city.municipality.slug,
+            "proposal": city.proposal_id,
+            "took_seconds": round(seconds, 1),
+            "rows": [asdict(row) for row in rows],
+        }
+
+
+def _ratio(value: float, floor: float | None) -> float | None:
+    return round(value / floor, 2) if floor else None
+
+
+def markdown_table(result: dict) -> str:
+    lines = [f"Scale {result['scale']}, {result['database']}, {result['cpus']} CPUs, "
+             f"{result['server']['workers']} workers, {result['connections']} clients per page "
+             f"({result['support_connections']} for supports), {result['seconds_per_measurement']:g} s each, "
+             f"{result['measured_at']}.", "",
+             "| page | visitor | req/s | p50 ms | p95 ms | p99 ms | ratio to floor | target | met? |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for row in result["rows"]:
+        visitor = row["visitor"] + (" (cached)" if row["cache"] == "hit" else "")
+        latency = row["latency_ms"]
+        met = {True: "yes", False: "**no**", None: "–"}[row["met"]]
+        lines.append(f"| {row['page']} | {visitor} | {row['requests_per_second']:,.0f} | {latency.get('p50', '–')} "
+                     f"| {latency.get('p95', '–')} | {latency.get('p99', '–')} | "
+                     f"{row['ratio_to_floor'] if row['ratio_to_floor'] is not None else '–'} | {row['target'] or '–'} "
+                     f"| {met} |")
+    notes = [f"- {row['page']}, {row['visitor']}: {row['note']}" for row in result["rows"] if row["note"]]
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"

@@ -1,0 +1,182 @@
+"""Whole pages for anonymous visitors from the cache, invalidated by the writes that change them.
+
+Decorate a view with ``cached_for_anonymous`` (above its access decorator). An anonymous GET with nothing
+personal to show (no flash messages) is answered from Django's cache (Redis in production) when the page is
+there, without running the view or a query; otherwise the view runs and a plain 200 answer is stored.
+
+The key is the host, the path with its query string and the language, under two *generations*: one of the
+municipality in the URL (``municipality_slug``) and one of the whole site. Every event a service publishes for a
+municipality (kommune.core.events) bumps that municipality's generation after its transaction commits, so the
+next visitor gets a fresh page and the old ones are never read again (they expire after PAGE_CACHE_SECONDS,
+which also bounds how long a page can lag behind a write that publishes no event, or behind the clock, e.g. a
+phase that ends). ``invalidate_all()`` bumps the site's generation. A generation that the cache evicted starts
+again from the current time in nanoseconds, never from a number that old keys used.
+
+CSRF: anonymous pages carry forms (the language switch, the search), and their tokens belong to one visitor.
+Before a page is stored, every token of the visitor who caused it (any 64-character string that unmasks to that
+visitor's CSRF secret) is replaced by a placeholder; when the page is served, the placeholder becomes a token of
+the visitor being served, from ``get_token``, which also sets that visitor's CSRF cookie when it is missing. So
+no visitor ever gets another's token or cookie. Stored pages keep only the view's own headers; the middleware
+adds Vary: Cookie, Content-Language and the security headers on the way out as for any page.
+
+The cache is only worth as much as its invalidation: with the per-process memory cache (no REDIS_URL) a bump in
+one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (off) then unless set explicitly.
+"""
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+
+from kommune.core.events import Event
+
+GENERATION_PREFIX = "pagecache:generation:"
+SITE = "*"  # the generation of the whole site
+HIT_HEADER = "X-Page-Cache"
+# A masked CSRF token: 64 letters and digits (django.middleware.csrf), standing alone.
+_TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+_UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache")
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes  # CSRF tokens replaced by placeholder()
+
+
+def placeholder() -> bytes:
+    """Stands for the CSRF token in stored pages; derived from SECRET_KEY, so nobody can type it into a comment."""
+    return salted_hmac("kommune.core.pagecache", "csrf-token", algorithm="sha256").hexdigest()[:40].encode()
+
+
+# --- Generations ------------------------------------------------------------------------------------------------
+
+
+def _generation_keys(slug: str | None) -> list[str]:
+    return [GENERATION_PREFIX + SITE] + ([GENERATION_PREFIX + slug] if slug else [])
+
+
+def _generations(slug: str | None) -> list[int]:
+    keys = _generation_keys(slug)
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted or never set: start from a value no old key used
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def invalidate(municipality_slug: str) -> None:
+    """Every cached page of this municipality is stale from now on."""
+    _bump(GENERATION_PREFIX + municipality_slug)
+
+
+def invalidate_all() -> None:
+    """Every cached page is stale from now on (e.g. after restoring a backup, or before a benchmark)."""
+    _bump(GENERATION_PREFIX + SITE)
+
+
+def on_event(event: Event) -> None:
+    """Subscriber of the events hub: whatever happened in a municipality may show on its pages."""
+    slug = event.municipality.slug if event.municipality is not None else None
+    # After the commit: bumped earlier, a visitor could store the old state under the new generation.
+    transaction.on_commit(lambda: invalidate(slug) if slug else invalidate_all())
+
+
+# --- The decorator ----------------------------------------------------------------------------------------------
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    storage = get_messages(request)
+    return bool(len(storage)) or getattr(storage, "added_new", False)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return (settings.PAGE_CACHE_SECONDS > 0 and request.method == "GET" and not request.user.is_authenticated
+            and not _has_messages(request))
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    control = response.get("Cache-Control", "")
+    session = getattr(request, "session", None)
+    return (response.status_code == 200 and not response.streaming and not response.cookies
+            and not any(word in control for word in _UNCACHEABLE_CONTROL)
+            and not (session is not None and session.modified) and not _has_messages(request))
+
+
+def _page_key(request: HttpRequest, slug: str | None) -> str:
+    generations = ".".join(str(g) for g in _generations(slug))
+    address = f"{request.get_host()}|{request.is_secure()}|{translation.get_language()}|{request.get_full_path()}"
+    return f"pagecache:page:{generations}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return body  # no token was made for this page
+
+    def replace(match: re.Match) -> bytes:
+        token = match.group().decode()
+        return placeholder() if _unmask_cipher_token(token) == secret else match.group()
+
+    return _TOKEN_RE.sub(replace, body)
+
+
+def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
+    page = StoredPage(response.status_code, list(response.headers.items()),
+                      _without_tokens(request, response.content))
+    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+
+
+def _serve(request: HttpRequest, page: StoredPage) -> HttpResponse:
+    body = page.body
+    mark = placeholder()
+    if mark in body:
+        body = body.replace(mark, get_token(request).encode())
+    response = HttpResponse(body, status=page.status)
+    for name, value in page.headers:
+        response[name] = value
+    response[HIT_HEADER] = "hit"
+    return response
+
+
+def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's page to anonymous visitors from the cache; put it above the access decorator, so that a
+    cached page costs no query at all (the access decorator would look the municipality up)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request, kwargs.get("municipality_slug"))
+        page = cache.get(key)
+        if page is not None:
+            return _serve(request, page)
+        response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()
+        if _cacheable_response(request, response):
+            _store(request, key, response)
+            response[HIT_HEADER] = "miss"
+        return response
+
+    return wrapper

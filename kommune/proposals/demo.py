@@ -1,0 +1,129 @@
+"""Demo citizen proposals for `seed_demo`: Musterstadt's settings, three categories and five proposals, one in
+each state (collecting, threshold reached, answered in time, expired), with online supports and paper lists.
+
+Written through the services; afterwards the dates are moved into the past, so that the pages tell a believable
+story (published weeks ago, answered in time). Idempotent: a proposal is keyed on its title in the municipality,
+and nothing is written when it exists.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from kommune.core.models import Municipality
+from kommune.proposals import services
+from kommune.proposals.models import Category, Proposal, ProposalSettings
+
+SETTINGS = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
+            "threshold_kind": ProposalSettings.ThresholdKind.ABSOLUTE, "threshold_absolute": 300,
+            "collection_days": 90, "answer_days": 60, "authors_may_support": False}
+CATEGORIES = ["Stadtbild", "Verkehr", "Grünflächen"]
+
+
+@dataclass(frozen=True)
+class DemoProposal:
+    title: str
+    text: str
+    category: str
+    area: str
+    author: str  # "resident" or "partner"
+    point: tuple[str, str] | None
+    published_days_ago: int
+    paper: int = 0
+    resident_supports: bool = False
+    outcome: str = ""  # answered with this outcome
+    expired: bool = False
+    reached_days_ago: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+PROPOSALS = [
+    DemoProposal(
+        "Mehr Sitzbänke auf dem Marktplatz",
+        "Auf dem Marktplatz gibt es nur zwei Bänke. Ältere Menschen und Familien finden an Markttagen keinen Platz "
+        "zum Ausruhen.\n\n## Vorschlag\n\n- zehn zusätzliche Bänke, davon vier im Schatten der Linden\n"
+        "- eine Bank mit Armlehnen an jeder Seite des Brunnens\n\nSo wird der Platz zu einem Ort, an dem man gern "
+        "bleibt.",
+        "Stadtbild", "Altstadt", "partner", ("51.962510", "7.625570"), 12, paper=41, resident_supports=True),
+    DemoProposal(
+        "Tempo 30 vor der Grundschule Nord",
+        "Vor der Grundschule Nord gilt Tempo 50. Morgens queren über 200 Kinder die Nordstraße.\n\n"
+        "Die Stadt soll auf dem Abschnitt zwischen Lindenweg und Schulstraße **Tempo 30** anordnen, wie es die "
+        "Straßenverkehrs-Ordnung vor Schulen erlaubt.",
+        "Verkehr", "Nordviertel", "resident", ("51.975310", "7.619880"), 50, paper=318, reached_days_ago=20),
+    DemoProposal(
+        "Trinkbrunnen im Stadtpark",
+        "Im Sommer gibt es im Stadtpark kein Trinkwasser. Ein öffentlicher Trinkbrunnen am Spielplatz hilft "
+        "Kindern, Sportlerinnen und Menschen ohne Wohnung.",
+        "Grünflächen", "Stadtpark", "partner", ("51.955640", "7.632410"), 80, paper=305, resident_supports=True,
+        outcome=Proposal.Outcome.ACCEPTED, reached_days_ago=45,
+        extra={"answer": "Die Stadt baut im Frühjahr einen Trinkbrunnen am Spielplatz des Stadtparks. Die Kosten "
+                         "von rund 18.000 Euro trägt der Haushalt des Grünflächenamts; die Stadtwerke übernehmen "
+                         "Wartung und Wasserproben.\n\nVielen Dank an alle, die den Vorschlag unterstützt haben!",
+               "department": "Grünflächenamt"}),
+    DemoProposal(
+        "Hundewiese am Südpark",
+        "Am Südpark fehlt eine eingezäunte Wiese, auf der Hunde frei laufen dürfen.",
+        "Grünflächen", "Südstadt", "resident", None, 120, paper=12, expired=True),
+    DemoProposal(
+        "Längere Öffnungszeiten der Stadtbibliothek",
+        "Die Stadtbibliothek schließt werktags um 18 Uhr. Wer bis 17 Uhr arbeitet, schafft es kaum. Die Bibliothek "
+        "soll an zwei Abenden bis 20 Uhr öffnen.",
+        "Stadtbild", "Innenstadt", "resident", None, 3),
+]
+
+
+def seed_proposals(*, municipality: Municipality, staff, resident, partner) -> None:
+    _settings(municipality, staff)
+    categories = {name: _category(municipality, staff, name) for name in CATEGORIES}
+    existing = set(Proposal.objects.filter(municipality=municipality).values_list("title", flat=True))
+    authors = {"resident": resident, "partner": partner}
+    for demo in PROPOSALS:
+        if demo.title not in existing:
+            _proposal(municipality, demo, categories[demo.category], authors[demo.author], staff, resident)
+
+
+def _settings(municipality: Municipality, staff) -> None:
+    current = ProposalSettings.objects.filter(municipality=municipality).first()
+    if current is None or any(getattr(current, name) != value for name, value in SETTINGS.items()):
+        services.do_update_proposal_settings(municipality=municipality, actor=staff, **SETTINGS)
+
+
+def _category(municipality: Municipality, staff, name: str) -> Category:
+    category = Category.objects.filter(municipality=municipality, name=name).first()
+    return category or services.do_create_category(municipality=municipality, actor=staff, name=name)
+
+
+def _proposal(municipality: Municipality, demo: DemoProposal, category: Category, author, staff, resident) -> None:
+    latitude, longitude = demo.point or (None, None)
+    proposal = services.do_create_proposal(
+        municipality=municipality, author=author, title=demo.title, text=demo.text, category=category,
+        area=demo.area, latitude=Decimal(latitude) if latitude else None,
+        longitude=Decimal(longitude) if longitude else None)
+    proposal = services.do_publish_proposal(proposal=proposal, actor=author)
+    now = timezone.now()
+    published = now - timedelta(days=demo.published_days_ago)
+    _move(proposal, published_at=published, collection_ends_at=published + timedelta(days=SETTINGS["collection_days"]))
+    if demo.resident_supports:
+        services.do_support_proposal(proposal=proposal, user=resident)
+    if demo.paper:
+        last_day = timezone.localdate(published + timedelta(days=SETTINGS["collection_days"]))
+        services.do_add_signature_list(proposal=proposal, actor=staff, count=demo.paper,
+                                       received_on=min(timezone.localdate(), last_day - timedelta(days=3)),
+                                       note="Listen aus dem Bürgerbüro")
+    if demo.reached_days_ago:
+        reached = now - timedelta(days=demo.reached_days_ago)
+        _move(proposal, threshold_reached_at=reached, answer_due_at=reached + timedelta(days=SETTINGS["answer_days"]))
+    if demo.outcome:
+        proposal.refresh_from_db()
+        services.do_answer_proposal(proposal=proposal, actor=staff, outcome=demo.outcome, **demo.extra)
+    if demo.expired:  # its collection ended weeks ago
+        services.do_expire_due_proposals(now=now)
+        _move(proposal, expired_at=published + timedelta(days=SETTINGS["collection_days"]))
+
+
+def _move(proposal: Proposal, **dates) -> None:
+    """Dates of the demo story; the services always write 'now'."""
+    Proposal.objects.filter(pk=proposal.pk).update(**dates)

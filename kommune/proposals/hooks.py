@@ -1,0 +1,60 @@
+"""How citizen proposals plug into the core registries: verbs, follows, comments, search, privacy and open data.
+Called once from ProposalsConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kommune.core.search.registry import SearchDocumentData
+from kommune.core.search.text import plain_text
+from kommune.proposals.models import Proposal
+
+SEARCH_INDEX_ON = ("proposal.published", "proposal.updated", "proposal.answered")
+
+
+def is_open_for_comments(proposal: Proposal, now) -> bool:
+    return proposal.state in (Proposal.State.COLLECTING, Proposal.State.THRESHOLD_REACHED)
+
+
+def search_document(proposal: Proposal) -> SearchDocumentData | None:
+    """A published proposal, found by its title, text, area, category and answer; drafts are never found."""
+    if not proposal.is_published:
+        return None
+    text = plain_text(proposal.text_html) if proposal.text_html else proposal.text
+    answer = plain_text(proposal.answer_html) if proposal.answer_html else proposal.answer
+    body = [text, proposal.area, proposal.category.name if proposal.category_id else "", answer,
+            proposal.answer_department]
+    return SearchDocumentData(municipality=proposal.municipality, title=proposal.title,
+                              body="\n".join(part for part in body if part), url=proposal.get_absolute_url())
+
+
+def search_queryset():
+    return Proposal.objects.exclude(state=Proposal.State.DRAFT).select_related("municipality", "category")
+
+
+def register_verbs() -> None:
+    from kommune.core.notifications.verbs import register_verb
+
+    register_verb("proposal.published", _("New citizen proposal: “%(title)s”"))
+    register_verb("proposal.threshold_reached", _("The citizen proposal “%(title)s” reached the number of supports "
+                                                  "needed; the municipality will answer it"))
+    register_verb("proposal.answered", _("The municipality answered the citizen proposal “%(title)s”"))
+    register_verb("proposal.referred", _("The citizen proposal “%(title)s” was handed to the council"))
+    register_verb("proposal.expired", _("The citizen proposal “%(title)s” did not reach the number of supports "
+                                        "needed in time"))
+
+
+def register() -> None:
+    from kommune.core.comments.registry import register_commentable
+    from kommune.core.notifications.followables import register_followable
+    from kommune.core.privacy import register_anonymiser, register_exporter
+    from kommune.core.search.registry import register_searchable
+    from kommune.proposals import privacy, records, services
+
+    register_verbs()
+    register_followable(Proposal, is_visible=lambda proposal: proposal.is_published)
+    register_commentable(Proposal, is_open=is_open_for_comments, scope=lambda proposal: proposal)
+    register_searchable(Proposal, kind="proposal", label=_("Citizen proposal"), document=search_document,
+                        queryset=search_queryset, index_on=SEARCH_INDEX_ON)
+    register_exporter("proposals", privacy.export_proposals)
+    register_exporter("proposal_supports", privacy.export_supports)
+    register_anonymiser("proposal_drafts", services.delete_drafts)
+    records.register()

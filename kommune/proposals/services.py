@@ -1,0 +1,637 @@
+"""Writes of citizen proposals: keyword-only, typed, one transaction each, permission checked here.
+
+Every refusal is a ValidationError (or PermissionDenied for a missing right) with a message for the person who
+acted, and leaves the database as it was.
+
+Counters: a Support row is one online support (unique per person and proposal); ``online_supports``,
+``paper_supports`` and ``total_supports`` move with F() in the transaction that writes the row or the signature
+list they count. Every write that looks at or moves the counters locks the proposal row first
+(``select_for_update``), so the check of state and period and the write see the same proposal, and locks are
+always taken in the same order (the proposal, then its supports).
+
+Events: proposal.published, proposal.updated, proposal.supported, proposal.support_withdrawn,
+proposal.signatures_added, proposal.threshold_reached, proposal.answered, proposal.referred, proposal.expired.
+"""
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kommune.accounts.models import Residency
+from kommune.core.events import Event, publish
+from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
+from kommune.core.richtext import render_markdown
+from kommune.core.services import do_refer_to_council, log_action
+from kommune.proposals.models import Attachment, Category, Proposal, ProposalSettings, SignatureList, Support
+
+CREATE_PERMISSION = "proposals.create_proposal"
+MANAGE_PERMISSION = "proposals.manage"
+State = Proposal.State
+OPEN_STATES = (State.COLLECTING, State.THRESHOLD_REACHED)
+
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png", "odt", "ods", "docx", "xlsx", "txt", "csv"})
+MAX_IMAGE_SIZE = 5 * 1024 * 1024
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp"})
+MAX_SCAN_SIZE = 20 * 1024 * 1024
+SCAN_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png", "tif", "tiff"})
+EXPIRE_BATCH = 200
+
+SETTINGS_FIELDS = ("is_enabled", "supporters", "minimum_age", "threshold_kind", "threshold_absolute",
+                   "threshold_share", "collection_days", "answer_days", "authors_may_support")
+PROPOSAL_FIELDS = ("title", "text", "category", "area", "latitude", "longitude", "image", "image_alt")
+
+
+# --- Settings ---------------------------------------------------------------------------------------------------
+
+
+def get_settings(municipality: Municipality) -> ProposalSettings:
+    """The municipality's rules; the defaults (an unsaved row) when its staff never saved any."""
+    return (ProposalSettings.objects.filter(municipality=municipality).first()
+            or ProposalSettings(municipality=municipality))
+
+
+def required_supports(settings_row: ProposalSettings, municipality: Municipality) -> int:
+    """The threshold for a proposal published now: a fixed number, or the share of the population, rounded up.
+    Without a recorded population a share cannot be computed; the fixed number applies then."""
+    if settings_row.threshold_kind == ProposalSettings.ThresholdKind.SHARE and municipality.population:
+        return max(1, math.ceil(Decimal(municipality.population) * settings_row.threshold_share / 100))
+    return max(1, settings_row.threshold_absolute)
+
+
+def _check_manage(actor, municipality: Municipality) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(MANAGE_PERMISSION, municipality):
+        raise PermissionDenied
+
+
+def _check_enabled(settings_row: ProposalSettings, municipality: Municipality) -> None:
+    if not settings_row.is_enabled:
+        raise ValidationError(_("Citizen proposals are switched off in %(name)s.") % {"name": municipality.name},
+                              code="disabled")
+
+
+def _settings_value(name: str, value: Any) -> Any:
+    """The JSON-friendly form of a setting for the audit log."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def do_update_proposal_settings(*, municipality: Municipality, actor, **fields) -> ProposalSettings:
+    """Change the given settings (the others stay); unknown names are a programming error."""
+    _check_manage(actor, municipality)
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown proposal settings: {sorted(unknown)}")
+    with transaction.atomic():
+        row, _created = ProposalSettings.objects.select_for_update().get_or_create(municipality=municipality)
+        before = {name: getattr(row, name) for name in SETTINGS_FIELDS}
+        for name, value in fields.items():
+            setattr(row, name, value)
+        try:
+            row.full_clean(exclude=["municipality"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        if row.threshold_kind == ProposalSettings.ThresholdKind.SHARE and not municipality.population:
+            raise ValidationError({"threshold_kind": [
+                _("A share of the population needs the population of %(name)s, which is not recorded. Please "
+                  "enter a fixed number of supports, or ask an administrator to record the population.")
+                % {"name": municipality.name}]}, code="no_population")
+        changed = {name: [_settings_value(name, before[name]), _settings_value(name, getattr(row, name))]
+                   for name in SETTINGS_FIELDS if before[name] != getattr(row, name)}
+        row.save()
+        if changed or _created:
+            log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_SETTINGS_CHANGED,
+                       changed=changed)
+    return row
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _transliterate(text: str) -> str:
+    """German letters spelled out for an address ("Straße" -> "Strasse"), which slugify would drop."""
+    return text.translate(_UMLAUTS)
+
+
+def do_create_category(*, municipality: Municipality, actor, name: str) -> Category:
+    _check_manage(actor, municipality)
+    name = _text(name, max_length=100, required=_("Please enter the name of the category."))
+    slug = slugify(_transliterate(name))[:60].strip("-") or "kategorie"
+    with transaction.atomic():
+        if Category.objects.filter(municipality=municipality, slug=slug).exists():
+            raise ValidationError({"name": [_("A category with this name already exists in %(name)s.")
+                                            % {"name": municipality.name}]}, code="unique")
+        try:
+            with transaction.atomic():
+                return Category.objects.create(municipality=municipality, name=name, slug=slug)
+        except IntegrityError:  # created by a parallel request after the check
+            raise ValidationError({"name": [_("A category with this name already exists in %(name)s.")
+                                            % {"name": municipality.name}]}, code="unique") from None
+
+
+# --- Checks of input --------------------------------------------------------------------------------------------
+
+
+def _text(value: str | None, *, max_length: int, required: str | None = None) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationError(_("The text contains a character that is not allowed (NUL)."), code="invalid")
+    if required and not value:
+        raise ValidationError(required, code="required")
+    if len(value) > max_length:
+        raise ValidationError(_("Please shorten this to at most %(max)d characters; it has %(length)d.")
+                              % {"max": max_length, "length": len(value)}, code="max_length")
+    return value
+
+
+def _coordinate(value: Any, limit: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Please choose the place on the map again; the position could not be read."),
+                              code="invalid") from None
+    if not -limit <= number <= limit:
+        raise ValidationError(_("Please choose the place on the map again; the position could not be read."),
+                              code="invalid")
+    return number
+
+
+def _extension(upload) -> str:
+    return Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
+
+
+def _check_file(upload, *, allowed: Iterable[str], max_size: int) -> None:
+    allowed = sorted(allowed)
+    if _extension(upload) not in allowed:
+        raise ValidationError(_("Please upload a file of one of these types: %(types)s.")
+                              % {"types": ", ".join(allowed)}, code="file_type")
+    size = getattr(upload, "size", 0) or 0
+    if size > max_size:
+        raise ValidationError(_("The file is too large: at most %(max)d MB are possible.")
+                              % {"max": max_size // (1024 * 1024)}, code="file_size")
+    if size == 0:
+        raise ValidationError(_("The file is empty. Please choose another one."), code="file_empty")
+
+
+def _check_image(upload) -> None:
+    _check_file(upload, allowed=IMAGE_EXTENSIONS, max_size=MAX_IMAGE_SIZE)
+    from PIL import Image
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors for broken files
+        raise ValidationError(_("The image could not be read. Please upload a JPEG, PNG or WebP image."),
+                              code="invalid_image") from None
+    finally:
+        upload.seek(0)
+
+
+def _clean_proposal(municipality: Municipality, data: dict) -> dict:
+    """Validate the given fields; a ValidationError keyed by field names lists all problems."""
+    errors: dict[str, list] = {}
+    cleaned: dict = {}
+
+    def check(name: str, clean) -> None:
+        if name in data:
+            try:
+                cleaned[name] = clean(data[name])
+            except ValidationError as error:
+                errors[name] = error.messages
+
+    check("title", lambda v: _text(v, max_length=150, required=_("Please enter a title.")))
+    check("text", lambda v: _text(v, max_length=10_000,
+                                  required=_("Please describe what the municipality should do, and why.")))
+    check("area", lambda v: _text(v, max_length=200))
+    check("image_alt", lambda v: _text(v, max_length=300))
+    check("latitude", lambda v: _coordinate(v, 90))
+    check("longitude", lambda v: _coordinate(v, 180))
+
+    def clean_category(value: Category | None) -> Category | None:
+        if value is not None and value.municipality_id != municipality.pk:
+            raise ValidationError(_("Please choose a category of %(name)s.") % {"name": municipality.name},
+                                  code="foreign")
+        return value
+
+    def clean_image(value):
+        if value:
+            if isinstance(value, UploadedFile):
+                _check_image(value)
+            return value
+        return ""
+
+    check("category", clean_category)
+    check("image", clean_image)
+    if ("latitude" in cleaned) != ("longitude" in cleaned) or (
+            "latitude" in cleaned and (cleaned["latitude"] is None) != (cleaned["longitude"] is None)):
+        errors.setdefault("latitude", []).append(
+            _("Please choose the place on the map again; the position is incomplete."))
+    if errors:
+        raise ValidationError(errors)
+    if "text" in cleaned:
+        cleaned["text_html"] = render_markdown(cleaned["text"], nofollow=True)
+    return cleaned
+
+
+# --- Writing a proposal -----------------------------------------------------------------------------------------
+
+
+def _check_author(proposal: Proposal, actor) -> None:
+    if not getattr(actor, "is_authenticated", False) or proposal.author_id != actor.pk:
+        raise PermissionDenied
+
+
+def _check_editable(locked: Proposal) -> None:
+    """A proposal can be changed until its first support (online or on paper), and only before it ends."""
+    if locked.total_supports or locked.state not in (State.DRAFT, State.COLLECTING):
+        raise ValidationError(_("This proposal already has supports and can no longer be changed, so that "
+                                "everybody supports the same text."), code="not_editable")
+
+
+def can_edit(proposal: Proposal, user) -> bool:
+    """For pages: may ``user`` change the proposal now?"""
+    return (getattr(user, "is_authenticated", False) and proposal.author_id == user.pk
+            and not proposal.total_supports and proposal.state in (State.DRAFT, State.COLLECTING))
+
+
+def do_create_proposal(*, municipality: Municipality, author, title: str, text: str, category: Category | None = None,
+                       area: str = "", latitude=None, longitude=None, image=None, image_alt: str = "") -> Proposal:
+    """A new draft; only its author sees it until it is published."""
+    if not getattr(author, "is_authenticated", False) or not author.has_perm(CREATE_PERMISSION, municipality):
+        raise PermissionDenied
+    _check_enabled(get_settings(municipality), municipality)
+    cleaned = _clean_proposal(municipality, {
+        "title": title, "text": text, "category": category, "area": area, "latitude": latitude,
+        "longitude": longitude, "image": image, "image_alt": image_alt})
+    with transaction.atomic():
+        return Proposal.objects.create(municipality=municipality, author=author, state=State.DRAFT, **cleaned)
+
+
+def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
+    """Change the given fields (see PROPOSAL_FIELDS) while the proposal has no support.
+
+    ``image=None`` keeps the image (a form's file field without an upload); ``image=False`` or ``""`` removes
+    it; a new upload replaces it."""
+    _check_author(proposal, actor)
+    unknown = set(fields) - set(PROPOSAL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown proposal fields: {sorted(unknown)}")
+    if "image" in fields and fields["image"] is None:
+        del fields["image"]
+    cleaned = _clean_proposal(proposal.municipality, fields)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        _check_editable(locked)
+        changed = [name for name, value in cleaned.items()
+                   if name != "text_html" and getattr(locked, name) != value]
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        locked.save()
+        if locked.is_published and changed:
+            publish(Event("proposal.updated", locked.municipality, locked, actor=actor, scope=locked,
+                          data={"changed": changed}))
+    return locked
+
+
+def do_add_attachment(*, proposal: Proposal, actor, title: str, file) -> Attachment:
+    _check_author(proposal, actor)
+    errors: dict[str, list] = {}
+    try:
+        title = _text(title, max_length=200, required=_("Please enter a title for the attachment."))
+    except ValidationError as error:
+        errors["title"] = error.messages
+    if not file:
+        errors["file"] = [_("Please choose a file.")]
+    else:
+        try:
+            _check_file(file, allowed=ATTACHMENT_EXTENSIONS, max_size=MAX_ATTACHMENT_SIZE)
+        except ValidationError as error:
+            errors["file"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        _check_editable(locked)
+        if Attachment.objects.filter(proposal=locked).count() >= MAX_ATTACHMENTS:
+            raise ValidationError(_("A proposal can have at most %(max)d attachments.") % {"max": MAX_ATTACHMENTS},
+                                  code="too_many")
+        return Attachment.objects.create(municipality=locked.municipality, proposal=locked, title=title,
+                                         file=file, size=file.size)
+
+
+def do_publish_proposal(*, proposal: Proposal, actor) -> Proposal:
+    """Draft -> collecting: the threshold and the end of the collection are fixed now, from today's settings."""
+    from kommune.core.notifications.services import do_follow
+
+    _check_author(proposal, actor)
+    municipality = proposal.municipality
+    if not actor.has_perm(CREATE_PERMISSION, municipality):
+        raise PermissionDenied
+    settings_row = get_settings(municipality)
+    _check_enabled(settings_row, municipality)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != State.DRAFT:
+            raise ValidationError(_("This proposal has already been published."), code="published")
+        now = timezone.now()
+        locked.state = State.COLLECTING
+        locked.published_at = now
+        locked.collection_ends_at = later(now, settings_row.collection_period)
+        locked.required_supports = required_supports(settings_row, municipality)
+        locked.save(update_fields=["state", "published_at", "collection_ends_at", "required_supports",
+                                   "updated_at"])
+        do_follow(user=actor, target=locked)
+        publish(Event("proposal.published", municipality, locked, actor=actor, scope=locked))
+    return locked
+
+
+# --- Supports ---------------------------------------------------------------------------------------------------
+
+
+def later(moment: datetime, period: timedelta) -> datetime:
+    """``period`` after ``moment`` by the calendar in Berlin: the same time of day, also across a change between
+    summer and winter time (aware arithmetic within one zone is wall-clock arithmetic)."""
+    return timezone.localtime(moment) + period
+
+
+def _format_datetime(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _period_refusal(proposal: Proposal, now: datetime) -> str | None:
+    if proposal.state == State.DRAFT:
+        return _("This proposal has not been published yet, so it cannot be supported.")
+    if proposal.state == State.ANSWERED:
+        return _("The municipality has answered this proposal; supporting is no longer possible.")
+    if (proposal.state not in OPEN_STATES or proposal.collection_ends_at is None
+            or now >= proposal.collection_ends_at):
+        if proposal.collection_ends_at is None:
+            return _("This proposal no longer collects supports.")
+        return _("The collection of supports for this proposal ended on %(end)s; supporting is no longer "
+                 "possible.") % {"end": _format_datetime(proposal.collection_ends_at)}
+    return None
+
+
+def _person_refusal(proposal: Proposal, user, settings_row: ProposalSettings, now: datetime) -> str | None:
+    """Why ``user`` may not support ``proposal`` under ``settings_row`` (the proposal's state aside)."""
+    municipality = proposal.municipality
+    if user.email_confirmed_at is None:
+        return _("Please confirm your e-mail address first; then you can support proposals.")
+    if proposal.author_id == user.pk and not settings_row.authors_may_support:
+        return _("You cannot support your own proposal in %(name)s.") % {"name": municipality.name}
+    if (settings_row.supporters == ProposalSettings.Supporters.VERIFIED
+            and not Residency.objects.filter(user=user, municipality=municipality).exists()):
+        return _("Only verified residents of %(name)s can support proposals. Please verify your residency first: "
+                 "at the citizens' office or with the code from a letter.") % {"name": municipality.name}
+    if settings_row.minimum_age:
+        if user.birth_date is None:
+            return _("Supporting proposals in %(name)s requires a minimum age of %(age)d. Please enter your date "
+                     "of birth in your profile first.") % {"name": municipality.name, "age": settings_row.minimum_age}
+        if age_on(user.birth_date, timezone.localdate(now)) < settings_row.minimum_age:
+            return _("Only people aged %(age)d or older can support proposals in %(name)s.") % {
+                "age": settings_row.minimum_age, "name": municipality.name}
+    return None
+
+
+def support_refusal(proposal: Proposal, user, *, now: datetime | None = None,
+                    settings_row: ProposalSettings | None = None) -> str | None:
+    """Why ``user`` cannot support ``proposal`` now (a message for the page), or None when they can.
+    Does not look at whether they already support it (see selectors.user_supports)."""
+    now = now or timezone.now()
+    settings_row = settings_row or get_settings(proposal.municipality)
+    if not settings_row.is_enabled:
+        return _("Citizen proposals are switched off in %(name)s.") % {"name": proposal.municipality.name}
+    refusal = _period_refusal(proposal, now)
+    if refusal is None and getattr(user, "is_authenticated", False):
+        refusal = _person_refusal(proposal, user, settings_row, now)
+    return refusal
+
+
+def _staff_ids(municipality: Municipality) -> list[int]:
+    return list(Membership.objects.filter(municipality=municipality, role__in=[Role.ADMIN, Role.STAFF],
+                                          user__is_active=True).values_list("user_id", flat=True).distinct())
+
+
+def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor,
+                            from_states: Iterable[str]) -> Proposal | None:
+    """Move the proposal to THRESHOLD_REACHED when its total is at the threshold, once (a conditional update
+    decides between parallel writers); returns the fresh proposal when this call moved it. ``actor`` (who gave the
+    last support or entered the last list) is not named in the activity, only spared the notification."""
+    candidate = Proposal.objects.select_related("municipality").get(pk=proposal_pk)
+    if candidate.state not in from_states or candidate.total_supports < candidate.required_supports:
+        return None
+    settings_row = get_settings(candidate.municipality)
+    moved = Proposal.objects.filter(pk=proposal_pk, state__in=list(from_states),
+                                    total_supports__gte=F("required_supports")).update(
+        state=State.THRESHOLD_REACHED, threshold_reached_at=now, answer_due_at=later(now, settings_row.answer_period),
+        expired_at=None, updated_at=now)
+    if not moved:
+        return None
+    candidate.refresh_from_db()
+    # Staff hear about it even when they do not follow the proposal; the author follows it since publishing.
+    publish(Event("proposal.threshold_reached", candidate.municipality, candidate, actor=actor, scope=candidate,
+                  data={"notify_users": _staff_ids(candidate.municipality)}))
+    return candidate
+
+
+def do_support_proposal(*, proposal: Proposal, user) -> Support:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    municipality = proposal.municipality
+    settings_row = get_settings(municipality)
+    # Who may support is checked before the lock; the state and the period again under it, so the lock that
+    # serialises the supports of one proposal is held only for the write.
+    refusal = support_refusal(proposal, user, settings_row=settings_row)
+    if refusal:
+        raise ValidationError(refusal, code="refused")
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        now = timezone.now()
+        refusal = _period_refusal(locked, now)
+        if refusal:
+            raise ValidationError(refusal, code="refused")
+        if Support.objects.filter(proposal=locked, user=user).exists():
+            raise ValidationError(_("You already support this proposal."), code="duplicate")
+        try:
+            with transaction.atomic():
+                support = Support.objects.create(municipality=municipality, proposal=locked, user=user)
+        except IntegrityError:  # only without row locks (the lock above makes this the exception)
+            raise ValidationError(_("You already support this proposal."), code="duplicate") from None
+        Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") + 1,
+                                                     total_supports=F("total_supports") + 1)
+        publish(Event("proposal.supported", municipality, locked, actor=user, scope=locked))
+        _reach_threshold_if_due(locked.pk, now, actor=user, from_states=(State.COLLECTING,))
+    return support
+
+
+def do_withdraw_support(*, proposal: Proposal, user) -> None:
+    """Take one's support back while the collection runs.
+
+    When the total drops below the threshold after the proposal reached it, the proposal stays
+    THRESHOLD_REACHED: reaching the threshold started the municipality's duty to answer (and told staff and
+    followers so), and that duty must not come and go with single withdrawals."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        now = timezone.now()
+        if (locked.state not in OPEN_STATES or locked.collection_ends_at is None
+                or now >= locked.collection_ends_at):
+            raise ValidationError(_("The collection of supports has ended; a support can no longer be "
+                                    "withdrawn."), code="closed")
+        deleted, _rows = Support.objects.filter(proposal=locked, user=user).delete()
+        if not deleted:
+            raise ValidationError(_("You do not support this proposal, so there is nothing to withdraw."),
+                                  code="no_support")
+        Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") - 1,
+                                                     total_supports=F("total_supports") - 1)
+        publish(Event("proposal.support_withdrawn", locked.municipality, locked, actor=user, scope=locked))
+
+
+def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on: date, scan=None,
+                          note: str = "") -> SignatureList:
+    """Staff enter paper signatures they counted; they add to the total like online supports.
+
+    Lists handed in by the end of the collection count even when they are entered later, also after the
+    proposal expired: if they push it over the threshold, it reaches the threshold instead."""
+    municipality = proposal.municipality
+    _check_manage(actor, municipality)
+    errors: dict[str, list] = {}
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        errors["count"] = [_("Please enter the number of valid signatures (at least 1).")]
+    if not isinstance(received_on, date) or isinstance(received_on, datetime):
+        errors["received_on"] = [_("Please enter the day the lists were received.")]
+    elif received_on > timezone.localdate():
+        errors["received_on"] = [_("The day the lists were received cannot be in the future.")]
+    try:
+        note = _text(note, max_length=300)
+    except ValidationError as error:
+        errors["note"] = error.messages
+    if scan:
+        try:
+            _check_file(scan, allowed=SCAN_EXTENSIONS, max_size=MAX_SCAN_SIZE)
+        except ValidationError as error:
+            errors["scan"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state not in (*OPEN_STATES, State.EXPIRED):
+            raise ValidationError(_("Signature lists can only be added to a proposal that collects supports."),
+                                  code="closed")
+        end = timezone.localdate(locked.collection_ends_at)
+        if received_on > end:
+            raise ValidationError({"received_on": [
+                _("The collection ended on %(end)s; lists received later do not count.")
+                % {"end": formats.date_format(end, "DATE_FORMAT")}]}, code="late")
+        signature_list = SignatureList.objects.create(municipality=municipality, proposal=locked, count=count,
+                                                      received_on=received_on, scan=scan or "", note=note,
+                                                      entered_by=actor)
+        Proposal.objects.filter(pk=locked.pk).update(paper_supports=F("paper_supports") + count,
+                                                     total_supports=F("total_supports") + count)
+        log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_SIGNATURES_ADDED,
+                   proposal=locked.pk, count=count, received_on=received_on.isoformat())
+        publish(Event("proposal.signatures_added", municipality, locked, actor=actor, scope=locked,
+                      data={"count": count}))
+        _reach_threshold_if_due(locked.pk, timezone.now(), actor=actor,
+                                from_states=(State.COLLECTING, State.EXPIRED))
+    return signature_list
+
+
+# --- Answer and expiry ------------------------------------------------------------------------------------------
+
+
+def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, department: str) -> Proposal:
+    """The municipality's official answer to a proposal that reached its threshold. Handing it to the council
+    records a referral in core, to which the council paper is attached later."""
+    municipality = proposal.municipality
+    _check_manage(actor, municipality)
+    errors: dict[str, list] = {}
+    if outcome not in Proposal.Outcome.values:
+        errors["outcome"] = [_("Please choose the outcome.")]
+    try:
+        answer = _text(answer, max_length=20_000, required=_("Please write the answer and its reasons."))
+    except ValidationError as error:
+        errors["answer"] = error.messages
+    try:
+        department = _text(department, max_length=200, required=_("Please name the responsible department."))
+    except ValidationError as error:
+        errors["department"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state == State.ANSWERED:
+            raise ValidationError(_("This proposal has already been answered."), code="answered")
+        if locked.state != State.THRESHOLD_REACHED:
+            raise ValidationError(_("Only a proposal that reached its threshold can be answered."),
+                                  code="not_reached")
+        now = timezone.now()
+        locked.state = State.ANSWERED
+        locked.outcome = outcome
+        locked.answer = answer
+        locked.answer_html = render_markdown(answer)
+        locked.answer_department = department
+        locked.answered_at = now
+        locked.answered_by = actor
+        locked.save(update_fields=["state", "outcome", "answer", "answer_html", "answer_department", "answered_at",
+                                   "answered_by", "updated_at"])
+        in_time = locked.answer_due_at is None or now <= locked.answer_due_at
+        log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_ANSWERED,
+                   proposal=locked.pk, outcome=outcome, in_time=in_time)
+        publish(Event("proposal.answered", municipality, locked, actor=actor, scope=locked,
+                      data={"outcome": outcome}))
+        if outcome == Proposal.Outcome.COUNCIL:
+            do_refer_to_council(municipality=municipality, source=locked, actor=actor)
+            publish(Event("proposal.referred", municipality, locked, actor=actor, scope=locked))
+    return locked
+
+
+def do_expire_due_proposals(*, now: datetime | None = None) -> int:
+    """Proposals still collecting at the end of their collection period expire (those that reached the threshold
+    wait for their answer instead). One transaction per proposal, so a long run never holds many locks and a
+    parallel run cannot expire a proposal twice. Returns how many expired."""
+    now = now or timezone.now()
+    due = Proposal.objects.filter(state=State.COLLECTING, collection_ends_at__lte=now)
+    expired = 0
+    last = 0
+    while True:
+        ids = list(due.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:EXPIRE_BATCH])
+        if not ids:
+            return expired
+        for pk in ids:
+            with transaction.atomic():
+                if not Proposal.objects.filter(pk=pk, state=State.COLLECTING, collection_ends_at__lte=now).update(
+                        state=State.EXPIRED, expired_at=now, updated_at=now):
+                    continue
+                proposal = Proposal.objects.select_related("municipality").get(pk=pk)
+                publish(Event("proposal.expired", proposal.municipality, proposal, scope=proposal))
+                expired += 1
+        last = ids[-1]
+
+
+# --- Privacy ----------------------------------------------------------------------------------------------------
+
+
+def delete_drafts(user) -> None:
+    """Account deletion: unpublished drafts were never public and go; published proposals and supports stay
+    (they were valid, counted acts), under the deleted account."""
+    Proposal.objects.filter(author=user, state=State.DRAFT).delete()

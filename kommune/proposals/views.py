@@ -1,0 +1,390 @@
+"""Public pages of citizen proposals: the list with filters and its map, the detail page with supporting, and
+writing, previewing and publishing a proposal. Views are thin: forms parse, services decide, selectors read."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kommune.accounts.models import Residency
+from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.cursor import InvalidCursor
+from kommune.core.models import Municipality
+from kommune.core.selectors import council_referral_for
+from kommune.proposals import selectors, services
+from kommune.proposals.forms import ProposalFilterForm, ProposalForm, attachment_title
+from kommune.proposals.models import Proposal, ProposalSettings
+
+State = Proposal.State
+# Where a map without any point starts: the middle of Germany.
+GERMANY = (51.1657, 10.4515, 6)
+
+
+def map_tiles() -> dict:
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
+def _url(name: str, municipality: Municipality, proposal: Proposal | None = None) -> str:
+    kwargs = {"municipality_slug": municipality.slug}
+    if proposal is not None:
+        kwargs["proposal_id"] = proposal.pk
+    return reverse(f"proposals:{name}", kwargs=kwargs)
+
+
+def _proposal(request: HttpRequest, municipality: Municipality, proposal_id: int) -> Proposal:
+    """A proposal the person may see (published, or their own draft); anything else is a 404."""
+    return get_for_tenant(selectors.proposal_for_page(municipality, request.user), municipality, pk=proposal_id)
+
+
+def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    return render(request, "proposals/bad_cursor.html", {
+        "municipality": municipality, "message": InvalidCursor.message, "first_page": request.path}, status=400)
+
+
+# --- The list and the map ---------------------------------------------------------------------------------------
+
+
+def _matching_count(municipality: Municipality, filters: dict) -> int:
+    """How many proposals the list shows over all its pages (the sort may narrow the set, as in proposal_page)."""
+    queryset = selectors.published_proposals(municipality)
+    if filters["state"]:
+        queryset = queryset.filter(state=filters["state"])
+    if filters["category"] is not None:
+        queryset = queryset.filter(category=filters["category"])
+    if filters["area"]:
+        queryset = queryset.filter(area=filters["area"])
+    if filters["sort"] == "answered":
+        queryset = queryset.filter(answered_at__isnull=False)
+    elif filters["sort"] == "deadline":
+        queryset = (queryset.filter(answer_due_at__isnull=False) if filters["state"] == State.THRESHOLD_REACHED
+                    else queryset.filter(state=State.COLLECTING))
+    return queryset.count()
+
+
+def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
+    """What the list and the map share: the filter form, the page and the number of matches (None: bad cursor)."""
+    form = ProposalFilterForm(request.GET or None, categories=list(selectors.categories_of(municipality)),
+                              areas=selectors.areas_of(municipality))
+    filters = form.filters()
+    try:
+        page = selectors.proposal_page(municipality, request.user, cursor=request.GET.get("cursor") or None,
+                                       **filters)
+    except InvalidCursor:
+        return None
+    return {
+        "municipality": municipality,
+        "form": form,
+        "filters": filters,
+        "query": form.query(),
+        "page": page,
+        "count": _matching_count(municipality, filters),
+        "comment_counts": selectors.comment_counts(page.items),
+        "now": timezone.now(),
+        "settings_row": services.get_settings(municipality),
+        "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
+    }
+
+
+@municipality_view()
+def proposal_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    context = _listing(request, municipality)
+    if context is None:
+        return _bad_cursor(request, municipality)
+    context["drafts"] = list(selectors.drafts_of(municipality, request.user)[:10])
+    return render(request, "proposals/list.html", context)
+
+
+def points_geojson(proposals: list[Proposal]) -> dict:
+    """A GeoJSON FeatureCollection of the proposals that have a point, for macros/map.html."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [float(p.longitude), float(p.latitude)]},
+         "properties": {"title": p.title, "url": p.get_absolute_url(),
+                        "text": _("%(state)s, %(supports)s supports") % {
+                            "state": p.get_state_display(), "supports": p.total_supports}}}
+        for p in proposals if p.has_point]}
+
+
+@municipality_view()
+def proposal_map(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    context = _listing(request, municipality)
+    if context is None:
+        return _bad_cursor(request, municipality)
+    context.update(geojson=points_geojson(context["page"].items), tiles=map_tiles(),
+                   center=_municipality_center(municipality))
+    return render(request, "proposals/map.html", context)
+
+
+def _municipality_center(municipality: Municipality) -> tuple[float, float, int]:
+    """Where a map of the municipality starts without a point of its own: the middle of its proposals' points."""
+    middle = selectors.published_proposals(municipality).filter(latitude__isnull=False).aggregate(
+        lat=Avg("latitude"), lng=Avg("longitude"))
+    if middle["lat"] is None:
+        return GERMANY
+    return round(float(middle["lat"]), 6), round(float(middle["lng"]), 6), 13
+
+
+# --- The detail page --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    label: str
+    when: datetime | None
+    done: bool
+    note: str = ""
+    is_late: bool = False
+
+
+def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[TimelineStep]:
+    """The stations of a proposal: done ones with their date, the next ones with their deadline."""
+    if not proposal.is_published:
+        return [TimelineStep(_("Draft written"), proposal.created_at, True)]
+    steps = [TimelineStep(_("Published, collecting supports"), proposal.published_at, True)]
+    if proposal.state == State.EXPIRED and not proposal.threshold_reached_at:
+        steps.append(TimelineStep(_("Collection ended without reaching the threshold"),
+                                  proposal.expired_at or proposal.collection_ends_at, True))
+        return steps
+    if proposal.threshold_reached_at:
+        steps.append(TimelineStep(_("Threshold reached"), proposal.threshold_reached_at, True))
+    else:
+        steps.append(TimelineStep(
+            _("%(count)s supports needed by the end of the collection") % {"count": proposal.required_supports},
+            proposal.collection_ends_at, False))
+        steps.append(TimelineStep(_("Official answer, within %(days)d days of reaching the threshold")
+                                  % {"days": answer_days}, None, False))
+        return steps
+    if proposal.answered_at:
+        in_time = proposal.answer_due_at is None or proposal.answered_at <= proposal.answer_due_at
+        steps.append(TimelineStep(_("Answered by the municipality"), proposal.answered_at, True,
+                                  _("in time") if in_time else _("late"), is_late=not in_time))
+    else:
+        overdue = proposal.answer_due_at is not None and proposal.answer_due_at < now
+        steps.append(TimelineStep(_("Official answer due"), proposal.answer_due_at, False,
+                                  _("overdue") if overdue else "", is_late=overdue))
+    return steps
+
+
+def _days_until(moment: datetime | None, now: datetime) -> int | None:
+    if moment is None:
+        return None
+    return (timezone.localdate(moment) - timezone.localdate(now)).days
+
+
+def _remedy(proposal: Proposal, user, settings_row, refusal: str | None) -> str:
+    """What the person can do about a refusal that concerns them: "confirm", "verify", "birth_date" or ""."""
+    if refusal is None or not user.is_authenticated or proposal.state not in services.OPEN_STATES:
+        return ""
+    if user.email_confirmed_at is None:
+        return "confirm"
+    if proposal.author_id == user.pk:
+        return ""
+    if settings_row.supporters == ProposalSettings.Supporters.VERIFIED and not Residency.objects.filter(
+            user=user, municipality=proposal.municipality).exists():
+        return "verify"
+    if settings_row.minimum_age and user.birth_date is None:
+        return "birth_date"
+    return ""
+
+
+@municipality_view()
+def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    now = timezone.now()
+    proposal = _proposal(request, municipality, proposal_id)
+    settings_row = services.get_settings(municipality)
+    is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
+    refusal = None if proposal.user_supports else services.support_refusal(proposal, request.user, now=now,
+                                                                           settings_row=settings_row)
+    return render(request, "proposals/detail.html", {
+        "municipality": municipality,
+        "proposal": proposal,
+        "now": now,
+        "settings_row": settings_row,
+        "is_author": is_author,
+        "refusal": refusal,
+        "remedy": _remedy(proposal, request.user, settings_row, refusal),
+        "may_withdraw": proposal.user_supports and proposal.state in services.OPEN_STATES
+                        and proposal.collection_ends_at and now < proposal.collection_ends_at,
+        "attachments": selectors.attachments_of(proposal),
+        "referral": council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None,
+        "timeline": timeline(proposal, now, settings_row.answer_days),
+        "days_left": _days_until(proposal.collection_ends_at, now),
+        "answer_days_left": _days_until(proposal.answer_due_at, now),
+        "answered_in_time": proposal.answered_at and (proposal.answer_due_at is None
+                                                      or proposal.answered_at <= proposal.answer_due_at),
+        "similar": (selectors.similar_proposals(municipality, title=proposal.title, text=proposal.text,
+                                                exclude=proposal) if is_author and not proposal.is_published
+                    else []),
+        "can_edit": services.can_edit(proposal, request.user),
+        "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
+        "tiles": map_tiles(),
+        "geojson": points_geojson([proposal]),
+    })
+
+
+@municipality_view()
+def similar(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """The similar proposals for a title being written (htmx fragment of the writing form)."""
+    title = request.GET.get("title", "")[:150]
+    found = selectors.similar_proposals(municipality, title=title) if len(title.strip()) >= 4 else []
+    return render(request, "proposals/_similar.html", {"municipality": municipality, "similar": found,
+                                                       "title": title})
+
+
+# --- Supporting -------------------------------------------------------------------------------------------------
+
+
+@municipality_view()
+@require_POST
+def support(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, municipality, proposal_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(proposal.get_absolute_url())
+    try:
+        services.do_support_proposal(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: you now support “%(title)s”. You can withdraw your support while "
+                                    "the collection runs.") % {"title": proposal.title})
+    return redirect(proposal.get_absolute_url() + "#support")
+
+
+@municipality_view()
+@require_POST
+def withdraw(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, municipality, proposal_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(proposal.get_absolute_url())
+    try:
+        services.do_withdraw_support(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your support for “%(title)s” was withdrawn.") % {"title": proposal.title})
+    return redirect(proposal.get_absolute_url() + "#support")
+
+
+# --- Writing ----------------------------------------------------------------------------------------------------
+
+
+def _cannot_write(request: HttpRequest, municipality: Municipality) -> HttpResponse | None:
+    """Anonymous visitors log in first; people who may not write here learn why (the page, not a 403)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    settings_row = services.get_settings(municipality)
+    if settings_row.is_enabled and request.user.has_perm(services.CREATE_PERMISSION, municipality):
+        return None
+    return render(request, "proposals/cannot_write.html", {
+        "municipality": municipality, "settings_row": settings_row,
+        "email_confirmed": request.user.email_confirmed_at is not None,
+    })
+
+
+def _add_attachments(proposal: Proposal, actor, uploads: list) -> None:
+    """Every upload, or none: problems of all files are collected and raised together."""
+    problems = []
+    for upload in uploads:
+        try:
+            services.do_add_attachment(proposal=proposal, actor=actor, title=attachment_title(upload), file=upload)
+        except ValidationError as error:
+            problems += [_("%(file)s: %(error)s") % {"file": upload.name, "error": message}
+                         for message in error.messages]
+    if problems:
+        raise ValidationError({"attachments": problems})
+
+
+def _after_save(request: HttpRequest, municipality: Municipality, proposal: Proposal) -> HttpResponse:
+    if request.POST.get("action") == "draft":
+        messages.success(request, _("Your draft was saved. Only you can see it until you publish it."))
+        return redirect(_url("edit", municipality, proposal))
+    if proposal.is_published:
+        messages.success(request, _("Your changes were saved."))
+    return redirect(proposal.get_absolute_url())
+
+
+def _form_page(request: HttpRequest, municipality: Municipality, form: ProposalForm,
+               proposal: Proposal | None) -> HttpResponse:
+    center = ((float(proposal.latitude), float(proposal.longitude), 16) if proposal and proposal.has_point
+              else _municipality_center(municipality))
+    return render(request, "proposals/form.html", {
+        "municipality": municipality, "form": form, "proposal": proposal, "tiles": map_tiles(), "center": center,
+        "attachments": selectors.attachments_of(proposal) if proposal else [],
+        "settings_row": services.get_settings(municipality),
+    })
+
+
+@municipality_view()
+def create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    refusal = _cannot_write(request, municipality)
+    if refusal is not None:
+        return refusal
+    form = ProposalForm(request.POST or None, request.FILES or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                proposal = services.do_create_proposal(municipality=municipality, author=request.user,
+                                                       **form.proposal_fields())
+                _add_attachments(proposal, request.user, form.cleaned_data["attachments"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_save(request, municipality, proposal)
+    return _form_page(request, municipality, form, None)
+
+
+@municipality_view()
+def edit(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, municipality, proposal_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not services.can_edit(proposal, request.user):
+        messages.error(request, _("Only its author can change a proposal, and only until its first support.")
+                       if proposal.author_id != request.user.pk else
+                       _("This proposal already has supports and can no longer be changed, so that everybody "
+                         "supports the same text."))
+        return redirect(proposal.get_absolute_url())
+    initial = {name: getattr(proposal, name) for name in ("title", "text", "category", "area", "latitude",
+                                                          "longitude", "image_alt")}
+    form = ProposalForm(request.POST or None, request.FILES or None, initial=initial, municipality=municipality,
+                        proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                proposal = services.do_update_proposal(proposal=proposal, actor=request.user,
+                                                       **form.proposal_fields())
+                _add_attachments(proposal, request.user, form.cleaned_data["attachments"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_save(request, municipality, proposal)
+    return _form_page(request, municipality, form, proposal)
+
+
+@municipality_view()
+@require_POST
+def publish(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, municipality, proposal_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(proposal.get_absolute_url())
+    try:
+        services.do_publish_proposal(proposal=proposal, actor=request.user)
+    except PermissionDenied:
+        messages.error(request, _("Only its author can publish a proposal."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your proposal is published and collects supports now. Share its address "
+                                    "with people who might support it."))
+    return redirect(proposal.get_absolute_url())

@@ -1,0 +1,77 @@
+"""Fuzzing: schemathesis generates requests for every operation of /api/v1/openapi.json, valid ones and invalid
+ones, sends them with a valid write token, and checks that no answer is a server error and that every answer
+conforms to the schema (documented status code, content type, body).
+
+The run is bounded (EXAMPLES per operation and mode) and derandomised, so it is repeatable. Valid requests are
+pointed at real objects of Musterstadt for most examples, so that they reach the services instead of stopping at
+a 404; invalid ones keep their generated (broken) values.
+"""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from kommune.core.comments.services import do_post_comment
+from tests.factories import MembershipFactory
+from tests.factories_api import api_token
+from tests.factories_processes import published_process
+from tests.factories_proposals import CategoryFactory, ProposalFactory, ProposalSettingsFactory, published_proposal
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 25
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def world(musterstadt, alice, bob) -> dict[str, str]:
+    """Objects for valid requests to point at: alice (the token's owner) may comment, react and support."""
+    ProposalSettingsFactory(municipality=musterstadt)
+    process = published_process(musterstadt, slug="marktplatz")
+    comment = do_post_comment(actor=bob, target=process, text="Mehr Bäume, bitte.")
+    CategoryFactory(municipality=musterstadt, slug="verkehr")
+    proposal = published_proposal(musterstadt, author=MembershipFactory(municipality=musterstadt).user)
+    ProposalFactory(municipality=musterstadt, author=alice)
+    return {"municipality_slug": "musterstadt", "process_slug": process.slug, "target_type": "processes.process",
+            "target_id": process.pk, "comment_id": comment.pk, "proposal_id": proposal.pk}
+
+
+def _fuzz(operation, mode: GenerationMode, headers: dict, world: dict) -> None:
+    checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case) -> None:
+        # Most valid requests name real objects (the others keep generated names and meet 404s).
+        if mode is GenerationMode.POSITIVE and case.path_parameters and hash(repr(case.query)) % 4:
+            case.path_parameters = {name: world.get(name, value) for name, value in case.path_parameters.items()}
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=checks, headers=headers)
+
+    run()
+
+
+def test_every_operation_answers_within_its_schema(world, alice):
+    app = WSGIHandler()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    headers = {"Authorization": f"Bearer {api_token(alice)}"}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+    failures = []
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            try:
+                _fuzz(operation, mode, headers, world)
+            except Exception as error:  # noqa: BLE001 - collect every operation's failure, then report them all
+                failures.append(f"{operation.label} ({mode.value}): {error}")
+    assert not failures, "\n\n".join(failures)

@@ -1,0 +1,191 @@
+"""The page cache for anonymous visitors: hits cost no query, events invalidate, nobody gets another's CSRF token."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+from kommune.core import pagecache
+from kommune.core.processes.models import Process
+from kommune.core.processes.services import do_update_process
+from tests.factories_processes import published_process
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def process(musterstadt) -> Process:
+    return published_process(musterstadt, title="Marktplatz neu gestalten")
+
+
+def home(municipality) -> str:
+    return reverse("core:municipality_home", kwargs={"municipality_slug": municipality.slug})
+
+
+def detail(process: Process) -> str:
+    return reverse("processes:detail", kwargs={"municipality_slug": process.municipality.slug,
+                                               "process_slug": process.slug})
+
+
+def tokens(response) -> list[str]:
+    return TOKEN_RE.findall(response.content.decode())
+
+
+def test_a_cached_page_is_served_without_any_query(client, musterstadt, django_assert_num_queries):
+    first = client.get(home(musterstadt))
+    assert first[pagecache.HIT_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(home(musterstadt))
+    assert second.status_code == 200
+    assert second[pagecache.HIT_HEADER] == "hit"
+    assert "Musterstadt" in second.content.decode()
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "Cookie" in second["Vary"]
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "news"])
+def test_the_process_pages_are_cached(client, process, name):
+    kwargs = {"municipality_slug": process.municipality.slug}
+    if name != "list":
+        kwargs["process_slug"] = process.slug
+    address = reverse(f"processes:{name}", kwargs=kwargs)
+    assert client.get(address)[pagecache.HIT_HEADER] == "miss"
+    assert client.get(address)[pagecache.HIT_HEADER] == "hit"
+
+
+def test_an_event_of_the_municipality_invalidates_its_pages_after_the_commit(
+        client, process, anderstadt, carol, django_capture_on_commit_callbacks):
+    client.get(detail(process))
+    client.get(home(anderstadt))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        do_update_process(process=process, actor=carol, title="Marktplatz für alle")
+    # Before the commit the stored page is still the truth of the database others see.
+    assert client.get(detail(process))[pagecache.HIT_HEADER] == "hit"
+    for callback in callbacks:
+        callback()
+    fresh = client.get(detail(process))
+    assert fresh[pagecache.HIT_HEADER] == "miss"
+    assert "Marktplatz für alle" in fresh.content.decode()
+    assert client.get(home(anderstadt))[pagecache.HIT_HEADER] == "hit"  # another municipality's pages stay
+
+
+def test_invalidate_all_makes_every_page_stale(client, musterstadt, anderstadt):
+    client.get(home(musterstadt))
+    client.get(home(anderstadt))
+    pagecache.invalidate_all()
+    assert client.get(home(musterstadt))[pagecache.HIT_HEADER] == "miss"
+    assert client.get(home(anderstadt))[pagecache.HIT_HEADER] == "miss"
+
+
+def test_an_evicted_generation_never_brings_back_an_old_page(client, process):
+    client.get(detail(process))
+    Process.objects.filter(pk=process.pk).update(title="Ohne Ereignis geändert")
+    cache.delete_many([pagecache.GENERATION_PREFIX + pagecache.SITE,
+                       pagecache.GENERATION_PREFIX + process.municipality.slug])
+    response = client.get(detail(process))
+    assert response[pagecache.HIT_HEADER] == "miss"
+    assert "Ohne Ereignis geändert" in response.content.decode()
+
+
+def test_logged_in_visitors_and_posts_bypass_the_cache(client, musterstadt, alice, django_assert_max_num_queries):
+    Client().get(home(musterstadt))  # stored by an anonymous visitor
+    client.force_login(alice)
+    response = client.get(home(musterstadt))
+    assert pagecache.HIT_HEADER not in response
+    assert "Alice" in response.content.decode()
+    posted = Client().post(home(musterstadt))
+    assert pagecache.HIT_HEADER not in posted
+
+
+def test_a_visitor_with_flash_messages_gets_a_fresh_page_that_is_not_stored(client, musterstadt):
+    Client().get(home(musterstadt))
+    storage = CookieStorage(HttpRequest())
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Vielen Dank für Ihre Nachricht")])
+    response = client.get(home(musterstadt))
+    assert pagecache.HIT_HEADER not in response
+    assert "Vielen Dank für Ihre Nachricht" in response.content.decode()
+    assert "Vielen Dank" not in Client().get(home(musterstadt)).content.decode()
+
+
+def test_each_language_has_its_own_page(musterstadt):
+    german, english = Client(), Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Anmelden" in german.get(home(musterstadt)).content.decode()
+    assert "Log in" in english.get(home(musterstadt)).content.decode()
+    german_hit, english_hit = german.get(home(musterstadt)), english.get(home(musterstadt))
+    assert german_hit[pagecache.HIT_HEADER] == english_hit[pagecache.HIT_HEADER] == "hit"
+    assert "Anmelden" in german_hit.content.decode()
+    assert english_hit["Content-Language"] == "en" and "Log in" in english_hit.content.decode()
+
+
+def test_no_visitor_gets_the_csrf_token_or_cookie_of_another(musterstadt):
+    first = Client(enforce_csrf_checks=True)
+    stored = first.get(home(musterstadt))
+    first_secret = stored.cookies[settings.CSRF_COOKIE_NAME].value
+    assert stored[pagecache.HIT_HEADER] == "miss" and tokens(stored)
+
+    second = Client(enforce_csrf_checks=True)
+    served = second.get(home(musterstadt))
+    assert served[pagecache.HIT_HEADER] == "hit"
+    second_secret = served.cookies[settings.CSRF_COOKIE_NAME].value
+    assert second_secret != first_secret
+    served_tokens = tokens(served)
+    assert served_tokens, "the page's forms carry a token"
+    assert all(_unmask_cipher_token(token) == second_secret for token in served_tokens)
+    assert not set(served_tokens) & set(tokens(stored))
+    assert first_secret not in served.content.decode()
+    assert pagecache.placeholder().decode() not in served.content.decode()
+
+    # The token works for the visitor it was served to: the language switch on the page accepts it.
+    switched = second.post(reverse("core:set_language"), {"language": "en", "next": home(musterstadt),
+                                                          "csrfmiddlewaretoken": served_tokens[0]})
+    assert switched.status_code == 302
+    refused = Client(enforce_csrf_checks=True).post(reverse("core:set_language"), {
+        "language": "en", "csrfmiddlewaretoken": served_tokens[0]})
+    assert refused.status_code == 403
+
+
+def test_a_visitor_with_a_csrf_cookie_keeps_it(musterstadt):
+    Client().get(home(musterstadt))
+    visitor = Client(enforce_csrf_checks=True)
+    secret = visitor.get(reverse("accounts:login")).cookies[settings.CSRF_COOKIE_NAME].value
+    served = visitor.get(home(musterstadt))
+    assert served[pagecache.HIT_HEADER] == "hit"
+    assert served.cookies[settings.CSRF_COOKIE_NAME].value == secret  # only renewed, as on any page with a form
+    assert all(_unmask_cipher_token(token) == secret for token in tokens(served))
+
+
+def test_errors_are_not_stored(client, musterstadt):
+    address = reverse("processes:detail", kwargs={"municipality_slug": musterstadt.slug,
+                                                  "process_slug": "gibt-es-nicht"})
+    assert client.get(address).status_code == 404
+    assert pagecache.HIT_HEADER not in client.get(address)
+
+
+def test_the_cache_is_off_at_zero_seconds(client, musterstadt, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(home(musterstadt))
+    assert pagecache.HIT_HEADER not in client.get(home(musterstadt))
+
+
+def test_an_unpublished_process_seen_by_staff_is_never_stored(client, musterstadt, carol):
+    draft = published_process(musterstadt, title="Noch geheim")
+    Process.objects.filter(pk=draft.pk).update(is_published=False)
+    client.force_login(carol)
+    assert "Noch geheim" in client.get(detail(draft)).content.decode()
+    assert Client().get(detail(draft)).status_code == 404
