@@ -29,6 +29,13 @@ def _media_in_a_temporary_folder(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_page_cache():
+    # Whole pages are cached only where a test asks for it (tests/test_pagecache.py), whatever REDIS_URL says.
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

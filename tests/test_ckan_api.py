@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kommune.opendata.models import Theme
 from tests.factories import MunicipalityFactory
+from tests.factories_opendata import CSV, file_resource
 from tests.factories_opendata_api import DatasetFactory, ResourceFactory
 
 API = "/api/3/action/"
@@ -112,6 +113,8 @@ def test_success_and_error_envelopes_follow_ckan(client, catalogue):
     response, body = call(client, "gibt_es_nicht")
     assert response.status_code == 400 and body["success"] is False
 
+    assert "rows" in result(client, "help_show", name="package_search")
+
 
 @pytest.mark.django_db
 def test_post_needs_no_csrf_token_and_no_slash_redirect_interferes(catalogue):
@@ -163,6 +166,15 @@ def test_a_package_carries_the_ckan_fields(client, catalogue, settings):
     assert csv["package_id"] == package["id"]
     assert geojson["format"] == "GeoJSON" and geojson["url"] == "https://daten.example.org/brunnen.geojson"
     assert result(client, "resource_show", id=csv["id"]) == csv
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_is_offered_at_its_absolute_download_address(client, musterstadt, settings):
+    resource = file_resource(DatasetFactory(municipality=musterstadt, slug="einwohner"))
+    [shown] = result(client, "package_show", id="musterstadt-einwohner")["resources"]
+    assert shown["url"] == settings.SITE_URL + resource.download_url and shown["url_type"] == "upload"
+    assert shown["size"] == len(CSV) and shown["hash"] == resource.checksum_sha256
+    assert client.get(resource.download_url).status_code == 200
 
 
 @pytest.mark.django_db

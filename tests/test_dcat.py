@@ -23,6 +23,7 @@ from rdflib import namespace as ns
 
 from kommune.core.models import Organisation
 from tests.factories import MunicipalityFactory
+from tests.factories_opendata import CSV, file_resource
 from tests.factories_opendata_api import DatasetFactory, ResourceFactory
 
 STANDARDS = Path(__file__).resolve().parents[1].parent / "shared" / "standards" / "dcat-ap-de"
@@ -123,7 +124,7 @@ def full_dataset(municipality, **fields):
     dataset = DatasetFactory(municipality=municipality, publisher=publisher, title="Trinkwasserbrunnen",
                              slug="trinkwasserbrunnen", temporal_start=timezone.localdate().replace(year=2020),
                              temporal_end=timezone.localdate(), **fields)
-    ResourceFactory(dataset=dataset, title="Brunnen (CSV)", description="Eine Zeile je Brunnen.")
+    file_resource(dataset, title="Brunnen (CSV)")
     ResourceFactory(dataset=dataset, title="Brunnen (GeoJSON)", format="GEOJSON", media_type="",
                     url="https://daten.example.org/brunnen.geojson", byte_size=None, checksum_sha256="")
     return dataset
@@ -217,13 +218,19 @@ def test_a_dataset_is_described_with_the_dcat_ap_de_vocabularies(client, bonn, s
         URIRef("mailto:statistik@example.org")
     distributions = set(graph.objects(node, ns.DCAT.distribution))
     assert len(distributions) == 2
-    csv = URIRef(f"https://beteiligung.example.de/bonn/daten/trinkwasserbrunnen/"
-                 f"#resource-{dataset.resources.get(format='CSV').pk}")
+    csv_resource = dataset.resources.get(format="CSV")
+    csv = URIRef(f"https://beteiligung.example.de/bonn/daten/trinkwasserbrunnen/#resource-{csv_resource.pk}")
     assert graph.value(csv, ns.DCTERMS["format"]) == \
         URIRef("http://publications.europa.eu/resource/authority/file-type/CSV")
     assert graph.value(csv, ns.DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/text/csv")
     assert graph.value(csv, ns.DCTERMS.license) == URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0")
-    assert graph.value(csv, ns.DCAT.byteSize).toPython() == 2048
+    assert graph.value(csv, ns.DCAT.byteSize).toPython() == len(CSV)
+    download = f"https://beteiligung.example.de/bonn/daten/trinkwasserbrunnen/ressourcen/{csv_resource.pk}/"
+    assert str(graph.value(csv, ns.DCAT.downloadURL)).startswith(download)
+    assert graph.value(csv, ns.DCAT.accessURL) == graph.value(csv, ns.DCAT.downloadURL)
+    checksum = graph.value(csv, URIRef("http://spdx.org/rdf/terms#checksum"))
+    assert str(graph.value(checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"))) == \
+        csv_resource.checksum_sha256
 
     other = URIRef("https://beteiligung.example.de/siegburg/daten/trinkwasserbrunnen/")
     assert graph.value(other, ns.DCTERMS.spatial) == URIRef(GEOCODING + "districtKey/05382")
@@ -327,6 +334,24 @@ def test_an_unchanged_catalogue_answers_304_and_a_change_a_new_etag(client, must
     dataset.is_published = False
     dataset.save()
     assert client.get("/musterstadt/dcat/catalog.ttl", headers={"If-None-Match": changed["ETag"]}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_two_catalogues_never_share_an_etag_or_a_cached_page(client, musterstadt, anderstadt, settings):
+    first = client.get("/musterstadt/dcat/catalog.ttl")
+    second = client.get("/anderstadt/dcat/catalog.ttl")
+    assert first["ETag"] != second["ETag"]
+    assert f"{settings.SITE_URL}/anderstadt/dcat/catalog".encode() in second.content
+    assert b"musterstadt" not in second.content
+
+
+@pytest.mark.django_db
+def test_an_unchanged_page_is_built_once(client, musterstadt, django_assert_max_num_queries):
+    ResourceFactory(dataset=DatasetFactory(municipality=musterstadt))
+    first = client.get("/musterstadt/dcat/catalog.ttl")
+    with django_assert_max_num_queries(4):  # the municipality and the two aggregates of the ETag, not the page
+        again = client.get("/musterstadt/dcat/catalog.ttl")
+    assert again.content == first.content
 
 
 @pytest.mark.django_db

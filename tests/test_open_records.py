@@ -59,7 +59,8 @@ def participation(musterstadt, alice, bob, carol, hildegard):
     process = published_process(musterstadt, title="Spielplatz Nord", topic=None, area="Nordstadt")
     PhaseFactory(process=process, kind="evaluation", title="", starts_at=process.ends_at,
                  ends_at=process.ends_at + timedelta(days=7), features=[])
-    named = comments.do_post_comment(actor=hildegard, target=process, text="Mehr Schatten bitte, mit \"Bäumen\",\nund Bänken.")
+    named = comments.do_post_comment(actor=hildegard, target=process,
+                                     text="Mehr Schatten bitte, mit \"Bäumen\",\nund Bänken.")
     comments.do_post_comment(actor=alice, target=process, text="Einverstanden.", parent=named)
     comments.do_post_assisted_comment(staff=carol, target=process, text="Am Telefon: bitte Wasserspiele.",
                                       channel="phone", assisted_name=ASSISTED_NAME)
@@ -318,6 +319,11 @@ def make_records(municipality, count: int) -> None:
         ModerationAct(municipality=municipality, action=ModerationAct.Action.HIDE, reason="Spam",
                       public_description="Kommentar", content_type=ContentType.objects.get_for_model(Comment),
                       object_id=index) for index in range(count)])
+    if record_set("proposals") is not None:
+        from tests.factories_proposals import published_proposal
+
+        for _index in range(count // 10):
+            published_proposal(municipality)
 
 
 def build_queries(municipality, tmp_path: Path) -> dict[str, int]:
@@ -338,6 +344,7 @@ def test_building_costs_the_same_queries_for_10_and_for_200_records(musterstadt,
     few, many = build_queries(musterstadt, tmp_path / "few"), build_queries(anderstadt, tmp_path / "many")
     assert few["comments"][1] == 10 and many["comments"][1] == 200
     assert few["moderation_log"][1] == 10 and many["moderation_log"][1] == 200
+    assert few["processes"][1] == 1 and many["processes"][1] == 20
     assert {key: queries for key, (queries, _rows) in few.items()} == {
         key: queries for key, (queries, _rows) in many.items()}
 
@@ -371,7 +378,8 @@ def test_citizen_proposals_are_published_without_authors_or_supporters(mustersta
 def test_the_documentation_lists_every_record_set_and_column():
     docs = (Path(settings.BASE_DIR) / "docs" / "opendata.md").read_text(encoding="utf-8")
     section = docs[docs.index("## Participation records"):]
+    tables = {chunk.split("`")[1]: chunk for chunk in section.split("\n#### ")[1:]}
     for registered in record_sets():
-        assert f"`{registered.key}`" in section, registered.key
-        for column in registered.columns:
-            assert f"`{column.name}`" in section, (registered.key, column.name)
+        assert registered.key in tables, f"docs/opendata.md has no table of the record set {registered.key!r}"
+        listed = [line.split("`")[1] for line in tables[registered.key].splitlines() if line.startswith("| `")]
+        assert listed == [column.name for column in registered.columns], registered.key

@@ -340,6 +340,7 @@ def test_a_generated_dataset_is_created_published_and_idempotent(musterstadt):
     again = put(musterstadt)
 
     assert again.pk == dataset.pk and again.is_published and again.issued_at
+    assert again.license == settings.OPENDATA_RECORDS_LICENSE
     assert again.modified_at == dataset.modified_at and media_files() == files
     assert list(Resource.objects.filter(dataset=dataset).values_list("pk", "title", "checksum_sha256")) == resources
     assert Resource.objects.get(title="proposals.csv").table_schema["fields"][0] == {"name": "id", "type": "integer"}
@@ -481,6 +482,18 @@ def test_the_download_streams_the_file_with_its_type_and_name(client, musterstad
     assert response["Content-Disposition"] == 'attachment; filename="einwohner-nach-stadtteil.csv"'
     wrong_name = resource.download_url.replace("einwohner-nach-stadtteil.csv", "alt.csv")
     assert client.get(wrong_name)["Location"] == resource.download_url
+
+
+def test_a_file_is_found_by_its_name_next_to_another_file_of_the_dataset(client, musterstadt):
+    # As a data package's relative paths are resolved against the package's own address.
+    dataset = published_dataset(musterstadt)
+    package = file_resource(dataset, b'{"resources": [{"path": "trinkbrunnen.geojson"}]}', "JSON", title="paket")
+    file_resource(dataset, GEOJSON, "GEOJSON", title="Trinkbrunnen")
+
+    response = client.get(package.download_url.replace("paket.json", "trinkbrunnen.geojson"))
+
+    assert response.status_code == 200 and b"".join(response.streaming_content) == GEOJSON
+    assert response["Content-Type"] == "application/geo+json; charset=utf-8"
 
 
 TITLE = re.compile(r'dataset-card__title"[^>]*>\s*<a class="kern-link" href="[^"]*">([^<]*)</a>')

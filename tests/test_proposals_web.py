@@ -67,11 +67,6 @@ def _english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def rules(musterstadt):
     """Every confirmed account may support; 3 supports; 60 days; answer in 30 days."""
@@ -329,7 +324,8 @@ def test_the_detail_page_shows_the_facts_the_progress_and_the_time_left(client, 
     assert 'data-map="points"' in html
     assert "Proposed by Alice" in page
     assert "Log in to support this proposal." in page
-    assert "Published, collecting supports" in page and "Collection of supports ends" in page
+    assert "Published, collecting supports" in page and "3 supports needed by the end of the collection" in page
+    assert "Official answer, within 30 days of reaching the threshold" in page
 
 
 def test_a_draft_is_a_404_for_everyone_but_its_author(client, rules, musterstadt, alice, carol):

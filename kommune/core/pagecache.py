@@ -98,8 +98,9 @@ def invalidate_all() -> None:
 def on_event(event: Event) -> None:
     """Subscriber of the events hub: whatever happened in a municipality may show on its pages."""
     slug = event.municipality.slug if event.municipality is not None else None
-    # After the commit: bumped earlier, a visitor could store the old state under the new generation.
-    transaction.on_commit(lambda: invalidate(slug) if slug else invalidate_all())
+    # After the commit: bumped earlier, a visitor could store the old state under the new generation. Robust: a
+    # cache that fails now must not turn the write that was just committed into an error page.
+    transaction.on_commit(lambda: invalidate(slug) if slug else invalidate_all(), robust=True)
 
 
 # --- The decorator ----------------------------------------------------------------------------------------------

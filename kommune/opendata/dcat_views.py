@@ -9,6 +9,7 @@ Accept header.
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -19,6 +20,10 @@ from kommune.core.models import Municipality
 from kommune.opendata import dcat
 
 MEDIA_TYPES = {media_type: extension for extension, (_format, media_type) in dcat.RDF_FORMATS.items()}
+# A built page is kept under its ETag: rdflib needs seconds for a full page, and several harvesters ask daily.
+# The ETag changes with every write to a dataset or resource; an hour bounds what it does not see (a renamed
+# municipality or organisation).
+CACHE_SECONDS = 3600
 
 
 @public_view
@@ -60,14 +65,15 @@ def _catalogue_response(request: HttpRequest, municipality: Municipality | None,
     if page > paging.last:
         raise Http404("No such page of the catalogue.")
 
-    basis = f"{settings.SITE_URL}|{extension}|{paging.page}|{paging.page_size}|{state.etag_basis}"
+    basis = "|".join([settings.SITE_URL, dcat.catalogue_path(municipality, extension), str(paging.page),
+                      str(paging.page_size), settings.DCAT_CONTRIBUTOR_ID, state.etag_basis])
     headers = {"ETag": '"%s"' % hashlib.sha256(basis.encode()).hexdigest()[:32]}
     timestamp = int(state.newest.timestamp()) if state.newest else None
     if timestamp is not None:
         headers["Last-Modified"] = http_date(timestamp)
     response = get_conditional_response(request, etag=headers["ETag"], last_modified=timestamp)
     if response is None:
-        response = _render(municipality, extension, paging, state)
+        response = _render(municipality, extension, paging, state, cache_key=f"dcat:{headers['ETag']}")
     for name, value in headers.items():
         response[name] = value
     patch_cache_control(response, public=True, no_cache=True)  # stored, but revalidated with the ETag
@@ -76,15 +82,18 @@ def _catalogue_response(request: HttpRequest, municipality: Municipality | None,
     return response
 
 
-def _render(municipality: Municipality | None, extension: str, paging: dcat.Paging,
-            state: dcat.CatalogueState) -> HttpResponse:
-    datasets = list(dcat.catalogue_datasets(municipality)[
-        paging.offset:paging.offset + paging.page_size])
+def _render(municipality: Municipality | None, extension: str, paging: dcat.Paging, state: dcat.CatalogueState, *,
+            cache_key: str) -> HttpResponse:
     base = dcat.absolute_url(dcat.catalogue_path(municipality, extension))
-    graph = dcat.catalogue_graph(municipality=municipality, datasets=datasets, paging=paging, paging_base=base,
-                                 newest=state.newest)
+    content = cache.get(cache_key)
+    if content is None:
+        datasets = list(dcat.catalogue_datasets(municipality)[paging.offset:paging.offset + paging.page_size])
+        graph = dcat.catalogue_graph(municipality=municipality, datasets=datasets, paging=paging,
+                                     paging_base=base, newest=state.newest)
+        content = dcat.serialize(graph, extension)
+        cache.set(cache_key, content, CACHE_SECONDS)
     _format, media_type = dcat.RDF_FORMATS[extension]
-    response = HttpResponse(dcat.serialize(graph, extension), content_type=f"{media_type}; charset=utf-8")
+    response = HttpResponse(content, content_type=f"{media_type}; charset=utf-8")
     links = {"first": 1, "last": paging.last}
     if paging.page > 1:
         links["prev"] = paging.page - 1

@@ -446,18 +446,20 @@ GeneratedFile = tuple[str, bytes, str, dict | None]  # (filename, content, forma
 
 
 def do_put_generated_dataset(*, municipality: Municipality, generated_key: str, title: str, description: str,
-                             keywords: Sequence[str], themes: Sequence[str],
-                             files: Sequence[GeneratedFile]) -> Dataset:
+                             keywords: Sequence[str], themes: Sequence[str], files: Sequence[GeneratedFile],
+                             license: str | None = None) -> Dataset:
     """Create or update the published dataset ``generated_key`` of ``municipality`` with exactly ``files`` as its
     resources (matched by file name, so a resource keeps its id and address). System-level: no actor, no
     permission. Idempotent: unchanged metadata and files change nothing; otherwise ``modified_at`` moves. The
-    address (slug) is made from the title once and then stays."""
+    address (slug) is made from the title once and then stays. ``license`` defaults to the licence of the
+    participation records (setting OPENDATA_RECORDS_LICENSE)."""
     with translation.override(settings.LANGUAGE_CODE):  # the catalogue's metadata is in the site's language
         title, description = str(title), str(description)
     if not generated_key or len(generated_key) > 60:
         raise ValueError("generated_key must have 1 to 60 characters.")
+    license = license or getattr(settings, "OPENDATA_RECORDS_LICENSE", License.DL_ZERO_DE_2_0)
     metadata = _clean_dataset(municipality, {"title": title, "description": description, "keywords": keywords,
-                                             "themes": themes}, instance=None)
+                                             "themes": themes, "license": license}, instance=None)
     checked = []
     for filename, content, format, schema in files:
         info = check_file(ContentFile(content, name=filename), format)  # our own files: no size limit

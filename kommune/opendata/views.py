@@ -113,6 +113,16 @@ def dataset_detail(request: HttpRequest, municipality: Municipality, dataset_slu
     })
 
 
+def _sibling(dataset: Dataset, filename: str) -> Resource | None:
+    """The file ``filename`` of the dataset. A data package names its files by paths relative to its own address,
+    so every file of a dataset is also found next to any other one (…/ressourcen/<id>/<file name>)."""
+    for resource in Resource.objects.filter(dataset=dataset).exclude(file=""):
+        resource.dataset = dataset
+        if resource.file_name == filename:
+            return resource
+    return None
+
+
 @municipality_view()
 def resource_download(request: HttpRequest, municipality: Municipality, dataset_slug: str, resource_id: int,
                       filename: str) -> HttpResponse:
@@ -122,8 +132,11 @@ def resource_download(request: HttpRequest, municipality: Municipality, dataset_
     resource = get_for_tenant(Resource.objects.filter(dataset=dataset).exclude(file=""), municipality,
                               pk=resource_id)
     resource.dataset = dataset
-    if filename != resource.file_name:  # the title changed since the link was made
-        return redirect(resource.download_url, permanent=False)
+    if filename != resource.file_name:
+        sibling = _sibling(dataset, filename)
+        if sibling is None:  # the title changed since the link was made
+            return redirect(resource.download_url, permanent=False)
+        resource = sibling
     try:
         handle = resource.file.open("rb")
     except OSError:

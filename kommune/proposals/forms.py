@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from kommune.proposals import services
 from kommune.proposals.models import Category, Proposal, ProposalSettings
 
-MARKDOWN_HINT = _("Markdown: ## heading, - list item, **bold**, [link](https://…).")
 SORTS = {
     "supports": _("most supports"),
     "newest": _("newest"),
@@ -224,8 +223,8 @@ class AnswerForm(forms.Form):
                                 choices=lambda: [(value, capfirst(label)) for value, label in Proposal.Outcome.choices])
     answer = forms.CharField(label=_("Official answer"), max_length=20_000,
                              widget=forms.Textarea(attrs={"rows": 12}),
-                             help_text=_("What will happen, and why. Published on the proposal's page. ")
-                             + MARKDOWN_HINT)
+                             help_text=_("What will happen, and why; published on the proposal's page. Markdown: ## "
+                                         "heading, - list item, **bold**, [link](https://…)."))
     department = forms.CharField(label=_("Responsible department"), max_length=200,
                                  help_text=_("For example “Office for Roads and Traffic”."))
     paper_reference = forms.CharField(label=_("Council paper reference"), max_length=100, required=False,

@@ -21,6 +21,7 @@ from kommune.accounts.models import Residency
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
+from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.selectors import council_referral_for
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import ProposalFilterForm, ProposalForm, attachment_title
@@ -96,6 +97,7 @@ def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
     }
 
 
+@cached_for_anonymous
 @municipality_view()
 def proposal_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     context = _listing(request, municipality)
@@ -176,12 +178,6 @@ def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[Timeli
     return steps
 
 
-def _days_until(moment: datetime | None, now: datetime) -> int | None:
-    if moment is None:
-        return None
-    return (timezone.localdate(moment) - timezone.localdate(now)).days
-
-
 def _remedy(proposal: Proposal, user, settings_row, refusal: str | None) -> str:
     """What the person can do about a refusal that concerns them: "confirm", "verify", "birth_date" or ""."""
     if refusal is None or not user.is_authenticated or proposal.state not in services.OPEN_STATES:
@@ -198,6 +194,7 @@ def _remedy(proposal: Proposal, user, settings_row, refusal: str | None) -> str:
     return ""
 
 
+@cached_for_anonymous
 @municipality_view()
 def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     now = timezone.now()
@@ -211,7 +208,6 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         "proposal": proposal,
         "now": now,
         "settings_row": settings_row,
-        "is_author": is_author,
         "refusal": refusal,
         "remedy": _remedy(proposal, request.user, settings_row, refusal),
         "may_withdraw": proposal.user_supports and proposal.state in services.OPEN_STATES
@@ -219,8 +215,6 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         "attachments": selectors.attachments_of(proposal),
         "referral": council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None,
         "timeline": timeline(proposal, now, settings_row.answer_days),
-        "days_left": _days_until(proposal.collection_ends_at, now),
-        "answer_days_left": _days_until(proposal.answer_due_at, now),
         "answered_in_time": proposal.answered_at and (proposal.answer_due_at is None
                                                       or proposal.answered_at <= proposal.answer_due_at),
         "similar": (selectors.similar_proposals(municipality, title=proposal.title, text=proposal.text,

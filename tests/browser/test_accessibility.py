@@ -365,6 +365,7 @@ NOT_PAGES = {
     "proposals:manage_signature_scan": "a file download",
     "core:set_language": "POST-only, redirects back",
     "core:healthz": "JSON for load balancers",
+    "core:bench_floor": "plain text, the benchmark's floor",
     "accounts:logout": "POST-only, redirects to the start page",
     "accounts:join_municipality": "POST-only, redirects to the profile",
     "accounts:export": "a JSON download",

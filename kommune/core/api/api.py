@@ -33,6 +33,10 @@ DESCRIPTION = (
 
 
 class KommuneAPI(NinjaAPI):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._schemas: dict[str, dict] = {}
+
     def create_response(self, request: HttpRequest, data, *, status: int | None = None,
                         temporal_response: HttpResponse | None = None) -> HttpResponse:
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
@@ -43,6 +47,14 @@ class KommuneAPI(NinjaAPI):
 
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        # The schema depends only on the code: build it once per process (ninja builds it on every request).
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._schemas:
+            self._schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return self._schemas[path_prefix]
 
 
 fallback = Router()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.text import slugify
+from markupsafe import Markup, escape
 
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
 EXAMPLE_PATH_VALUES = {
@@ -51,6 +52,15 @@ class DocModel:
     name: str
     anchor: str
     fields: list[DocField]
+
+
+def inline_code(text: str) -> Markup:
+    """The schema's descriptions mark code with backticks: escape the text and show those parts as code."""
+    parts = str(text or "").split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: show the text as it is
+        return escape(text or "")
+    return Markup("").join(Markup("<code>%s</code>") % part if index % 2 else escape(part)
+                           for index, part in enumerate(parts))
 
 
 def _ref_name(ref: str) -> str:
@@ -99,7 +109,7 @@ def _example(node: dict[str, Any], components: dict[str, Any], depth: int = 0) -
 
 def _fields(schema: dict[str, Any]) -> list[DocField]:
     required = set(schema.get("required", ()))
-    return [DocField(name, type_label(prop), name in required, prop.get("description", ""))
+    return [DocField(name, type_label(prop), name in required, inline_code(prop.get("description", "")))
             for name, prop in schema.get("properties", {}).items()]
 
 
@@ -155,10 +165,11 @@ def reference(schema: dict[str, Any], base_url: str) -> tuple[list[DocTag], list
             access = _access(method, operation.get("security", []))
             body_type, body_fields, body_example = _body(operation, components)
             parameters = [DocField(p["name"], type_label(p.get("schema", {})), p.get("required", False),
-                                   p.get("description", ""), p["in"]) for p in operation.get("parameters", [])]
+                                   inline_code(p.get("description", "")), p["in"])
+                          for p in operation.get("parameters", [])]
             tag.operations.append(DocOperation(
                 id=operation["operationId"], method=method.upper(), path=path, summary=operation.get("summary", ""),
-                description=operation.get("description", ""), access=access, parameters=parameters,
+                description=inline_code(operation.get("description", "")), access=access, parameters=parameters,
                 body=body_type, body_fields=body_fields, answers=_answers(operation),
                 example=_example_call(base_url, method, path, access, body_example)))
     models = [DocModel(name, f"schema-{slugify(name)}", _fields(node)) for name, node in sorted(components.items())]

@@ -151,7 +151,8 @@ def install(api: NinjaAPI) -> None:
         return render(api, request, 422, code, message, fields)
 
     def invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
-        return render(api, request, 400, "invalid_cursor", InvalidCursor.message, {"cursor": [str(InvalidCursor.message)]})
+        message = str(InvalidCursor.message)
+        return render(api, request, 400, "invalid_cursor", message, {"cursor": [message]})
 
     def invalid_request(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
         return render(api, request, 422, "invalid_request", _("Please check your input."),

@@ -38,7 +38,7 @@ def _package(name_or_id: str) -> Dataset:
     condition = Q(pk=pk) if pk is not None else search.name_condition(name_or_id)
     dataset = _published().filter(condition).first()
     if dataset is None:
-        raise NotFound(dicts.not_found(_("Dataset")))
+        raise NotFound(_("Dataset not found"))
     return dataset
 
 
@@ -46,20 +46,20 @@ def _organization(name_or_id: str) -> Municipality:
     pk = dicts.pk_from_id("organization", name_or_id)
     municipality = Municipality.objects.filter(Q(pk=pk) if pk is not None else Q(slug=name_or_id)).first()
     if municipality is None:
-        raise NotFound(dicts.not_found(_("Organization")))
+        raise NotFound(_("Organization not found"))
     return municipality
 
 
 def _theme(name_or_id: str) -> str:
     theme = name_or_id.upper()
     if theme not in Theme.values:
-        raise NotFound(dicts.not_found(_("Group")))
+        raise NotFound(_("Group not found"))
     return theme
 
 
-def _window(params: Params, items: list, *, default_limit: int | None = None) -> list:
+def _window(params: Params, items: list) -> list:
     offset = params.integer("offset", 0)
-    limit = params.integer("limit", default_limit, maximum=LIST_MAX)
+    limit = params.integer("limit", None, maximum=LIST_MAX)
     return items[offset:] if limit is None else items[offset:offset + limit]
 
 
@@ -74,6 +74,7 @@ def _list_sort(params: Params, allowed: tuple[str, ...]) -> tuple[str, bool]:
 
 @action
 def status_show(params: Params) -> dict:
+    """Facts about the site: title, address, CKAN API version, default language."""
     return {
         "site_title": settings.OPERATOR_NAME,
         "site_description": _("Open data of the municipalities on %(name)s") % {"name": settings.OPERATOR_NAME},
@@ -87,6 +88,7 @@ def status_show(params: Params) -> dict:
 
 @action
 def package_list(params: Params) -> list[str]:
+    """The names of all published datasets, sorted. Parameters: limit, offset."""
     offset = params.integer("offset", 0)
     limit = params.integer("limit", None, maximum=LIST_MAX)
     rows = (_published().order_by("municipality__slug", "slug")
@@ -96,16 +98,18 @@ def package_list(params: Params) -> list[str]:
 
 @action
 def package_show(params: Params) -> dict:
+    """One published dataset. Parameters: id (name or id)."""
     return dicts.package_dict(_package(params.required("id")))
 
 
 @action
 def resource_show(params: Params) -> dict:
+    """One file or link of a published dataset. Parameters: id."""
     pk = dicts.pk_from_id("resource", params.required("id"))
     resource = Resource.objects.filter(pk=pk, dataset__in=_published()).select_related(
         "dataset__municipality", "dataset__publisher").first() if pk is not None else None
     if resource is None:
-        raise NotFound(dicts.not_found(_("Resource")))
+        raise NotFound(_("Resource not found"))
     return dicts.resource_dict(resource, resource.dataset)
 
 
@@ -134,6 +138,9 @@ def _facets(params: Params, matches: QuerySet[Dataset]) -> tuple[dict, dict]:
 
 @action
 def package_search(params: Params) -> dict:
+    """Search the published datasets. Parameters: q, fq, fq_list, rows (at most 1000), start, sort, facet, facet.field,
+    facet.limit, facet.mincount.
+    """
     q = params.string("q")
     condition = search.parse("q", q) & search.parse("fq", params.string("fq"))
     for extra in params.string_list("fq_list") or []:
@@ -157,6 +164,7 @@ def package_search(params: Params) -> dict:
 
 @action
 def organization_list(params: Params) -> list:
+    """The municipalities. Parameters: all_fields, sort, organizations, limit, offset."""
     field, descending = _list_sort(params, ("name", "title", "package_count"))
     column = {"name": "slug", "title": "name", "package_count": "package_count"}[field]
     municipalities = Municipality.objects.annotate(
@@ -172,6 +180,7 @@ def organization_list(params: Params) -> list:
 
 @action
 def organization_show(params: Params) -> dict:
+    """One municipality. Parameters: id (name or id), include_datasets."""
     municipality = _organization(params.required("id"))
     datasets = _published().filter(municipality=municipality)
     result = dicts.organization_dict(municipality, datasets.count())
@@ -190,6 +199,7 @@ def _theme_counts() -> Counter:
 
 @action
 def group_list(params: Params) -> list:
+    """The EU data themes. Parameters: all_fields, sort, groups, limit, offset."""
     field, descending = _list_sort(params, ("name", "title", "package_count"))
     counts = _theme_counts()
     themes = list(Theme.values)
@@ -203,6 +213,7 @@ def group_list(params: Params) -> list:
 
 @action
 def group_show(params: Params) -> dict:
+    """One EU data theme. Parameters: id, include_datasets."""
     theme = _theme(params.required("id"))
     datasets = _published().filter(search.json_list_has("themes", theme))
     result = dicts.group_dict(theme, datasets.count())
@@ -210,3 +221,12 @@ def group_show(params: Params) -> dict:
         result["packages"] = [dicts.package_dict(d) for d in datasets[:LIST_MAX]]
     result["users"] = []
     return result
+
+
+@action
+def help_show(params: Params) -> str:
+    """What an action does and which parameters it takes. Parameters: name."""
+    function = ACTIONS.get(params.required("name"))
+    if function is None:
+        raise NotFound(_("Action not found"))
+    return function.__doc__ or ""

@@ -13,7 +13,6 @@ import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from kommune.core.models import Municipality
 from kommune.opendata import dcat
@@ -202,7 +201,3 @@ def package_dict(dataset: Dataset) -> dict:
         "relationships_as_subject": [],
         "creator_user_id": None,
     }
-
-
-def not_found(what: str) -> str:
-    return _("%(what)s not found") % {"what": what}

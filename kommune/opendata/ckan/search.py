@@ -163,7 +163,7 @@ def _alternatives(value: str) -> list[str]:
 def _moment(text: str, field: str) -> datetime | None:
     if text == "*":
         return None
-    text = text.removesuffix("Z") if text.endswith("Z") else text
+    text = text.removesuffix("Z")  # Solr's UTC marker; naive times are read as UTC below
     moment = parse_datetime(text)
     if moment is None and (day := parse_date(text)):
         moment = datetime(day.year, day.month, day.day)

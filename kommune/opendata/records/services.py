@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -63,18 +64,22 @@ def _put_dataset(*, municipality: Municipality, registered: RecordSet, tables: b
     title, description = builder.dataset_title(registered), builder.dataset_description(registered)
     descriptor = builder.datapackage(record_set=registered, municipality=municipality, tables=tables, title=title,
                                      description=description, created=now)
-    package = builder.write_datapackage(descriptor, directory / f"{municipality.slug}-{registered.key}-datapackage.json")
+    package = builder.write_datapackage(descriptor,
+                                        directory / f"{municipality.slug}-{registered.key}-datapackage.json")
     schema = builder.table_schema(registered)
     files = [(built.filename, built.path.read_bytes(), built.format, schema) for built in tables.files]
     files.append((package.filename, package.path.read_bytes(), package.format, None))
     return do_put_generated_dataset(municipality=municipality, generated_key=generated_key(registered), title=title,
                                     description=description, keywords=list(registered.keywords),
-                                    themes=list(registered.themes), files=files)
+                                    themes=list(registered.themes), files=files,
+                                    license=settings.OPENDATA_RECORDS_LICENSE)
 
 
 def do_publish_record_set(*, municipality: Municipality, key: str, now: datetime | None = None) -> Outcome:
-    """Build the files of one record set and put them into the catalogue. A set without rows is only published
-    when it was published before (so that the catalogue does not show what no longer exists)."""
+    """Build the files of one record set and put them into the catalogue. A set without rows is put there only
+    if it was published before (then its records are gone and the old files must not stay). Not one transaction:
+    reading millions of rows takes minutes; the catalogue write is one transaction, the state update another.
+    A failure is logged and kept in the state's ``error``; the set stays due."""
     registered = record_set(key)
     if registered is None:
         raise ValueError(f"No record set {key!r} is registered.")

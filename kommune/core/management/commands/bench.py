@@ -78,6 +78,19 @@ class BenchPage:
     visitors: tuple[str, ...] = (ANONYMOUS, RESIDENT)
 
 
+def generated_city() -> City:
+    scale = generated_scale()
+    if scale is None:
+        raise CommandError("No generated city in this database: run `python manage.py generate_city` first.")
+    lab = Lab.objects.get(slug=MARKER_PREFIX + scale)
+    municipality = lab.municipalities.order_by("-population", "pk").first()
+    thread = (Thread.objects.filter(municipality=municipality, content_type=ContentType.objects.get_for_model(Proposal))
+              .order_by("-comment_count", "pk").first())
+    if thread is None:
+        raise CommandError("The generated city has no proposal with comments.")
+    return City(scale, municipality, thread.object_id, thread.comment_count)
+
+
 def _in(city: City, name: str, query: dict | None = None, **kwargs) -> str:
     path = reverse(name, kwargs={"municipality_slug": city.municipality.slug, **kwargs})
     return path + ("?" + urlencode(query) if query else "")
@@ -239,7 +252,7 @@ class Command(BaseCommand):
             raise CommandError("wrk is not installed (Debian: apt-get install wrk); `make bench` installs it.")
         if settings.DEBUG:
             self.stderr.write(self.style.WARNING("DEBUG is on: the numbers will not be those of production."))
-        city = self._city()
+        city = generated_city()
         self.options = options
         out = Path(options["output"])
         server = Server(options["port"], options["workers"], options["threads"], out / "server.log")
@@ -265,19 +278,6 @@ class Command(BaseCommand):
         (out / "results.md").write_text(table)
         self.stdout.write("\n" + table)
         self.stdout.write(self.style.SUCCESS(f"Written to {out / 'results.json'} and {out / 'results.md'}."))
-
-    def _city(self) -> City:
-        scale = generated_scale()
-        if scale is None:
-            raise CommandError("No generated city in this database: run `python manage.py generate_city` first.")
-        lab = Lab.objects.get(slug=MARKER_PREFIX + scale)
-        municipality = lab.municipalities.order_by("-population", "pk").first()
-        thread = (Thread.objects.filter(municipality=municipality,
-                                        content_type=ContentType.objects.get_for_model(Proposal))
-                  .order_by("-comment_count", "pk").first())
-        if thread is None:
-            raise CommandError("The generated city has no proposal with comments.")
-        return City(scale, municipality, thread.object_id, thread.comment_count)
 
     # --- Pages ---
 

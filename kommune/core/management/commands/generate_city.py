@@ -19,10 +19,9 @@ People get unusable passwords, except the bench accounts (``bench@example.invali
 BENCH_PASSWORD. Never run this on a production database.
 """
 
-import math
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -105,7 +104,8 @@ LAST_NAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "W
               "Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Yılmaz", "Kaya",
               "Nowak", "Kowalski", "Schubert", "Vogel", "Friedrich", "Keller", "Günther", "Frank", "Berger"]
 AREAS = ["Altstadt", "Nordstadt", "Südstadt", "Oststadt", "Weststadt", "Bahnhofsviertel", "Neubaugebiet Lindenhof",
-         "Am Mühlbach", "Gewerbegebiet Nord", "Ortsteil Oberdorf", "Ortsteil Niederfeld", "Innenstadt", "Siedlung Am Hang"]
+         "Am Mühlbach", "Gewerbegebiet Nord", "Ortsteil Oberdorf", "Ortsteil Niederfeld", "Innenstadt",
+         "Siedlung Am Hang"]
 CATEGORIES = ["Verkehr und Mobilität", "Umwelt und Klima", "Spielplätze und Freizeit", "Bildung und Schule",
               "Kultur", "Sport", "Soziales und Gesundheit", "Digitales", "Stadtbild und Sauberkeit"]
 # (wish, the category it belongs to): a title is a wish and a place.
@@ -261,6 +261,9 @@ def bulk_mode(tables: Sequence[str], step: Callable) -> Iterator[None]:
         yield
         return
     with connection.cursor() as cursor:
+        # Foreign-key checks still pending from earlier in the transaction run now: ALTER TABLE refuses a table
+        # with pending trigger events. (Django's foreign keys are deferred again at the end.)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                        "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)", [list(tables)])
@@ -282,6 +285,7 @@ def bulk_mode(tables: Sequence[str], step: Callable) -> Iterator[None]:
                 cursor.execute(definition)
             for table, name, definition in foreign_keys:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     step(f"{len(indexes)} indexes and {len(foreign_keys)} foreign keys", rebuild)
 
@@ -446,8 +450,8 @@ class Generator:
         unusable = UNUSABLE_PASSWORD_PREFIX + "generated-by-generate-city"
         home = self.places[0].municipality
         first = self.places[0].people.start - 1 - self.scale.bench_supporters
-        bench = [(first, BENCH_USER_EMAIL, "Bench")] + [
-            (first + 1 + n, BENCH_SUPPORTER_EMAIL.format(n=n), f"Bench {n}") for n in range(self.scale.bench_supporters)]
+        bench = [(first, BENCH_USER_EMAIL, "Bench")] + [(first + 1 + n, BENCH_SUPPORTER_EMAIL.format(n=n), f"Bench {n}")
+                                                         for n in range(self.scale.bench_supporters)]
         for user_id, email, name in bench:
             self._person(user_id, home, email=email, name=name, password=bench_hash, language="de")
         rnd = self.random
@@ -733,5 +737,5 @@ class Command(BaseCommand):
                                "generate_city fills an empty, migrated database only (see docs/benchmark.md).")
         started = time.perf_counter()
         self.stdout.write(f"Generating the {scale} city into the {connection.vendor} database …")
-        generator = generate(SCALES[scale], self.stdout.write)
+        generate(SCALES[scale], self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.perf_counter() - started:.1f} s."))

@@ -35,7 +35,8 @@ class Command(BaseCommand):
             if outcome.error:
                 self.stderr.write(f"{outcome.municipality.slug} {outcome.key}: failed: {outcome.error}")
             elif outcome.published:
-                self.stdout.write(f"{outcome.municipality.slug} {outcome.key}: {outcome.row_count} record(s) published.")
+                self.stdout.write(f"{outcome.municipality.slug} {outcome.key}: {outcome.row_count} record(s) "
+                                  "published.")
             else:
                 self.stdout.write(f"{outcome.municipality.slug} {outcome.key}: no records, nothing published.")
         if not outcomes:
