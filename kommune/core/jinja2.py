@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from jinja2 import Environment, pass_context
 
 
@@ -47,10 +48,20 @@ def unread_notification_count(request) -> int:
     return count(request)
 
 
+def tile_layer() -> dict:
+    """The tiles of every map (macros/map.html), read per call so that a changed setting applies at once."""
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
 @pass_context
 def messages(context) -> list:
     request = context.get("request")
     return list(get_messages(request)) if request is not None else []
+
+
+def number(value, decimal_pos: int | None = None) -> str:
+    """A number in the active language's format, with thousands grouped (248.300 in German)."""
+    return formats.number_format(value, decimal_pos, force_grouping=True)
 
 
 def environment(**options) -> Environment:
@@ -64,11 +75,12 @@ def environment(**options) -> Environment:
         comment_thread=comment_thread,
         follow_state=follow_state,
         unread_notification_count=unread_notification_count,
+        tile_layer=tile_layer,
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
         platform_name="Offene Kommune",
         operator={"name": settings.OPERATOR_NAME, "imprint_url": settings.OPERATOR_IMPRINT_URL,
                   "privacy_url": settings.OPERATOR_PRIVACY_URL},
     )
-    env.filters.update(localtime=localtime, date=date, number=formats.number_format)
+    env.filters.update(localtime=localtime, date=date, number=number, capfirst=capfirst)
     return env

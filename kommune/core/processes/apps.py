@@ -10,7 +10,7 @@ class ProcessesConfig(AppConfig):
     def ready(self) -> None:
         from kommune.core.comments.registry import register_commentable
         from kommune.core.privacy import register_exporter
-        from kommune.core.processes import features, management_entries, privacy, records
+        from kommune.core.processes import features, home, management_entries, privacy, records
         from kommune.core.processes.models import Process
 
         features.register_feature("comments", _("Comments"))
@@ -18,4 +18,5 @@ class ProcessesConfig(AppConfig):
                              scope=lambda process: process)
         register_exporter("process_news", privacy.export_news)
         management_entries.register()
+        home.register()
         records.register()
