@@ -51,7 +51,8 @@ def register() -> None:
 
     register_verbs()
     register_followable(Proposal, is_visible=lambda proposal: proposal.is_published)
-    register_commentable(Proposal, is_open=is_open_for_comments, scope=lambda proposal: proposal)
+    register_commentable(Proposal, is_open=is_open_for_comments, scope=lambda proposal: proposal,
+                         closed_message=_("Comments are closed: this proposal no longer collects supports."))
     register_searchable(Proposal, kind="proposal", label=_("Citizen proposal"), document=search_document,
                         queryset=search_queryset, index_on=SEARCH_INDEX_ON)
     register_exporter("proposals", privacy.export_proposals)

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db.models import Model
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 def _visible_when_published(obj: Model, user) -> bool:
@@ -25,6 +27,8 @@ class Commentable:
     # May this person see the object (and so its comments)? By default: unless it has is_published=False.
     is_visible: Callable[[Model, object], bool] = _visible_when_published
     tenant_field: str = "municipality"  # the lookup from the object to its Municipality
+    # Why nobody can comment while is_open is False, in the words of the feature (a phase, a proposal's state).
+    closed_message: str | Promise = _("Comments are closed here at the moment.")
 
     def municipality_of(self, obj: Model):
         value = obj
@@ -39,8 +43,9 @@ _commentables: dict[type[Model], Commentable] = {}
 def register_commentable(model: type[Model], *, is_open: Callable[[Model, datetime], bool],
                          scope: Callable[[Model], Model | None] = lambda obj: obj,
                          is_visible: Callable[[Model, object], bool] | None = None,
-                         tenant_field: str = "municipality") -> None:
-    _commentables[model] = Commentable(model, is_open, scope, is_visible or _visible_when_published, tenant_field)
+                         tenant_field: str = "municipality", closed_message: str | Promise | None = None) -> None:
+    _commentables[model] = Commentable(model, is_open, scope, is_visible or _visible_when_published, tenant_field,
+                                       **({"closed_message": closed_message} if closed_message else {}))
 
 
 def commentable_for(model: type[Model]) -> Commentable | None:

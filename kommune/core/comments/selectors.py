@@ -79,6 +79,7 @@ class Viewing:
     user: object
     municipality: Municipality
     is_open: bool
+    closed_message: str = ""
     block: object = None
     can_moderate: bool = False
     can_enter_assisted: bool = False
@@ -114,6 +115,7 @@ def viewing(request: HttpRequest, municipality: Municipality, commentable: Comme
         user=user,
         municipality=municipality,
         is_open=commentable.is_open(target, now),
+        closed_message=str(commentable.closed_message),
         block=active_block(user, municipality, now),
         can_moderate=user.has_perm("moderation.moderate", municipality),
         can_enter_assisted=user.has_perm("comments.enter_assisted", municipality),

@@ -70,8 +70,7 @@ def check_open(commentable: Commentable, target: Model, user, now: datetime) -> 
     if not commentable.is_visible(target, user):
         raise ValidationError(_("This cannot be commented on."), code="not_commentable")
     if not commentable.is_open(target, now):
-        raise ValidationError(_("Comments are closed here at the moment: the phase that allows them is not "
-                                "running."), code="closed")
+        raise ValidationError(str(commentable.closed_message), code="closed")
 
 
 def _count_rate(user, now: datetime) -> None:

@@ -15,7 +15,9 @@ class ProcessesConfig(AppConfig):
 
         features.register_feature("comments", _("Comments"))
         register_commentable(Process, is_open=lambda process, now: features.is_feature_open(process, "comments", now),
-                             scope=lambda process: process)
+                             scope=lambda process: process,
+                             closed_message=_("Comments are closed at the moment: the phase that allows them is not "
+                                              "running."))
         register_exporter("process_news", privacy.export_news)
         management_entries.register()
         home.register()
