@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -50,6 +51,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from kommune.accounts.services import confirmation_token
 from kommune.core.access import Access
+from kommune.core.files import file_name
 from kommune.core.models import AccessibilityFeedback, PageKind, Role
 from kommune.core.notifications.tokens import unsubscribe_token
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -58,6 +60,7 @@ from tests.factories_comments import BlockFactory, CommentFactory, ReportFactory
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
+from kommune.proposals.models import Attachment
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.
@@ -205,6 +208,22 @@ def _signature_list(municipality):
     return SignatureListFactory(proposal=_proposal(municipality), scan=scan)
 
 
+def _proposal_files(municipality):
+    # A published proposal with an image and an attachment in the storage: their ids and the image's file name.
+    image = SimpleUploadedFile("bank.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    proposal = _proposal(municipality, image=image)
+    attachment = Attachment.objects.create(
+        municipality=municipality, proposal=proposal, title="Lageplan", size=8,
+        file=SimpleUploadedFile("lageplan.pdf", b"%PDF-1.4", content_type="application/pdf"))
+    return SimpleNamespace(proposal_id=proposal.pk, filename=file_name(proposal.image), attachment_id=attachment.pk)
+
+
+def _logo(municipality):
+    municipality.logo = SimpleUploadedFile("wappen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    municipality.save(update_fields=["logo"])
+    return SimpleNamespace(filename=file_name(municipality.logo))
+
+
 def _access_token(user):
     from kommune.core.api.services import do_create_access_token
 
@@ -219,6 +238,7 @@ PROVIDERS: dict[str, Provider] = {
     "lab_slug": Provider(own=lambda w: w.musterlab.slug, foreign=lambda w: w.anderlab.slug),
     # Plain values
     "kind": Provider(own=lambda w: PageKind.IMPRINT.value),
+    "core:logo:filename": owned(_logo, attr="filename"),
     "accounts:confirm:token": Provider(own=lambda w: confirmation_token(_unconfirmed(w))),
     "accounts:password_reset_confirm:uidb64": Provider(
         own=lambda w: urlsafe_base64_encode(force_bytes(_forgetful(w).pk))),
@@ -249,6 +269,10 @@ PROVIDERS: dict[str, Provider] = {
     "proposals:manage_answer:proposal_id": owned(_reached_proposal),
     "proposals:manage_signature_scan:proposal_id": owned(_signature_list, attr="proposal_id"),
     "signature_list_id": owned(_signature_list),
+    "proposals:image:proposal_id": owned(_proposal_files, attr="proposal_id"),
+    "proposals:image:filename": owned(_proposal_files, attr="filename"),
+    "proposals:attachment:proposal_id": owned(_proposal_files, attr="proposal_id"),
+    "attachment_id": owned(_proposal_files, attr="attachment_id"),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

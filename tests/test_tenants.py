@@ -102,3 +102,23 @@ def test_accessibility_feedback_reaches_staff_when_no_contact_address(client, mu
         response = client.post("/musterstadt/barrierefreiheit/", {"message": "Kontrast zu schwach"})
     assert response.status_code == 302
     assert sorted(mailoutbox[0].to) == ["carol@example.org", "erin@example.org"]
+
+
+def test_the_logo_is_served_through_its_municipality_and_cached(client, musterstadt):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    musterstadt.logo = SimpleUploadedFile("wappen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    musterstadt.save(update_fields=["logo"])
+
+    response = client.get(musterstadt.logo_url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "max-age=86400" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n"
+    assert client.get(musterstadt.logo_url.replace("wappen", "anderes")).status_code == 404
+
+
+def test_a_municipality_without_logo_has_no_logo_address(client, musterstadt):
+    assert musterstadt.logo_url == ""
+    assert client.get(f"/{musterstadt.slug}/logo/wappen.png").status_code == 404

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.files import file_name
+
 # First path segments that belong to the platform, so no municipality may take them as its slug.
 RESERVED_SLUGS = frozenset(
     {
@@ -107,6 +109,13 @@ class Municipality(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:municipality_home", kwargs={"municipality_slug": self.slug})
+
+    @property
+    def logo_url(self) -> str:
+        """Where the logo is served (nothing serves MEDIA_URL), or "" without a logo."""
+        if not self.logo:
+            return ""
+        return reverse("core:logo", kwargs={"municipality_slug": self.slug, "filename": file_name(self.logo)})
 
 
 class Organisation(models.Model):

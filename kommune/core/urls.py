@@ -17,4 +17,5 @@ urlpatterns = [
     path("<slug:municipality_slug>/leichte-sprache/", views.page, {"kind": PageKind.EASY_LANGUAGE},
          name="easy_language"),
     path("<slug:municipality_slug>/barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("<slug:municipality_slug>/logo/<str:filename>", views.logo, name="logo"),
 ]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,9 +10,13 @@ from django.views.decorators.http import require_POST
 
 from kommune.core import home_sections, selectors, services
 from kommune.core.access import lab_view, municipality_view, public_view
+from kommune.core.files import file_name, file_response
 from kommune.core.forms import AccessibilityFeedbackForm
 from kommune.core.models import Lab, Municipality, PageKind
 from kommune.core.pagecache import cached_for_anonymous
+
+LOGO_MAX_AGE = 24 * 60 * 60  # seconds
+
 
 @public_view
 def start(request: HttpRequest) -> HttpResponse:
@@ -41,6 +45,14 @@ def lab_home(request: HttpRequest, lab: Lab) -> HttpResponse:
         "lab_municipalities": lab.municipalities.order_by("name"),
         "organisations": lab.organisations.select_related("municipality").order_by("name"),
     })
+
+
+@municipality_view()
+def logo(request: HttpRequest, municipality: Municipality, filename: str) -> HttpResponse:
+    """The municipality's logo; the file name in the address changes with the file, so caches may keep it long."""
+    if not municipality.logo or filename != file_name(municipality.logo):
+        raise Http404
+    return file_response(municipality.logo, max_age=LOGO_MAX_AGE)
 
 
 @municipality_view()

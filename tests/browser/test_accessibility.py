@@ -363,6 +363,8 @@ NOT_PAGES = {
     "proposals:support": "POST-only, redirects to the proposal",
     "proposals:withdraw": "POST-only, redirects to the proposal",
     "proposals:manage_signature_scan": "a file download",
+    "proposals:image": "an image file, shown on proposals:detail",
+    "proposals:attachment": "a file download (or an image file)",
     "core:set_language": "POST-only, redirects back",
     "core:healthz": "JSON for load balancers",
     "core:bench_floor": "plain text, the benchmark's floor",
@@ -387,6 +389,12 @@ NOT_PAGES = {
     "opendata:resource_download": "a file download",
     "opendata:manage_publish": "POST-only, redirects to the list",
     "opendata:manage_unpublish": "POST-only, redirects to the list",
+    "core:logo": "an image file, shown on core:municipality_home",
+    "ckan:action": "JSON for CKAN clients (tests/test_ckan_api.py)",
+    "ckan:action_unversioned": "JSON for CKAN clients (tests/test_ckan_api.py)",
+    **{f"dcat:{name}": "RDF for harvesters (tests/test_dcat.py)" for name in (
+        "catalogue", "catalogue_ttl", "catalogue_rdf", "catalogue_jsonld",
+        "municipality", "municipality_ttl", "municipality_rdf", "municipality_jsonld")},
 }
 
 
