@@ -259,9 +259,11 @@ OPENDATA_RECORDS_LICENSE = env_choice("OPENDATA_RECORDS_LICENSE", "dl-zero-de/2.
 
 # REST API (/api/v1/): requests per minute per access token, or per IP address without one (0: no limit).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
-# CORS (django-cors-headers through kommune.core.api.cors): any web page may read the API, without cookies;
-# the middleware answers only GET/HEAD and their preflight, so writes stay closed to other sites.
-CORS_URLS_REGEX = r"^/api/v1/"
+# CORS (django-cors-headers through kommune.core.api.cors): any web page may read the REST API, the CKAN Action
+# API and the DCAT-AP.de catalogues, without cookies. The middleware answers only GET/HEAD and their preflight, and
+# POST of JSON where POST only reads (every CKAN action here), so writes stay closed to other sites.
+CORS_URLS_REGEX = r"^/(api/v1/|api/3/action/|api/action/|dcat/|[-a-zA-Z0-9_]+/dcat/)"
+CORS_READ_POST_URLS_REGEX = r"^/api/(3/)?action/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

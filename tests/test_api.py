@@ -363,6 +363,41 @@ def test_any_site_may_read_but_not_write(client, alice, process):
     assert "Access-Control-Allow-Origin" not in client.get("/musterstadt/", headers=origin)
 
 
+@pytest.mark.parametrize("path", ["/api/3/action/package_list", "/api/action/package_search?q=wasser",
+                                  "/api/3/action/package_show?id=gibt-es-nicht", "/dcat/catalog.ttl",
+                                  "/dcat/catalog.jsonld", "/musterstadt/dcat/catalog.rdf", "/musterstadt/dcat/catalog"])
+def test_any_site_may_read_the_ckan_api_and_the_dcat_catalogues(client, path, musterstadt):
+    origin = {"Origin": "https://tool.example.net"}
+    read = client.get(path, headers=origin)
+    assert read.status_code in (200, 404) and read["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in read and "origin" in read["Vary"].lower()
+    preflight = client.options(path, headers={**origin, "Access-Control-Request-Method": "GET",
+                                              "Access-Control-Request-Headers": "accept"})
+    assert preflight["Access-Control-Allow-Origin"] == "*" and "GET" in preflight["Access-Control-Allow-Methods"]
+
+
+def test_ckan_actions_may_be_posted_as_json_from_any_site_but_nothing_else_is(client, musterstadt):
+    origin = {"Origin": "https://tool.example.net"}
+    preflight = client.options("/api/3/action/package_search", headers={
+        **origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight["Access-Control-Allow-Headers"]
+    posted = client.post("/api/action/package_search", data='{"q": "wasser"}', content_type="application/json",
+                         headers=origin)
+    assert posted.status_code == 200 and posted["Access-Control-Allow-Origin"] == "*"
+
+    form = client.post("/api/3/action/package_list", {"limit": "5"}, headers=origin)
+    assert form.status_code == 200 and "Access-Control-Allow-Origin" not in form
+    for path in ("/dcat/catalog.ttl", "/musterstadt/dcat/catalog.ttl", "/api/v1/municipalities"):
+        post_preflight = client.options(path, headers={**origin, "Access-Control-Request-Method": "POST"})
+        assert "Access-Control-Allow-Origin" not in post_preflight, path
+    get_preflight = client.options("/dcat/catalog.ttl", headers={**origin, "Access-Control-Request-Method": "GET"})
+    assert "POST" not in get_preflight["Access-Control-Allow-Methods"]
+    for page in ("/musterstadt/daten/", "/musterstadt/verfahren/", "/konto/anmelden/"):
+        assert "Access-Control-Allow-Origin" not in client.get(page, headers=origin), page
+
+
 # --- Query counts ---------------------------------------------------------------------------------------------
 
 

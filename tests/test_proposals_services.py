@@ -277,6 +277,36 @@ def test_answering_council_refers_the_proposal_to_the_council(rules, musterstadt
         do_attach_council_paper(referral=referral, paper_url="javascript:alert(1)")
 
 
+def test_the_answer_hands_a_proposal_to_the_council_with_its_paper(rules, musterstadt, alice, carol):
+    proposal = published_proposal(musterstadt, author=alice, state=State.THRESHOLD_REACHED,
+                                  threshold_reached_at=timezone.now(), answer_due_at=timezone.now() + timedelta(days=3))
+    services.do_answer_proposal(proposal=proposal, actor=carol, outcome=Proposal.Outcome.COUNCIL,
+                                answer="Der Rat entscheidet.", department="Hauptamt",
+                                paper_reference=" Drucksache 2027/0815 ", paper_url="https://rat.example/vorlage/815")
+    referral = council_referral_for(proposal)
+    assert (referral.paper_reference, referral.paper_url) == ("Drucksache 2027/0815", "https://rat.example/vorlage/815")
+
+
+@pytest.mark.parametrize(("outcome", "papers", "message"), [
+    (Proposal.Outcome.ACCEPTED, {"paper_reference": "Drucksache 1"},
+     "A council paper belongs only to the outcome “handed to the council”."),
+    (Proposal.Outcome.REJECTED, {"paper_url": "https://rat.example/1"},
+     "A council paper belongs only to the outcome “handed to the council”."),
+    (Proposal.Outcome.COUNCIL, {"paper_url": "javascript:alert(1)"}, "Please enter a complete web address"),
+    (Proposal.Outcome.COUNCIL, {"paper_reference": "D" * 101}, "Please shorten the reference"),
+])
+def test_a_bad_council_paper_refuses_the_whole_answer(outcome, papers, message, rules, musterstadt, alice, carol):
+    proposal = published_proposal(musterstadt, author=alice, state=State.THRESHOLD_REACHED,
+                                  threshold_reached_at=timezone.now(), answer_due_at=timezone.now() + timedelta(days=3))
+    activities = Activity.objects.count()
+
+    refused(proposal, lambda: services.do_answer_proposal(proposal=proposal, actor=carol, outcome=outcome,
+                                                          answer="Ja.", department="Bauamt", **papers), message)
+
+    assert not CouncilReferral.objects.exists() and Activity.objects.count() == activities
+    assert not AuditLogEntry.objects.filter(action=AuditLogEntry.Action.PROPOSAL_ANSWERED).exists()
+
+
 def test_editing_is_allowed_until_the_first_support(rules, musterstadt, alice):
     proposal = publish(write(alice, musterstadt))
     category = CategoryFactory(municipality=musterstadt)
@@ -656,7 +686,8 @@ def test_the_list_pages_through_every_sort_without_gaps(musterstadt, alice):
             if not page.next_cursor:
                 break
             cursor = page.next_cursor
-        assert len(seen) == len(set(seen)) == expected, sort
+        assert len(seen) == len(set(seen)) == expected == selectors.proposal_count(musterstadt, sort=sort,
+                                                                                   state=state), sort
         if page.prev_cursor:
             back = selectors.proposal_page(musterstadt, alice, sort=sort, cursor=page.prev_cursor)
             assert [p.pk for p in back.items] == seen[-len(page.items) - selectors.PAGE_SIZE:-len(page.items)], sort
@@ -665,6 +696,26 @@ def test_the_list_pages_through_every_sort_without_gaps(musterstadt, alice):
     page = selectors.proposal_page(musterstadt, alice, sort="deadline")
     ends = [proposal.collection_ends_at for proposal in page.items]
     assert ends == sorted(ends)
+
+
+def test_the_count_of_the_list_matches_its_pages_for_every_filter(musterstadt, alice):
+    category = CategoryFactory(municipality=musterstadt)
+    _bulk_proposals(musterstadt, 30, category)
+    ProposalFactory(municipality=musterstadt, author=alice, category=category)  # a draft: never listed or counted
+    filters = [{}, {"state": State.COLLECTING}, {"state": State.ANSWERED, "sort": "answered"},
+               {"category": category}, {"category": category.slug, "sort": "newest"}, {"area": "Nord"},
+               {"state": State.THRESHOLD_REACHED, "sort": "deadline"}, {"state": State.EXPIRED, "sort": "deadline"},
+               {"state": State.DRAFT}, {"state": "unbekannt"}, {"category": "gibt-es-nicht"}]
+    for chosen in filters:
+        seen, cursor = 0, None
+        while True:
+            page = selectors.proposal_page(musterstadt, alice, cursor=cursor, **chosen)
+            seen += len(page.items)
+            if not (cursor := page.next_cursor):
+                break
+        with CaptureQueriesContext(connection) as counting:
+            assert selectors.proposal_count(musterstadt, **chosen) == seen, chosen
+        assert len(counting.captured_queries) <= 2, chosen  # the count, and the category of a slug
 
 
 # --- Concurrency (PostgreSQL: real parallel connections) --------------------------------------------------------
@@ -776,6 +827,8 @@ def test_withdrawals_and_supports_at_once_keep_the_counter_exact_on_postgresql(m
 
 
 def test_people_enter_their_date_of_birth_in_the_profile(client, alice):
+    alice.language = "en"  # the English message is read below
+    alice.save(update_fields=["language"])
     client.force_login(alice, backend="kommune.accounts.backends.EmailBackend")
     data = {"display_name": "Alice", "real_name": "", "language": "en"}
     response = client.post(reverse("accounts:profile"), {**data, "birth_date": "2099-01-01"})

@@ -276,7 +276,7 @@ def test_the_map_escapes_titles_and_uses_the_configured_tiles(client, rules, mus
     assert _geojson(response)["features"][0]["properties"]["title"] == 'Platz "<script>alert(1)</script>"'
     assert 'data-tile-url="https://karten.musterstadt.example/{z}/{x}/{y}.png"' in html
     assert 'data-attribution="© Musterstadt &amp; OSM"' in html
-    assert "leaflet/leaflet.js" in html and "proposals/map.js" in html
+    assert "leaflet/leaflet.js" in html and "kommune/map.js" in html and "kommune/map.css" in html
     assert "<script>" not in re.sub(r"<script src=[^>]+></script>", "", html)  # no inline scripts
 
 
@@ -414,13 +414,112 @@ def _proposal_type() -> int:
 
 def test_the_detail_page_shows_image_and_attachments(client, rules, musterstadt, alice):
     proposal = write(alice, musterstadt, image=png(), image_alt="Der kaputte Spielplatz")
-    services.do_add_attachment(proposal=proposal, actor=alice, title="Lageplan", file=pdf())
+    attachment = services.do_add_attachment(proposal=proposal, actor=alice, title="Lageplan", file=pdf())
     publish(proposal)
 
     html = client.get(proposal.get_absolute_url()).content.decode()
 
-    assert re.search(r'<img src="/media/proposals/images/[^"]+" alt="Der kaputte Spielplatz"', html)
-    assert re.search(r'<a class="kern-link" href="/media/proposals/attachments/[^"]+">Lageplan</a>', html)
+    image_src = re.search(r'<img src="([^"]+)" alt="Der kaputte Spielplatz"', html)[1]
+    assert image_src == url("image", musterstadt, proposal, filename=proposal.image.name.rsplit("/", 1)[-1])
+    assert f'<a class="kern-link" href="{url("attachment", musterstadt, proposal, attachment_id=attachment.pk)}">' \
+           f'Lageplan</a>' in html
+    assert settings.MEDIA_URL not in html
+
+
+# --- Image and attachments, served through the app ------------------------------------------------------------
+
+
+def content_of(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def image_url(proposal: Proposal) -> str:
+    return url("image", proposal.municipality, proposal, filename=proposal.image.name.rsplit("/", 1)[-1])
+
+
+def attachment_url(attachment: Attachment) -> str:
+    return url("attachment", attachment.municipality, attachment.proposal, attachment_id=attachment.pk)
+
+
+def test_a_drafts_image_and_attachments_are_a_404_for_everyone_but_the_author(client, rules, musterstadt, alice,
+                                                                                frank, carol, dave):
+    proposal = write(alice, musterstadt, image=png(), image_alt="Der Platz")
+    attachment = services.do_add_attachment(proposal=proposal, actor=alice, title="Lageplan", file=pdf())
+
+    assert client.get(image_url(proposal)).status_code == 404
+    for person in (frank, carol, dave):
+        login(client, person)
+        assert client.get(image_url(proposal)).status_code == 404
+        assert client.get(attachment_url(attachment)).status_code == 404
+    login(client, alice)
+    image = client.get(image_url(proposal))
+    document = client.get(attachment_url(attachment))
+
+    assert image.status_code == 200 and content_of(image) == proposal.image.open("rb").read()
+    assert document.status_code == 200 and content_of(document) == b"%PDF-1.4 Lageplan"
+    for response in (image, document):
+        assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_published_image_is_served_inline_and_an_attachment_as_a_download(debug, client, rules, musterstadt,
+                                                                              alice, settings):
+    settings.DEBUG = debug
+    proposal = write(alice, musterstadt, image=png("bank am platz.png"), image_alt="Die Bank")
+    attachment = services.do_add_attachment(proposal=proposal, actor=alice, title="Lageplan", file=pdf())
+    publish(proposal)
+
+    image = client.get(image_url(proposal))
+    document = client.get(attachment_url(attachment))
+
+    assert image.status_code == 200 and content_of(image)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image["Content-Type"] == "image/png"
+    assert image["Content-Disposition"].startswith("inline; filename=")
+    assert image["X-Content-Type-Options"] == "nosniff"
+    assert "public" in image["Cache-Control"] and "max-age=3600" in image["Cache-Control"]
+    assert document.status_code == 200 and content_of(document) == b"%PDF-1.4 Lageplan"
+    assert document["Content-Type"] == "application/pdf"
+    assert document["Content-Disposition"].startswith('attachment; filename="Lageplan_Spielplatz')
+    assert document["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_attachment_that_is_an_image_is_shown_and_anything_else_downloaded(client, rules, musterstadt, alice):
+    proposal = write(alice, musterstadt)
+    photo = services.do_add_attachment(proposal=proposal, actor=alice, title="Foto", file=png("foto.png"))
+    table = services.do_add_attachment(proposal=proposal, actor=alice, title="Zahlen", file=SimpleUploadedFile(
+        "zahlen.csv", b"<html><script>alert(1)</script>", content_type="text/html"))
+    publish(proposal)
+
+    shown, downloaded = client.get(attachment_url(photo)), client.get(attachment_url(table))
+
+    assert shown["Content-Disposition"].startswith("inline;")
+    assert downloaded["Content-Type"] == "text/csv"
+    assert downloaded["Content-Disposition"].startswith("attachment;")
+
+
+def test_an_old_image_address_leads_to_the_new_image_and_a_missing_file_is_a_404(client, rules, musterstadt,
+                                                                                  alice):
+    proposal = write(alice, musterstadt, image=png("alt.png"), image_alt="Alt")
+    old = image_url(proposal)
+    proposal = services.do_update_proposal(proposal=proposal, actor=alice, image=png("neu.png"), image_alt="Neu")
+    publish(proposal)
+
+    assert client.get(old)["Location"] == image_url(proposal)
+    proposal.image.storage.delete(proposal.image.name)
+    assert client.get(image_url(proposal)).status_code == 404
+
+
+def test_files_of_another_municipality_or_proposal_are_a_404(client, rules, musterstadt, anderstadt, alice):
+    proposal = write(alice, musterstadt, image=png(), image_alt="Der Platz")
+    attachment = services.do_add_attachment(proposal=proposal, actor=alice, title="Lageplan", file=pdf())
+    publish(proposal)
+    filename = proposal.image.name.rsplit("/", 1)[-1]
+
+    other = publish(write(alice, musterstadt, title="Ein anderer Vorschlag"))
+
+    assert client.get(url("image", anderstadt, proposal, filename=filename)).status_code == 404
+    assert client.get(url("attachment", anderstadt, proposal, attachment_id=attachment.pk)).status_code == 404
+    assert client.get(url("attachment", musterstadt, other, attachment_id=attachment.pk)).status_code == 404
 
 
 def test_the_detail_query_count_does_not_grow_with_comments(client, rules, musterstadt, alice, frank):

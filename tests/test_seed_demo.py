@@ -1,3 +1,4 @@
+import ast
 from io import StringIO
 from pathlib import Path
 
@@ -8,6 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from kommune.accounts.models import Residency, User
+from kommune.core import demo
+from kommune.core.demo import seeders
+from kommune.core.management.commands import seed_demo
 from kommune.core.management.commands.seed_demo import ACCOUNTS, LAB, PLACES, accounts_table
 from kommune.core.models import AuditLogEntry, Lab, Membership, Municipality, Organisation, Page, PageKind, Role
 
@@ -113,3 +117,28 @@ def test_refuses_to_run_without_debug_unless_forced(settings):
         call_command("seed_demo", stdout=StringIO())
 
     assert not User.objects.exists()
+
+
+def test_the_feature_apps_seed_their_demo_data_through_the_registry(seeded):
+    from kommune.opendata.models import Dataset
+    from kommune.proposals.models import Proposal
+
+    assert [seeder.key for seeder in seeders()][:2] == ["opendata", "proposals"]
+    before = {"datasets": list(Dataset.objects.values_list("pk", "modified_at")),
+              "proposals": list(Proposal.objects.values_list("pk", "state", "total_supports"))}
+    assert Dataset.objects.filter(municipality__slug="musterstadt", is_published=True).exists()
+    assert Proposal.objects.filter(municipality__slug="musterstadt").exists()
+
+    seed()
+
+    assert {"datasets": list(Dataset.objects.values_list("pk", "modified_at")),
+            "proposals": list(Proposal.objects.values_list("pk", "state", "total_supports"))} == before
+
+
+def test_the_demo_command_imports_no_feature_app():
+    for module in (seed_demo, demo):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        apps = {name.split(".")[1] for name in imported if name.startswith("kommune.")}
+        assert apps <= {"core", "accounts"}, module.__name__

@@ -10,7 +10,9 @@ municipality (kommune.core.events) bumps that municipality's generation after it
 next visitor gets a fresh page and the old ones are never read again (they expire after PAGE_CACHE_SECONDS,
 which also bounds how long a page can lag behind a write that publishes no event, or behind the clock, e.g. a
 phase that ends). ``invalidate_all()`` bumps the site's generation. A generation that the cache evicted starts
-again from the current time in nanoseconds, never from a number that old keys used.
+again from the current time in nanoseconds, never from a number that old keys used. A hit costs one round trip
+to the cache: the process remembers the generations it saw last and reads them together with the page they
+point to, and uses that page only if the generations read are still the same.
 
 CSRF: anonymous pages carry forms (the language switch, the search), and their tokens belong to one visitor.
 Before a page is stored, every token of the visitor who caused it (any 64-character string that unmasks to that
@@ -68,9 +70,8 @@ def _generation_keys(slug: str | None) -> list[str]:
     return [GENERATION_PREFIX + SITE] + ([GENERATION_PREFIX + slug] if slug else [])
 
 
-def _generations(slug: str | None) -> list[int]:
-    keys = _generation_keys(slug)
-    found = cache.get_many(keys)
+def _generations(keys: list[str], found: dict) -> list[int]:
+    """The generations under ``keys`` as read into ``found``; a missing one is started (and read back)."""
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=None)
@@ -124,10 +125,32 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
             and not (session is not None and session.modified) and not _has_messages(request))
 
 
-def _page_key(request: HttpRequest, slug: str | None) -> str:
-    generations = ".".join(str(g) for g in _generations(slug))
+def _address(request: HttpRequest) -> str:
     address = f"{request.get_host()}|{request.is_secure()}|{translation.get_language()}|{request.get_full_path()}"
-    return f"pagecache:page:{generations}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def _page_key(generations: list[int], address: str) -> str:
+    return f"pagecache:page:{'.'.join(str(g) for g in generations)}:{address}"
+
+
+# The generations this process saw last, per municipality: a guess that lets one round trip to the cache fetch
+# the generations and the page together. The guess is checked against the generations of that same read.
+_seen: dict[str | None, list[int]] = {}
+MAX_SEEN = 10_000
+
+
+def _lookup(request: HttpRequest, slug: str | None) -> tuple[str, StoredPage | None]:
+    """The key the page has now, and the page if it is stored."""
+    keys, address = _generation_keys(slug), _address(request)
+    guess = _seen.get(slug)
+    found = cache.get_many(keys + ([_page_key(guess, address)] if guess else []))
+    generations = _generations(keys, found)
+    if len(_seen) >= MAX_SEEN:
+        _seen.clear()
+    _seen[slug] = generations
+    key = _page_key(generations, address)
+    return key, found.get(key) if generations == guess else cache.get(key)
 
 
 def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
@@ -168,8 +191,7 @@ def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request, kwargs.get("municipality_slug"))
-        page = cache.get(key)
+        key, page = _lookup(request, kwargs.get("municipality_slug"))
         if page is not None:
             return _serve(request, page)
         response = view(request, *args, **kwargs)

@@ -8,8 +8,9 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
+        from kommune.core.demo import register_demo_seeder
         from kommune.core.notifications.verbs import register_verb
-        from kommune.opendata import home_section, management_entries, searchables
+        from kommune.opendata import demo, home_section, management_entries, searchables
         from kommune.opendata.records import subscribers
 
         subscribers.register()
@@ -18,3 +19,4 @@ class OpendataConfig(AppConfig):
         management_entries.register()
         home_section.register()
         searchables.register()
+        register_demo_seeder("opendata", lambda d: demo.seed_datasets(municipality=d.municipality, actor=d.staff), 10)

@@ -11,14 +11,14 @@ Events: dataset.published, dataset.updated (metadata or resources changed), data
 """
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator, validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from kommune.core.events import Event, publish
 from kommune.core.models import Municipality, Organisation
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
-from kommune.opendata.uploads import EXTENSIONS, MEDIA_TYPES, CheckedFile, check_file, max_upload_bytes
+from kommune.opendata.uploads import (EXTENSIONS, MEDIA_TYPES, CheckedFile, check_file, describe_generated,
+                                      max_upload_bytes)
 
 PERMISSION = "opendata.manage_datasets"
 MAX_KEYWORDS = 30
@@ -442,7 +443,8 @@ def do_delete_resource(*, resource: Resource, actor) -> None:
 
 # --- Datasets generated from the participation records ------------------------------------------------------------
 
-GeneratedFile = tuple[str, bytes, str, dict | None]  # (filename, content, format, table schema or None)
+# (filename, the file or its path, format, table schema or None)
+GeneratedFile = tuple[str, File | Path, str, dict | None]
 
 
 def do_put_generated_dataset(*, municipality: Municipality, generated_key: str, title: str, description: str,
@@ -450,9 +452,12 @@ def do_put_generated_dataset(*, municipality: Municipality, generated_key: str, 
                              license: str | None = None) -> Dataset:
     """Create or update the published dataset ``generated_key`` of ``municipality`` with exactly ``files`` as its
     resources (matched by file name, so a resource keeps its id and address). System-level: no actor, no
-    permission. Idempotent: unchanged metadata and files change nothing; otherwise ``modified_at`` moves. The
-    address (slug) is made from the title once and then stays. ``license`` defaults to the licence of the
-    participation records (setting OPENDATA_RECORDS_LICENSE)."""
+    permission. Idempotent: unchanged metadata and files (compared by SHA-256) change nothing; otherwise
+    ``modified_at`` moves. The address (slug) is made from the title once and then stays. ``license`` defaults to
+    the licence of the participation records (setting OPENDATA_RECORDS_LICENSE).
+
+    The files come from our own code, so they are not checked as uploads (only their first bytes) and are never
+    held in memory: checksum and size are computed in one streaming pass, the storage copies them in chunks."""
     with translation.override(settings.LANGUAGE_CODE):  # the catalogue's metadata is in the site's language
         title, description = str(title), str(description)
     if not generated_key or len(generated_key) > 60:
@@ -460,31 +465,31 @@ def do_put_generated_dataset(*, municipality: Municipality, generated_key: str, 
     license = license or getattr(settings, "OPENDATA_RECORDS_LICENSE", License.DL_ZERO_DE_2_0)
     metadata = _clean_dataset(municipality, {"title": title, "description": description, "keywords": keywords,
                                              "themes": themes, "license": license}, instance=None)
-    checked = []
-    for filename, content, format, schema in files:
-        info = check_file(ContentFile(content, name=filename), format)  # our own files: no size limit
-        checked.append((filename, content, format, info if schema is None else _with_schema(info, schema)))
-    if len({filename for filename, *_rest in checked}) != len(checked):
+    if len({filename for filename, *_rest in files}) != len(files):
         raise ValueError("Two generated files have the same name.")
-    with transaction.atomic(), _new_files() as saved:
-        dataset, created = _generated_dataset(municipality, generated_key, metadata)
-        changed = created or any(getattr(dataset, name) != value for name, value in metadata.items())
-        for name, value in metadata.items():
-            setattr(dataset, name, value)
-        changed = _put_generated_files(dataset, checked, saved) or changed
-        if changed or not dataset.is_published:
-            now = timezone.now()
-            first = not dataset.is_published
-            dataset.is_published, dataset.modified_at = True, now
-            dataset.issued_at = dataset.issued_at or now
-            dataset.save()
-            publish(Event("dataset.published" if first else "dataset.updated", municipality, dataset))
+    with ExitStack() as opened:
+        checked = [(filename, file, format, describe_generated(file, format, schema))
+                   for filename, file, format, schema in _opened(files, opened)]
+        with transaction.atomic(), _new_files() as saved:
+            dataset, created = _generated_dataset(municipality, generated_key, metadata)
+            changed = created or any(getattr(dataset, name) != value for name, value in metadata.items())
+            for name, value in metadata.items():
+                setattr(dataset, name, value)
+            changed = _put_generated_files(dataset, checked, saved) or changed
+            if changed or not dataset.is_published:
+                now = timezone.now()
+                first = not dataset.is_published
+                dataset.is_published, dataset.modified_at = True, now
+                dataset.issued_at = dataset.issued_at or now
+                dataset.save()
+                publish(Event("dataset.published" if first else "dataset.updated", municipality, dataset))
     return dataset
 
 
-def _with_schema(info: CheckedFile, schema: dict) -> CheckedFile:
-    return CheckedFile(byte_size=info.byte_size, checksum_sha256=info.checksum_sha256, media_type=info.media_type,
-                       encoding=info.encoding, table_schema=schema)
+def _opened(files: Sequence[GeneratedFile], stack: ExitStack) -> list[tuple[str, File, str, dict | None]]:
+    """The files with each path opened (and closed when ``stack`` closes)."""
+    return [(filename, stack.enter_context(File(open(content, "rb"))) if isinstance(content, Path) else content,
+             format, schema) for filename, content, format, schema in files]
 
 
 def _generated_dataset(municipality: Municipality, key: str, metadata: dict) -> tuple[Dataset, bool]:
@@ -507,7 +512,7 @@ def _put_generated_files(dataset: Dataset, checked: list, saved: list) -> bool:
     """Make the dataset's resources exactly the given files; True if anything changed."""
     existing = {resource.title: resource for resource in Resource.objects.filter(dataset=dataset)}
     changed = False
-    for position, (filename, content, format, info) in enumerate(checked):
+    for position, (filename, file, format, info) in enumerate(checked):
         resource = existing.pop(filename, None)
         if resource is not None and resource.file and resource.format == format \
                 and resource.checksum_sha256 == info.checksum_sha256 and resource.table_schema == info.table_schema:
@@ -520,7 +525,7 @@ def _put_generated_files(dataset: Dataset, checked: list, saved: list) -> bool:
             _delete_after_commit(resource.file)
         resource.format, resource.url, resource.position = format, "", position
         _describe(resource, info)
-        _store(resource, ContentFile(content, name=filename), saved, filename)
+        _store(resource, file, saved, filename)
         resource.save()
         changed = True
     for resource in existing.values():

@@ -2,9 +2,11 @@
 the catalogue records about it (checksum, size, media type, encoding, a detected Table Schema for tables).
 
 Every file is read in chunks: a 50 MB CSV is never held in memory, only the first ``SCHEMA_ROWS`` rows are
-looked at for the column types, and an XLSX is opened by openpyxl in read-only (streaming) mode. JSON has no
-streaming parser in the standard library, so a JSON file is parsed whole, bounded by the upload limit, with hooks
-that throw each value away as soon as it is read.
+looked at for the column types, an XLSX is opened by openpyxl in read-only (streaming) mode, and JSON is parsed
+by ijson's push parser (yajl), which keeps no values, only the events of the current chunk.
+
+Files that our own code wrote (the participation records) are not checked as uploads: ``describe_generated``
+looks at their first bytes and computes checksum and size in one streaming pass.
 
 A refused file raises ``ValidationError`` with a message that says what is wrong and what to do.
 """
@@ -12,7 +14,6 @@ A refused file raises ``ValidationError`` with a message that says what is wrong
 import codecs
 import csv
 import hashlib
-import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import charset_normalizer
+import ijson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -50,6 +52,8 @@ ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1 (Latin-1)", "
                   "cp850": "DOS (CP850)", "mac_roman": "Mac Roman", "utf_16": "UTF-16", "utf_16_le": "UTF-16",
                   "utf_16_be": "UTF-16", "utf_32": "UTF-32", "ascii": "ASCII"}
 DELIMITERS = (",", ";", "\t", "|")
+TEXT_FORMATS = (Format.CSV, Format.JSON, Format.GEOJSON)
+CONTINUATION_BYTES = bytes(range(0x80, 0xC0))  # the bytes of a UTF-8 character after its first one
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,25 @@ def check_file(file: File, declared_format: str, *, max_bytes: int | None = None
     checksum, counted = _checksum(file)
     return CheckedFile(byte_size=counted, checksum_sha256=checksum, media_type=MEDIA_TYPES[declared_format],
                        encoding=encoding, table_schema=schema)
+
+
+def describe_generated(file: File, declared_format: str, table_schema: dict | None = None) -> CheckedFile:
+    """Describe a file that our own code wrote, without the checks of an upload: its first bytes must fit the
+    format (and be UTF-8 for text), then one streaming pass computes checksum and size. Without ``table_schema``
+    a CSV gets the schema detected from its first rows."""
+    if declared_format not in Format.values:
+        raise ValueError(f"Unknown format {declared_format!r}.")
+    head = _head(file)
+    if not head:
+        raise ValueError(f"The generated file {file.name!r} is empty.")
+    _check_looks_like(head, declared_format)
+    if declared_format in TEXT_FORMATS:
+        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(head)  # a cut character at the end is fine
+    if table_schema is None and declared_format == Format.CSV:
+        table_schema = _check_csv(file, to_the_end=False)[1]
+    checksum, size = _checksum(file)
+    return CheckedFile(byte_size=size, checksum_sha256=checksum, media_type=MEDIA_TYPES[declared_format],
+                       encoding="utf-8" if declared_format in TEXT_FORMATS else "", table_schema=table_schema)
 
 
 # --- Reading ---------------------------------------------------------------------------------------------------
@@ -198,7 +221,7 @@ def _check_looks_like(head: bytes, declared: str) -> None:
 # --- The formats ---------------------------------------------------------------------------------------------
 
 
-def _check_csv(file: File) -> tuple[str, dict]:
+def _check_csv(file: File, *, to_the_end: bool = True) -> tuple[str, dict]:
     lines = text_lines(_chunks(file), on_error=lambda e, pos, chunk: _wrong_encoding(file, e, pos, chunk))
     try:
         first = next(lines)
@@ -214,8 +237,9 @@ def _check_csv(file: File) -> tuple[str, dict]:
     try:
         header = next(reader)
         sample = [row for row, _unused in zip(reader, range(SCHEMA_ROWS))]
-        for _line in lines:  # decode to the end: the encoding check covers the whole file
-            pass
+        if to_the_end:
+            for _line in lines:  # decode to the end: the encoding check covers the whole file
+                pass
     except csv.Error as error:
         raise ValidationError(_("The CSV file could not be read near line %(line)d: %(error)s. Please check the "
                                 "file (quotes, separators) and upload it again.")
@@ -236,50 +260,107 @@ def csv_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _decode_utf8(file: File) -> str:
+def _utf8_chunks(file: File) -> Iterator[bytes]:
+    """The bytes of the file without a leading byte order mark, each chunk checked to be UTF-8 on the way."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    position = 0
+    for index, chunk in enumerate(_chunks(file)):
+        if index == 0:
+            chunk = chunk.removeprefix(codecs.BOM_UTF8)
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            raise _wrong_encoding(file, error, position, chunk) from None
+        position += len(chunk)
+        yield chunk
     try:
-        return b"".join(_chunks(file)).decode("utf-8-sig")
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
-        raise _wrong_encoding(file, error, 0, b"") from None
+        raise _wrong_encoding(file, error, position, b"") from None
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def _object_type(pairs: list[tuple[str, Any]]) -> str:
-    """Keeps only the "type" member of each object (or ""): enough for GeoJSON, and light on memory."""
-    for key, value in pairs:
-        if key == "type" and isinstance(value, str):
-            return value
-    return ""
-
-
-def parse_json_shape(text: str) -> Any:
-    """The top-level value of a JSON document with every object replaced by its "type" (or "") and every number by
-    None. Raises ValidationError for a document that is not JSON."""
+def json_top_level_type(file: File) -> str:
+    """Check that the file is one JSON document in UTF-8, streaming it through ijson; return the "type" member of
+    its top-level object ("" when it has none or is no object). Raises ValidationError for anything else."""
+    events = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(events, use_float=True)
+    depth, key, kind, fed, looking = 0, None, "", 0, True
     try:
-        return json.loads(text, object_pairs_hook=_object_type, parse_float=lambda v: None,
-                          parse_int=lambda v: None, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise ValidationError(_("The file is not valid JSON: %(error)s (line %(line)d, column %(column)d). Please "
-                                "check the file and upload it again.")
-                              % {"error": error.msg, "line": error.lineno, "column": error.colno},
-                              code="invalid_json") from None
-    except (ValueError, RecursionError) as error:
-        raise ValidationError(_("The file is not valid JSON: %(error)s. Please check the file and upload it again.")
-                              % {"error": error}, code="invalid_json") from None
+        for chunk in _utf8_chunks(file):
+            parser.send(chunk)
+            fed += len(chunk)
+            for event, value in events if looking else ():  # the rest is only parsed, which is much faster
+                if event in ("start_map", "start_array"):
+                    looking = depth > 0 or event == "start_map"
+                    depth += 1
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                    looking = depth > 0
+                elif depth == 0:
+                    looking = False
+                elif depth == 1 and event == "map_key":
+                    key = value
+                elif depth == 1 and key == "type" and event == "string":
+                    kind, looking = value, False
+            del events[:]
+        parser.close()
+    except ijson.JSONError as error:
+        raise _invalid_json(file, error, failed_from=fed) from None
+    return kind
+
+
+def _invalid_json(file: File, error: Exception, *, failed_from: int) -> ValidationError:
+    line, column = _line_and_column(file, _json_error_offset(file, failed_from))
+    # yajl says "parse error: premature EOF" or "lexical error: invalid char in json text."
+    reason = str(error).split("\n", 1)[0].split(": ", 1)[-1].rstrip(".")
+    return ValidationError(_("The file is not valid JSON: %(error)s (line %(line)d, column %(column)d). Please "
+                             "check the file and upload it again.")
+                           % {"error": reason, "line": line, "column": column}, code="invalid_json")
+
+
+def _json_error_offset(file: File, failed_from: int) -> int:
+    """Where the parser fails, in bytes after the byte order mark: the chunks before ``failed_from`` (where the
+    failing chunk starts) are parsed whole again, then the rest byte by byte until the error."""
+    events = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(events)
+    offset = 0
+    try:
+        for chunk in _utf8_chunks(file):
+            pieces = [chunk] if offset + len(chunk) <= failed_from else (chunk[i:i + 1] for i in range(len(chunk)))
+            for piece in pieces:
+                parser.send(piece)
+                offset += len(piece)
+                del events[:]
+        parser.close()
+    except ijson.JSONError:
+        pass
+    return offset
+
+
+def _line_and_column(file: File, offset: int) -> tuple[int, int]:
+    """Line and column (counted in characters, both from 1, as Python's json module does) of the byte ``offset``."""
+    line, column, position = 1, 1, 0
+    for chunk in _utf8_chunks(file):
+        if position >= offset:
+            break
+        part = chunk[: offset - position]
+        line += part.count(b"\n")
+        newline = part.rfind(b"\n")
+        if newline >= 0:
+            column = 1 + len(part[newline + 1:].translate(None, CONTINUATION_BYTES))
+        else:
+            column += len(part.translate(None, CONTINUATION_BYTES))
+        position += len(chunk)
+    return line, column
 
 
 def _check_json(file: File) -> tuple[str, None]:
-    parse_json_shape(_decode_utf8(file))
+    json_top_level_type(file)
     return "utf-8", None
 
 
 def _check_geojson(file: File) -> tuple[str, None]:
-    shape = parse_json_shape(_decode_utf8(file))
-    kind = shape if isinstance(shape, str) else None
-    if kind not in ("FeatureCollection", "Feature"):
+    if json_top_level_type(file) not in ("FeatureCollection", "Feature"):
         raise ValidationError(
             _("This is JSON, but not GeoJSON: the top level must be an object with “type”: “FeatureCollection” "
               "(or “Feature”). Please choose the format JSON, or export the data as GeoJSON."), code="not_geojson")

@@ -4,13 +4,14 @@ the download of uploaded files (streamed through the storage, so it works with a
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import ngettext
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
+from kommune.core.files import file_response
 from kommune.core.models import Municipality
 from kommune.opendata import selectors
 from kommune.opendata.forms import CatalogueFilterForm
@@ -137,14 +138,11 @@ def resource_download(request: HttpRequest, municipality: Municipality, dataset_
         if sibling is None:  # the title changed since the link was made
             return redirect(resource.download_url, permanent=False)
         resource = sibling
-    try:
-        handle = resource.file.open("rb")
-    except OSError:
-        raise Http404 from None
     content_type = resource.media_type or "application/octet-stream"
     if resource.encoding == "utf-8":
         content_type += "; charset=utf-8"
-    response = FileResponse(handle, as_attachment=True, filename=resource.file_name, content_type=content_type)
+    response = file_response(resource.file, filename=resource.file_name, content_type=content_type,
+                             as_attachment=True)
     if resource.checksum_sha256:
         response["ETag"] = f'"{resource.checksum_sha256}"'
     return response

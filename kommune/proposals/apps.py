@@ -9,9 +9,12 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from kommune.core.api.registry import register_router
-        from kommune.proposals import api, hooks, home, management_entries
+        from kommune.core.demo import register_demo_seeder
+        from kommune.proposals import api, demo, hooks, home, management_entries
 
         hooks.register()
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)
+        register_demo_seeder("proposals", lambda d: demo.seed_proposals(municipality=d.municipality, staff=d.staff,
+                                                                        resident=d.resident, partner=d.partner), 20)

@@ -4,17 +4,15 @@ proposals awaiting their official answer, the answer, paper signature lists, set
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.files import file_response
 from kommune.core.models import Municipality
-from kommune.core.selectors import council_referral_for
-from kommune.core.services import do_attach_council_paper
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import AnswerForm, CategoryForm, SettingsForm, SignatureListForm
 from kommune.proposals.models import Proposal, SignatureList
@@ -98,7 +96,7 @@ def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _answer(proposal, request.user, form.cleaned_data)
+            services.do_answer_proposal(proposal=proposal, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -110,17 +108,6 @@ def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -
         "can_answer": proposal.state == State.THRESHOLD_REACHED,
         "overdue": proposal.answer_due_at is not None and proposal.answer_due_at < now,
     })
-
-
-def _answer(proposal: Proposal, actor, data: dict) -> None:
-    """The answer and, when handed to the council with a paper already known, that paper: both or neither."""
-    with transaction.atomic():
-        answered = services.do_answer_proposal(proposal=proposal, actor=actor, outcome=data["outcome"],
-                                               answer=data["answer"], department=data["department"])
-        referral = council_referral_for(answered) if answered.outcome == Proposal.Outcome.COUNCIL else None
-        if referral is not None and (data["paper_reference"] or data["paper_url"]):
-            do_attach_council_paper(referral=referral, paper_reference=data["paper_reference"],
-                                    paper_url=data["paper_url"])
 
 
 @municipality_view(PERMISSION)
@@ -145,13 +132,8 @@ def signature_lists(request: HttpRequest, municipality: Municipality, proposal_i
 
 @municipality_view(PERMISSION)
 def signature_scan(request: HttpRequest, municipality: Municipality, proposal_id: int,
-                   signature_list_id: int) -> FileResponse:
+                   signature_list_id: int) -> HttpResponse:
     """The scan of a paper list, for staff only: signatures are personal data."""
     signature_list = get_for_tenant(SignatureList.objects.all(), municipality, pk=signature_list_id,
                                     proposal_id=proposal_id)
-    if not signature_list.scan:
-        raise Http404
-    response = FileResponse(signature_list.scan.open("rb"), as_attachment=True,
-                            filename=signature_list.scan.name.rsplit("/", 1)[-1])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(signature_list.scan, as_attachment=True, private=True)

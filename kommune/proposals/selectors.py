@@ -188,6 +188,32 @@ def _keyset(queryset: QuerySet[Proposal], field: str, cursor: str | None, *, des
     return KeysetPage(rows, next_cursor, prev_cursor)
 
 
+def _listed(municipality: Municipality, *, state: str | None, category: Category | str | None, area: str,
+            sort: str) -> QuerySet[Proposal] | None:
+    """The published proposals the list shows over all its pages (the sorts "answered" and "deadline" narrow the
+    set to the proposals that have the date they sort by); None when a filter cannot match anything."""
+    queryset = published_proposals(municipality)
+    if state:
+        if state not in State.values or state == State.DRAFT:
+            return None
+        queryset = queryset.filter(state=state)
+    if isinstance(category, str):
+        category = category_by_slug(municipality, category) if category else None
+        if category is None:
+            return None
+    if category is not None:
+        queryset = queryset.filter(category=category)
+    if area:
+        queryset = queryset.filter(area=area)
+    if sort == "answered":
+        return queryset.filter(answered_at__isnull=False)
+    if sort == "deadline":
+        if state == State.THRESHOLD_REACHED:
+            return queryset.filter(answer_due_at__isnull=False)
+        return queryset.filter(state=State.COLLECTING)
+    return queryset
+
+
 def proposal_page(municipality: Municipality, user, *, state: str | None = None,
                   category: Category | str | None = None, area: str = "", sort: str = "supports",
                   cursor: str | None = None) -> KeysetPage:
@@ -197,29 +223,26 @@ def proposal_page(municipality: Municipality, user, *, state: str | None = None,
     "deadline" (the nearest end of the collection first among collecting proposals; for state
     "threshold_reached" the nearest answer deadline). ``category`` is a Category or its slug.
     """
-    queryset = published_proposals(municipality)
-    if state:
-        if state not in State.values or state == State.DRAFT:
-            return KeysetPage([], None, None)
-        queryset = queryset.filter(state=state)
-    if isinstance(category, str):
-        category = category_by_slug(municipality, category) if category else None
-        if category is None:
-            return KeysetPage([], None, None)
-    if category is not None:
-        queryset = queryset.filter(category=category)
-    if area:
-        queryset = queryset.filter(area=area)
+    queryset = _listed(municipality, state=state, category=category, area=area, sort=sort)
+    if queryset is None:
+        return KeysetPage([], None, None)
     queryset = with_user_support(queryset.select_related("municipality", "category", "author"), user)
     if sort == "newest":
         return _keyset(queryset, "published_at", cursor, descending=True)
     if sort == "answered":
-        return _keyset(queryset.filter(answered_at__isnull=False), "answered_at", cursor, descending=True)
+        return _keyset(queryset, "answered_at", cursor, descending=True)
     if sort == "deadline":
         if state == State.THRESHOLD_REACHED:
-            return _keyset(queryset.filter(answer_due_at__isnull=False), "answer_due_at", cursor, descending=False)
-        return _keyset(queryset.filter(state=State.COLLECTING), "collection_ends_at", cursor, descending=False)
+            return _keyset(queryset, "answer_due_at", cursor, descending=False)
+        return _keyset(queryset, "collection_ends_at", cursor, descending=False)
     return _keyset(queryset, "total_supports", cursor, descending=True, counts=True)
+
+
+def proposal_count(municipality: Municipality, *, state: str | None = None, category: Category | str | None = None,
+                   area: str = "", sort: str = "supports") -> int:
+    """How many proposals proposal_page() lists over all its pages with the same filters (one query)."""
+    queryset = _listed(municipality, state=state, category=category, area=area, sort=sort)
+    return 0 if queryset is None else queryset.count()
 
 
 # --- Similar proposals ------------------------------------------------------------------------------------------

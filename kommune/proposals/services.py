@@ -559,14 +559,20 @@ def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on:
 # --- Answer and expiry ------------------------------------------------------------------------------------------
 
 
-def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, department: str) -> Proposal:
+def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, department: str,
+                       paper_reference: str = "", paper_url: str = "") -> Proposal:
     """The municipality's official answer to a proposal that reached its threshold. Handing it to the council
-    records a referral in core, to which the council paper is attached later."""
+    records a referral in core, with the council paper when it is already known (``paper_reference``,
+    ``paper_url``; core's do_attach_council_paper adds it later otherwise)."""
     municipality = proposal.municipality
     _check_manage(actor, municipality)
     errors: dict[str, list] = {}
     if outcome not in Proposal.Outcome.values:
         errors["outcome"] = [_("Please choose the outcome.")]
+    elif outcome != Proposal.Outcome.COUNCIL:
+        for name, value in (("paper_reference", paper_reference), ("paper_url", paper_url)):
+            if (value or "").strip():
+                errors[name] = [_("A council paper belongs only to the outcome “handed to the council”.")]
     try:
         answer = _text(answer, max_length=20_000, required=_("Please write the answer and its reasons."))
     except ValidationError as error:
@@ -600,7 +606,9 @@ def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, 
         publish(Event("proposal.answered", municipality, locked, actor=actor, scope=locked,
                       data={"outcome": outcome}))
         if outcome == Proposal.Outcome.COUNCIL:
-            do_refer_to_council(municipality=municipality, source=locked, actor=actor)
+            # Core checks the paper's reference and address; its ValidationError undoes the whole answer.
+            do_refer_to_council(municipality=municipality, source=locked, actor=actor,
+                                paper_reference=paper_reference, paper_url=paper_url)
             publish(Event("proposal.referred", municipality, locked, actor=actor, scope=locked))
     return locked
 

@@ -4,13 +4,12 @@ writing, previewing and publishing a proposal. Views are thin: forms parse, serv
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,20 +19,19 @@ from django.views.decorators.http import require_POST
 from kommune.accounts.models import Residency
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
+from kommune.core.files import file_name, file_response
 from kommune.core.models import Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.selectors import council_referral_for
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import ProposalFilterForm, ProposalForm, attachment_title
-from kommune.proposals.models import Proposal, ProposalSettings
+from kommune.proposals.models import Attachment, Proposal, ProposalSettings
 
 State = Proposal.State
 # Where a map without any point starts: the middle of Germany.
 GERMANY = (51.1657, 10.4515, 6)
-
-
-def map_tiles() -> dict:
-    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+# How long caches may keep the files of a published proposal (a replaced image gets a new address).
+FILE_MAX_AGE = 3600
 
 
 def _url(name: str, municipality: Municipality, proposal: Proposal | None = None) -> str:
@@ -56,23 +54,6 @@ def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpRespons
 # --- The list and the map ---------------------------------------------------------------------------------------
 
 
-def _matching_count(municipality: Municipality, filters: dict) -> int:
-    """How many proposals the list shows over all its pages (the sort may narrow the set, as in proposal_page)."""
-    queryset = selectors.published_proposals(municipality)
-    if filters["state"]:
-        queryset = queryset.filter(state=filters["state"])
-    if filters["category"] is not None:
-        queryset = queryset.filter(category=filters["category"])
-    if filters["area"]:
-        queryset = queryset.filter(area=filters["area"])
-    if filters["sort"] == "answered":
-        queryset = queryset.filter(answered_at__isnull=False)
-    elif filters["sort"] == "deadline":
-        queryset = (queryset.filter(answer_due_at__isnull=False) if filters["state"] == State.THRESHOLD_REACHED
-                    else queryset.filter(state=State.COLLECTING))
-    return queryset.count()
-
-
 def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
     """What the list and the map share: the filter form, the page and the number of matches (None: bad cursor)."""
     form = ProposalFilterForm(request.GET or None, categories=list(selectors.categories_of(municipality)),
@@ -89,7 +70,7 @@ def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
         "filters": filters,
         "query": form.query(),
         "page": page,
-        "count": _matching_count(municipality, filters),
+        "count": selectors.proposal_count(municipality, **filters),
         "comment_counts": selectors.comment_counts(page.items),
         "now": timezone.now(),
         "settings_row": services.get_settings(municipality),
@@ -123,8 +104,7 @@ def proposal_map(request: HttpRequest, municipality: Municipality) -> HttpRespon
     context = _listing(request, municipality)
     if context is None:
         return _bad_cursor(request, municipality)
-    context.update(geojson=points_geojson(context["page"].items), tiles=map_tiles(),
-                   center=_municipality_center(municipality))
+    context.update(geojson=points_geojson(context["page"].items), center=_municipality_center(municipality))
     return render(request, "proposals/map.html", context)
 
 
@@ -213,6 +193,7 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         "may_withdraw": proposal.user_supports and proposal.state in services.OPEN_STATES
                         and proposal.collection_ends_at and now < proposal.collection_ends_at,
         "attachments": selectors.attachments_of(proposal),
+        "image_url": image_url(proposal),
         "referral": council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None,
         "timeline": timeline(proposal, now, settings_row.answer_days),
         "answered_in_time": proposal.answered_at and (proposal.answer_due_at is None
@@ -222,7 +203,6 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
                     else []),
         "can_edit": services.can_edit(proposal, request.user),
         "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
-        "tiles": map_tiles(),
         "geojson": points_geojson([proposal]),
     })
 
@@ -234,6 +214,42 @@ def similar(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     found = selectors.similar_proposals(municipality, title=title) if len(title.strip()) >= 4 else []
     return render(request, "proposals/_similar.html", {"municipality": municipality, "similar": found,
                                                        "title": title})
+
+
+# --- Image and attachments -------------------------------------------------------------------------------------
+# Served through these views, not from MEDIA_URL: nothing serves MEDIA in production, and a draft's files are
+# its author's only, like the draft itself.
+
+
+def image_url(proposal: Proposal) -> str:
+    """The address of the proposal's image ("" without one); it names the file, so a new image gets a new one."""
+    if not proposal.image:
+        return ""
+    return reverse("proposals:image", kwargs={"municipality_slug": proposal.municipality.slug,
+                                              "proposal_id": proposal.pk, "filename": file_name(proposal.image)})
+
+
+def _visible(request: HttpRequest, municipality: Municipality, proposal_id: int) -> Proposal:
+    """A proposal the person may see, as on the detail page (a draft only for its author), else a 404."""
+    return get_for_tenant(selectors.visible_proposals(municipality, request.user), municipality, pk=proposal_id)
+
+
+@municipality_view()
+def image(request: HttpRequest, municipality: Municipality, proposal_id: int, filename: str) -> HttpResponse:
+    proposal = _visible(request, municipality, proposal_id)
+    if not proposal.image:
+        raise Http404
+    if filename != file_name(proposal.image):  # the image was replaced since the address was given out
+        return redirect(image_url(proposal))
+    return file_response(proposal.image, private=not proposal.is_published, max_age=FILE_MAX_AGE)
+
+
+@municipality_view()
+def attachment(request: HttpRequest, municipality: Municipality, proposal_id: int,
+               attachment_id: int) -> HttpResponse:
+    proposal = _visible(request, municipality, proposal_id)
+    found = get_for_tenant(Attachment.objects.filter(proposal=proposal), municipality, pk=attachment_id)
+    return file_response(found.file, private=not proposal.is_published, max_age=FILE_MAX_AGE)
 
 
 # --- Supporting -------------------------------------------------------------------------------------------------
@@ -313,7 +329,8 @@ def _form_page(request: HttpRequest, municipality: Municipality, form: ProposalF
     center = ((float(proposal.latitude), float(proposal.longitude), 16) if proposal and proposal.has_point
               else _municipality_center(municipality))
     return render(request, "proposals/form.html", {
-        "municipality": municipality, "form": form, "proposal": proposal, "tiles": map_tiles(), "center": center,
+        "municipality": municipality, "form": form, "proposal": proposal, "center": center,
+        "image_url": image_url(proposal) if proposal else "",
         "attachments": selectors.attachments_of(proposal) if proposal else [],
         "settings_row": services.get_settings(municipality),
     })

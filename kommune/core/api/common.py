@@ -1,12 +1,13 @@
 """Building blocks the routers share (core's and the feature apps'): typed path parameters, the tenant lookup,
-absolute links, input strings that the database can store."""
+absolute links, input strings and times that the database can store."""
 
+from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import P, Path, Query
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime
 
 from kommune.core.models import Municipality
 
@@ -27,6 +28,16 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def _storable(value: datetime) -> datetime:
+    # Far-off years overflow when the database converts them to UTC; refusing them keeps them a 422, not a 500.
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("year")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_storable)]
 
 
 def municipality_or_404(slug: str) -> Municipality:

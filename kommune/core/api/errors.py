@@ -88,6 +88,8 @@ def _pydantic_message(error: dict) -> str:
         "datetime_parsing": _("Please send a date and time in ISO 8601 form, with a time zone."),
         "datetime_from_date_parsing": _("Please send a date and time in ISO 8601 form, with a time zone."),
         "timezone_aware": _("Please send a date and time in ISO 8601 form, with a time zone."),
+        "too_long": _("Please send at most %(max_length)s entries."),
+        "list_type": _("Please send a list (a JSON array)."),
         "model_type": _("Please send a JSON object."),
         "dict_type": _("Please send a JSON object."),
         "value_error": _("This value is not valid."),

@@ -67,8 +67,9 @@ def _put_dataset(*, municipality: Municipality, registered: RecordSet, tables: b
     package = builder.write_datapackage(descriptor,
                                         directory / f"{municipality.slug}-{registered.key}-datapackage.json")
     schema = builder.table_schema(registered)
-    files = [(built.filename, built.path.read_bytes(), built.format, schema) for built in tables.files]
-    files.append((package.filename, package.path.read_bytes(), package.format, None))
+    # Paths, not contents: the service streams the files (two million comments make about 2 GB).
+    files = [(built.filename, built.path, built.format, schema) for built in tables.files]
+    files.append((package.filename, package.path, package.format, None))
     return do_put_generated_dataset(municipality=municipality, generated_key=generated_key(registered), title=title,
                                     description=description, keywords=list(registered.keywords),
                                     themes=list(registered.themes), files=files,

@@ -117,6 +117,7 @@ class Row:
     latency_ms: dict = field(default_factory=dict)
     requests: int = 0
     errors: dict = field(default_factory=dict)
+    cpu_ms_per_request: float | None = None  # of the app server's workers (not the database's)
     ratio_to_floor: float | None = None
     target: str = ""
     met: bool | None = None
@@ -183,6 +184,21 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the workers have used so far (Linux /proc), to tell the cost of a request apart from the
+        machine's load: on a busy machine the throughput falls, the CPU per request hardly moves."""
+        if self.process is None:
+            return None
+        total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+            for pid in [self.process.pid, *children]:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, ValueError, IndexError):
+            return None
+        return total
+
 
 def _cookies(set_cookie: list[str]) -> dict[str, str]:
     return dict(line.split(";", 1)[0].split("=", 1) for line in set_cookie)
@@ -220,6 +236,11 @@ def run_wrk(url: str, *, connections: int, seconds: float, cookies: str = "", re
         if line.startswith("BENCH_RESULT "):
             return json.loads(line.removeprefix("BENCH_RESULT "))
     raise CommandError(f"wrk failed: {output.stderr or output.stdout}")
+
+
+def _cpu(row: Row, before: float | None, after: float | None) -> None:
+    if before is not None and after is not None and row.requests:
+        row.cpu_ms_per_request = round((after - before) * 1000 / row.requests, 2)
 
 
 def _fill(row: Row, result: dict) -> None:
@@ -303,7 +324,9 @@ class Command(BaseCommand):
         url = server.url + row.path
         options = self.options
         run_wrk(url, connections=options["connections"], seconds=options["warmup"], cookies=cookies)
+        before = server.cpu_seconds()
         _fill(row, run_wrk(url, connections=options["connections"], seconds=options["seconds"], cookies=cookies))
+        _cpu(row, before, server.cpu_seconds())
 
     # --- Supports ---
 
@@ -326,6 +349,7 @@ class Command(BaseCommand):
                 path = _in(city, "proposals:support", proposal_id=proposal_id)
                 lines.write(f"POST\t{path}\t{cookie}\t{urlencode({'csrfmiddlewaretoken': token})}\n")
         before = Support.objects.filter(user__in=supporters).count()
+        cpu_before = server.cpu_seconds()
         try:
             result = run_wrk(server.url + "/", connections=SUPPORT_CONNECTIONS, seconds=self.options["seconds"],
                              requests_file=requests_file)
@@ -333,6 +357,7 @@ class Command(BaseCommand):
             requests_file.unlink()
         inserted = Support.objects.filter(user__in=supporters).count() - before
         _fill(row, result)
+        _cpu(row, cpu_before, server.cpu_seconds())
         row.requests_per_second = round(inserted / (result["duration_us"] / 1e6), 1)
         touched = {proposal_id for _user, proposal_id in pairs}
         wrong = (Proposal.objects.filter(pk__in=touched).annotate(rows=Count("supports"))
@@ -431,8 +456,8 @@ def markdown_table(result: dict) -> str:
              f"{result['server']['workers']} workers, {result['connections']} clients per page "
              f"({result['support_connections']} for supports), {result['seconds_per_measurement']:g} s each, "
              f"{result['measured_at']}.", "",
-             "| page | visitor | req/s | p50 ms | p95 ms | p99 ms | ratio to floor | target | met? |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+             "| page | visitor | req/s | p50 ms | p95 ms | p99 ms | ratio to floor | target | met? | app CPU ms/req |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"]
     for row in result["rows"]:
         visitor = row["visitor"] + (" (cached)" if row["cache"] == "hit" else "")
         latency = row["latency_ms"]
@@ -440,6 +465,6 @@ def markdown_table(result: dict) -> str:
         lines.append(f"| {row['page']} | {visitor} | {row['requests_per_second']:,.0f} | {latency.get('p50', '–')} "
                      f"| {latency.get('p95', '–')} | {latency.get('p99', '–')} | "
                      f"{row['ratio_to_floor'] if row['ratio_to_floor'] is not None else '–'} | {row['target'] or '–'} "
-                     f"| {met} |")
+                     f"| {met} | {row.get('cpu_ms_per_request') or '–'} |")
     notes = [f"- {row['page']}, {row['visitor']}: {row['note']}" for row in result["rows"] if row["note"]]
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kommune.accounts.models import Residency, User
 from kommune.accounts.services import do_verify_at_counter
+from kommune.core.demo import DemoData, seeders
 from kommune.core.models import Lab, Membership, Municipality, Organisation, Page, PageKind, Role
 from kommune.core.services import do_grant_role, do_update_page
 
@@ -416,13 +417,9 @@ class Command(BaseCommand):
                 if current.get(kind) != body:
                     do_update_page(municipality=municipality, actor=operator, kind=kind, body=body)
 
-        # Open data: four datasets of Musterstadt with small generated files (kommune/opendata/demo.py).
-        from kommune.opendata.demo import seed_datasets
-
-        seed_datasets(municipality=municipalities["musterstadt"], actor=staff["musterstadt"])
-
-        # Citizen proposals: one in each state, with supports and paper lists (kommune/proposals/demo.py).
-        from kommune.proposals.demo import seed_proposals
-
-        seed_proposals(municipality=municipalities["musterstadt"], staff=staff["musterstadt"],
-                       resident=users["resident@example.org"], partner=users["partner@example.org"])
+        # The feature apps' demo data (kommune/opendata/demo.py, kommune/proposals/demo.py, ...), registered in their
+        # AppConfig.ready(): core does not import them.
+        demo = DemoData(municipality=municipalities["musterstadt"], staff=staff["musterstadt"],
+                        resident=users["resident@example.org"], partner=users["partner@example.org"])
+        for seeder in seeders():
+            seeder.function(demo)

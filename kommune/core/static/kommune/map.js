@@ -3,6 +3,7 @@
  *                      to its page. The page lists the same places in text.
  *   data-map="picker": click, or press Enter on the focused map, to write a point into the two inputs named by
  *                      data-lat-input / data-lng-input; typing into them moves the marker.
+ *   (data-map="geojson" is opendata/geojson-map.js's.)
  * Everything comes from data- attributes; text is always inserted as text, never as HTML.
  */
 (function () {
