@@ -9,8 +9,9 @@ class ProcessesConfig(AppConfig):
 
     def ready(self) -> None:
         from kommune.core.comments.registry import register_commentable
+        from kommune.core.demo import register_demo_seeder
         from kommune.core.privacy import register_exporter
-        from kommune.core.processes import features, home, management_entries, privacy, records
+        from kommune.core.processes import demo, features, home, management_entries, privacy, records
         from kommune.core.processes.models import Process
 
         features.register_feature("comments", _("Comments"))
@@ -21,4 +22,5 @@ class ProcessesConfig(AppConfig):
         register_exporter("process_news", privacy.export_news)
         management_entries.register()
         home.register()
+        register_demo_seeder("processes", demo.seed_process, order=10)
         records.register()
