@@ -263,6 +263,23 @@ def test_staff_of_another_municipality_cannot_use_the_staff_endpoints(dave, must
     assert api.post(foreign_url, {"outcome": "rejected", "answer": "Nein.", "department": "X"}).status_code == 404
 
 
+@pytest.mark.parametrize("sort", ["supports", "newest", "deadline"])
+def test_proposals_come_in_pages_of_the_chosen_size(sort, musterstadt, settings_row):
+    for _ in range(7):
+        published_proposal(musterstadt)
+    api, seen, cursor = ApiClient(), [], ""
+    for size in (3, 3):
+        page = api.get(f"{M}/proposals?sort={sort}&limit={size}{cursor}").json()
+        assert len(page["items"]) == size and page["next"]
+        seen += [proposal["id"] for proposal in page["items"]]
+        cursor = f"&cursor={page['next']}"
+    last = api.get(f"{M}/proposals?sort={sort}&limit=100{cursor}").json()
+    assert len(last["items"]) == 1 and last["next"] is None
+    assert len(set(seen + [last["items"][0]["id"]])) == 7
+    assert len(api.get(f"{M}/proposals?sort={sort}").json()["items"]) == 7  # 20 by default
+    assert api.get(f"{M}/proposals?limit=101").status_code == 422
+
+
 def test_bad_proposal_input_names_the_fields(alice, musterstadt, settings_row):
     api = ApiClient(api_token(alice))
     missing = api.post(f"{M}/proposals", {"text": "Ohne Titel"})

@@ -18,7 +18,7 @@ from kommune.core.access import get_for_tenant
 from kommune.core.api import auth
 from kommune.core.api.common import MunicipalitySlug, ObjectId, SlugFilter, Text, absolute, municipality_or_404
 from kommune.core.api.errors import PAGE, READ, WRITE, ApiError, responses
-from kommune.core.api.pagination import Cursor, page_schema
+from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, page_schema
 from kommune.core.comments.registry import target_key
 from kommune.proposals import selectors, services
 from kommune.proposals.models import Proposal, SignatureList
@@ -178,11 +178,11 @@ def list_proposal_categories(request: HttpRequest, municipality_slug: Municipali
             summary="List citizen proposals")
 def list_proposals(request: HttpRequest, municipality_slug: MunicipalitySlug, state: StateFilter = None,
                    category: SlugFilter = None, area: AreaFilter = None, sort: SortOrder = "supports",
-                   cursor: Cursor = None):
-    """Published proposals, 20 per page, filtered and sorted like the list on the web."""
+                   cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    """Published proposals, filtered and sorted like the list on the web, with the same cursors."""
     municipality = municipality_or_404(municipality_slug)
     result = selectors.proposal_page(municipality, request.user, state=state, category=category or None,
-                                     area=area or "", sort=sort, cursor=cursor or None)
+                                     area=area or "", sort=sort, cursor=cursor or None, size=limit)
     return {"items": result.items, "next": result.next_cursor}
 
 

@@ -216,8 +216,8 @@ def _listed(municipality: Municipality, *, state: str | None, category: Category
 
 def proposal_page(municipality: Municipality, user, *, state: str | None = None,
                   category: Category | str | None = None, area: str = "", sort: str = "supports",
-                  cursor: str | None = None) -> KeysetPage:
-    """One page of the public list. Raises kommune.core.cursor.InvalidCursor for a bad cursor.
+                  cursor: str | None = None, size: int = PAGE_SIZE) -> KeysetPage:
+    """One page (``size`` proposals) of the public list. Raises kommune.core.cursor.InvalidCursor for a bad cursor.
 
     sort: "supports" (most first), "newest" (published), "answered" (recently answered; only answered ones),
     "deadline" (the nearest end of the collection first among collecting proposals; for state
@@ -228,14 +228,14 @@ def proposal_page(municipality: Municipality, user, *, state: str | None = None,
         return KeysetPage([], None, None)
     queryset = with_user_support(queryset.select_related("municipality", "category", "author"), user)
     if sort == "newest":
-        return _keyset(queryset, "published_at", cursor, descending=True)
+        return _keyset(queryset, "published_at", cursor, descending=True, size=size)
     if sort == "answered":
-        return _keyset(queryset, "answered_at", cursor, descending=True)
+        return _keyset(queryset, "answered_at", cursor, descending=True, size=size)
     if sort == "deadline":
         if state == State.THRESHOLD_REACHED:
-            return _keyset(queryset, "answer_due_at", cursor, descending=False)
-        return _keyset(queryset, "collection_ends_at", cursor, descending=False)
-    return _keyset(queryset, "total_supports", cursor, descending=True, counts=True)
+            return _keyset(queryset, "answer_due_at", cursor, descending=False, size=size)
+        return _keyset(queryset, "collection_ends_at", cursor, descending=False, size=size)
+    return _keyset(queryset, "total_supports", cursor, descending=True, counts=True, size=size)
 
 
 def proposal_count(municipality: Municipality, *, state: str | None = None, category: Category | str | None = None,
