@@ -48,7 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kommune.core.api.cors.ReadOnlyCorsMiddleware",  # CORS for reads of the REST API only
+    "kommune.core.api.cors.ReadOnlyCorsMiddleware",  # CORS for reads only: REST API, CKAN, DCAT
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
