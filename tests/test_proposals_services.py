@@ -853,3 +853,16 @@ def test_staff_may_note_the_date_of_birth_at_the_counter(client, musterstadt, ca
     person.refresh_from_db()
     assert person.birth_date == date(1970, 2, 3)
     assert AuditLogEntry.objects.get(subject=person).details["birth_date_recorded"] is True
+
+
+def test_the_median_answer_time_reads_the_middle_rows(musterstadt):
+    reached = timezone.now() - timedelta(days=40)
+    for days in (3, 10, 30, 12):
+        ProposalFactory(municipality=musterstadt, state=Proposal.State.ANSWERED, outcome=Proposal.Outcome.ACCEPTED,
+                        threshold_reached_at=reached, answer_due_at=reached + timedelta(days=20),
+                        answered_at=reached + timedelta(days=days))
+
+    statistics = selectors.answer_statistics(musterstadt)
+
+    assert statistics["median_days"] == 11.0  # between 10 and 12
+    assert statistics["answered"] == 4 and statistics["answered_in_time"] == 3

@@ -1047,6 +1047,7 @@ def test_the_home_page_query_count_does_not_grow(client, rules, musterstadt):
     home = reverse("core:municipality_home", kwargs={"municipality_slug": musterstadt.slug})
     for _ in range(3):
         published_proposal(musterstadt)
+    answered(musterstadt)
     client.get(home)
     with CaptureQueriesContext(connection) as few:
         client.get(home)

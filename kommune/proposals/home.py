@@ -12,7 +12,8 @@ def home_context(municipality: Municipality) -> dict | None:
     """The most supported proposals collecting now and the answer record; four queries, whatever the data."""
     if not services.get_settings(municipality).is_enabled:
         return None
-    proposals = list(selectors.published_proposals(municipality).filter(state=Proposal.State.COLLECTING)
+    proposals = list(selectors.published_proposals(municipality).select_related("municipality")
+                     .filter(state=Proposal.State.COLLECTING)
                      .order_by("-total_supports", "-id")[:HOME_LIMIT])
     return {"municipality": municipality, "proposals": proposals,
             "statistics": selectors.answer_statistics(municipality)}

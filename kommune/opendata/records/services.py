@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from kommune.core.models import Municipality
@@ -40,11 +40,17 @@ class Outcome:
 
 
 def do_mark_changed(*, municipality: Municipality, keys: list[str], now: datetime | None = None) -> None:
-    """Record that the data of these record sets changed: one upsert, cheap enough for every event."""
+    """Record that the data of these record sets changed. Runs after every support and comment, so it writes only
+    when a set is not marked yet: a row that is already marked is not touched (and not locked), so parallel
+    supports do not queue behind one state row."""
     now = now or timezone.now()
-    RecordSetState.objects.bulk_create(
-        [RecordSetState(municipality=municipality, key=key, changed_at=now) for key in sorted(set(keys))],
-        update_conflicts=True, unique_fields=["municipality", "key"], update_fields=["changed_at"])
+    keys = sorted(set(keys))
+    known = set(RecordSetState.objects.filter(municipality=municipality, key__in=keys).values_list("key", flat=True))
+    if missing := [key for key in keys if key not in known]:
+        RecordSetState.objects.bulk_create([RecordSetState(municipality=municipality, key=key, changed_at=now)
+                                            for key in missing], ignore_conflicts=True)
+    RecordSetState.objects.filter(municipality=municipality, key__in=known, changed_at__isnull=True).update(
+        changed_at=now)
 
 
 def due_keys(municipality: Municipality, *, now: datetime, force: bool = False) -> list[str]:
@@ -87,6 +93,8 @@ def do_publish_record_set(*, municipality: Municipality, key: str, now: datetime
     now = now or timezone.now()
     state, _created = RecordSetState.objects.get_or_create(municipality=municipality, key=key)
     changed_before = state.changed_at
+    # Cleared before reading, so that a change reported while the files are written marks the set again.
+    RecordSetState.objects.filter(pk=state.pk).update(changed_at=None)
     try:
         with translation.override(DATASET_LANGUAGE), tempfile.TemporaryDirectory(prefix="records-") as directory:
             tables = builder.write_tables(registered, municipality, Path(directory), f"{municipality.slug}-{key}")
@@ -97,13 +105,10 @@ def do_publish_record_set(*, municipality: Municipality, key: str, now: datetime
                              directory=Path(directory), now=now)
     except Exception as error:
         logger.exception("Building the record set %s of %s failed.", key, municipality.slug)
-        RecordSetState.objects.filter(pk=state.pk).update(error=f"{type(error).__name__}: {error}"[:2000])
+        RecordSetState.objects.filter(pk=state.pk).update(error=f"{type(error).__name__}: {error}"[:2000],
+                                                           changed_at=Coalesce("changed_at", Value(changed_before, output_field=DateTimeField())))
         return Outcome(municipality, key, error=str(error))
-    with transaction.atomic():
-        RecordSetState.objects.filter(pk=state.pk).update(built_at=now, row_count=tables.row_count, error="")
-        # A change reported while the files were written keeps the set due for the next run.
-        unchanged = Q(changed_at__isnull=True) if changed_before is None else Q(changed_at=changed_before)
-        RecordSetState.objects.filter(unchanged, pk=state.pk).update(changed_at=None)
+    RecordSetState.objects.filter(pk=state.pk).update(built_at=now, row_count=tables.row_count, error="")
     return Outcome(municipality, key, tables.row_count, published)
 
 
