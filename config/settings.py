@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kommune.proposals",
     "kommune.opendata",
     "kommune.core.api",
+    "kommune.benchmark",
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",

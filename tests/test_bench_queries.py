@@ -1,6 +1,6 @@
 """Every page of the benchmark costs the same number of queries on a small and on a larger generated city.
 
-The pages come from the benchmark's own list (kommune/core/management/commands/bench.py), so a page added there
+The pages come from the benchmark's own list (kommune/benchmark/management/commands/bench.py), so a page added there
 is checked here too. The larger city has four times the people, proposals and supports of the dorf and a
 comment thread four times as long.
 """
@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kommune.accounts.models import User
-from kommune.core.management.commands.bench import FLOOR, PAGES, RESIDENT, _in, generated_city
-from kommune.core.management.commands.generate_city import (
+from kommune.benchmark.management.commands.bench import FLOOR, PAGES, RESIDENT, _in, generated_city
+from kommune.benchmark.management.commands.generate_city import (
     BENCH_SUPPORTER_EMAIL, BENCH_USER_EMAIL, MARKER_PREFIX, SCALES, Scale, generate)
 from kommune.core.models import Lab, Municipality
 from kommune.proposals.models import Proposal, Support
@@ -83,7 +83,7 @@ def test_query_counts_of_the_benchmarked_pages_do_not_grow_with_the_data():
 
 
 def test_the_table_compares_each_page_with_the_floor_of_its_visitor():
-    from kommune.core.management.commands.bench import ANONYMOUS, Command, Row, markdown_table
+    from kommune.benchmark.management.commands.bench import ANONYMOUS, Command, Row, markdown_table
 
     rows = [Row(FLOOR.name, ANONYMOUS, "/bench/floor/", requests_per_second=1000),
             Row(FLOOR.name, RESIDENT, "/bench/floor/", requests_per_second=400),

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, Sum
 
 from kommune.accounts.models import Residency, User
 from kommune.core.comments.models import Comment, Thread
-from kommune.core.management.commands.generate_city import (
+from kommune.benchmark.management.commands.generate_city import (
     BENCH_PASSWORD, BENCH_USER_EMAIL, SCALES, Generator, split)
 from kommune.core.models import Lab, Membership, Municipality, Role
 from kommune.core.search import backends as search_backends
