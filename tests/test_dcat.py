@@ -233,8 +233,8 @@ def test_a_dataset_is_described_with_the_dcat_ap_de_vocabularies(client, bonn, s
         csv_resource.checksum_sha256
 
     other = URIRef("https://beteiligung.example.de/siegburg/daten/trinkwasserbrunnen/")
-    assert graph.value(other, ns.DCTERMS.spatial) == URIRef(GEOCODING + "districtKey/05382")
-    assert graph.value(other, DCATDE.politicalGeocodingLevelURI) == URIRef(GEOCODING + "Level/administrativeDistrict")
+    assert graph.value(other, ns.DCTERMS.spatial) == URIRef(GEOCODING + "stateKey/05")
+    assert graph.value(other, DCATDE.politicalGeocodingLevelURI) == URIRef(GEOCODING + "Level/state")
 
 
 @pytest.mark.django_db

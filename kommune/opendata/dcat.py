@@ -115,13 +115,13 @@ def publisher_iri(dataset: Dataset) -> str:
 def political_geocoding(municipality: Municipality) -> tuple[str, str]:
     """(politicalGeocodingURI, politicalGeocodingLevelURI) of a municipality's datasets.
 
-    The 12-digit regional key names the municipality itself. Without it the district (first five digits of the
-    official key) is the smallest unit the dcat-ap.de lists can name: exact for a district or a district-free city,
-    the enclosing district for a member municipality.
+    The 12-digit regional key, entered by the municipality's staff, names the municipality itself. Without it only
+    the federal state is certain to be in the dcat-ap.de lists: the district part of an official key that is not
+    a real one (a demo, a typo) would make a harvester reject the whole catalogue.
     """
     if municipality.regional_key:
         return f"{GEOCODING}regionalKey/{municipality.regional_key}", f"{GEOCODING}Level/municipality"
-    return f"{GEOCODING}districtKey/{municipality.official_key[:5]}", f"{GEOCODING}Level/administrativeDistrict"
+    return f"{GEOCODING}stateKey/{municipality.federal_state}", f"{GEOCODING}Level/state"
 
 
 def contributor_iri(municipality: Municipality) -> str | None:
