@@ -156,7 +156,7 @@ def test_a_package_carries_the_ckan_fields(client, catalogue, settings):
     assert package["url"] == settings.SITE_URL + water.get_absolute_url()
     assert package["metadata_created"] and package["metadata_modified"] >= package["metadata_created"][:19]
     extras = {extra["key"]: extra["value"] for extra in package["extras"]}
-    assert extras["spatial_uri"] == "http://dcat-ap.de/def/politicalGeocoding/districtKey/05999"
+    assert extras["spatial_uri"] == "http://dcat-ap.de/def/politicalGeocoding/stateKey/05"
     assert extras["temporal_start"] == water.temporal_start.isoformat()
     assert extras["contact_email"] == "statistik@example.org"
     csv, geojson = package["resources"]
