@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import Event, publish
 from kommune.core.models import Municipality, Organisation
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
@@ -59,16 +60,6 @@ def _check_not_generated(dataset: Dataset) -> None:
 def generated_message() -> str:
     return _("This dataset is generated from the participation records of the platform and kept up to date "
              "automatically, so it cannot be changed by hand.")
-
-
-def _text(value: str | None, *, max_length: int, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(required, code="required")
-    if len(value) > max_length:
-        raise ValidationError(_("Please shorten this to at most %(max)d characters; it has %(length)d.")
-                              % {"max": max_length, "length": len(value)}, code="max_length")
-    return value
 
 
 def _slug_taken(slug: str, municipality: Municipality) -> ValidationError:
@@ -121,29 +112,22 @@ def _choice(value: str, choices, message: str) -> str:
 
 def _clean_dataset(municipality: Municipality, data: dict, *, instance: Dataset | None) -> dict:
     """Validate the given fields of a dataset; a ValidationError keyed by field names lists all problems."""
-    errors: dict[str, list] = {}
-    cleaned: dict = {}
+    fields = FieldCleaner(data)
+    check, cleaned, errors = fields.check, fields.cleaned, fields.errors
 
-    def check(name: str, clean) -> None:
-        if name in data:
-            try:
-                cleaned[name] = clean(data[name])
-            except ValidationError as error:
-                errors[name] = error.messages
-
-    check("title", lambda v: _text(v, max_length=200, required=_("Please enter a title.")))
-    check("description", lambda v: _text(v, max_length=20_000,
+    check("title", lambda v: clean_text(v, max_length=200, required=_("Please enter a title.")))
+    check("description", lambda v: clean_text(v, max_length=20_000,
                                          required=_("Please describe what the data contains.")))
-    check("contact_name", lambda v: _text(v, max_length=200, required=_(
+    check("contact_name", lambda v: clean_text(v, max_length=200, required=_(
         "Please name the office or team that answers questions about the data.")))
 
     def clean_email(value: str) -> str:
-        value = _text(value, max_length=254, required=_("Please enter the e-mail address of the contact point."))
+        value = clean_text(value, max_length=254, required=_("Please enter the e-mail address of the contact point."))
         EmailValidator(message=_("Please enter a valid e-mail address, like name@example.org."))(value)
         return value
 
     def clean_slug(value: str) -> str:
-        slug = _text(value, max_length=100, required=_("Please enter an address.")).lower()
+        slug = clean_text(value, max_length=100, required=_("Please enter an address.")).lower()
         try:
             validate_slug(slug)
         except ValidationError:
@@ -343,8 +327,8 @@ def do_delete_dataset(*, dataset: Dataset, actor) -> None:
 def _clean_resource(*, title: str, format: str, file: File | None, url: str, description: str) -> dict:
     errors: dict[str, list] = {}
     cleaned: dict = {}
-    for name, clean in (("title", lambda: _text(title, max_length=200, required=_("Please enter a title."))),
-                        ("description", lambda: _text(description, max_length=5000)),
+    for name, clean in (("title", lambda: clean_text(title, max_length=200, required=_("Please enter a title."))),
+                        ("description", lambda: clean_text(description, max_length=5000)),
                         ("format", lambda: _choice(format, Resource.Format, _("Please choose the format.")))):
         try:
             cleaned[name] = clean()
@@ -359,7 +343,7 @@ def _clean_resource(*, title: str, format: str, file: File | None, url: str, des
         try:
             URLValidator(schemes=["http", "https"], message=_(
                 "Please enter a full web address starting with https:// or http://."))(url)
-            cleaned["url"] = _text(url, max_length=1000)
+            cleaned["url"] = clean_text(url, max_length=1000)
         except ValidationError as error:
             errors["url"] = error.messages
     if errors:

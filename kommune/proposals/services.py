@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.accounts.models import Residency
+from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import Event, publish
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
@@ -126,7 +127,7 @@ def _transliterate(text: str) -> str:
 
 def do_create_category(*, municipality: Municipality, actor, name: str) -> Category:
     _check_manage(actor, municipality)
-    name = _text(name, max_length=100, required=_("Please enter the name of the category."))
+    name = clean_text(name, max_length=100, required=_("Please enter the name of the category."))
     slug = slugify(_transliterate(name))[:60].strip("-") or "kategorie"
     with transaction.atomic():
         if Category.objects.filter(municipality=municipality, slug=slug).exists():
@@ -141,18 +142,6 @@ def do_create_category(*, municipality: Municipality, actor, name: str) -> Categ
 
 
 # --- Checks of input --------------------------------------------------------------------------------------------
-
-
-def _text(value: str | None, *, max_length: int, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(_("The text contains a character that is not allowed (NUL)."), code="invalid")
-    if required and not value:
-        raise ValidationError(required, code="required")
-    if len(value) > max_length:
-        raise ValidationError(_("Please shorten this to at most %(max)d characters; it has %(length)d.")
-                              % {"max": max_length, "length": len(value)}, code="max_length")
-    return value
 
 
 def _coordinate(value: Any, limit: int) -> Decimal | None:
@@ -203,21 +192,14 @@ def _check_image(upload) -> None:
 
 def _clean_proposal(municipality: Municipality, data: dict) -> dict:
     """Validate the given fields; a ValidationError keyed by field names lists all problems."""
-    errors: dict[str, list] = {}
-    cleaned: dict = {}
+    fields = FieldCleaner(data)
+    check, cleaned, errors = fields.check, fields.cleaned, fields.errors
 
-    def check(name: str, clean) -> None:
-        if name in data:
-            try:
-                cleaned[name] = clean(data[name])
-            except ValidationError as error:
-                errors[name] = error.messages
-
-    check("title", lambda v: _text(v, max_length=150, required=_("Please enter a title.")))
-    check("text", lambda v: _text(v, max_length=10_000,
+    check("title", lambda v: clean_text(v, max_length=150, required=_("Please enter a title.")))
+    check("text", lambda v: clean_text(v, max_length=10_000,
                                   required=_("Please describe what the municipality should do, and why.")))
-    check("area", lambda v: _text(v, max_length=200))
-    check("image_alt", lambda v: _text(v, max_length=300))
+    check("area", lambda v: clean_text(v, max_length=200))
+    check("image_alt", lambda v: clean_text(v, max_length=300))
     check("latitude", lambda v: _coordinate(v, 90))
     check("longitude", lambda v: _coordinate(v, 180))
 
@@ -311,7 +293,7 @@ def do_add_attachment(*, proposal: Proposal, actor, title: str, file) -> Attachm
     _check_author(proposal, actor)
     errors: dict[str, list] = {}
     try:
-        title = _text(title, max_length=200, required=_("Please enter a title for the attachment."))
+        title = clean_text(title, max_length=200, required=_("Please enter a title for the attachment."))
     except ValidationError as error:
         errors["title"] = error.messages
     if not file:
@@ -522,7 +504,7 @@ def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on:
     elif received_on > timezone.localdate():
         errors["received_on"] = [_("The day the lists were received cannot be in the future.")]
     try:
-        note = _text(note, max_length=300)
+        note = clean_text(note, max_length=300)
     except ValidationError as error:
         errors["note"] = error.messages
     if scan:
@@ -574,11 +556,11 @@ def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, 
             if (value or "").strip():
                 errors[name] = [_("A council paper belongs only to the outcome “handed to the council”.")]
     try:
-        answer = _text(answer, max_length=20_000, required=_("Please write the answer and its reasons."))
+        answer = clean_text(answer, max_length=20_000, required=_("Please write the answer and its reasons."))
     except ValidationError as error:
         errors["answer"] = error.messages
     try:
-        department = _text(department, max_length=200, required=_("Please name the responsible department."))
+        department = clean_text(department, max_length=200, required=_("Please name the responsible department."))
     except ValidationError as error:
         errors["department"] = error.messages
     if errors:

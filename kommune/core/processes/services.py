@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import Event, publish
 from kommune.core.models import Municipality, Organisation
 from kommune.core.processes import features
@@ -52,17 +53,6 @@ def _check_permission(actor, municipality: Municipality) -> None:
         raise PermissionDenied
 
 
-def _text(value: str | None, *, max_length: int, required: str | None = None) -> str:
-    """``value`` stripped; ``required`` is the message for an empty value of a required field."""
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(required, code="required")
-    if len(value) > max_length:
-        raise ValidationError(_("Please shorten this to at most %(max)d characters; it has %(length)d.")
-                              % {"max": max_length, "length": len(value)}, code="max_length")
-    return value
-
-
 def _slug(value: str) -> str:
     value = value.strip().lower()
     try:
@@ -83,23 +73,16 @@ def _slug_taken(slug: str, municipality: Municipality) -> ValidationError:
 
 def _clean_process(municipality: Municipality, data: dict, *, instance: Process | None) -> dict:
     """Validate the given fields of a process; a ValidationError keyed by field names lists all problems."""
-    errors: dict[str, list] = {}
-    cleaned: dict = {}
+    fields = FieldCleaner(data)
+    check, cleaned, errors = fields.check, fields.cleaned, fields.errors
 
-    def check(name: str, clean) -> None:
-        if name in data:
-            try:
-                cleaned[name] = clean(data[name])
-            except ValidationError as error:
-                errors[name] = error.messages
-
-    check("title", lambda v: _text(v, max_length=200, required=_("Please enter a title.")))
-    check("summary", lambda v: _text(v, max_length=500, required=_("Please enter a summary.")))
-    check("description", lambda v: _text(v, max_length=50_000))
-    check("area", lambda v: _text(v, max_length=200))
+    check("title", lambda v: clean_text(v, max_length=200, required=_("Please enter a title.")))
+    check("summary", lambda v: clean_text(v, max_length=500, required=_("Please enter a summary.")))
+    check("description", lambda v: clean_text(v, max_length=50_000))
+    check("area", lambda v: clean_text(v, max_length=200))
 
     def clean_slug(value: str) -> str:
-        slug = _slug(_text(value, max_length=80, required=_("Please enter an address.")))
+        slug = _slug(clean_text(value, max_length=80, required=_("Please enter an address.")))
         taken = Process.objects.filter(municipality=municipality, slug=slug)
         if instance is not None:
             taken = taken.exclude(pk=instance.pk)
@@ -315,11 +298,11 @@ def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str =
     _check_permission(actor, municipality)
     errors: dict[str, list] = {}
     try:
-        name = _text(name, max_length=100, required=_("Please enter the name of the topic."))
+        name = clean_text(name, max_length=100, required=_("Please enter the name of the topic."))
     except ValidationError as error:
         errors["name"] = error.messages
     try:
-        slug = _slug(_text(slug, max_length=60) or slugify(name)[:60] or "thema")
+        slug = _slug(clean_text(slug, max_length=60) or slugify(name)[:60] or "thema")
     except ValidationError as error:
         errors["slug"] = error.messages
     if errors:
@@ -335,11 +318,11 @@ def do_publish_news(*, process: Process, actor, title: str, text: str) -> Proces
     _check_permission(actor, process.municipality)
     errors: dict[str, list] = {}
     try:
-        title = _text(title, max_length=200, required=_("Please enter a title."))
+        title = clean_text(title, max_length=200, required=_("Please enter a title."))
     except ValidationError as error:
         errors["title"] = error.messages
     try:
-        text = _text(text, max_length=20_000, required=_("Please enter the text of the news item."))
+        text = clean_text(text, max_length=20_000, required=_("Please enter the text of the news item."))
     except ValidationError as error:
         errors["text"] = error.messages
     if errors:
