@@ -49,7 +49,8 @@ def env_list(name: str, default: list[str], *, environ: Mapping[str, str] = os.e
 def env_url(name: str, default: str = "", *, schemes: tuple[str, ...], environ: Mapping[str, str] = os.environ) -> str:
     raw = environ.get(name, default)
     if raw and raw.split("://", 1)[0] not in schemes:
-        raise ImproperlyConfigured(f"{name} must start with one of {', '.join(s + '://' for s in schemes)}, not {raw!r}")
+        prefixes = ", ".join(s + "://" for s in schemes)
+        raise ImproperlyConfigured(f"{name} must start with one of {prefixes}, not {raw!r}")
     return raw
 
 

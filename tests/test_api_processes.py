@@ -218,5 +218,5 @@ def test_the_staff_list_and_the_news_cost_the_same_queries_for_5_and_for_50(caro
     few = [_queries(api, path) for path in paths]
     fill(45)
     many = [_queries(api, path) for path in paths]
-    assert few == many, dict(zip(paths, zip(few, many)))
+    assert few == many, dict(zip(paths, zip(few, many, strict=True), strict=True))
     assert len(api.get(paths[0]).json()["items"]) == 50

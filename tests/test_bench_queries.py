@@ -15,7 +15,13 @@ from django.utils import timezone
 from kommune.accounts.models import User
 from kommune.benchmark.management.commands.bench import FLOOR, PAGES, RESIDENT, _in, generated_city
 from kommune.benchmark.management.commands.generate_city import (
-    BENCH_SUPPORTER_EMAIL, BENCH_USER_EMAIL, MARKER_PREFIX, SCALES, Scale, generate)
+    BENCH_SUPPORTER_EMAIL,
+    BENCH_USER_EMAIL,
+    MARKER_PREFIX,
+    SCALES,
+    Scale,
+    generate,
+)
 from kommune.core.models import Lab, Municipality
 from kommune.proposals.models import Proposal, Support
 

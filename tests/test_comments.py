@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Sum
@@ -17,13 +16,13 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kommune.core import events, privacy
 from kommune.core.comments import services
-from kommune.core.cursor import encode
 from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, Thread
 from kommune.core.comments.selectors import PAGE_SIZE, REPLIES_PAGE_SIZE
+from kommune.core.cursor import encode
 from kommune.core.moderation import services as moderation
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.factories_comments import BlockFactory, CommentFactory, bulk_thread, thread_for
@@ -116,9 +115,9 @@ def test_comments_open_and_close_with_their_phase(alice, musterstadt):
     assert closed.value.code == "closed"
     with time_machine.travel(starts + timedelta(hours=1), tick=False):
         post(alice, process)
-    with time_machine.travel(starts + timedelta(days=5), tick=False):  # the phase ended this very moment
-        with pytest.raises(ValidationError, match="closed"):
-            post(alice, process)
+    # The phase ended this very moment.
+    with time_machine.travel(starts + timedelta(days=5), tick=False), pytest.raises(ValidationError, match="closed"):
+        post(alice, process)
     assert Comment.objects.count() == 1
 
 
@@ -266,9 +265,9 @@ def test_the_author_can_edit_within_fifteen_minutes(alice, bob, client, process,
         with pytest.raises(PermissionDenied):
             services.do_edit_comment(actor=bob, comment=comment, text="Fremd")
     assert published[-1].verb == "comment.edited"
-    with time_machine.travel(start + timedelta(minutes=15, seconds=1), tick=False):
-        with pytest.raises(ValidationError, match="15 minutes"):
-            services.do_edit_comment(actor=alice, comment=comment, text="Dritte Fassung")
+    too_late = time_machine.travel(start + timedelta(minutes=15, seconds=1), tick=False)
+    with too_late, pytest.raises(ValidationError, match="15 minutes"):
+        services.do_edit_comment(actor=alice, comment=comment, text="Dritte Fassung")
     assert Comment.objects.get().text == "Zweite *Fassung*"
     assert "edited" in client.get(thread_url(process)).content.decode()
 
@@ -430,9 +429,9 @@ def test_posting_is_limited_per_day(alice, process):
     for i in range(services.RATE_PER_DAY[1]):
         with time_machine.travel(start + timedelta(minutes=2 * i), tick=False):
             post(alice, process, f"Beitrag {i}")
-    with time_machine.travel(start + timedelta(hours=3), tick=False):
-        with pytest.raises(ValidationError, match="until tomorrow"):
-            post(alice, process, "Zu viel")
+    later = time_machine.travel(start + timedelta(hours=3), tick=False)
+    with later, pytest.raises(ValidationError, match="until tomorrow"):
+        post(alice, process, "Zu viel")
 
 
 def test_the_rate_limit_message_reaches_the_form(alice, client, process):

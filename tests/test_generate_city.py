@@ -9,9 +9,14 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
 
 from kommune.accounts.models import Residency, User
-from kommune.core.comments.models import Comment, Thread
 from kommune.benchmark.management.commands.generate_city import (
-    BENCH_PASSWORD, BENCH_USER_EMAIL, SCALES, Generator, split)
+    BENCH_PASSWORD,
+    BENCH_USER_EMAIL,
+    SCALES,
+    Generator,
+    split,
+)
+from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import Lab, Membership, Municipality, Role
 from kommune.core.search import backends as search_backends
 from kommune.core.search.models import SearchDocument
@@ -131,4 +136,4 @@ def test_the_generator_is_deterministic(db):
 def test_split_adds_up_and_keeps_the_caps(total, weights, caps):
     parts = split(total, weights, caps)
     assert sum(parts) == total
-    assert all(part <= cap for part, cap in zip(parts, caps or [total] * len(parts)))
+    assert all(part <= cap for part, cap in zip(parts, caps or [total] * len(parts), strict=True))

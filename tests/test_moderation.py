@@ -7,12 +7,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kommune.core import events
 from kommune.core.comments import services as comments

@@ -1,9 +1,9 @@
 """Follow and notify, activity streams and feeds, e-mails through the real database task backend and worker."""
 
 import re
+from datetime import datetime, timedelta
 from io import StringIO
 from unittest import mock
-from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from kommune.core.search.models import SearchDocument
 from kommune.opendata import selectors, services
 from kommune.opendata.models import Dataset, Frequency, License, Resource
-from kommune.opendata.uploads import check_file, table_schema, detect_text_type
+from kommune.opendata.uploads import check_file, detect_text_type, table_schema
 from tests.factories import OrganisationFactory
 from tests.factories_opendata import CSV, GEOJSON, DatasetFactory, ResourceFactory, file_resource, published_dataset
 
@@ -92,7 +92,7 @@ def test_a_latin1_csv_is_refused_naming_its_encoding_and_asking_for_utf8(dataset
 
 
 def test_a_wrong_encoding_deep_in_a_long_csv_is_found(dataset, carol):
-    content = "a;b\n".encode() + "Straße;1\n".encode() * 20_000 + "Müller;2\n".encode("cp1252")
+    content = b"a;b\n" + "Straße;1\n".encode() * 20_000 + "Müller;2\n".encode("cp1252")
 
     assert "not encoded as UTF-8" in refused(dataset, carol, "lang.csv", content, "CSV")
 
@@ -223,8 +223,8 @@ def test_column_types_are_detected_from_the_values():
 
 def test_workbook_columns_get_their_types(dataset, carol):
     content = xlsx([["Jahr", "Betrag", "Gebucht", "Datum", "Konto"],
-                    [2025, 1234.5, True, datetime(2025, 1, 31), "A-1"],
-                    [2026, 99, False, datetime(2026, 3, 1), "B-2"]])
+                    [2025, 1234.5, True, datetime(2025, 1, 31), "A-1"],  # noqa: DTZ001 (spreadsheet cells are naive)
+                    [2026, 99, False, datetime(2026, 3, 1), "B-2"]])  # noqa: DTZ001
 
     resource = services.do_add_resource(dataset=dataset, actor=carol, title="Haushalt", format="XLSX",
                                         file=upload("haushalt.xlsx", content))
@@ -321,7 +321,7 @@ def test_replacing_a_file_keeps_the_resource_and_checks_the_new_file(dataset, ca
     with pytest.raises(ValidationError):
         services.do_replace_resource_file(resource=resource, actor=carol, file=upload("b.csv", LATIN1_CSV))
 
-    new = "Stadtteil;Einwohner\nAltstadt;1\n".encode()
+    new = b"Stadtteil;Einwohner\nAltstadt;1\n"
     with django_capture_on_commit_callbacks(execute=True):
         services.do_replace_resource_file(resource=resource, actor=carol, file=upload("b.csv", new))
 
@@ -454,7 +454,7 @@ def test_the_table_preview_reads_only_the_first_rows(musterstadt):
 
 
 def test_the_workbook_preview_shows_the_first_rows(musterstadt):
-    content = xlsx([["Jahr", "Datum"]] + [[2000 + n, datetime(2025, 1, n + 1)] for n in range(30)])
+    content = xlsx([["Jahr", "Datum"]] + [[2000 + n, datetime(2025, 1, n + 1)] for n in range(30)])  # noqa: DTZ001
     resource = file_resource(published_dataset(musterstadt), content, "XLSX",
                              table_schema={"fields": [{"name": "Jahr", "type": "integer"},
                                                       {"name": "Datum", "type": "date"}]})

@@ -6,20 +6,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kommune.core import events
 from kommune.core.comments.registry import commentable_for
+from kommune.core.cursor import encode
 from kommune.core.processes import features, services
 from kommune.core.processes.models import Phase, Process, ProcessNews
-from kommune.core.cursor import encode
 from kommune.core.processes.services import PhaseInput
 from kommune.core.processes.timing import PhaseState, phase_state, process_state, state_filter
 from tests.factories import OrganisationFactory
@@ -157,7 +156,7 @@ def _unchanged(process: Process) -> tuple:
     ([PhaseInput(kind="dialogue", starts_at=berlin(2027, 3, 15), ends_at=berlin(2027, 4, 1),
                  features=["comments", "voting"])], "does not know: voting"),
     ([PhaseInput(kind="party", starts_at=berlin(2027, 3, 15), ends_at=berlin(2027, 4, 1))], "kind"),
-    ([PhaseInput(kind="dialogue", starts_at=datetime(2027, 3, 15), ends_at=datetime(2027, 4, 1))], "time zone"),
+    ([PhaseInput(kind="dialogue", starts_at=datetime(2027, 3, 15), ends_at=datetime(2027, 4, 1))], "time zone"),  # noqa: DTZ001 (naive on purpose)
     ([PhaseInput(kind="dialogue", starts_at=berlin(2027, 3, 15), ends_at=berlin(2027, 4, 1), title="x" * 201)],
      "at most 200"),
     ([PhaseInput(kind="other", starts_at=berlin(2027, 1, d), ends_at=berlin(2027, 1, d + 1)) for d in range(1, 23)],
@@ -442,12 +441,12 @@ def test_the_list_query_count_does_not_grow(client, musterstadt, alice, django_a
     login(client, alice)
     topic = TopicFactory(municipality=musterstadt)
     organisation = OrganisationFactory(municipality=musterstadt)
-    for number in range(10):
+    for _ in range(10):
         published_process(musterstadt, topic=topic, organisation=organisation)
     client.get(url("list", musterstadt))  # warm up the session and the caches
     with CaptureQueriesContext(connection) as ten:
         assert "Beteiligung" in client.get(url("list", musterstadt), {"state": "running"}).content.decode()
-    for number in range(50):
+    for _ in range(50):
         published_process(musterstadt, topic=topic, organisation=organisation)
     with django_assert_num_queries(len(ten.captured_queries)):
         client.get(url("list", musterstadt), {"state": "running"})
@@ -531,7 +530,7 @@ def test_the_processes_feed(client, musterstadt, anderstadt, carol):
 
 
 def test_the_processes_feed_holds_at_most_50(client, musterstadt):
-    for number in range(55):
+    for _ in range(55):
         published_process(musterstadt)
     assert len(_feed(client, url("feed", musterstadt)).findall(f"{ATOM}entry")) == 50
 

@@ -1,10 +1,10 @@
-from pathlib import Path
 """Verification of residency: at the counter, and with letter codes (generation, printing, CSV, redemption)."""
 
 import csv
 import io
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -184,7 +184,7 @@ def test_batches_show_used_and_unused_counts_without_n_plus_1(client, musterstad
 def test_the_csv_for_a_mail_merge_has_a_bom_and_the_codes_with_the_letters_date_format(client, musterstadt, carol):
     login(client, carol)
     batch = LetterCodeBatchFactory(municipality=musterstadt,
-                                   expires_at=timezone.make_aware(datetime(2030, 3, 31, 23, 59)))
+                                   expires_at=datetime(2030, 3, 31, 23, 59, tzinfo=timezone.get_current_timezone()))
     codes = LetterCodeFactory.create_batch(3, batch=batch)
     response = client.get(_url("letter_code_batch_csv", musterstadt, pk=batch.pk))
     assert response.status_code == 200

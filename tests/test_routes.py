@@ -54,13 +54,13 @@ from kommune.core.access import Access
 from kommune.core.files import file_name
 from kommune.core.models import AccessibilityFeedback, PageKind, Role
 from kommune.core.notifications.tokens import unsubscribe_token
+from kommune.proposals.models import Attachment
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory, CommentFactory, ReportFactory, thread_for
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
-from kommune.proposals.models import Attachment
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.

@@ -14,10 +14,8 @@ class EmailBackend(ModelBackend):
 def lockout_username(request, credentials: dict | None) -> str | None:
     """The login name as EmailBackend reads it, so that "Alice@Example.org" and "alice@example.org" count
     towards the same lockout instead of giving an attacker fresh attempts per spelling."""
-    if credentials:
-        username = credentials.get("username")
-    else:
-        username = getattr(request, "data", request.POST).get("username")
+    source = credentials or getattr(request, "data", request.POST)
+    username = source.get("username")
     return username.strip().lower() if isinstance(username, str) else username
 
 

@@ -48,7 +48,8 @@ def confirmation_token(user: User) -> str:
 def send_confirmation_email(user: User) -> None:
     link = settings.SITE_URL + reverse("accounts:confirm", kwargs={"token": confirmation_token(user)})
     days = settings.EMAIL_CONFIRMATION_MAX_AGE.days
-    _send(to=user.email, subject=gettext_noop("Please confirm your e-mail address"), template="accounts/email/confirm.txt",
+    _send(to=user.email, subject=gettext_noop("Please confirm your e-mail address"),
+          template="accounts/email/confirm.txt",
           context={"user": user, "link": link, "days": days}, language=user.language)
 
 
@@ -68,7 +69,8 @@ def do_register(*, email: str, password: str, display_name: str, language: str,
     except IntegrityError:
         existing = User.objects.get(email=email)
         transaction.on_commit(lambda: _send(
-            to=existing.email, subject=gettext_noop("You already have an account"), template="accounts/email/already_registered.txt",
+            to=existing.email, subject=gettext_noop("You already have an account"),
+            template="accounts/email/already_registered.txt",
             context={"user": existing, "login": settings.SITE_URL + reverse("accounts:login"),
                      "reset": settings.SITE_URL + reverse("accounts:password_reset")},
             language=existing.language))

@@ -8,15 +8,14 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core import selectors, services
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
 from kommune.core.forms import PageForm
-from kommune.core.management_menu import entries_for
 from kommune.core.manage_forms import ConfirmForm, FeedbackFilterForm, GrantRoleForm, RoleFilterForm
+from kommune.core.management_menu import entries_for
 from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Lab, Membership, Municipality, PageKind, Role
 from kommune.core.roles import Tenant
 

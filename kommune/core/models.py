@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.files import file_name
@@ -90,6 +91,9 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("core:municipality_home", kwargs={"municipality_slug": self.slug})
+
     def clean(self) -> None:
         errors = {}
         key = self.official_key or ""
@@ -106,9 +110,6 @@ class Municipality(models.Model):
                 errors["parent"] = _("The key of a member municipality starts with the five digits of its district.")
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self) -> str:
-        return reverse("core:municipality_home", kwargs={"municipality_slug": self.slug})
 
     @property
     def logo_url(self) -> str:
@@ -243,6 +244,9 @@ class AccessibilityFeedback(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return Truncator(self.message).chars(60)
+
 
 class AuditLogEntry(models.Model):
     """Who changed roles or verified whom; readable by the tenant's admins."""
@@ -272,6 +276,9 @@ class AuditLogEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["municipality", "-created_at"]), models.Index(fields=["lab", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class CouncilReferral(models.Model):

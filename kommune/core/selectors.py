@@ -11,7 +11,8 @@ def municipalities_for_start() -> QuerySet[Municipality]:
 
 
 def labs_for_start() -> QuerySet[Lab]:
-    return Lab.objects.prefetch_related(Prefetch("municipalities", Municipality.objects.order_by("name"))).order_by("name")
+    municipalities = Prefetch("municipalities", Municipality.objects.order_by("name"))
+    return Lab.objects.prefetch_related(municipalities).order_by("name")
 
 
 def page_of(municipality: Municipality, kind: str) -> Page | None:

@@ -7,8 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kommune.core.models import (AccessibilityFeedback, AuditLogEntry, CouncilReferral, Lab, Membership, Municipality,
-                                 Organisation, Page, Role)
+from kommune.core.models import (
+    AccessibilityFeedback,
+    AuditLogEntry,
+    CouncilReferral,
+    Membership,
+    Municipality,
+    Organisation,
+    Page,
+    Role,
+)
 from kommune.core.richtext import render_markdown
 from kommune.core.roles import Tenant, forget_roles
 

@@ -1,7 +1,7 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme

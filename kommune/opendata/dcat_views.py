@@ -67,7 +67,7 @@ def _catalogue_response(request: HttpRequest, municipality: Municipality | None,
 
     basis = "|".join([settings.SITE_URL, dcat.catalogue_path(municipality, extension), str(paging.page),
                       str(paging.page_size), settings.DCAT_CONTRIBUTOR_ID, state.etag_basis])
-    headers = {"ETag": '"%s"' % hashlib.sha256(basis.encode()).hexdigest()[:32]}
+    headers = {"ETag": f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"'}
     timestamp = int(state.newest.timestamp()) if state.newest else None
     if timestamp is not None:
         headers["Last-Modified"] = http_date(timestamp)

@@ -6,6 +6,7 @@ file again (from a folder or from S3) until the file changes.
 """
 
 import csv
+import itertools
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -216,7 +217,7 @@ def _csv_rows(resource: Resource, limit: int) -> tuple[list[str], list[list[Any]
         first = next(lines, "")
         reader = csv.reader(_chain(first, lines), delimiter=uploads.csv_delimiter(first), strict=False)
         header = next(reader, [])
-        return header, [row for row, _unused in zip(reader, range(limit))]
+        return header, list(itertools.islice(reader, limit))
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

@@ -30,8 +30,14 @@ from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import Event, publish
 from kommune.core.models import Municipality, Organisation
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
-from kommune.opendata.uploads import (EXTENSIONS, MEDIA_TYPES, CheckedFile, check_file, describe_generated,
-                                      max_upload_bytes)
+from kommune.opendata.uploads import (
+    EXTENSIONS,
+    MEDIA_TYPES,
+    CheckedFile,
+    check_file,
+    describe_generated,
+    max_upload_bytes,
+)
 
 PERMISSION = "opendata.manage_datasets"
 MAX_KEYWORDS = 30

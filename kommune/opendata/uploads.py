@@ -14,6 +14,7 @@ A refused file raises ``ValidationError`` with a message that says what is wrong
 import codecs
 import csv
 import hashlib
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -236,7 +237,7 @@ def _check_csv(file: File, *, to_the_end: bool = True) -> tuple[str, dict]:
     reader = csv.reader(_chain(first, lines), delimiter=csv_delimiter(first), strict=False)
     try:
         header = next(reader)
-        sample = [row for row, _unused in zip(reader, range(SCHEMA_ROWS))]
+        sample = list(itertools.islice(reader, SCHEMA_ROWS))
         if to_the_end:
             for _line in lines:  # decode to the end: the encoding check covers the whole file
                 pass
@@ -468,7 +469,7 @@ def _german_date(value: str) -> bool:
     if not GERMAN_DATE.fullmatch(value):
         return False
     try:
-        datetime.strptime(value, "%d.%m.%Y")
+        datetime.strptime(value, "%d.%m.%Y")  # noqa: DTZ007 (only checks that the date exists)
     except ValueError:
         return False
     return True
@@ -546,4 +547,5 @@ def table_schema(header: list[str], rows: Iterable[list[Any]], cell_types) -> di
                 continue
             types = cell_types(value)
             candidates[index] = types if candidates[index] is None else candidates[index] & types
-    return {"fields": [_field(name, kinds) for name, kinds in zip(names, candidates)], "missingValues": [""]}
+    fields = [_field(name, kinds) for name, kinds in zip(names, candidates, strict=True)]
+    return {"fields": fields, "missingValues": [""]}

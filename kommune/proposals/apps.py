@@ -10,7 +10,7 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from kommune.core.api.registry import register_router
         from kommune.core.demo import register_demo_seeder
-        from kommune.proposals import api, demo, hooks, home, management_entries
+        from kommune.proposals import api, demo, home, hooks, management_entries
 
         hooks.register()
         management_entries.register()  # the web layer's dashboard entry and home-page section

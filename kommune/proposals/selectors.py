@@ -9,11 +9,22 @@ import binascii
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
-from kommune.core.comments.models import Thread
 from kommune.core import cursor as cursor_module
+from kommune.core.comments.models import Thread
 from kommune.core.cursor import InvalidCursor, KeysetPage
 from kommune.core.models import Municipality
 from kommune.core.search import backends

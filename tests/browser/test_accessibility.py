@@ -34,8 +34,13 @@ from tests.factories_comments import BlockFactory
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import GEOJSON, file_resource, published_dataset
 from tests.factories_processes import ProcessNewsFactory, TopicFactory, published_process
-from tests.factories_proposals import (CategoryFactory, ProposalFactory, ProposalSettingsFactory,
-                                      add_supports, published_proposal)
+from tests.factories_proposals import (
+    CategoryFactory,
+    ProposalFactory,
+    ProposalSettingsFactory,
+    add_supports,
+    published_proposal,
+)
 
 pytestmark = pytest.mark.browser
 

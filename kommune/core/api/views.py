@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kommune.core.access import login_view, public_view
-from kommune.core.api import docs as reference, selectors, services
+from kommune.core.api import docs as reference
+from kommune.core.api import selectors, services
 from kommune.core.api.api import get_api
 from kommune.core.api.forms import AccessTokenForm
 from kommune.core.api.models import AccessToken
@@ -28,9 +29,9 @@ def _show_errors(form: AccessTokenForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for name, messages in error.message_dict.items():
+    for name, field_messages in error.message_dict.items():
         name = "valid_until" if name == "expires_at" else name
-        form.add_error(name if name in form.fields else None, messages)
+        form.add_error(name if name in form.fields else None, field_messages)
 
 
 @login_view

@@ -89,3 +89,6 @@ class Reaction(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["comment", "user"], name="one_reaction_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.get_value_display()} ({self.comment_id})"

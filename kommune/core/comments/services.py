@@ -5,6 +5,7 @@ visible rows and move with F() in the transaction that writes the row they count
 order everywhere (comments by ascending id, then the thread) so concurrent writers never deadlock.
 """
 
+import contextlib
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -87,10 +88,8 @@ def _count_rate(user, now: datetime) -> None:
         counted.append(key)
         if count > limit:
             for done in counted:
-                try:
+                with contextlib.suppress(ValueError):
                     cache.decr(done)
-                except ValueError:
-                    pass
             if window == RATE_PER_MINUTE[0]:
                 message = _("Please wait a minute before you post again: at most %(limit)d comments per minute "
                             "are possible.") % {"limit": limit}

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.comments import selectors, services
-from kommune.core.cursor import InvalidCursor
 from kommune.core.comments.forms import AssistedCommentForm, CommentForm, EditCommentForm, ReactForm, ReplyForm
 from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import Commentable, commentable_by_key, commentable_for
+from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
 
 

@@ -13,15 +13,22 @@ from django.views.decorators.http import require_POST
 from kommune.core import selectors as core_selectors
 from kommune.core import services as core_services
 from kommune.core.access import get_for_tenant, municipality_view
-from kommune.core.cursor import InvalidCursor
 from kommune.core.comments.models import Comment
 from kommune.core.comments.selectors import safe_next
 from kommune.core.comments.views import bad_cursor, comment_or_404
+from kommune.core.cursor import InvalidCursor
 from kommune.core.forms import PageForm
 from kommune.core.models import Municipality, PageKind
 from kommune.core.moderation import selectors, services
-from kommune.core.moderation.forms import (AnswerForm, BlockForm, HideForm, QueueFilterForm, ReportForm, UnblockForm,
-                                           UnhideForm)
+from kommune.core.moderation.forms import (
+    AnswerForm,
+    BlockForm,
+    HideForm,
+    QueueFilterForm,
+    ReportForm,
+    UnblockForm,
+    UnhideForm,
+)
 from kommune.core.moderation.models import Block, Report
 from kommune.core.moderation.netiquette import netiquette_html
 from kommune.core.moderation.reportables import reportable_for

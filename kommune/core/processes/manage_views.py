@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.models import Municipality
 from kommune.core.processes import selectors, services
-from kommune.core.processes.forms import (NewsForm, PhaseFormSet, ProcessForm, TopicForm, phase_initial,
-                                          phases_from)
+from kommune.core.processes.forms import NewsForm, PhaseFormSet, ProcessForm, TopicForm, phase_initial, phases_from
 from kommune.core.processes.models import Process, ProcessNews
 from kommune.core.processes.services import PERMISSION
 from kommune.core.processes.timing import process_state

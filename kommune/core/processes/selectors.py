@@ -5,10 +5,10 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from kommune.core.cursor import KeysetPage, keyset_page
 from kommune.core.models import Municipality
 from kommune.core.processes import features
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
-from kommune.core.cursor import KeysetPage, keyset_page
 from kommune.core.processes.timing import PhaseState, phase_state, process_state, state_filter
 
 PAGE_SIZE = 20

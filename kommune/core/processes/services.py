@@ -5,6 +5,7 @@ Events: process.published, process.updated (only while the process is published)
 process.news (only for a published process).
 """
 
+import itertools
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -223,7 +224,7 @@ def _clean_phases(phases: Sequence[PhaseInput]) -> list[str]:
             continue
         dated.append((phase.starts_at, phase.ends_at, name))
     dated.sort()
-    for (_start, end, name), (next_start, _end, next_name) in zip(dated, dated[1:]):
+    for (_start, end, name), (next_start, _end, next_name) in itertools.pairwise(dated):
         if next_start < end:
             problems.append(_("%(first)s and %(second)s overlap. A phase may start when the one before it ends, "
                               "not earlier.") % {"first": _sentence(name), "second": next_name})

@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.processes import selectors
 from kommune.core.processes.forms import STATE_ORDER, ProcessFilterForm
 from kommune.core.processes.models import Process
-from kommune.core.cursor import InvalidCursor
 from kommune.core.processes.services import PERMISSION
 from kommune.core.processes.timing import process_state
 

@@ -166,7 +166,7 @@ def _moment(text: str, field: str) -> datetime | None:
     text = text.removesuffix("Z")  # Solr's UTC marker; naive times are read as UTC below
     moment = parse_datetime(text)
     if moment is None and (day := parse_date(text)):
-        moment = datetime(day.year, day.month, day.day)
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
     if moment is None:
         raise ValidationError(field, _("Invalid date: %(value)s") % {"value": text})
     return make_aware(moment, UTC) if is_naive(moment) else moment

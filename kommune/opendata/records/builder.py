@@ -136,9 +136,10 @@ def write_tables(record_set: RecordSet, municipality: Municipality, directory: P
     count = 0
     try:
         for row in _checked(record_set, record_set.rows(municipality)):
-            values = [None if row[name] is None else convert(row[name]) for name, convert in zip(names, converters)]
-            writer.writerow([_csv_cell(value, boolean) for value, boolean in zip(values, booleans)])
-            json_file.write(("[\n" if count == 0 else ",\n") + encode(dict(zip(names, values))))
+            values = [None if row[name] is None else convert(row[name])
+                      for name, convert in zip(names, converters, strict=True)]
+            writer.writerow([_csv_cell(value, boolean) for value, boolean in zip(values, booleans, strict=True)])
+            json_file.write(("[\n" if count == 0 else ",\n") + encode(dict(zip(names, values, strict=True))))
             count += 1
         json_file.write("\n]\n" if count else "[]\n")
     finally:

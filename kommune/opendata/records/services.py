@@ -105,8 +105,9 @@ def do_publish_record_set(*, municipality: Municipality, key: str, now: datetime
                              directory=Path(directory), now=now)
     except Exception as error:
         logger.exception("Building the record set %s of %s failed.", key, municipality.slug)
+        unchanged = Value(changed_before, output_field=DateTimeField())
         RecordSetState.objects.filter(pk=state.pk).update(error=f"{type(error).__name__}: {error}"[:2000],
-                                                           changed_at=Coalesce("changed_at", Value(changed_before, output_field=DateTimeField())))
+                                                           changed_at=Coalesce("changed_at", unchanged))
         return Outcome(municipality, key, error=str(error))
     RecordSetState.objects.filter(pk=state.pk).update(built_at=now, row_count=tables.row_count, error="")
     return Outcome(municipality, key, tables.row_count, published)

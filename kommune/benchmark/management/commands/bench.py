@@ -42,10 +42,15 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from kommune.accounts.models import User
+from kommune.benchmark.management.commands.generate_city import (
+    BENCH_PASSWORD,
+    BENCH_SUPPORTER_EMAIL,
+    BENCH_USER_EMAIL,
+    MARKER_PREFIX,
+    generated_scale,
+)
 from kommune.core import pagecache
 from kommune.core.comments.models import Thread
-from kommune.benchmark.management.commands.generate_city import (
-    BENCH_PASSWORD, BENCH_SUPPORTER_EMAIL, BENCH_USER_EMAIL, MARKER_PREFIX, generated_scale)
 from kommune.core.models import Lab, Municipality
 from kommune.proposals.models import Proposal, Support
 

@@ -243,7 +243,8 @@ class Loader:
             else:
                 adapters = table.adapters()
                 if any(adapters):
-                    rows = [tuple(value if adapt is None else adapt(value) for value, adapt in zip(row, adapters))
+                    rows = [tuple(value if adapt is None else adapt(value)
+                                  for value, adapt in zip(row, adapters, strict=True))
                             for row in rows]
                 marks = ", ".join(["%s"] * len(table.fields))
                 cursor.executemany(f"INSERT INTO {table.name} ({table.columns}) VALUES ({marks})", rows)
@@ -301,7 +302,7 @@ def split(total: int, weights: Sequence[float], caps: Sequence[int] | None = Non
     """``total`` split in proportion to ``weights``, each part at most its cap; the parts add up exactly."""
     caps = caps or [total] * len(weights)
     weight_sum = sum(weights) or 1.0
-    counts = [min(cap, int(total * w / weight_sum)) for w, cap in zip(weights, caps)]
+    counts = [min(cap, int(total * w / weight_sum)) for w, cap in zip(weights, caps, strict=True)]
     left = total - sum(counts)
     order = sorted(range(len(weights)), key=lambda i: -weights[i])
     while left > 0:
@@ -404,7 +405,7 @@ class Generator:
                 names[ascii_slug(name)] = name
         counts = split(self.scale.people, zipf_weights(self.scale.municipalities))
         places, first_person = [], next_id(User) + 1 + self.scale.bench_supporters
-        for index, (name, people) in enumerate(zip(names.values(), counts)):
+        for index, (name, people) in enumerate(zip(names.values(), counts, strict=True)):
             state = STATES[index % len(STATES)]
             key = f"{state}8{index // 1000:02d}{index % 1000:03d}"
             kind = (Municipality.Kind.KREISFREIE_STADT if index == 0 else
@@ -431,7 +432,7 @@ class Generator:
                                     for name in CATEGORIES]
             ProposalSettings.objects.bulk_create([p.settings for p in places])
             Category.objects.bulk_create([c for p in places for c in p.categories])
-        for place, proposals in zip(places, split(self.scale.proposals, [len(p.people) for p in places])):
+        for place, proposals in zip(places, split(self.scale.proposals, [len(p.people) for p in places]), strict=True):
             place.proposals = proposals
         self.out(f"  {len(places)} municipalities, the largest {places[0].municipality.name} "
                  f"(/{places[0].municipality.slug}/) with {len(places[0].people):,} people")
@@ -500,7 +501,7 @@ class Generator:
         # Supports: heavy-tailed, each person at most once per proposal (and never the author).
         weights = [rnd.lognormvariate(0, 1.3) for _ in published]
         counts = split(supports, weights, [len(place.people) - 1] * len(published))
-        for proposal, count in zip(published, counts):
+        for proposal, count in zip(published, counts, strict=True):
             self._decide_state(place, proposal, count)
         # The detail-page benchmark reads a proposal that is open and has exactly big_thread comments.
         big = next((p for p in published if p.state == State.COLLECTING), None) if big_thread else None
@@ -508,12 +509,12 @@ class Generator:
         comment_counts = split(comments, [rnd.lognormvariate(0, 1.5) for _ in others])
         for proposal in proposals:
             self._write_proposal(place, proposal)
-        for proposal, count in zip(published, counts):
+        for proposal, count in zip(published, counts, strict=True):
             self._supports(place, proposal, count)
         if big is not None:
             self.big_proposal_id = big.pk
             self._thread(place, big, self.scale.big_thread)
-        for proposal, count in zip(others, comment_counts):
+        for proposal, count in zip(others, comment_counts, strict=True):
             if count:
                 self._thread(place, proposal, count)
 
