@@ -9,15 +9,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test bench install assets messages extract-messages check-python clean
+.PHONY: run test lint lock bench install assets messages extract-messages check-python clean
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
 
-$(VENV)/.installed: pyproject.toml | check-python
+# Every package, direct or transitive, at the version and hash that requirements.lock names (`make lock` writes it
+# from pyproject.toml); the project itself is then installed without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -55,6 +57,19 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The gates CI runs before the tests: ruff, mypy (django-stubs), the import contracts between layers
+# (import-linter) and no model change without its migration.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	DEBUG=true $(VENV)/bin/mypy
+	DEBUG=true $(VENV)/bin/lint-imports
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+# Rewrites requirements.lock after a dependency in pyproject.toml changed (pins with hashes, for Python 3.12).
+lock: $(VENV)/.installed
+	$(VENV)/bin/pip-compile --quiet --extra test --extra lint --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 # The page benchmark (docs/benchmark.md): generates the city SCALE (dorf, stadt, millionenstadt) once into
 # DATABASE_URL, by default a SQLite file of its own per scale, then measures the production server with wrk and

@@ -13,6 +13,7 @@ without a declaration fails that test.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -41,14 +42,14 @@ def authorise(request: HttpRequest, permission: str | None, tenant) -> None:
     raise PermissionDenied
 
 
-def get_for_tenant(queryset: type[Model] | QuerySet, tenant: Municipality | Lab, **lookup) -> Model:
+def get_for_tenant[M: Model](queryset: type[M] | QuerySet[M], tenant: Municipality | Lab, **lookup: Any) -> M:
     """Fetch one object owned by ``tenant``; another tenant's object is a 404 like a missing one."""
     field = "municipality" if isinstance(tenant, Municipality) else "lab"
     return get_object_or_404(queryset, **{field: tenant}, **lookup)
 
 
-def _declare(view: Callable, access: Access) -> Callable:
-    view.access = access
+def _declare[V: Callable[..., HttpResponse]](view: V, access: Access) -> V:
+    view.access = access  # type: ignore[attr-defined]  # read by the route walk (tests/test_routes.py)
     return view
 
 
@@ -74,7 +75,7 @@ def _tenant_view(model, url_kwarg: str, argument: str, scope: str, permission: s
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             tenant = get_object_or_404(model, slug=kwargs.pop(url_kwarg))
-            request.tenant = tenant
+            request.tenant = tenant  # type: ignore[attr-defined]
             try:
                 authorise(request, permission, tenant)
                 return view(request, *args, **{argument: tenant}, **kwargs)
