@@ -1,7 +1,19 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.models import AccessibilityFeedback
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name`` as the choice field it is, to set its choices for one request."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field ``name`` as the model choice field it is, to scope its queryset to one tenant."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class AccessibilityFeedbackForm(forms.ModelForm):

@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core import selectors
-from kommune.core.models import Role
+from kommune.core.forms import choice_field, model_choice_field
+from kommune.core.models import Organisation, Role
 
 
 class PersonByEmailField(forms.EmailField):
@@ -36,14 +37,14 @@ class GrantRoleForm(forms.Form):
     person = PersonByEmailField(label=_("E-mail address of the person"),
                                 help_text=_("The exact address the person registered with."))
     role = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False,
                                           empty_label=_("No organisation"),
                                           help_text=_("Only for partners: the organisation the person acts for."))
 
     def __init__(self, *args, roles: list[tuple[str, str]], organisations: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
-        self.fields["organisation"].queryset = organisations
+        choice_field(self, "role").choices = roles
+        model_choice_field(self, "organisation").queryset = organisations
 
     def clean(self):
         cleaned = super().clean()
@@ -58,7 +59,7 @@ class RoleFilterForm(forms.Form):
 
     def __init__(self, *args, roles: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("All roles")), *roles]
+        choice_field(self, "role").choices = [("", _("All roles")), *roles]
 
 
 class FeedbackFilterForm(forms.Form):

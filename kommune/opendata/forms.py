@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.forms import choice_field, model_choice_field
+from kommune.core.models import Organisation
 from kommune.opendata.models import Frequency, License, Resource, Theme
 from kommune.opendata.selectors import CatalogueFilter, Facets
 from kommune.opendata.services import MAX_KEYWORD_LENGTH
@@ -23,16 +25,16 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, facets: Facets, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("all themes"))] + [
+        choice_field(self, "theme").choices = [("", _("all themes"))] + [
             (facet.value, _with_count(facet.label, facet.count)) for facet in facets.themes]
-        self.fields["format"].choices = [("", _("all formats"))] + [
+        choice_field(self, "format").choices = [("", _("all formats"))] + [
             (facet.value, _with_count(facet.label, facet.count)) for facet in facets.formats]
         keywords = [(facet.value, _with_count(facet.label, facet.count)) for facet in facets.keywords]
         # A keyword linked from a dataset page may not be among the most used ones: offer it too.
         asked = (self.data.get("keyword") or "").strip()[:MAX_KEYWORD_LENGTH] if self.is_bound else ""
         if asked and asked.casefold() not in {value.casefold() for value, _label in keywords}:
             keywords.append((asked, asked))
-        self.fields["keyword"].choices = [("", _("all keywords"))] + keywords
+        choice_field(self, "keyword").choices = [("", _("all keywords"))] + keywords
 
     def chosen(self) -> CatalogueFilter:
         """The filter asked for; an invalid choice is reported on its field and filters nothing."""
@@ -71,8 +73,8 @@ class DatasetForm(forms.Form):
                                        "empty to make it from the title."))
     description = forms.CharField(label=_("Description"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
                                   help_text=_("What the data contains, where it comes from, what a row means."))
-    publisher = forms.ModelChoiceField(label=_("Publisher"), queryset=None, required=False,
-                                       empty_label=_("the municipality itself"))
+    publisher = forms.ModelChoiceField(label=_("Publisher"), queryset=Organisation.objects.none(),
+                                       required=False, empty_label=_("the municipality itself"))
     contact_name = forms.CharField(label=_("Contact point"), max_length=200,
                                    help_text=_("The office or team that answers questions about the data."))
     contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
@@ -91,7 +93,7 @@ class DatasetForm(forms.Form):
 
     def __init__(self, *args, municipality, slug_required: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["publisher"].queryset = municipality.organisations.order_by("name")
+        model_choice_field(self, "publisher").queryset = municipality.organisations.order_by("name")
         if slug_required:
             self.fields["slug"].required = True
             self.fields["slug"].help_text = _("Part of the page address: lower-case letters, digits and hyphens. "

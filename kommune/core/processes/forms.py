@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.forms import choice_field, model_choice_field
+from kommune.core.models import Organisation
 from kommune.core.processes import features
 from kommune.core.processes.models import Phase, Topic
 from kommune.core.processes.services import MAX_PHASES
@@ -40,8 +42,8 @@ class ProcessFilterForm(forms.Form):
     def __init__(self, *args, topics: list[Topic], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.topics = {topic.slug: topic for topic in topics}
-        self.fields["state"].choices = [("", _("all"))] + [(state.value, state.label) for state in STATE_ORDER]
-        self.fields["topic"].choices = [("", _("all topics"))] + [(topic.slug, topic.name) for topic in topics]
+        choice_field(self, "state").choices = [("", _("all"))] + [(state.value, state.label) for state in STATE_ORDER]
+        choice_field(self, "topic").choices = [("", _("all topics"))] + [(topic.slug, topic.name) for topic in topics]
 
     def filters(self) -> tuple[PhaseState | None, Topic | None]:
         """The chosen state and topic; an invalid choice is reported on the field and filters nothing."""
@@ -52,7 +54,7 @@ class ProcessFilterForm(forms.Form):
 
     def show_counts(self, counts: dict[PhaseState, int]) -> None:
         total = sum(counts.values())
-        self.fields["state"].choices = [("", _("all (%(count)d)") % {"count": total})] + [
+        choice_field(self, "state").choices = [("", _("all (%(count)d)") % {"count": total})] + [
             (state.value, _("%(state)s (%(count)d)") % {"state": state.label, "count": counts[state]})
             for state in STATE_ORDER]
 
@@ -69,16 +71,17 @@ class ProcessForm(forms.Form):
                               help_text=_("One or two sentences for the list of processes and the feed."))
     description = forms.CharField(label=_("Description"), max_length=50_000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 14}), help_text=MARKDOWN_HINT)
-    organisation = forms.ModelChoiceField(label=_("Organiser"), queryset=None, required=False,
+    organisation = forms.ModelChoiceField(label=_("Organiser"), queryset=Organisation.objects.none(), required=False,
                                           empty_label=_("the municipality itself"))
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=None, required=False, empty_label=_("no topic"))
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False,
+                                   empty_label=_("no topic"))
     area = forms.CharField(label=_("Area"), max_length=200, required=False,
                            help_text=_("The part of the municipality concerned, for example a district."))
 
     def __init__(self, *args, municipality, slug_required: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = municipality.organisations.order_by("name")
-        self.fields["topic"].queryset = Topic.objects.filter(municipality=municipality).order_by("name")
+        model_choice_field(self, "organisation").queryset = municipality.organisations.order_by("name")
+        model_choice_field(self, "topic").queryset = Topic.objects.filter(municipality=municipality).order_by("name")
         if slug_required:
             self.fields["slug"].required = True
             self.fields["slug"].help_text = _("Part of the page address: lower-case letters, digits and hyphens. "

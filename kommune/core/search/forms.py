@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.forms import choice_field
 from kommune.core.models import Municipality
 from kommune.core.search.registry import kind_choices
 
@@ -23,7 +24,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, with_municipality: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices()
+        choice_field(self, "kind").choices = kind_choices()
         if with_municipality:
             self.fields["municipality"] = forms.ModelChoiceField(
                 label=_("Municipality"), required=False, queryset=Municipality.objects.order_by("name"),

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.contenttypes.models import ContentType
@@ -180,7 +181,7 @@ class Table:
     def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
         self.model = model
         self.name = model._meta.db_table
-        given = [model._meta.get_field(name) for name in fields]
+        given = [cast(models.Field, model._meta.get_field(name)) for name in fields]
         # The primary key, when not given, comes from the database's sequence.
         rest = [f for f in model._meta.concrete_fields if f not in given and f is not model._meta.pk]
         for f in rest:
@@ -188,7 +189,7 @@ class Table:
                 raise ValueError(f"{model.__name__}.{f.name} has no default; give it a value.")
         self.fields = given + rest
         self.constants = tuple(None if f.null and not f.has_default() else f.get_default() for f in rest)
-        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        self.columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in self.fields)
         self.rows: list[tuple] = []
         self.written = 0
         self.seconds = 0.0  # spent in the database
@@ -292,7 +293,7 @@ def bulk_mode(tables: Sequence[str], step: Callable) -> Iterator[None]:
 
 
 def next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+    return (model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
 
 
 # --- Distributions ----------------------------------------------------------------------------------------------
@@ -331,7 +332,7 @@ class Place:
     municipality: Municipality
     people: range  # user ids of the people living here
     proposals: int = 0
-    settings: ProposalSettings | None = None
+    settings: ProposalSettings = field(default_factory=ProposalSettings)
     categories: list[Category] = field(default_factory=list)
     center: tuple[float, float] = (51.0, 10.0)
 
@@ -486,7 +487,7 @@ class Generator:
         supports = split(self.scale.supports, [p.proposals for p in self.places])
         comments = split(self.scale.comments - self.scale.big_thread, [p.proposals for p in self.places])
         self.next_proposal, self.next_thread, self.next_comment = next_id(Proposal), next_id(Thread), next_id(Comment)
-        self.big_proposal_id = None
+        self.big_proposal_id: int | None = None
         for index, place in enumerate(self.places):
             self._place_participation(place, supports[index], comments[index], big_thread=index == 0)
         self.out(f"  {self.tables['proposal'].written + len(self.tables['proposal'].rows):,} proposals, "
@@ -536,9 +537,10 @@ class Generator:
         if rnd.random() < DRAFT_SHARE:
             proposal.state = State.DRAFT
         else:
+            published = min(self.now, proposal.created_at + timedelta(hours=rnd.randint(1, 72)))
             proposal.state = State.COLLECTING
-            proposal.published_at = min(self.now, proposal.created_at + timedelta(hours=rnd.randint(1, 72)))
-            proposal.collection_ends_at = proposal.published_at + timedelta(days=COLLECTION_DAYS)
+            proposal.published_at = published
+            proposal.collection_ends_at = published + timedelta(days=COLLECTION_DAYS)
             proposal.required_supports = place.settings.threshold_absolute
         proposal.updated_at = proposal.published_at or proposal.created_at
         return proposal
@@ -550,28 +552,31 @@ class Generator:
         if rnd.random() < SIGNATURE_LIST_SHARE:
             proposal.paper_supports = rnd.randint(5, max(6, proposal.required_supports // 2))
         proposal.total_supports = proposal.online_supports + proposal.paper_supports
-        collection_end = min(self.now, proposal.collection_ends_at)
+        published, ends = proposal.published_at, proposal.collection_ends_at
+        assert published is not None and ends is not None  # only published proposals get supports
         if proposal.total_supports >= proposal.required_supports:
-            span = (collection_end - proposal.published_at).total_seconds()
-            proposal.threshold_reached_at = proposal.published_at + timedelta(seconds=span * rnd.uniform(0.2, 0.95))
-            proposal.answer_due_at = proposal.threshold_reached_at + timedelta(days=ANSWER_DAYS)
-            overdue = proposal.answer_due_at < self.now
+            span = (min(self.now, ends) - published).total_seconds()
+            reached = published + timedelta(seconds=span * rnd.uniform(0.2, 0.95))
+            due = reached + timedelta(days=ANSWER_DAYS)
+            proposal.threshold_reached_at, proposal.answer_due_at = reached, due
+            overdue = due < self.now
             if (overdue and rnd.random() < 0.85) or (not overdue and rnd.random() < 0.3):
-                latest = min(self.now, proposal.answer_due_at + timedelta(days=30))
-                span = (latest - proposal.threshold_reached_at).total_seconds()
-                proposal.answered_at = proposal.threshold_reached_at + timedelta(seconds=span * rnd.uniform(0.1, 1))
+                span = (min(self.now, due + timedelta(days=30)) - reached).total_seconds()
+                answered = reached + timedelta(seconds=span * rnd.uniform(0.1, 1))
+                proposal.answered_at = answered
                 proposal.state = State.ANSWERED
                 proposal.outcome = rnd.choice(OUTCOMES)
                 proposal.answer, proposal.answer_html = self.answers[OUTCOMES.index(proposal.outcome)]
                 proposal.answer_department = rnd.choice(DEPARTMENTS)
-                proposal.updated_at = proposal.answered_at
+                proposal.updated_at = answered
             else:
                 proposal.state = State.THRESHOLD_REACHED
-                proposal.updated_at = proposal.threshold_reached_at
-        elif proposal.collection_ends_at <= self.now:
+                proposal.updated_at = reached
+        elif ends <= self.now:
+            expired = ends + timedelta(minutes=rnd.randint(1, 60))
             proposal.state = State.EXPIRED
-            proposal.expired_at = proposal.collection_ends_at + timedelta(minutes=rnd.randint(1, 60))
-            proposal.updated_at = proposal.expired_at
+            proposal.expired_at = expired
+            proposal.updated_at = expired
 
     def _write_proposal(self, place: Place, p: Proposal) -> None:
         self.loader.add(self.tables["proposal"], (
@@ -582,6 +587,7 @@ class Generator:
             p.updated_at))
         self._document(self.proposal_search, self.proposal_type, p)
         if p.paper_supports:
+            assert p.published_at is not None and p.collection_ends_at is not None
             received = p.published_at + (min(self.now, p.collection_ends_at) - p.published_at) / 2
             self.loader.add(self.tables["signatures"], (
                 place.municipality.pk, p.pk, p.paper_supports, timezone.localdate(received),
@@ -593,9 +599,9 @@ class Generator:
         rnd, table, municipality_id = self.random, self.tables["support"], place.municipality.pk
         candidates = rnd.sample(place.people, min(len(place.people), count + 1))
         supporters = [user_id for user_id in candidates if user_id != proposal.author_id][:count]
-        start = proposal.published_at
-        span = max(60, int((min(self.now, proposal.threshold_reached_at or proposal.collection_ends_at)
-                            - start).total_seconds()))
+        start, ends = proposal.published_at, proposal.threshold_reached_at or proposal.collection_ends_at
+        assert start is not None and ends is not None
+        span = max(60, int((min(self.now, ends) - start).total_seconds()))
         for user_id in supporters:
             self.loader.add(table, (municipality_id, proposal.pk, user_id,
                                     start + timedelta(seconds=rnd.randrange(span))))
@@ -609,9 +615,10 @@ class Generator:
                         object_id=proposal.pk)
         thread.target = proposal
         url = proposal.get_absolute_url()
-        proposal.get_absolute_url = lambda: url  # asked once per comment document below; reverse() is slow
+        proposal.get_absolute_url = lambda: url  # type: ignore[method-assign]  # asked once per comment; reverse() is slow
         self.next_thread += 1
         start = proposal.published_at
+        assert start is not None
         span = max(60, int((self.now - start).total_seconds()))
         tops = sorted(start + timedelta(seconds=rnd.randrange(span)) for _ in range(top_level))
         rows: list[list] = []  # id, parent index, author, created, hidden
