@@ -79,7 +79,7 @@ SCALE ?= stadt
 BENCH_DATABASE_URL = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench-$(SCALE).sqlite3)
 BENCH_REDIS_URL = $(or $(REDIS_URL),$(shell $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1)" \
 	2>/dev/null && echo redis://127.0.0.1:6379/15))
-BENCH_RUN = DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-not-secret} SECURE_COOKIES=false LOG_LEVEL=WARNING \
+BENCH_RUN = BENCHMARK=true DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-not-secret} SECURE_COOKIES=false LOG_LEVEL=WARNING \
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py
 bench: install
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package) for the benchmark"; \

@@ -21,6 +21,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# The page benchmark's tooling (kommune/benchmark: generate_city, bench, its floor page /bench/floor/): only
+# installed and routed when asked for (`make bench` sets it), never part of a production install by default.
+BENCHMARK = env_bool("BENCHMARK", False)
 
 INSTALLED_APPS = [
     "kommune.accounts",
@@ -33,7 +36,7 @@ INSTALLED_APPS = [
     "kommune.proposals",
     "kommune.opendata",
     "kommune.core.api",
-    "kommune.benchmark",
+    *(["kommune.benchmark"] if BENCHMARK else []),
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",

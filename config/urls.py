@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,6 +23,9 @@ urlpatterns = [
     # Last: the catch-all /<municipality_slug>/... routes.
     path("", include("kommune.core.urls")),
 ]
+
+if apps.is_installed("kommune.benchmark"):  # BENCHMARK=true: the benchmark's floor page
+    urlpatterns.insert(0, path("", include("kommune.benchmark.urls")))
 
 handler403 = "kommune.core.errors.permission_denied"
 handler404 = "kommune.core.errors.page_not_found"

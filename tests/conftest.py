@@ -91,3 +91,10 @@ def erin(musterstadt):
 @pytest.fixture
 def dave(anderstadt):
     return _persona("dave", anderstadt, Role.ADMIN, Role.STAFF)
+
+
+@pytest.fixture
+def benchmark_installed(settings):
+    """The benchmark app and its floor page, which a default install leaves out (BENCHMARK=true adds them)."""
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "kommune.benchmark"]
+    settings.ROOT_URLCONF = "tests.benchmark_urls"

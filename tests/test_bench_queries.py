@@ -25,7 +25,7 @@ from kommune.benchmark.management.commands.generate_city import (
 from kommune.core.models import Lab, Municipality
 from kommune.proposals.models import Proposal, Support
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("benchmark_installed")]
 
 LARGER = Scale("gross", municipalities=2, people=2_000, proposals=400, supports=8_000, comments=8_000,
                big_thread=4_000, bench_supporters=20)

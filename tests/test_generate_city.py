@@ -22,7 +22,7 @@ from kommune.core.search import backends as search_backends
 from kommune.core.search.models import SearchDocument
 from kommune.proposals.models import Proposal, SignatureList, Support
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("benchmark_installed")]
 
 DORF = SCALES["dorf"]
 

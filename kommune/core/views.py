@@ -98,12 +98,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
-def bench_floor(request: HttpRequest) -> HttpResponse:
-    """The benchmark's floor: a fixed short answer through the whole middleware, no view work at all."""
-    return HttpResponse(b"ok\n", content_type="text/plain")
-
-
-@public_view
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when this app server reaches its database and cache, 503 otherwise."""
     checks = {}

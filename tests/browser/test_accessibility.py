@@ -372,7 +372,6 @@ NOT_PAGES = {
     "proposals:attachment": "a file download (or an image file)",
     "core:set_language": "POST-only, redirects back",
     "core:healthz": "JSON for load balancers",
-    "core:bench_floor": "plain text, the benchmark's floor",
     "accounts:logout": "POST-only, redirects to the start page",
     "accounts:join_municipality": "POST-only, redirects to the profile",
     "accounts:export": "a JSON download",

@@ -101,7 +101,7 @@ def _in(city: City, name: str, query: dict | None = None, **kwargs) -> str:
     return path + ("?" + urlencode(query) if query else "")
 
 
-FLOOR = BenchPage("floor (fixed answer, full middleware)", lambda city: reverse("core:bench_floor"))
+FLOOR = BenchPage("floor (fixed answer, full middleware)", lambda city: reverse("benchmark:floor"))
 PAGES = [
     BenchPage("municipality home", lambda city: _in(city, "core:municipality_home"), cached=True),
     BenchPage("proposal list (collecting, most supports)",

@@ -6,8 +6,8 @@ Then it renders the thread's first page through Django's test client (the whole 
 templates) ``--runs`` times, writes the percentiles to bench/comment-thread.json and deletes everything it
 created.
 
-    python manage.py bench_comment_thread                 # 10,000 comments, 50 runs
-    python manage.py bench_comment_thread --comments 100000 --runs 20
+    BENCHMARK=true python manage.py bench_comment_thread                 # 10,000 comments, 50 runs
+    BENCHMARK=true python manage.py bench_comment_thread --comments 100000 --runs 20
 """
 
 import json
