@@ -442,10 +442,10 @@ def test_a_hidden_comment_disappears_from_stream_and_feed_and_comes_back_when_sh
                                                                                   client):
     comment = post(process, bob)
     stream = reverse("notifications:municipality_stream", kwargs={"municipality_slug": "musterstadt"})
-    process_stream = reverse("notifications:process_stream",
+    process_stream = reverse("processes:activity",
                              kwargs={"municipality_slug": "musterstadt", "process_slug": process.slug})
     feed = reverse("notifications:municipality_feed", kwargs={"municipality_slug": "musterstadt"})
-    process_feed = reverse("notifications:process_feed",
+    process_feed = reverse("processes:activity_feed",
                            kwargs={"municipality_slug": "musterstadt", "process_slug": process.slug})
     anchor = f"#comment-{comment.pk}"
     for url in (stream, process_stream, feed, process_feed):
@@ -467,7 +467,7 @@ def test_an_unpublished_process_leaves_the_streams_until_published_again(process
     process.save()
     emit("process.unpublished", process.municipality, process)
     assert "Spielplatz Nord" not in client.get(stream).content.decode()
-    assert client.get(reverse("notifications:process_stream", kwargs={
+    assert client.get(reverse("processes:activity", kwargs={
         "municipality_slug": "musterstadt", "process_slug": process.slug})).status_code == 404
     process.is_published = True
     process.save()
@@ -479,7 +479,7 @@ def test_an_unpublished_process_leaves_the_streams_until_published_again(process
 
 def test_the_feed_is_atom(process, bob, post, client):
     post(process, bob)
-    response = client.get(reverse("notifications:process_feed",
+    response = client.get(reverse("processes:activity_feed",
                                   kwargs={"municipality_slug": "musterstadt", "process_slug": process.slug}))
     assert response["Content-Type"].startswith("application/atom+xml")
     body = response.content.decode()
@@ -487,10 +487,10 @@ def test_the_feed_is_atom(process, bob, post, client):
     assert "http://testserver/musterstadt/verfahren/spielplatz-nord/#comment-" in body
 
 
-@pytest.mark.parametrize("view", ["municipality_stream", "process_stream"])
+@pytest.mark.parametrize("view", ["notifications:municipality_stream", "processes:activity"])
 def test_stream_queries_do_not_grow_with_the_activities(view, process, client):
-    url = reverse(f"notifications:{view}", kwargs={"municipality_slug": "musterstadt", "process_slug": process.slug}
-                  if view == "process_stream" else {"municipality_slug": "musterstadt"})
+    url = reverse(view, kwargs={"municipality_slug": "musterstadt", "process_slug": process.slug}
+                  if view == "processes:activity" else {"municipality_slug": "musterstadt"})
     Activity.objects.bulk_create([activity_for(process) for _ in range(10)])
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
@@ -526,9 +526,9 @@ def test_a_malformed_cursor_is_a_clear_400(cursor, process, alice, client):
 
 def test_a_foreign_process_is_not_in_a_municipality_stream(musterstadt, anderstadt, client):
     theirs = PublishedProcessFactory(municipality=anderstadt)
-    assert client.get(reverse("notifications:process_stream", kwargs={
+    assert client.get(reverse("processes:activity", kwargs={
         "municipality_slug": "musterstadt", "process_slug": theirs.slug})).status_code == 404
-    assert client.get(reverse("notifications:process_feed", kwargs={
+    assert client.get(reverse("processes:activity_feed", kwargs={
         "municipality_slug": "musterstadt", "process_slug": theirs.slug})).status_code == 404
     Activity.objects.bulk_create([activity_for(theirs)])
     page = client.get(reverse("notifications:municipality_stream", kwargs={"municipality_slug": "musterstadt"}))
@@ -545,7 +545,7 @@ def test_dave_sees_public_streams_and_only_his_own_notifications(process, muster
     client.force_login(dave)
     for url in (reverse("notifications:municipality_stream", kwargs={"municipality_slug": "musterstadt"}),
                 reverse("notifications:municipality_feed", kwargs={"municipality_slug": "musterstadt"}),
-                reverse("notifications:process_stream", kwargs={"municipality_slug": "musterstadt",
+                reverse("processes:activity", kwargs={"municipality_slug": "musterstadt",
                                                                 "process_slug": process.slug})):
         assert client.get(url).status_code == 200
     inbox = client.get(reverse("notifications:inbox")).content.decode()

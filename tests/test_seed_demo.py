@@ -11,9 +11,9 @@ from django.urls import reverse
 from kommune.accounts.models import Residency, User
 from kommune.core import demo
 from kommune.core.demo import seeders
-from kommune.core.management.commands import seed_demo
-from kommune.core.management.commands.seed_demo import ACCOUNTS, LAB, PLACES, accounts_table
 from kommune.core.models import AuditLogEntry, Lab, Membership, Municipality, Organisation, Page, PageKind, Role
+from kommune.demo.management.commands import seed_demo
+from kommune.demo.management.commands.seed_demo import ACCOUNTS, LAB, PLACES, accounts_table
 
 pytestmark = pytest.mark.django_db
 

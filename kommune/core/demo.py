@@ -1,17 +1,15 @@
-"""The demo data of the feature apps, which ``manage.py seed_demo`` adds after the core's demo data (the places,
-the lab, one account per role). Core never imports a feature app, so a feature registers its seeder in
-AppConfig.ready() with ``register_demo_seeder``; the command calls the seeders in their ``order`` with the
-``DemoData`` the core made. A seeder must be idempotent, like the command: a second run changes nothing.
+"""The demo data of the apps, which ``manage.py seed_demo`` (kommune/demo, above accounts) adds after the base demo
+data (the places, the lab, one account per role). The command imports no app that has demo data: each app
+registers its seeder in AppConfig.ready() with ``register_demo_seeder``, and the command calls the seeders in their
+``order`` with the ``DemoData`` it made. A seeder must be idempotent, like the command: a second run changes nothing.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from kommune.core.models import Municipality
-
-if TYPE_CHECKING:
-    from kommune.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -19,9 +17,9 @@ class DemoData:
     """What the core's demo data offers the seeders: Musterstadt and its demo accounts."""
 
     municipality: Municipality
-    staff: "User"
-    resident: "User"  # verified at the counter
-    partner: "User"  # of the Bürgerstiftung Musterstadt
+    staff: AbstractBaseUser
+    resident: AbstractBaseUser  # verified at the counter
+    partner: AbstractBaseUser  # of the Bürgerstiftung Musterstadt
 
 
 Seeder = Callable[[DemoData], None]

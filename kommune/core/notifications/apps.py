@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
         from kommune.core.notifications import followables, services, subscribers
         from kommune.core.privacy import register_anonymiser, register_exporter
 
-        followables.register_core_followables()
+        followables.register_comment_followable()
         subscribers.register()
         register_exporter("follows", services.export_follows)
         register_exporter("notifications", services.export_notifications)

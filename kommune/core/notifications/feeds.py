@@ -1,5 +1,5 @@
-"""Atom feeds of the activity streams (per municipality and per process), built with Django's syndication
-framework and served by function views in views.py that carry the access declaration."""
+"""Atom feeds of the activity streams, built with Django's syndication framework and served by function views
+that carry the access declaration: the municipality's here (views.py), a process's in kommune/core/processes."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -10,7 +10,7 @@ from kommune.core.notifications import selectors
 from kommune.core.notifications.models import Activity
 
 
-class _ActivityFeed(Feed):
+class ActivityFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, item: Activity) -> str:
@@ -34,7 +34,7 @@ class _ActivityFeed(Feed):
         return item.created_at
 
 
-class MunicipalityActivityFeed(_ActivityFeed):
+class MunicipalityActivityFeed(ActivityFeed):
     def get_object(self, request, *, municipality):
         return municipality
 
@@ -49,21 +49,3 @@ class MunicipalityActivityFeed(_ActivityFeed):
 
     def items(self, municipality) -> list[Activity]:
         return selectors.feed_items(selectors.municipality_activities(municipality))
-
-
-class ProcessActivityFeed(_ActivityFeed):
-    def get_object(self, request, *, process):
-        return process
-
-    def title(self, process) -> str:
-        return _("Activity in “%(title)s”") % {"title": process.title}
-
-    def link(self, process) -> str:
-        return reverse("notifications:process_stream", kwargs={"municipality_slug": process.municipality.slug,
-                                                               "process_slug": process.slug})
-
-    def subtitle(self, process) -> str:
-        return process.summary
-
-    def items(self, process) -> list[Activity]:
-        return selectors.feed_items(selectors.process_activities(process))

@@ -1,5 +1,5 @@
-"""What people can follow. Core registers processes, comments and people; feature apps register their own
-models in AppConfig.ready() with ``register_followable``.
+"""What people can follow. Each app registers its own models in AppConfig.ready() with ``register_followable``
+(processes the process, accounts the person); this app registers the comments, which sit below it.
 
 A follow names its target in forms and URLs as ``"<app_label>.<model>:<pk>"`` (``target_key``).
 """
@@ -20,6 +20,10 @@ def _no_parents(obj: Model) -> Iterable[Model | tuple[int, int]]:
     return ()
 
 
+def _no_scope(obj: Model) -> Model | None:
+    return None
+
+
 def _absolute_url(obj: Model) -> str:
     get_url = getattr(obj, "get_absolute_url", None)
     return get_url() if get_url else ""
@@ -35,6 +39,9 @@ class Followable:
     parents: Callable[[Model], Iterable[Model | tuple[int, int]]] = _no_parents
     url: Callable[[Model], str] = _absolute_url
     title: Callable[[Model], str] = str
+    # The scope of an event on this object when the event names none (a process is the scope of its own events),
+    # so that its activity stream and its followers include them.
+    scope: Callable[[Model], Model | None] = _no_scope
 
 
 _followables: dict[type[Model], Followable] = {}
@@ -77,19 +84,14 @@ def content_type_id(model: type[Model] | Model) -> int:
     return ContentType.objects.get_for_model(model, for_concrete_model=False).pk
 
 
-# --- The followables of core ---------------------------------------------------------------------------------
+# --- Comments, which sit below notifications ------------------------------------------------------------------
 
 
-def register_core_followables() -> None:
-    from kommune.accounts.models import User
+def register_comment_followable() -> None:
     from kommune.core.comments.models import Comment
-    from kommune.core.processes.models import Process
 
-    register_followable(Process, is_visible=lambda process: process.is_published)
     register_followable(Comment, is_visible=_comment_visible, parents=_comment_parents, url=comment_url,
                         title=_comment_title)
-    register_followable(User, is_visible=lambda user: user.is_active and not user.is_deleted,
-                        url=lambda user: "", title=lambda user: user.display_name)
 
 
 def _comment_visible(comment) -> bool:

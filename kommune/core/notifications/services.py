@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
@@ -91,11 +92,10 @@ def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Model | None, s
 
 
 def _scope_of(event: Event) -> Model | None:
-    from kommune.core.processes.models import Process
-
     if event.scope is not None:
         return event.scope
-    return event.target if isinstance(event.target, Process) else None
+    followable = followable_for(event.target)
+    return followable.scope(event.target) if followable is not None else None
 
 
 def _create_activity(event: Event, registered: verbs.Verb) -> Activity:
@@ -138,7 +138,7 @@ def _followers(event: Event, activity: Activity) -> list[int]:
 def _also_notified(event: Event, excluded: set[int]) -> set[int]:
     """People a service names in ``event.data["notify_users"]`` (user ids) who hear about the event whether or not
     they follow anything, e.g. a municipality's staff when a citizen proposal reaches its threshold."""
-    from kommune.accounts.models import User
+    User = get_user_model()
 
     wanted = {pk for pk in event.data.get("notify_users", ()) if isinstance(pk, int)} - excluded
     if not wanted:
@@ -223,7 +223,7 @@ class UnsubscribeError(Exception):
 
 def unsubscribe_user(token: str):
     """The person an unsubscribe token names; UnsubscribeError with a message for the page otherwise."""
-    from kommune.accounts.models import User
+    User = get_user_model()
 
     try:
         user_id = user_id_from_token(token)

@@ -15,8 +15,5 @@ urlpatterns = [
     # Public activity streams and their Atom feeds.
     path("<slug:municipality_slug>/aktivitaet/", views.municipality_stream, name="municipality_stream"),
     path("<slug:municipality_slug>/aktivitaet.atom", views.municipality_feed, name="municipality_feed"),
-    path("<slug:municipality_slug>/aktivitaet/verfahren/<slug:process_slug>/", views.process_stream,
-         name="process_stream"),
-    path("<slug:municipality_slug>/aktivitaet/verfahren/<slug:process_slug>.atom", views.process_feed,
-         name="process_feed"),
+    # A process's own stream is routed by the processes app (processes:activity).
 ]

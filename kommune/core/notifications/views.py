@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kommune.core.access import get_for_tenant, login_view, municipality_view, public_view
+from kommune.core.access import login_view, municipality_view, public_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
 from kommune.core.notifications import selectors, services
-from kommune.core.notifications.feeds import MunicipalityActivityFeed, ProcessActivityFeed
+from kommune.core.notifications.feeds import MunicipalityActivityFeed
 from kommune.core.notifications.followables import BadTargetKey, parse_target_key
 from kommune.core.notifications.forms import SettingsForm
 from kommune.core.notifications.models import Notification
-from kommune.core.processes.models import Process
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -140,11 +139,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # --- Activity streams and feeds ---------------------------------------------------------------------------------
 
 
-def _published_process(municipality: Municipality, process_slug: str) -> Process:
-    return get_for_tenant(Process.objects.filter(is_published=True).select_related("municipality"), municipality,
-                          slug=process_slug)
-
-
 def _stream(request: HttpRequest, template: str, activities, context: dict) -> HttpResponse:
     try:
         rows, next_cursor = selectors.stream_page(activities, request.GET.get("cursor") or None)
@@ -156,22 +150,11 @@ def _stream(request: HttpRequest, template: str, activities, context: dict) -> H
 
 @municipality_view()
 def municipality_stream(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    feed_url = reverse("notifications:municipality_feed", kwargs={"municipality_slug": municipality.slug})
     return _stream(request, "notifications/stream.html", selectors.municipality_activities(municipality),
-                   {"municipality": municipality, "process": None})
-
-
-@municipality_view()
-def process_stream(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
-    process = _published_process(municipality, process_slug)
-    return _stream(request, "notifications/stream.html", selectors.process_activities(process),
-                   {"municipality": municipality, "process": process})
+                   {"municipality": municipality, "process": None, "feed_url": feed_url})
 
 
 @municipality_view()
 def municipality_feed(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return MunicipalityActivityFeed()(request, municipality=municipality)
-
-
-@municipality_view()
-def process_feed(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
-    return ProcessActivityFeed()(request, process=_published_process(municipality, process_slug))

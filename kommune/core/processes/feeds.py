@@ -1,4 +1,4 @@
-"""Atom feeds of a municipality's published processes and of a process's news.
+"""Atom feeds of a municipality's published processes, of a process's news and of its activity stream.
 
 The feed classes are wrapped in function views so that every route declares its access (kommune.core.access).
 Atom's <summary type="html"> is read as HTML by feed readers: plain text goes in escaped, news in the form
@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.models import Municipality
+from kommune.core.notifications import selectors as activities
+from kommune.core.notifications.feeds import ActivityFeed
+from kommune.core.notifications.models import Activity
 from kommune.core.processes import selectors
 from kommune.core.processes.models import Process, ProcessNews
 
@@ -121,3 +124,26 @@ def news_feed(request: HttpRequest, municipality: Municipality, process_slug: st
     if not process.is_published:
         raise Http404
     return NewsFeed()(request, process=process)
+
+
+class ProcessActivityFeed(ActivityFeed):
+    def get_object(self, request: HttpRequest, *, process: Process) -> Process:
+        return process
+
+    def title(self, process: Process) -> str:
+        return _("Activity in “%(title)s”") % {"title": process.title}
+
+    def link(self, process: Process) -> str:
+        return reverse("processes:activity", kwargs={"municipality_slug": process.municipality.slug,
+                                                     "process_slug": process.slug})
+
+    def subtitle(self, process: Process) -> str:
+        return process.summary
+
+    def items(self, process: Process) -> list[Activity]:
+        return activities.feed_items(activities.process_activities(process))
+
+
+@municipality_view()
+def activity_feed(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+    return ProcessActivityFeed()(request, process=selectors.published_process_or_404(municipality, process_slug))

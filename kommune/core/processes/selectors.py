@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from kommune.core.access import get_for_tenant
 from kommune.core.cursor import KeysetPage, keyset_page
 from kommune.core.models import Municipality
 from kommune.core.processes import features
@@ -19,6 +20,12 @@ LATEST_NEWS = 5
 def published_processes(municipality: Municipality) -> QuerySet[Process]:
     # A published process always has phases (the services see to it), so starts_at is set.
     return Process.objects.filter(municipality=municipality, is_published=True, starts_at__isnull=False)
+
+
+def published_process_or_404(municipality: Municipality, slug: str) -> Process:
+    """A published process of ``municipality`` (another municipality's is a 404, like a missing one)."""
+    return get_for_tenant(Process.objects.filter(is_published=True).select_related("municipality"), municipality,
+                          slug=slug)
 
 
 def process_list_page(municipality: Municipality, *, now: datetime, state: PhaseState | None = None,

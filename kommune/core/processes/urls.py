@@ -13,6 +13,10 @@ urlpatterns = [
     path(PUBLIC + "<slug:process_slug>/", views.process_detail, name="detail"),
     path(PUBLIC + "<slug:process_slug>/neuigkeiten/", views.process_news, name="news"),
     path(PUBLIC + "<slug:process_slug>/neuigkeiten.atom", feeds.news_feed, name="news_feed"),
+    # The process's activity stream (recorded by kommune/core/notifications), beside the municipality's.
+    path("<slug:municipality_slug>/aktivitaet/verfahren/<slug:process_slug>/", views.activity, name="activity"),
+    path("<slug:municipality_slug>/aktivitaet/verfahren/<slug:process_slug>.atom", feeds.activity_feed,
+         name="activity_feed"),
     path(MANAGE, manage_views.manage_list, name="manage_list"),
     path(MANAGE + "neu/", manage_views.manage_create, name="manage_create"),
     path(MANAGE + "themen/", manage_views.manage_topics, name="manage_topics"),

@@ -1,12 +1,15 @@
-"""Public pages of participation processes: the list with filters, the detail page with its timeline, news."""
+"""Public pages of participation processes: the list with filters, the detail page with its timeline, news, and
+the process's activity stream (kommune/core/notifications records it)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
+from kommune.core.notifications import selectors as activities
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.processes import selectors
 from kommune.core.processes.forms import STATE_ORDER, ProcessFilterForm
@@ -86,3 +89,19 @@ def process_news(request: HttpRequest, municipality: Municipality, process_slug:
         "page": page,
         "can_manage": request.user.has_perm(PERMISSION, municipality),
     })
+
+
+@municipality_view()
+def activity(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+    process = selectors.published_process_or_404(municipality, process_slug)
+    try:
+        rows, next_cursor = activities.stream_page(activities.process_activities(process),
+                                                   request.GET.get("cursor") or None)
+    except InvalidCursor as error:
+        return render(request, "notifications/bad_request.html",
+                      {"message": str(error.message), "municipality": municipality}, status=400)
+    feed_url = reverse("processes:activity_feed", kwargs={"municipality_slug": municipality.slug,
+                                                          "process_slug": process.slug})
+    return render(request, "notifications/stream.html", {
+        "municipality": municipality, "process": process, "feed_url": feed_url, "activities": rows,
+        "next_cursor": next_cursor, "is_first_page": not request.GET.get("cursor")})

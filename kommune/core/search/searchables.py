@@ -1,4 +1,5 @@
-"""The core's own searchable models: participation processes and comments."""
+"""The comments as searchable documents: they sit below search, so search registers them (every app above
+registers its own models, e.g. kommune/core/processes/searchables.py)."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -7,20 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for
-from kommune.core.processes.models import Process
 from kommune.core.search.registry import SearchDocumentData, register_searchable
 from kommune.core.search.text import plain_text
-
-
-def process_document(process: Process) -> SearchDocumentData | None:
-    if not process.is_published:
-        return None
-    description = plain_text(process.description_html) if process.description_html else process.description
-    body = [process.summary, description, process.area,
-            process.topic.name if process.topic_id else "",
-            process.organisation.name if process.organisation_id else ""]
-    return SearchDocumentData(municipality=process.municipality, title=process.title,
-                              body="\n".join(part for part in body if part), url=process.get_absolute_url())
 
 
 def comment_document(comment: Comment) -> SearchDocumentData | None:
@@ -48,12 +37,6 @@ def comment_queryset() -> QuerySet:
 
 
 def register() -> None:
-    register_searchable(
-        Process, kind="process", label=_("Participation process"), document=process_document,
-        queryset=lambda: Process.objects.filter(is_published=True).select_related(
-            "municipality", "topic", "organisation"),
-        index_on=("process.published", "process.updated"), remove_on=("process.unpublished",),
-    )
     register_searchable(
         Comment, kind="comment", label=_("Comment"), document=comment_document, queryset=comment_queryset,
         index_on=("comment.posted", "comment.edited", "comment.unhidden"), remove_on=("comment.hidden",),
