@@ -18,7 +18,7 @@ from kommune.accounts import services
 from kommune.accounts.manage_forms import CounterSearchForm, CounterVerifyForm, LetterCodeBatchForm
 from kommune.accounts.models import LetterCodeBatch, Residency
 from kommune.core.access import get_for_tenant, municipality_view
-from kommune.core.manage_views import paginate, tenant_context
+from kommune.core.manage_pages import paginate, tenant_context
 from kommune.core.models import Municipality
 
 # --- Residency at the counter ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The Jinja2 environment of the project's own templates (the admin keeps Django templates)."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
@@ -27,25 +29,13 @@ def date(value, format_name: str = "DATE_FORMAT") -> str:
     return formats.date_format(value, format_name)
 
 
-def comment_thread(request, target):
-    """The first page of the comments under ``target``, for comments/embed.html (constant number of queries)."""
-    from kommune.core.comments.selectors import comment_thread as first_page
-
-    return first_page(request, target)
+# Globals that apps above core offer to every template (comments/embed.html, the header's badge), registered in
+# their AppConfig.ready() so that core imports none of them. Environments are built after every app is ready.
+_app_globals: dict[str, Callable] = {}
 
 
-def follow_state(request, target):
-    """What notifications/follow_button.html shows for ``target`` (None: not followable)."""
-    from kommune.core.notifications.selectors import follow_state as state
-
-    return state(request, target)
-
-
-def unread_notification_count(request) -> int:
-    """Unread notifications of the person, for a header badge (one query per request, capped at 100)."""
-    from kommune.core.notifications.selectors import unread_notification_count as count
-
-    return count(request)
+def register_template_global(name: str, function: Callable) -> None:
+    _app_globals[name] = function
 
 
 def tile_layer() -> dict:
@@ -72,9 +62,6 @@ def environment(**options) -> Environment:
         url=url,
         static=static,
         messages=messages,
-        comment_thread=comment_thread,
-        follow_state=follow_state,
-        unread_notification_count=unread_notification_count,
         tile_layer=tile_layer,
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
@@ -82,5 +69,6 @@ def environment(**options) -> Environment:
         operator={"name": settings.OPERATOR_NAME, "imprint_url": settings.OPERATOR_IMPRINT_URL,
                   "privacy_url": settings.OPERATOR_PRIVACY_URL},
     )
+    env.globals.update(_app_globals)
     env.filters.update(localtime=localtime, date=date, number=number, capfirst=capfirst)
     return env

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,29 +13,17 @@ from kommune.core import selectors, services
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
 from kommune.core.forms import PageForm
 from kommune.core.manage_forms import ConfirmForm, FeedbackFilterForm, GrantRoleForm, RoleFilterForm
+from kommune.core.manage_pages import paginate, tenant_context
 from kommune.core.management_menu import entries_for
 from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Lab, Membership, Municipality, PageKind, Role
 from kommune.core.roles import Tenant
 
-PAGE_SIZE = 50
 ROLE_ORDER = [Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER, Role.RESIDENT]
 # A lab has no residents of its own; its members work in it.
 LAB_ROLES = [Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER]
 # The public page of each kind: core serves the legal pages, the moderation app the netiquette.
 PUBLIC_PAGE_ROUTES = {kind.value: f"core:{kind.value}" for kind in PageKind} | {
     PageKind.NETIQUETTE.value: "moderation:netiquette"}
-
-
-def paginate(request: HttpRequest, queryset: QuerySet) -> PaginatorPage:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def tenant_context(tenant: Tenant) -> dict:
-    """What the templates need to render the header and to build this tenant's management URLs."""
-    if isinstance(tenant, Municipality):
-        return {"municipality": tenant, "tenant": tenant, "route_prefix": "manage:",
-                "tenant_kwargs": {"municipality_slug": tenant.slug}}
-    return {"lab": tenant, "tenant": tenant, "route_prefix": "manage:lab_", "tenant_kwargs": {"lab_slug": tenant.slug}}
 
 
 def _route(tenant: Tenant, name: str, **kwargs) -> str:

@@ -17,10 +17,10 @@ from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
 from kommune.opendata import selectors, services
+from kommune.opendata.access import bad_cursor
 from kommune.opendata.forms import DatasetForm, ReplaceFileForm, ResourceForm
 from kommune.opendata.models import Dataset, Resource
 from kommune.opendata.services import PERMISSION
-from kommune.opendata.views import bad_cursor
 
 
 def _dataset(municipality: Municipality, slug: str) -> Dataset:

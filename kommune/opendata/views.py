@@ -14,6 +14,7 @@ from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_response
 from kommune.core.models import Municipality
 from kommune.opendata import selectors
+from kommune.opendata.access import bad_cursor
 from kommune.opendata.forms import CatalogueFilterForm
 from kommune.opendata.models import Dataset, License, Resource, Theme
 from kommune.opendata.services import PERMISSION
@@ -37,12 +38,6 @@ def geometry_summary(types: list[tuple[str, int]]) -> str:
         parts.append(counted(count) % {"num": count} if counted else f"{count} × {kind}")
     return ", ".join(parts)
 MAX_PREVIEWS = 5  # previews on one dataset page; further resources are only listed
-
-
-def bad_cursor(request: HttpRequest, municipality: Municipality, first_page: str) -> HttpResponse:
-    return render(request, "opendata/bad_cursor.html", {"municipality": municipality,
-                                                        "message": InvalidCursor.message, "first_page": first_page},
-                  status=400)
 
 
 def visible_dataset(request: HttpRequest, municipality: Municipality, slug: str) -> Dataset:

@@ -1,8 +1,9 @@
 """The REST API v1 at /api/v1/ (django-ninja), its OpenAPI 3.1 schema at /api/v1/openapi.json.
 
-The API is built on first use, after every app's ready() has registered its router (registry.py), so core never
-imports a feature app. Everything under /api/v1/ answers in the API's error format (errors.py), also unknown
-paths and methods; the documentation page /api/v1/docs/ is an ordinary page of the site (views.py).
+The API is built on first use, after every app's ready() has registered its router (registry.py), so the framework
+imports none of the apps that offer endpoints (processes, comments, the feature apps). Everything under /api/v1/
+answers in the API's error format (errors.py), also unknown paths and methods; the documentation page
+/api/v1/docs/ is an ordinary page of the site (views.py).
 """
 
 import functools
@@ -18,7 +19,7 @@ from ninja import NinjaAPI, Router
 
 from kommune.core.api import errors
 from kommune.core.api.registry import registered_routers
-from kommune.core.api.routes import comments, me, municipalities, processes
+from kommune.core.api.routes import me, municipalities
 
 TITLE = "Offene Kommune API"
 VERSION = "1.0.0"
@@ -72,10 +73,10 @@ def get_api() -> KommuneAPI:
     api = KommuneAPI(title=TITLE, version=VERSION, description=DESCRIPTION, urls_namespace=NAMESPACE,
                      openapi_url="/openapi.json", docs_url=None)
     errors.install(api)
-    for router in (municipalities.router, processes.router, comments.router, me.router):
-        api.add_router("", router)
-    for registration in registered_routers():
+    api.add_router("", municipalities.router)
+    for registration in registered_routers():  # processes, comments, then the feature apps
         api.add_router(registration.prefix, registration.router, tags=list(registration.tags) or None)
+    api.add_router("", me.router)
     api.add_router("", fallback)
     return api
 

@@ -1,4 +1,5 @@
-"""How the comments plug into the core registries: reports and moderation, and the person's data export."""
+"""How the comments plug into the core registries (the person's data export), and how the apps above describe a
+comment: the moderation (kommune/core/moderation/hooks.py) and the notifications use these functions."""
 
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
@@ -25,11 +26,6 @@ def describe_comment(comment: Comment) -> str:
 
 def comment_text(comment: Comment) -> str:
     return comment.text
-
-
-def moderation_url(comment: Comment) -> str:
-    return reverse("moderation:comment", kwargs={"municipality_slug": comment.municipality.slug,
-                                                 "comment_id": comment.pk})
 
 
 def public_url(comment: Comment) -> str:
@@ -70,16 +66,5 @@ def export_comments(user) -> list[dict]:
 
 def register() -> None:
     from kommune.core import privacy
-    from kommune.core.moderation.reportables import Reportable, register_reportable
 
-    register_reportable(Reportable(
-        model=Comment,
-        author=lambda comment: comment.author,
-        text=comment_text,
-        describe=describe_comment,
-        moderation_url=moderation_url,
-        public_url=public_url,
-        is_hidden=lambda comment: comment.hidden_at is not None,
-        prefetch=prefetch,
-    ))
     privacy.register_exporter("comments", export_comments)

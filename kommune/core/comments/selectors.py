@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from kommune.core import cursor as cursors
+from kommune.core.comments.blocks import active_block
 from kommune.core.comments.models import Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for, target_key
 from kommune.core.comments.services import EDIT_WINDOW
 from kommune.core.models import Municipality
-from kommune.core.moderation.selectors import active_block
 
 PAGE_SIZE = 20
 REPLIES_PAGE_SIZE = 50

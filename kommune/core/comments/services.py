@@ -16,11 +16,11 @@ from django.db.models import F, Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kommune.core.comments.blocks import active_block
 from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for
 from kommune.core.events import Event, publish
 from kommune.core.models import Municipality
-from kommune.core.moderation.selectors import active_block
 from kommune.core.richtext import render_markdown
 
 EDIT_WINDOW = timedelta(minutes=15)

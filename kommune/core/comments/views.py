@@ -10,17 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.access import municipality_view
 from kommune.core.comments import selectors, services
+from kommune.core.comments.access import bad_cursor, comment_or_404, target_or_404
 from kommune.core.comments.forms import AssistedCommentForm, CommentForm, EditCommentForm, ReactForm, ReplyForm
 from kommune.core.comments.models import Comment
-from kommune.core.comments.registry import Commentable, commentable_by_key, commentable_for
+from kommune.core.comments.registry import commentable_for
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
 
@@ -33,36 +34,6 @@ def _vary(response: HttpResponse) -> HttpResponse:
     # Full page and partial share a URL: caches must keep them apart.
     response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "HX-Request"]))
     return response
-
-
-def bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    return render(request, "comments/bad_request.html", {"municipality": municipality,
-                                                         "message": InvalidCursor.message}, status=400)
-
-
-def target_or_404(request: HttpRequest, municipality: Municipality, target_type: str,
-                  target_id: int) -> tuple[Commentable, Model]:
-    commentable = commentable_by_key(target_type)
-    if commentable is None:
-        raise Http404
-    if commentable.tenant_field == "municipality":
-        target = get_for_tenant(commentable.model, municipality, pk=target_id)
-        target.municipality = municipality  # the same row; saves a query
-    else:
-        target = get_object_or_404(commentable.model, pk=target_id, **{commentable.tenant_field: municipality})
-    if not commentable.is_visible(target, request.user):
-        raise Http404
-    return commentable, target
-
-
-def comment_or_404(request: HttpRequest, municipality: Municipality, comment_id: int) -> tuple[Comment, Model]:
-    comment = get_for_tenant(Comment.objects.select_related("thread", "author", "parent"), municipality,
-                             pk=comment_id)
-    target = comment.thread.target
-    commentable = commentable_for(type(target)) if target is not None else None
-    if commentable is None or not commentable.is_visible(target, request.user):
-        raise Http404
-    return comment, target
 
 
 def _back(request: HttpRequest, fallback: str, comment: Comment | None = None) -> HttpResponse:

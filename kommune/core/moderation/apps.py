@@ -11,4 +11,5 @@ class ModerationConfig(AppConfig):
         from kommune.core.moderation import hooks, records
 
         hooks.register()
+        hooks.register_comments()
         records.register()

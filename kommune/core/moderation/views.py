@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from kommune.core import selectors as core_selectors
 from kommune.core import services as core_services
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.comments.access import bad_cursor, comment_or_404
 from kommune.core.comments.models import Comment
 from kommune.core.comments.selectors import safe_next
-from kommune.core.comments.views import bad_cursor, comment_or_404
 from kommune.core.cursor import InvalidCursor
 from kommune.core.forms import PageForm
 from kommune.core.models import Municipality, PageKind

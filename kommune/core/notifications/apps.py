@@ -8,7 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Follows, notifications and activity")
 
     def ready(self) -> None:
-        from kommune.core.notifications import followables, services, subscribers
+        from kommune.core.jinja2 import register_template_global
+        from kommune.core.notifications import followables, selectors, services, subscribers
         from kommune.core.privacy import register_anonymiser, register_exporter
 
         followables.register_comment_followable()
@@ -16,3 +17,6 @@ class NotificationsConfig(AppConfig):
         register_exporter("follows", services.export_follows)
         register_exporter("notifications", services.export_notifications)
         register_anonymiser("notifications", services.delete_personal_data)
+        # What notifications/follow_button.html shows, and the unread count of the header's badge.
+        register_template_global("follow_state", selectors.follow_state)
+        register_template_global("unread_notification_count", selectors.unread_notification_count)

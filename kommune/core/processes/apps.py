@@ -8,11 +8,12 @@ class ProcessesConfig(AppConfig):
     verbose_name = _("Participation processes")
 
     def ready(self) -> None:
+        from kommune.core.api.registry import register_router
         from kommune.core.comments.registry import register_commentable
         from kommune.core.demo import register_demo_seeder
         from kommune.core.notifications.followables import register_followable
         from kommune.core.privacy import register_exporter
-        from kommune.core.processes import demo, features, home, management_entries, privacy, records, searchables
+        from kommune.core.processes import api, demo, features, home, management_entries, privacy, records, searchables
         from kommune.core.processes.models import Process
 
         features.register_feature("comments", _("Comments"))
@@ -26,5 +27,6 @@ class ProcessesConfig(AppConfig):
         register_demo_seeder("processes", demo.seed_process, order=10)
         records.register()
         searchables.register()
+        register_router("", api.router, tags=["Participation processes"])  # the REST API (api.py)
         # A process is the scope of its own events: its activity stream and its followers include them.
         register_followable(Process, is_visible=lambda process: process.is_published, scope=lambda process: process)

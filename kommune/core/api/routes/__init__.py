@@ -1,1 +1,1 @@
-"""The routers of core: municipalities, processes with phases, comments and reactions, the token's person."""
+"""The framework's own routers: municipalities and the token's person. Apps register theirs (registry.py)."""

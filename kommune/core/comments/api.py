@@ -17,8 +17,8 @@ from kommune.core.api.common import MunicipalitySlug, ObjectId, Text, municipali
 from kommune.core.api.errors import PAGE, READ, WRITE, responses
 from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, check_cursor, page, page_schema
 from kommune.core.comments import selectors, services
+from kommune.core.comments.access import comment_or_404, target_or_404
 from kommune.core.comments.models import Comment
-from kommune.core.comments.views import comment_or_404, target_or_404
 
 router = Router(tags=["Comments"])
 
