@@ -141,7 +141,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "kommune.accounts.backends.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "kommune.core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kommune.accounts.backends.client_ip"
 # Reverse proxies in front of the app servers that append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_LOCKOUT_CALLABLE = "kommune.accounts.views.login_locked_out"

@@ -84,7 +84,7 @@ def test_unknown_municipality_is_404_in_the_site_layout(client):
 
 
 def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
-    from kommune.core.client_ip import client_ip
+    from kommune.accounts.backends import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
     settings.TRUSTED_PROXY_COUNT = 0

@@ -1,5 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
+from kommune.core.ratelimit import client_address
+
 
 class EmailBackend(ModelBackend):
     """Logs in with the e-mail address, whatever its letter case."""
@@ -16,3 +18,8 @@ def lockout_username(request, credentials: dict | None) -> str | None:
     source = credentials or getattr(request, "data", request.POST)
     username = source.get("username")
     return username.strip().lower() if isinstance(username, str) else username
+
+
+def client_ip(request) -> str:
+    """The visitor's address for the login lockout (AXES_CLIENT_IP_CALLABLE): the one every rate limit counts."""
+    return client_address(request)
