@@ -2,8 +2,8 @@
 
 A verb that is registered here with ``public=True`` becomes an Activity (stream, feed, notifications of the
 followers); ``public=False`` verbs only reach one person (a report was answered). Verbs that are not
-registered (comment.edited, user.blocked, …) leave no trace here. A feature app registers its own verbs in
-AppConfig.ready() with ``register_verb``.
+registered (comment.edited, user.blocked, …) leave no trace here. Every app above notifications registers its
+own verbs in AppConfig.ready() with ``register_verb`` (processes, proposals, opendata).
 """
 
 from dataclasses import dataclass
@@ -39,8 +39,6 @@ def describe(name: str, *, actor: str = "", title: str = "", scope: str = "") ->
     return str(registered.sentence) % {"actor": actor or _("Someone"), "title": title, "scope": scope}
 
 
-register_verb("process.published", _("New participation process: “%(title)s”"))
-register_verb("process.updated", _("The participation process “%(title)s” was updated"))
-register_verb("process.news", _("News from “%(scope)s”: %(title)s"))
+# The verbs of the apps below notifications; every app above registers its own (processes, proposals, opendata).
 register_verb("comment.posted", _("%(actor)s commented on “%(title)s”"), names_actor=True)
 register_verb("report.answered", _("The moderators answered your report"), public=False)
