@@ -126,9 +126,6 @@ class ProposalForm(forms.Form):
                 self.has_error("latitude") or self.has_error("longitude")):
             missing = "longitude" if data.get("longitude") is None else "latitude"
             self.add_error(missing, _("Please enter both latitude and longitude, or leave both empty."))
-        keeps_image = self.proposal is not None and self.proposal.image and not data.get("remove_image")
-        if (data.get("image") or keeps_image) and not data.get("image_alt") and not self.has_error("image"):
-            self.add_error("image_alt", _("Please describe the image in one sentence for people who cannot see it."))
         return data
 
     def proposal_fields(self) -> dict:

@@ -46,8 +46,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "proposals/manage/overview.html", {
         "municipality": municipality,
         "page_obj": page_obj,
-        "queue": [(proposal, proposal.answer_due_at is not None and proposal.answer_due_at < now)
-                  for proposal in page_obj],
+        "queue": [(proposal, proposal.is_answer_overdue(now)) for proposal in page_obj],
         "ending": ending,
         "statistics": selectors.answer_statistics(municipality, now=now),
         "counts": selectors.state_counts(municipality),
@@ -106,7 +105,7 @@ def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -
     return render(request, "proposals/manage/answer.html", {
         "municipality": municipality, "proposal": proposal, "form": form, "now": now,
         "can_answer": proposal.state == State.THRESHOLD_REACHED,
-        "overdue": proposal.answer_due_at is not None and proposal.answer_due_at < now,
+        "overdue": proposal.is_answer_overdue(now),
     })
 
 
@@ -126,7 +125,7 @@ def signature_lists(request: HttpRequest, municipality: Municipality, proposal_i
     return render(request, "proposals/manage/signatures.html", {
         "municipality": municipality, "proposal": proposal, "form": form,
         "lists": selectors.signature_lists_of(proposal),
-        "accepts_lists": proposal.state in (*services.OPEN_STATES, State.EXPIRED),
+        "accepts_lists": proposal.accepts_signature_lists,
     })
 
 

@@ -14,7 +14,7 @@ def _describe(municipality: Municipality) -> str:
     count = waiting.count()
     if not count:
         return _("Answer proposals that reached their threshold, enter paper signatures, set the rules.")
-    overdue = waiting.filter(answer_due_at__lt=timezone.now()).count()
+    overdue = waiting.filter(Proposal.answer_overdue_q(timezone.now())).count()
     if overdue:
         return ngettext("%(num)d proposal awaits its answer (%(overdue)d overdue)",
                         "%(num)d proposals await their answer (%(overdue)d overdue)", count) % {

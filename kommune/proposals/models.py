@@ -6,7 +6,7 @@ its paper signature lists; ``online_supports``, ``paper_supports`` and ``total_s
 services with F() in the same transaction and are what lists sort by.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -96,6 +96,10 @@ class Proposal(models.Model):
         REJECTED = "rejected", _("rejected")
         COUNCIL = "council", _("handed to the council")
         IMPLEMENTED = "implemented", _("implemented")
+
+    # The states in which a proposal may still collect supports (until ``collection_ends_at``): one that reached
+    # its threshold keeps collecting until the end of its period.
+    OPEN_STATES = (State.COLLECTING, State.THRESHOLD_REACHED)
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="proposals")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
@@ -189,6 +193,52 @@ class Proposal(models.Model):
         if not self.required_supports:
             return 0
         return min(100, self.total_supports * 100 // self.required_supports)
+
+    # --- The rules of the proposal's life. Each has its one definition here; where a query needs the same rule,
+    # the Q next to it says it for the database, and a test checks that both agree.
+
+    def is_collecting(self, now: datetime) -> bool:
+        """Whether supports can be given (and withdrawn) now: published and neither answered nor expired, and
+        before the end of the collection, also when the expiry job has not yet moved a proposal past its end."""
+        return self.state in self.OPEN_STATES and self.collection_ends_at is not None and now < self.collection_ends_at
+
+    @classmethod
+    def collecting_q(cls, now: datetime) -> Q:
+        return Q(state__in=cls.OPEN_STATES, collection_ends_at__gt=now)
+
+    @property
+    def answered_in_time(self) -> bool:
+        """Answered by the deadline; an answer without a deadline cannot be late."""
+        return self.answered_at is not None and (self.answer_due_at is None or self.answered_at <= self.answer_due_at)
+
+    @classmethod
+    def answered_in_time_q(cls) -> Q:
+        return Q(answered_at__isnull=False) & (Q(answer_due_at__isnull=True) | Q(answered_at__lte=F("answer_due_at")))
+
+    def is_answer_overdue(self, now: datetime) -> bool:
+        """Waiting for its official answer past the deadline."""
+        return (self.state == self.State.THRESHOLD_REACHED and self.answer_due_at is not None
+                and self.answer_due_at < now)
+
+    @classmethod
+    def answer_overdue_q(cls, now: datetime) -> Q:
+        return Q(state=cls.State.THRESHOLD_REACHED, answer_due_at__lt=now)
+
+    @property
+    def is_editable(self) -> bool:
+        """Its text can change until its first support (online or on paper), so that everybody supports the same
+        text, and only while it is a draft or collecting."""
+        return not self.total_supports and self.state in (self.State.DRAFT, self.State.COLLECTING)
+
+    @property
+    def accepts_signature_lists(self) -> bool:
+        """Paper lists handed in by the end of the collection count even when entered later, also after expiry."""
+        return self.state in (*self.OPEN_STATES, self.State.EXPIRED)
+
+    @property
+    def lacks_image_description(self) -> bool:
+        """An image needs a text alternative for people who cannot see it (BITV 2.0 / WCAG 1.1.1)."""
+        return bool(self.image) and not self.image_alt.strip()
 
 
 class Attachment(models.Model):

@@ -311,9 +311,8 @@ def answer_statistics(municipality: Municipality, *, now: datetime | None = None
     reached = Proposal.objects.filter(municipality=municipality, threshold_reached_at__isnull=False)
     counts = reached.aggregate(
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        answered_in_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("answer_due_at"))),
-        overdue=Count("pk", filter=Q(answered_at__isnull=True, state=State.THRESHOLD_REACHED,
-                                     answer_due_at__lt=now)),
+        answered_in_time=Count("pk", filter=Proposal.answered_in_time_q()),
+        overdue=Count("pk", filter=Proposal.answer_overdue_q(now)),
         waiting=Count("pk", filter=Q(answered_at__isnull=True, state=State.THRESHOLD_REACHED,
                                      answer_due_at__gte=now)),
     )

@@ -15,6 +15,7 @@ proposal.signatures_added, proposal.threshold_reached, proposal.answered, propos
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,7 +40,7 @@ from kommune.proposals.models import Attachment, Category, Proposal, ProposalSet
 CREATE_PERMISSION = "proposals.create_proposal"
 MANAGE_PERMISSION = "proposals.manage"
 State = Proposal.State
-OPEN_STATES = (State.COLLECTING, State.THRESHOLD_REACHED)
+OPEN_STATES = Proposal.OPEN_STATES
 
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
@@ -238,16 +239,20 @@ def _check_author(proposal: Proposal, actor) -> None:
 
 
 def _check_editable(locked: Proposal) -> None:
-    """A proposal can be changed until its first support (online or on paper), and only before it ends."""
-    if locked.total_supports or locked.state not in (State.DRAFT, State.COLLECTING):
+    if not locked.is_editable:
         raise ValidationError(_("This proposal already has supports and can no longer be changed, so that "
                                 "everybody supports the same text."), code="not_editable")
 
 
 def can_edit(proposal: Proposal, user) -> bool:
     """For pages: may ``user`` change the proposal now?"""
-    return (getattr(user, "is_authenticated", False) and proposal.author_id == user.pk
-            and not proposal.total_supports and proposal.state in (State.DRAFT, State.COLLECTING))
+    return getattr(user, "is_authenticated", False) and proposal.author_id == user.pk and proposal.is_editable
+
+
+def _check_image_description(proposal: Proposal) -> None:
+    if proposal.lacks_image_description:
+        raise ValidationError({"image_alt": [
+            _("Please describe the image in one sentence for people who cannot see it.")]}, code="image_alt")
 
 
 def do_create_proposal(*, municipality: Municipality, author, title: str, text: str, category: Category | None = None,
@@ -259,8 +264,11 @@ def do_create_proposal(*, municipality: Municipality, author, title: str, text: 
     cleaned = _clean_proposal(municipality, {
         "title": title, "text": text, "category": category, "area": area, "latitude": latitude,
         "longitude": longitude, "image": image, "image_alt": image_alt})
+    proposal = Proposal(municipality=municipality, author=author, state=State.DRAFT, **cleaned)
+    _check_image_description(proposal)
     with transaction.atomic():
-        return Proposal.objects.create(municipality=municipality, author=author, state=State.DRAFT, **cleaned)
+        proposal.save(force_insert=True)
+    return proposal
 
 
 def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
@@ -282,6 +290,7 @@ def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
                    if name != "text_html" and getattr(locked, name) != value]
         for name, value in cleaned.items():
             setattr(locked, name, value)
+        _check_image_description(locked)
         locked.save()
         if locked.is_published and changed:
             publish(Event("proposal.updated", locked.municipality, locked, actor=actor, scope=locked,
@@ -358,53 +367,88 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _period_refusal(proposal: Proposal, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a person cannot support a proposal now. ``code`` is stable (the API's error code; the page chooses the
+    remedy it offers by it), ``message`` a sentence for the person."""
+
+    code: str
+    message: str
+
+    def error(self) -> ValidationError:
+        return ValidationError(self.message, code=self.code)
+
+
+def collection_refusal(proposal: Proposal, now: datetime) -> Refusal | None:
+    """Why ``proposal`` takes no supports at ``now``, whoever asks; None while it collects."""
+    if proposal.is_collecting(now):
+        return None
     if proposal.state == State.DRAFT:
-        return _("This proposal has not been published yet, so it cannot be supported.")
+        return Refusal("draft", _("This proposal has not been published yet, so it cannot be supported."))
     if proposal.state == State.ANSWERED:
-        return _("The municipality has answered this proposal; supporting is no longer possible.")
-    if (proposal.state not in OPEN_STATES or proposal.collection_ends_at is None
-            or now >= proposal.collection_ends_at):
-        if proposal.collection_ends_at is None:
-            return _("This proposal no longer collects supports.")
-        return _("The collection of supports for this proposal ended on %(end)s; supporting is no longer "
-                 "possible.") % {"end": _format_datetime(proposal.collection_ends_at)}
-    return None
+        return Refusal("answered", _("The municipality has answered this proposal; supporting is no longer "
+                                     "possible."))
+    if proposal.collection_ends_at is None:
+        return Refusal("closed", _("This proposal no longer collects supports."))
+    return Refusal("closed", _("The collection of supports for this proposal ended on %(end)s; supporting is no "
+                               "longer possible.") % {"end": _format_datetime(proposal.collection_ends_at)})
 
 
-def _person_refusal(proposal: Proposal, user, settings_row: ProposalSettings, now: datetime) -> str | None:
+def _person_refusal(proposal: Proposal, user, settings_row: ProposalSettings, now: datetime) -> Refusal | None:
     """Why ``user`` may not support ``proposal`` under ``settings_row`` (the proposal's state aside)."""
     municipality = proposal.municipality
     if user.email_confirmed_at is None:
-        return _("Please confirm your e-mail address first; then you can support proposals.")
+        return Refusal("unconfirmed", _("Please confirm your e-mail address first; then you can support "
+                                        "proposals."))
     if proposal.author_id == user.pk and not settings_row.authors_may_support:
-        return _("You cannot support your own proposal in %(name)s.") % {"name": municipality.name}
+        return Refusal("own", _("You cannot support your own proposal in %(name)s.") % {"name": municipality.name})
     if (settings_row.supporters == ProposalSettings.Supporters.VERIFIED
             and not Residency.objects.filter(user=user, municipality=municipality).exists()):
-        return _("Only verified residents of %(name)s can support proposals. Please verify your residency first: "
-                 "at the citizens' office or with the code from a letter.") % {"name": municipality.name}
+        return Refusal("not_resident", _(
+            "Only verified residents of %(name)s can support proposals. Please verify your residency first: at "
+            "the citizens' office or with the code from a letter.") % {"name": municipality.name})
     if settings_row.minimum_age:
         if user.birth_date is None:
-            return _("Supporting proposals in %(name)s requires a minimum age of %(age)d. Please enter your date "
-                     "of birth in your profile first.") % {"name": municipality.name, "age": settings_row.minimum_age}
+            return Refusal("no_birth_date", _(
+                "Supporting proposals in %(name)s requires a minimum age of %(age)d. Please enter your date of "
+                "birth in your profile first.") % {"name": municipality.name, "age": settings_row.minimum_age})
         if age_on(user.birth_date, timezone.localdate(now)) < settings_row.minimum_age:
-            return _("Only people aged %(age)d or older can support proposals in %(name)s.") % {
-                "age": settings_row.minimum_age, "name": municipality.name}
+            return Refusal("too_young", _("Only people aged %(age)d or older can support proposals in %(name)s.")
+                           % {"age": settings_row.minimum_age, "name": municipality.name})
     return None
 
 
+def duplicate_refusal(proposal: Proposal, user) -> Refusal | None:
+    """A person supports a proposal once. Pages pass a proposal annotated with ``user_supports`` (see
+    selectors.with_user_support), which saves the query."""
+    supports = getattr(proposal, "user_supports", None)
+    if supports is None:
+        supports = Support.objects.filter(proposal=proposal, user=user).exists()
+    return _already_supports() if supports else None
+
+
+def _already_supports() -> Refusal:
+    return Refusal("duplicate", _("You already support this proposal."))
+
+
 def support_refusal(proposal: Proposal, user, *, now: datetime | None = None,
-                    settings_row: ProposalSettings | None = None) -> str | None:
-    """Why ``user`` cannot support ``proposal`` now (a message for the page), or None when they can.
-    Does not look at whether they already support it (see selectors.user_supports)."""
+                    settings_row: ProposalSettings | None = None) -> Refusal | None:
+    """The one rule of who may support: why ``user`` (also an anonymous visitor) cannot support ``proposal`` now,
+    or None when they can. The page shows the message and the remedy for its code, the service refuses with it.
+
+    Codes, in the order they are checked: disabled, draft, answered, closed (the proposal takes no supports);
+    login; duplicate (they already support it); unconfirmed, own, not_resident, no_birth_date, too_young (the
+    person may not)."""
     now = now or timezone.now()
     settings_row = settings_row or get_settings(proposal.municipality)
     if not settings_row.is_enabled:
-        return _("Citizen proposals are switched off in %(name)s.") % {"name": proposal.municipality.name}
-    refusal = _period_refusal(proposal, now)
-    if refusal is None and getattr(user, "is_authenticated", False):
-        refusal = _person_refusal(proposal, user, settings_row, now)
-    return refusal
+        return Refusal("disabled", _("Citizen proposals are switched off in %(name)s.")
+                       % {"name": proposal.municipality.name})
+    if refusal := collection_refusal(proposal, now):
+        return refusal
+    if not getattr(user, "is_authenticated", False):
+        return Refusal("login", _("Log in to support this proposal."))
+    return duplicate_refusal(proposal, user) or _person_refusal(proposal, user, settings_row, now)
 
 
 def _staff_ids(municipality: Municipality) -> list[int]:
@@ -443,20 +487,18 @@ def do_support_proposal(*, proposal: Proposal, user) -> Support:
     # serialises the supports of one proposal is held only for the write.
     refusal = support_refusal(proposal, user, settings_row=settings_row)
     if refusal:
-        raise ValidationError(refusal, code="refused")
+        raise refusal.error()
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         now = timezone.now()
-        refusal = _period_refusal(locked, now)
+        refusal = collection_refusal(locked, now) or duplicate_refusal(locked, user)
         if refusal:
-            raise ValidationError(refusal, code="refused")
-        if Support.objects.filter(proposal=locked, user=user).exists():
-            raise ValidationError(_("You already support this proposal."), code="duplicate")
+            raise refusal.error()
         try:
             with transaction.atomic():
                 support = Support.objects.create(municipality=municipality, proposal=locked, user=user)
         except IntegrityError:  # only without row locks (the lock above makes this the exception)
-            raise ValidationError(_("You already support this proposal."), code="duplicate") from None
+            raise _already_supports().error() from None
         Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") + 1,
                                                      total_supports=F("total_supports") + 1)
         publish(Event("proposal.supported", municipality, locked, actor=user, scope=locked))
@@ -475,8 +517,7 @@ def do_withdraw_support(*, proposal: Proposal, user) -> None:
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         now = timezone.now()
-        if (locked.state not in OPEN_STATES or locked.collection_ends_at is None
-                or now >= locked.collection_ends_at):
+        if not locked.is_collecting(now):
             raise ValidationError(_("The collection of supports has ended; a support can no longer be "
                                     "withdrawn."), code="closed")
         deleted, _rows = Support.objects.filter(proposal=locked, user=user).delete()
@@ -516,7 +557,7 @@ def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.state not in (*OPEN_STATES, State.EXPIRED):
+        if not locked.accepts_signature_lists:
             raise ValidationError(_("Signature lists can only be added to a proposal that collects supports."),
                                   code="closed")
         end = timezone.localdate(locked.collection_ends_at)
@@ -582,9 +623,8 @@ def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, 
         locked.answered_by = actor
         locked.save(update_fields=["state", "outcome", "answer", "answer_html", "answer_department", "answered_at",
                                    "answered_by", "updated_at"])
-        in_time = locked.answer_due_at is None or now <= locked.answer_due_at
         log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_ANSWERED,
-                   proposal=locked.pk, outcome=outcome, in_time=in_time)
+                   proposal=locked.pk, outcome=outcome, in_time=locked.answered_in_time)
         publish(Event("proposal.answered", municipality, locked, actor=actor, scope=locked,
                       data={"outcome": outcome}))
         if outcome == Proposal.Outcome.COUNCIL:

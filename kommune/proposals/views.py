@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommune.accounts.models import Residency
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_name, file_response
@@ -25,7 +24,7 @@ from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.selectors import council_referral_for
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import ProposalFilterForm, ProposalForm, attachment_title
-from kommune.proposals.models import Attachment, Proposal, ProposalSettings
+from kommune.proposals.models import Attachment, Proposal
 
 State = Proposal.State
 # Where a map without any point starts: the middle of Germany.
@@ -148,30 +147,14 @@ def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[Timeli
                                   % {"days": answer_days}, None, False))
         return steps
     if proposal.answered_at:
-        in_time = proposal.answer_due_at is None or proposal.answered_at <= proposal.answer_due_at
+        in_time = proposal.answered_in_time
         steps.append(TimelineStep(_("Answered by the municipality"), proposal.answered_at, True,
                                   _("in time") if in_time else _("late"), is_late=not in_time))
     else:
-        overdue = proposal.answer_due_at is not None and proposal.answer_due_at < now
+        overdue = proposal.is_answer_overdue(now)
         steps.append(TimelineStep(_("Official answer due"), proposal.answer_due_at, False,
                                   _("overdue") if overdue else "", is_late=overdue))
     return steps
-
-
-def _remedy(proposal: Proposal, user, settings_row, refusal: str | None) -> str:
-    """What the person can do about a refusal that concerns them: "confirm", "verify", "birth_date" or ""."""
-    if refusal is None or not user.is_authenticated or proposal.state not in services.OPEN_STATES:
-        return ""
-    if user.email_confirmed_at is None:
-        return "confirm"
-    if proposal.author_id == user.pk:
-        return ""
-    if settings_row.supporters == ProposalSettings.Supporters.VERIFIED and not Residency.objects.filter(
-            user=user, municipality=proposal.municipality).exists():
-        return "verify"
-    if settings_row.minimum_age and user.birth_date is None:
-        return "birth_date"
-    return ""
 
 
 @cached_for_anonymous
@@ -181,23 +164,18 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
     proposal = _proposal(request, municipality, proposal_id)
     settings_row = services.get_settings(municipality)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
-    refusal = None if proposal.user_supports else services.support_refusal(proposal, request.user, now=now,
-                                                                           settings_row=settings_row)
     return render(request, "proposals/detail.html", {
         "municipality": municipality,
         "proposal": proposal,
         "now": now,
         "settings_row": settings_row,
-        "refusal": refusal,
-        "remedy": _remedy(proposal, request.user, settings_row, refusal),
-        "may_withdraw": proposal.user_supports and proposal.state in services.OPEN_STATES
-                        and proposal.collection_ends_at and now < proposal.collection_ends_at,
+        # The template offers the remedy for the refusal's code (log in, confirm, verify, birth date).
+        "refusal": services.support_refusal(proposal, request.user, now=now, settings_row=settings_row),
+        "may_withdraw": proposal.user_supports and proposal.is_collecting(now),
         "attachments": selectors.attachments_of(proposal),
         "image_url": image_url(proposal),
         "referral": council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None,
         "timeline": timeline(proposal, now, settings_row.answer_days),
-        "answered_in_time": proposal.answered_at and (proposal.answer_due_at is None
-                                                      or proposal.answered_at <= proposal.answer_due_at),
         "similar": (selectors.similar_proposals(municipality, title=proposal.title, text=proposal.text,
                                                 exclude=proposal) if is_author and not proposal.is_published
                     else []),
