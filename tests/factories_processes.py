@@ -33,6 +33,7 @@ class PhaseFactory(factory.django.DjangoModelFactory):
         model = Phase
 
     process = factory.SubFactory(ProcessFactory)
+    municipality = factory.LazyAttribute(lambda phase: phase.process.municipality)
     kind = Phase.Kind.DIALOGUE
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     ends_at = factory.LazyAttribute(lambda phase: phase.starts_at + timedelta(days=14))
@@ -44,6 +45,7 @@ class ProcessNewsFactory(factory.django.DjangoModelFactory):
         model = ProcessNews
 
     process = factory.SubFactory(ProcessFactory)
+    municipality = factory.LazyAttribute(lambda news: news.process.municipality)
     title = factory.Sequence(lambda n: f"Neuigkeit {n}")
     text = "Die Ergebnisse der Befragung liegen vor."
     text_html = "<p>Die Ergebnisse der Befragung liegen vor.</p>"

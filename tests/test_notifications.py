@@ -237,7 +237,8 @@ def test_news_of_a_process_reaches_its_followers(process, alice, carol, emit):
     from kommune.core.processes.models import ProcessNews
 
     follow(alice, process)
-    news = ProcessNews.objects.create(process=process, title="Die Ergebnisse sind da", text="…", author=carol,
+    news = ProcessNews.objects.create(municipality=process.municipality, process=process,
+                                      title="Die Ergebnisse sind da", text="…", author=carol,
                                       published_at=timezone.now())
     emit("process.news", process.municipality, news, actor=carol, scope=process)
     [notification] = Notification.objects.filter(user=alice)

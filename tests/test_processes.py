@@ -384,8 +384,8 @@ def test_the_list_is_paginated_by_cursor(client, musterstadt):
 def test_a_news_link_opens_the_page_that_holds_the_item(client, musterstadt, marktplatz):
     start = timezone.now() - timedelta(days=100)
     ProcessNews.objects.bulk_create([
-        ProcessNews(process=marktplatz, title=f"Meldung {n:02d}", text="t", text_html="<p>t</p>",
-                    published_at=start + timedelta(days=n)) for n in range(45)])
+        ProcessNews(municipality=musterstadt, process=marktplatz, title=f"Meldung {n:02d}", text="t",
+                    text_html="<p>t</p>", published_at=start + timedelta(days=n)) for n in range(45)])
     # An old item, far beyond the first page, starts the page its link opens; older ones follow.
     middle = ProcessNews.objects.get(title="Meldung 30")
     link = middle.get_absolute_url()
@@ -459,10 +459,12 @@ def test_the_detail_query_count_does_not_grow(client, musterstadt, carol, django
     with CaptureQueriesContext(connection) as few:
         client.get(process.get_absolute_url())
     start = process.ends_at
-    Phase.objects.bulk_create([Phase(process=process, kind="other", starts_at=start + timedelta(days=d),
-                                     ends_at=start + timedelta(days=d + 1)) for d in range(12)])
-    ProcessNews.objects.bulk_create([ProcessNews(process=process, title=f"N{n}", text="t", text_html="<p>t</p>",
-                                                 published_at=timezone.now()) for n in range(20)])
+    Phase.objects.bulk_create([Phase(municipality=process.municipality, process=process, kind="other",
+                                     starts_at=start + timedelta(days=d), ends_at=start + timedelta(days=d + 1))
+                               for d in range(12)])
+    ProcessNews.objects.bulk_create([ProcessNews(municipality=process.municipality, process=process, title=f"N{n}",
+                                                 text="t", text_html="<p>t</p>", published_at=timezone.now())
+                                     for n in range(20)])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(process.get_absolute_url())
 

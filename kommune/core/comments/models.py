@@ -82,6 +82,7 @@ class Reaction(models.Model):
         AGREE = 1, _("agree")
         DISAGREE = -1, _("disagree")
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     value = models.SmallIntegerField(choices=Value.choices)

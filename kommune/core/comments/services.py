@@ -257,7 +257,8 @@ def do_react(*, actor, comment: Comment, value: int | None) -> int:
                     return 0
                 try:
                     with transaction.atomic():
-                        Reaction.objects.create(comment=comment, user=actor, value=value)
+                        Reaction.objects.create(municipality_id=comment.municipality_id, comment=comment,
+                                                user=actor, value=value)
                 except IntegrityError:
                     continue  # a parallel request of the same person inserted first: continue from its row
                 _move_reaction_counts(comment.pk, {value: 1})

@@ -78,6 +78,7 @@ class Phase(models.Model):
         IMPLEMENTATION = "implementation", _("Implementation")
         OTHER = "other", _("Other")
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True,
@@ -104,6 +105,7 @@ class Phase(models.Model):
 class ProcessNews(models.Model):
     """A news item of a process ("Neuigkeiten"): what happened, what comes next, what became of the input."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="news")
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), max_length=20_000,

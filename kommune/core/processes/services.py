@@ -245,8 +245,9 @@ def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapp
                                     "first if you want to remove all phases."), code="no_phases")
         Phase.objects.filter(process=locked).delete()
         created = Phase.objects.bulk_create([
-            Phase(process=locked, kind=phase.kind, title=phase.title.strip(), description=phase.description.strip(),
-                  starts_at=phase.starts_at, ends_at=phase.ends_at, features=sorted(set(phase.features)))
+            Phase(municipality_id=locked.municipality_id, process=locked, kind=phase.kind, title=phase.title.strip(),
+                  description=phase.description.strip(), starts_at=phase.starts_at, ends_at=phase.ends_at,
+                  features=sorted(set(phase.features)))
             for phase in sorted(phases, key=lambda phase: phase.starts_at)
         ])
         span = Phase.objects.filter(process=locked).aggregate(starts_at=Min("starts_at"), ends_at=Max("ends_at"))
@@ -329,8 +330,9 @@ def do_publish_news(*, process: Process, actor, title: str, text: str) -> Proces
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        news = ProcessNews.objects.create(process=process, title=title, text=text, text_html=render_markdown(text),
-                                          published_at=timezone.now(), author=actor)
+        news = ProcessNews.objects.create(municipality_id=process.municipality_id, process=process, title=title,
+                                          text=text, text_html=render_markdown(text), published_at=timezone.now(),
+                                          author=actor)
         if process.is_published:
             publish(Event("process.news", process.municipality, news, actor=actor, scope=process))
     return news

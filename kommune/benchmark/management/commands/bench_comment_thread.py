@@ -77,8 +77,9 @@ class Command(BaseCommand):
                 municipality=municipality, title="Benchmark-Verfahren", slug="benchmark", summary="Viele Kommentare",
                 is_published=True, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30),
                 **({"published_at": now} if hasattr(Process, "published_at") else {}))
-            Phase.objects.create(process=process, kind=Phase.Kind.DIALOGUE, starts_at=now - timedelta(days=1),
-                                 ends_at=now + timedelta(days=30), features=["comments"])
+            Phase.objects.create(municipality=municipality, process=process, kind=Phase.Kind.DIALOGUE,
+                                 starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30),
+                                 features=["comments"])
             User = get_user_model()
             users = User.objects.bulk_create([
                 User(email=f"bench-{tag}-{i}@example.invalid", display_name=f"Person {i}", password="!")
