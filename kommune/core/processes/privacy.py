@@ -4,9 +4,9 @@ from kommune.core.processes.models import ProcessNews
 
 
 def export_news(user) -> list[dict]:
-    news = ProcessNews.objects.filter(author=user).select_related("process__municipality").order_by("published_at")
+    news = ProcessNews.objects.filter(author=user).select_related("municipality", "process").order_by("published_at")
     return [
-        {"municipality": item.process.municipality.name, "process": item.process.title, "title": item.title,
+        {"municipality": item.municipality.name, "process": item.process.title, "title": item.title,
          "text": item.text, "published_at": item.published_at.isoformat()}
         for item in news
     ]
