@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -33,6 +35,9 @@ class Comment(models.Model):
         PHONE = "phone", _("by phone")
         LETTER = "letter", _("by letter")
         EVENT = "event", _("at an event")
+
+    # How long the author may change a comment after posting it.
+    EDIT_WINDOW = timedelta(minutes=15)
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
@@ -75,6 +80,16 @@ class Comment(models.Model):
     @property
     def is_assisted(self) -> bool:
         return bool(self.channel)
+
+    @property
+    def edit_deadline(self) -> datetime:
+        return self.created_at + self.EDIT_WINDOW
+
+    def is_editable_by(self, user, now: datetime) -> bool:
+        """The author may change a visible comment within the edit window (whether the thread is open and the
+        author not blocked is the commentable's and the moderation's rule)."""
+        return (user.is_authenticated and self.author_id == user.pk and self.hidden_at is None
+                and now < self.edit_deadline)
 
 
 class Reaction(models.Model):

@@ -19,7 +19,6 @@ from kommune.core import cursor as cursors
 from kommune.core.comments.blocks import active_block
 from kommune.core.comments.models import Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for, target_key
-from kommune.core.comments.services import EDIT_WINDOW
 from kommune.core.models import Municipality
 
 PAGE_SIZE = 20
@@ -97,8 +96,7 @@ class Viewing:
         return self.may_take_part and comment.hidden_at is None and comment.author_id != self.user.pk
 
     def can_edit(self, comment: Comment) -> bool:
-        return (self.may_take_part and comment.author_id == self.user.pk and comment.hidden_at is None
-                and self.now < comment.created_at + EDIT_WINDOW)
+        return self.may_take_part and comment.is_editable_by(self.user, self.now)
 
     def can_reply(self, comment: Comment) -> bool:
         return self.may_take_part and comment.hidden_at is None

@@ -6,7 +6,7 @@ order everywhere (comments by ascending id, then the thread) so concurrent write
 """
 
 import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -23,7 +23,7 @@ from kommune.core.events import Event, publish
 from kommune.core.models import Municipality
 from kommune.core.richtext import render_markdown
 
-EDIT_WINDOW = timedelta(minutes=15)
+EDIT_WINDOW = Comment.EDIT_WINDOW
 # Posting limits per person, counted in the cache: (window in seconds, most comments in it).
 RATE_PER_MINUTE = (60, 5)
 RATE_PER_DAY = (24 * 3600, 50)
@@ -188,20 +188,19 @@ def do_post_assisted_comment(*, staff, target: Model, text: str, channel: str, a
 
 
 def edit_deadline(comment: Comment) -> datetime:
-    return comment.created_at + EDIT_WINDOW
+    return comment.edit_deadline
 
 
 def can_edit(user, comment: Comment, now: datetime | None = None) -> bool:
     """For templates: the author, within the window, while the comment is visible."""
-    return (user.is_authenticated and comment.author_id == user.pk and comment.hidden_at is None
-            and (now or timezone.now()) < edit_deadline(comment))
+    return comment.is_editable_by(user, now or timezone.now())
 
 
 def do_edit_comment(*, actor, comment: Comment, text: str) -> Comment:
     if not actor.is_authenticated or comment.author_id != actor.pk:
         raise PermissionDenied
     now = timezone.now()
-    if now >= edit_deadline(comment):
+    if now >= comment.edit_deadline:
         raise ValidationError(_("A comment can be changed for %(minutes)d minutes after it was posted; that time "
                                 "is over.") % {"minutes": EDIT_WINDOW.seconds // 60}, code="edit_window")
     text = clean_comment_text(text)
