@@ -224,6 +224,16 @@ def test_the_api_answers_a_refused_support_with_the_reason_code(musterstadt, rul
 
 # --- Collection, answer and image rules as the services use them ------------------------------------------------
 
+def test_comments_close_with_the_collection_even_before_the_expiry_job(musterstadt, rules):
+    from kommune.core.comments.registry import commentable_for
+
+    proposal = published_proposal(musterstadt, state=State.THRESHOLD_REACHED)
+    commentable = commentable_for(Proposal)
+
+    assert commentable.is_open(proposal, proposal.collection_ends_at - timedelta(seconds=1))
+    assert not commentable.is_open(proposal, proposal.collection_ends_at)
+
+
 def test_withdrawing_ends_with_the_collection_even_before_the_expiry_job(musterstadt, rules):
     proposal, person = _situation("duplicate", musterstadt, rules)
     Proposal.objects.filter(pk=proposal.pk).update(collection_ends_at=timezone.now())

@@ -11,7 +11,8 @@ SEARCH_INDEX_ON = ("proposal.published", "proposal.updated", "proposal.answered"
 
 
 def is_open_for_comments(proposal: Proposal, now) -> bool:
-    return proposal.state in (Proposal.State.COLLECTING, Proposal.State.THRESHOLD_REACHED)
+    """Comments are open while the proposal collects supports (the closed message says so)."""
+    return proposal.is_collecting(now)
 
 
 def search_document(proposal: Proposal) -> SearchDocumentData | None:
