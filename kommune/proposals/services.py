@@ -59,6 +59,20 @@ PROPOSAL_FIELDS = ("title", "text", "category", "area", "latitude", "longitude",
 # --- Settings ---------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a person cannot support a proposal now. ``code`` is stable (the API's error code; the page chooses the
+    remedy it offers by it), ``message`` a sentence for the person."""
+
+    code: str
+    message: str
+
+    def error(self) -> ValidationError:
+        return ValidationError(self.message, code=self.code)
+
+
+
+
 def get_settings(municipality: Municipality) -> ProposalSettings:
     """The municipality's rules; the defaults (an unsaved row) when its staff never saved any."""
     return (ProposalSettings.objects.filter(municipality=municipality).first()
@@ -78,10 +92,38 @@ def _check_manage(actor, municipality: Municipality) -> None:
         raise PermissionDenied
 
 
-def _check_enabled(settings_row: ProposalSettings, municipality: Municipality) -> None:
-    if not settings_row.is_enabled:
-        raise ValidationError(_("Citizen proposals are switched off in %(name)s.") % {"name": municipality.name},
-                              code="disabled")
+def _disabled_refusal(settings_row: ProposalSettings, municipality: Municipality) -> Refusal | None:
+    if settings_row.is_enabled:
+        return None
+    return Refusal("disabled", _("Citizen proposals are switched off in %(name)s.") % {"name": municipality.name})
+
+
+def write_refusal(municipality: Municipality, user, *, settings_row: ProposalSettings | None = None) -> Refusal | None:
+    """The one rule of who may write and publish proposals in ``municipality``, or None when ``user`` may.
+    Codes: login, disabled, unconfirmed (confirm the e-mail address), not_member (name the municipality as
+    one's own). The writing page shows the remedy for the code; the services refuse with it."""
+    if not getattr(user, "is_authenticated", False):
+        return Refusal("login", _("Log in to write a proposal."))
+    if refusal := _disabled_refusal(settings_row or get_settings(municipality), municipality):
+        return refusal
+    if user.has_perm(CREATE_PERMISSION, municipality):
+        return None
+    if user.email_confirmed_at is None:
+        return Refusal("unconfirmed", _("Please confirm your e-mail address first: we sent you a link when you "
+                                        "registered."))
+    return Refusal("not_member", _(
+        "Proposals for %(name)s are written by the people who live there. If you do, add %(name)s as your "
+        "municipality; then you can write a proposal.") % {"name": municipality.name})
+
+
+def _check_may_write(municipality: Municipality, user, settings_row: ProposalSettings | None = None) -> None:
+    """A switched-off feature is a refusal with its reason; a person without the right is a PermissionDenied."""
+    refusal = write_refusal(municipality, user, settings_row=settings_row)
+    if refusal is None:
+        return
+    if refusal.code == "disabled":
+        raise refusal.error()
+    raise PermissionDenied
 
 
 def _settings_value(name: str, value: Any) -> Any:
@@ -258,9 +300,7 @@ def _check_image_description(proposal: Proposal) -> None:
 def do_create_proposal(*, municipality: Municipality, author, title: str, text: str, category: Category | None = None,
                        area: str = "", latitude=None, longitude=None, image=None, image_alt: str = "") -> Proposal:
     """A new draft; only its author sees it until it is published."""
-    if not getattr(author, "is_authenticated", False) or not author.has_perm(CREATE_PERMISSION, municipality):
-        raise PermissionDenied
-    _check_enabled(get_settings(municipality), municipality)
+    _check_may_write(municipality, author)
     cleaned = _clean_proposal(municipality, {
         "title": title, "text": text, "category": category, "area": area, "latitude": latitude,
         "longitude": longitude, "image": image, "image_alt": image_alt})
@@ -330,10 +370,8 @@ def do_publish_proposal(*, proposal: Proposal, actor) -> Proposal:
 
     _check_author(proposal, actor)
     municipality = proposal.municipality
-    if not actor.has_perm(CREATE_PERMISSION, municipality):
-        raise PermissionDenied
     settings_row = get_settings(municipality)
-    _check_enabled(settings_row, municipality)
+    _check_may_write(municipality, actor, settings_row)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.state != State.DRAFT:
@@ -365,18 +403,6 @@ def _format_datetime(moment: datetime) -> str:
 
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a person cannot support a proposal now. ``code`` is stable (the API's error code; the page chooses the
-    remedy it offers by it), ``message`` a sentence for the person."""
-
-    code: str
-    message: str
-
-    def error(self) -> ValidationError:
-        return ValidationError(self.message, code=self.code)
 
 
 def collection_refusal(proposal: Proposal, now: datetime) -> Refusal | None:
@@ -441,10 +467,7 @@ def support_refusal(proposal: Proposal, user, *, now: datetime | None = None,
     person may not)."""
     now = now or timezone.now()
     settings_row = settings_row or get_settings(proposal.municipality)
-    if not settings_row.is_enabled:
-        return Refusal("disabled", _("Citizen proposals are switched off in %(name)s.")
-                       % {"name": proposal.municipality.name})
-    if refusal := collection_refusal(proposal, now):
+    if refusal := _disabled_refusal(settings_row, proposal.municipality) or collection_refusal(proposal, now):
         return refusal
     if not getattr(user, "is_authenticated", False):
         return Refusal("login", _("Log in to support this proposal."))

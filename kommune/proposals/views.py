@@ -268,16 +268,14 @@ def withdraw(request: HttpRequest, municipality: Municipality, proposal_id: int)
 
 
 def _cannot_write(request: HttpRequest, municipality: Municipality) -> HttpResponse | None:
-    """Anonymous visitors log in first; people who may not write here learn why (the page, not a 403)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    settings_row = services.get_settings(municipality)
-    if settings_row.is_enabled and request.user.has_perm(services.CREATE_PERMISSION, municipality):
+    """Anonymous visitors log in first; people who may not write here learn why and what to do (the page, not a
+    403), by the code of services.write_refusal."""
+    refusal = services.write_refusal(municipality, request.user)
+    if refusal is None:
         return None
-    return render(request, "proposals/cannot_write.html", {
-        "municipality": municipality, "settings_row": settings_row,
-        "email_confirmed": request.user.email_confirmed_at is not None,
-    })
+    if refusal.code == "login":
+        return redirect_to_login(request.get_full_path())
+    return render(request, "proposals/cannot_write.html", {"municipality": municipality, "refusal": refusal})
 
 
 def _add_attachments(proposal: Proposal, actor, uploads: list) -> None:
