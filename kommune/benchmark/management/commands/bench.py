@@ -375,9 +375,10 @@ class Command(BaseCommand):
     def _support_pairs(self, city: City, supporters: list[User], needed: int) -> list[tuple[int, int]]:
         """(resident, proposal) pairs not supported yet, interleaved so that parallel requests hit other proposals."""
         now = timezone.now()
-        open_ids = list(Proposal.objects.filter(
-            municipality=city.municipality, state__in=[Proposal.State.COLLECTING, Proposal.State.THRESHOLD_REACHED],
-            collection_ends_at__gt=now + timedelta(hours=1)).order_by("pk").values_list("pk", flat=True))
+        # Still collecting an hour from now, so that none closes while the benchmark runs.
+        open_ids = list(Proposal.objects.filter(Proposal.collecting_q(now + timedelta(hours=1)),
+                                                municipality=city.municipality)
+                        .order_by("pk").values_list("pk", flat=True))
         done = set(Support.objects.filter(user__in=supporters).values_list("user_id", "proposal_id"))
         pairs = []
         for user in supporters:
