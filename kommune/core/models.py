@@ -2,10 +2,12 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -310,3 +312,36 @@ class CouncilReferral(models.Model):
 
     def __str__(self) -> str:
         return self.paper_reference or f"{self.source_type_id}:{self.source_id}"
+
+
+class OutboxEntry(models.Model):
+    """An event (kommune.core.events) for the durable consumers, written in the transaction of the write it tells
+    of, and delivered after the commit by the task worker or ``manage.py deliver_events``."""
+
+    event = models.CharField(max_length=100)  # Event.name
+    municipality = models.ForeignKey(Municipality, null=True, on_delete=models.CASCADE, related_name="+")
+    # target and scope as [content type id, primary key], actor as a user id, and the event's data.
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)  # when every durable consumer has applied it
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], condition=Q(delivered_at__isnull=True), name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
+
+
+class OutboxDelivery(models.Model):
+    """That one consumer has applied one outbox entry; written in the consumer's transaction, so twice is once."""
+
+    entry = models.ForeignKey(OutboxEntry, on_delete=models.CASCADE, related_name="deliveries")
+    consumer = models.CharField(max_length=50)
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "consumer"], name="one_delivery_per_consumer")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} #{self.entry_id}"

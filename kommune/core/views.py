@@ -27,7 +27,7 @@ def start(request: HttpRequest) -> HttpResponse:
     })
 
 
-@cached_for_anonymous
+@cached_for_anonymous("home")
 @municipality_view()
 def municipality_home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "core/municipality_home.html", {

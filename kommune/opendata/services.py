@@ -27,8 +27,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.core.cleaning import FieldCleaner, clean_text
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import Municipality, Organisation
+from kommune.opendata.events import DatasetDeleted, DatasetPublished, DatasetUnpublished, DatasetUpdated
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
 from kommune.opendata.uploads import (
     EXTENSIONS,
@@ -278,7 +279,7 @@ def do_update_dataset(*, dataset: Dataset, actor, title: str = UNSET, slug: str 
         dataset.modified_at = timezone.now()
         with _slug_taken_is_an_error(municipality, dataset.slug):
             dataset.save()
-        publish(Event("dataset.updated", municipality, dataset, actor=actor, data={"changed": changed}))
+        publish(DatasetUpdated(municipality, dataset, actor=actor, data={"changed": changed}))
     return dataset
 
 
@@ -298,7 +299,7 @@ def do_publish_dataset(*, dataset: Dataset, actor) -> Dataset:
         locked.modified_at = now
         locked.save(update_fields=["is_published", "issued_at", "modified_at"])
         dataset.is_published, dataset.issued_at, dataset.modified_at = True, locked.issued_at, now
-        publish(Event("dataset.published", dataset.municipality, dataset, actor=actor))
+        publish(DatasetPublished(dataset.municipality, dataset, actor=actor))
     return dataset
 
 
@@ -312,7 +313,7 @@ def do_unpublish_dataset(*, dataset: Dataset, actor) -> Dataset:
         now = timezone.now()
         Dataset.objects.filter(pk=locked.pk).update(is_published=False, modified_at=now)
         dataset.is_published, dataset.modified_at = False, now
-        publish(Event("dataset.unpublished", dataset.municipality, dataset, actor=actor))
+        publish(DatasetUnpublished(dataset.municipality, dataset, actor=actor))
     return dataset
 
 
@@ -321,7 +322,7 @@ def do_delete_dataset(*, dataset: Dataset, actor) -> None:
     _check_permission(actor, dataset.municipality)
     _check_not_generated(dataset)
     with transaction.atomic():
-        publish(Event("dataset.deleted", dataset.municipality, dataset, actor=actor))
+        publish(DatasetDeleted(dataset.municipality, dataset, actor=actor))
         for resource in Resource.objects.filter(dataset=dataset).exclude(file=""):
             _delete_after_commit(resource.file)
         dataset.delete()
@@ -386,7 +387,7 @@ def do_add_resource(*, dataset: Dataset, actor, title: str, format: str, file: F
             _store(resource, file, saved, _file_name(cleaned["title"], cleaned["format"]))
         resource.save()
         _touch(dataset)
-        publish(Event("dataset.updated", municipality, dataset, actor=actor, data={"changed": ["resources"]}))
+        publish(DatasetUpdated(municipality, dataset, actor=actor, data={"changed": ["resources"]}))
     return resource
 
 
@@ -411,7 +412,7 @@ def do_replace_resource_file(*, resource: Resource, actor, file: File) -> Resour
         if old_name:
             transaction.on_commit(lambda storage=resource.file.storage: storage.delete(old_name), robust=True)
         _touch(dataset)
-        publish(Event("dataset.updated", resource.municipality, dataset, actor=actor, data={"changed": ["resources"]}))
+        publish(DatasetUpdated(resource.municipality, dataset, actor=actor, data={"changed": ["resources"]}))
     return resource
 
 
@@ -428,7 +429,7 @@ def do_delete_resource(*, resource: Resource, actor) -> None:
             _delete_after_commit(resource.file)
         resource.delete()
         _touch(dataset)
-        publish(Event("dataset.updated", resource.municipality, dataset, actor=actor, data={"changed": ["resources"]}))
+        publish(DatasetUpdated(resource.municipality, dataset, actor=actor, data={"changed": ["resources"]}))
 
 
 # --- Datasets generated from the participation records ------------------------------------------------------------
@@ -472,7 +473,7 @@ def do_put_generated_dataset(*, municipality: Municipality, generated_key: str, 
                 dataset.is_published, dataset.modified_at = True, now
                 dataset.issued_at = dataset.issued_at or now
                 dataset.save()
-                publish(Event("dataset.published" if first else "dataset.updated", municipality, dataset))
+                publish((DatasetPublished if first else DatasetUpdated)(municipality, dataset))
     return dataset
 
 

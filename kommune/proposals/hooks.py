@@ -5,9 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kommune.core.search.registry import SearchDocumentData
 from kommune.core.search.text import plain_text
+from kommune.proposals.events import (
+    ProposalAnswered,
+    ProposalExpired,
+    ProposalPublished,
+    ProposalReferred,
+    ProposalThresholdReached,
+    ProposalUpdated,
+)
 from kommune.proposals.models import Proposal
 
-SEARCH_INDEX_ON = ("proposal.published", "proposal.updated", "proposal.answered")
+SEARCH_INDEX_ON = (ProposalPublished, ProposalUpdated, ProposalAnswered)
 
 
 def is_open_for_comments(proposal: Proposal, now) -> bool:
@@ -34,13 +42,13 @@ def search_queryset():
 def register_verbs() -> None:
     from kommune.core.notifications.verbs import register_verb
 
-    register_verb("proposal.published", _("New citizen proposal: “%(title)s”"))
-    register_verb("proposal.threshold_reached", _("The citizen proposal “%(title)s” reached the number of supports "
-                                                  "needed; the municipality will answer it"))
-    register_verb("proposal.answered", _("The municipality answered the citizen proposal “%(title)s”"))
-    register_verb("proposal.referred", _("The citizen proposal “%(title)s” was handed to the council"))
-    register_verb("proposal.expired", _("The citizen proposal “%(title)s” did not reach the number of supports "
-                                        "needed in time"))
+    register_verb(ProposalPublished, _("New citizen proposal: “%(title)s”"))
+    register_verb(ProposalThresholdReached, _("The citizen proposal “%(title)s” reached the number of supports "
+                                             "needed; the municipality will answer it"))
+    register_verb(ProposalAnswered, _("The municipality answered the citizen proposal “%(title)s”"))
+    register_verb(ProposalReferred, _("The citizen proposal “%(title)s” was handed to the council"))
+    register_verb(ProposalExpired, _("The citizen proposal “%(title)s” did not reach the number of supports "
+                                   "needed in time"))
 
 
 def register() -> None:

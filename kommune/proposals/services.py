@@ -31,10 +31,21 @@ from django.utils.translation import gettext as _
 
 from kommune.accounts.models import Residency
 from kommune.core.cleaning import FieldCleaner, clean_text
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
 from kommune.core.services import do_refer_to_council, log_action
+from kommune.proposals.events import (
+    ProposalAnswered,
+    ProposalExpired,
+    ProposalPublished,
+    ProposalReferred,
+    ProposalSignaturesAdded,
+    ProposalSupported,
+    ProposalSupportWithdrawn,
+    ProposalThresholdReached,
+    ProposalUpdated,
+)
 from kommune.proposals.models import Attachment, Category, Proposal, ProposalSettings, SignatureList, Support
 
 CREATE_PERMISSION = "proposals.create_proposal"
@@ -333,7 +344,7 @@ def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
         _check_image_description(locked)
         locked.save()
         if locked.is_published and changed:
-            publish(Event("proposal.updated", locked.municipality, locked, actor=actor, scope=locked,
+            publish(ProposalUpdated(locked.municipality, locked, actor=actor, scope=locked,
                           data={"changed": changed}))
     return locked
 
@@ -384,7 +395,7 @@ def do_publish_proposal(*, proposal: Proposal, actor) -> Proposal:
         locked.save(update_fields=["state", "published_at", "collection_ends_at", "required_supports",
                                    "updated_at"])
         do_follow(user=actor, target=locked)
-        publish(Event("proposal.published", municipality, locked, actor=actor, scope=locked))
+        publish(ProposalPublished(municipality, locked, actor=actor, scope=locked))
     return locked
 
 
@@ -496,7 +507,7 @@ def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor,
         return None
     candidate.refresh_from_db()
     # Staff hear about it even when they do not follow the proposal; the author follows it since publishing.
-    publish(Event("proposal.threshold_reached", candidate.municipality, candidate, actor=actor, scope=candidate,
+    publish(ProposalThresholdReached(candidate.municipality, candidate, actor=actor, scope=candidate,
                   data={"notify_users": _staff_ids(candidate.municipality)}))
     return candidate
 
@@ -524,7 +535,7 @@ def do_support_proposal(*, proposal: Proposal, user) -> Support:
             raise _already_supports().error() from None
         Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") + 1,
                                                      total_supports=F("total_supports") + 1)
-        publish(Event("proposal.supported", municipality, locked, actor=user, scope=locked))
+        publish(ProposalSupported(municipality, locked, actor=user, scope=locked))
         _reach_threshold_if_due(locked.pk, now, actor=user, from_states=(State.COLLECTING,))
     return support
 
@@ -549,7 +560,7 @@ def do_withdraw_support(*, proposal: Proposal, user) -> None:
                                   code="no_support")
         Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") - 1,
                                                      total_supports=F("total_supports") - 1)
-        publish(Event("proposal.support_withdrawn", locked.municipality, locked, actor=user, scope=locked))
+        publish(ProposalSupportWithdrawn(locked.municipality, locked, actor=user, scope=locked))
 
 
 def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on: date, scan=None,
@@ -595,7 +606,7 @@ def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on:
                                                      total_supports=F("total_supports") + count)
         log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_SIGNATURES_ADDED,
                    proposal=locked.pk, count=count, received_on=received_on.isoformat())
-        publish(Event("proposal.signatures_added", municipality, locked, actor=actor, scope=locked,
+        publish(ProposalSignaturesAdded(municipality, locked, actor=actor, scope=locked,
                       data={"count": count}))
         _reach_threshold_if_due(locked.pk, timezone.now(), actor=actor,
                                 from_states=(State.COLLECTING, State.EXPIRED))
@@ -648,13 +659,13 @@ def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, 
                                    "answered_by", "updated_at"])
         log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_ANSWERED,
                    proposal=locked.pk, outcome=outcome, in_time=locked.answered_in_time)
-        publish(Event("proposal.answered", municipality, locked, actor=actor, scope=locked,
+        publish(ProposalAnswered(municipality, locked, actor=actor, scope=locked,
                       data={"outcome": outcome}))
         if outcome == Proposal.Outcome.COUNCIL:
             # Core checks the paper's reference and address; its ValidationError undoes the whole answer.
             do_refer_to_council(municipality=municipality, source=locked, actor=actor,
                                 paper_reference=paper_reference, paper_url=paper_url)
-            publish(Event("proposal.referred", municipality, locked, actor=actor, scope=locked))
+            publish(ProposalReferred(municipality, locked, actor=actor, scope=locked))
     return locked
 
 
@@ -676,7 +687,7 @@ def do_expire_due_proposals(*, now: datetime | None = None) -> int:
                         state=State.EXPIRED, expired_at=now, updated_at=now):
                     continue
                 proposal = Proposal.objects.select_related("municipality").get(pk=pk)
-                publish(Event("proposal.expired", proposal.municipality, proposal, scope=proposal))
+                publish(ProposalExpired(proposal.municipality, proposal, scope=proposal))
                 expired += 1
         last = ids[-1]
 

@@ -77,7 +77,7 @@ def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
     }
 
 
-@cached_for_anonymous
+@cached_for_anonymous("proposals")
 @municipality_view()
 def proposal_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     context = _listing(request, municipality)
@@ -157,7 +157,7 @@ def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[Timeli
     return steps
 
 
-@cached_for_anonymous
+@cached_for_anonymous("proposal:{proposal_id}")
 @municipality_view()
 def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     now = timezone.now()

@@ -14,14 +14,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.comments.events import CommentEdited, CommentHidden, CommentPosted, CommentUnhidden
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.comments.registry import commentable_for, target_key
+from kommune.core.events import Visibility
 from kommune.core.models import Municipality
 from kommune.core.records import Column, register_record_set
 
-CHANGED_BY = ("comment.posted", "comment.edited", "comment.hidden", "comment.unhidden",
-              # The visibility of the commented processes.
-              "process.published", "process.unpublished")
+CHANGED_BY = (CommentPosted, CommentEdited, CommentHidden, CommentUnhidden,
+              # The visibility of what was commented on (a process published or withdrawn).
+              Visibility.PUBLISHED, Visibility.WITHDRAWN)
 
 COLUMNS = (
     Column("id", "integer", _("Number of the comment on the platform."), required=True),

@@ -17,9 +17,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kommune.core.comments.blocks import active_block
+from kommune.core.comments.events import CommentEdited, CommentPosted
 from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import Municipality
 from kommune.core.richtext import render_markdown
 
@@ -140,7 +141,7 @@ def _create(*, author, target: Model, commentable: Commentable, text: str, paren
         else:
             Comment.objects.filter(pk=top.pk).update(reply_count=F("reply_count") + 1)
             Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
-        publish(Event("comment.posted", municipality, comment, actor=author, scope=commentable.scope(target)))
+        publish(CommentPosted(municipality, comment, actor=author, scope=commentable.scope(target)))
     return comment
 
 
@@ -217,7 +218,7 @@ def do_edit_comment(*, actor, comment: Comment, text: str) -> Comment:
             return locked
         locked.text, locked.text_html, locked.edited_at = text, render_markdown(text, nofollow=True), now
         locked.save(update_fields=["text", "text_html", "edited_at"])
-        publish(Event("comment.edited", comment.municipality, locked, actor=actor, scope=commentable.scope(target)))
+        publish(CommentEdited(comment.municipality, locked, actor=actor, scope=commentable.scope(target)))
     return locked
 
 

@@ -14,10 +14,12 @@ from django.db.models import F, Model
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kommune.core.comments.events import CommentHidden, CommentUnhidden
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.comments.registry import commentable_for
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import Municipality, Role
+from kommune.core.moderation.events import ReportAnswered, UserBlocked, UserUnblocked
 from kommune.core.moderation.models import Block, ModerationAct, Report
 from kommune.core.moderation.reportables import reportable_for
 from kommune.core.roles import roles_in
@@ -118,7 +120,7 @@ def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = 
         _record(municipality=report.municipality, moderator=moderator,
                 action=ModerationAct.Action.DISMISS_REPORT if dismiss else ModerationAct.Action.ANSWER_REPORT,
                 reason=reason, public_description=describe(report.target), target=report.target)
-        publish(Event("report.answered", report.municipality, report, actor=moderator,
+        publish(ReportAnswered(report.municipality, report, actor=moderator,
                       data={"answer": answer, "dismissed": dismiss}))
     return report
 
@@ -132,7 +134,7 @@ def _close_reports_on(target: Model, *, moderator, answer: str) -> None:
         report.status, report.answer, report.answered_at, report.answered_by = (
             Report.Status.ANSWERED, answer, now, moderator)
         report.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        publish(Event("report.answered", report.municipality, report, actor=moderator,
+        publish(ReportAnswered(report.municipality, report, actor=moderator,
                       data={"answer": answer, "dismissed": False}))
 
 
@@ -172,7 +174,7 @@ def do_hide(*, moderator, comment: Comment, reason: str) -> Comment:
         with translation.override(settings.LANGUAGE_CODE):
             answer = _("The contribution has been hidden. Reason: %(reason)s") % {"reason": reason}
         _close_reports_on(comment, moderator=moderator, answer=answer)
-        publish(Event("comment.hidden", comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
+        publish(CommentHidden(comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
                       data={"reason": reason}))
     return comment
 
@@ -189,7 +191,7 @@ def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
         comment.hidden_at, comment.hidden_reason = None, ""
         _record(municipality=comment.municipality, moderator=moderator, action=ModerationAct.Action.UNHIDE,
                 reason=reason, public_description=describe(comment), target=comment)
-        publish(Event("comment.unhidden", comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
+        publish(CommentUnhidden(comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
                       data={"reason": reason}))
     return comment
 
@@ -222,7 +224,7 @@ def do_block(*, moderator, municipality: Municipality, user, until: datetime, re
                 "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")}
         _record(municipality=municipality, moderator=moderator, action=ModerationAct.Action.BLOCK, reason=reason,
                 public_description=description, target=block)
-        publish(Event("user.blocked", municipality, block, actor=moderator,
+        publish(UserBlocked(municipality, block, actor=moderator,
                       data={"user_id": user.pk, "until": until.isoformat(), "reason": reason}))
     return block
 
@@ -242,4 +244,6 @@ def do_unblock(*, moderator, block: Block, reason: str = "") -> Block:
             description = str(_("The block of a person was lifted."))
         _record(municipality=block.municipality, moderator=moderator, action=ModerationAct.Action.UNBLOCK,
                 reason=reason, public_description=description, target=block)
+        publish(UserUnblocked(block.municipality, block, actor=moderator,
+                              data={"user_id": block.user_id, "reason": reason}))
     return block

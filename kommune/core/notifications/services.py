@@ -1,8 +1,9 @@
 """Writes of follows, activities and notifications. Keyword-only, one transaction each.
 
-``record_event`` is the subscriber of the event hub: it runs inside the publishing service's transaction,
-writes the Activity and the followers' Notifications there, and only after the commit enqueues the task that
-e-mails them. Nothing here sends an e-mail inside a request. A service can name further recipients who do not
+``record_event`` and ``notify_reporter`` handle the events (subscribers.py, a durable consumer): delivered from
+the outbox after the publishing service's commit, each writes the Activity and the followers' Notifications in
+a transaction of its own, and only after that commit enqueues the task that e-mails them. Nothing here sends
+an e-mail inside a request. A service can name further recipients who do not
 follow anything (staff who must act) with ``Event.data["notify_users"]``, a list of user ids.
 """
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from kommune.core.events import Event
+from kommune.core.events import Event, Visibility
 from kommune.core.notifications import verbs
 from kommune.core.notifications.followables import content_type_id, followable_for
 from kommune.core.notifications.mails import digest_message, notification_message
@@ -39,23 +40,20 @@ DIGEST_MAX_AGE = timedelta(days=7)
 
 
 def record_event(event: Event) -> None:
-    """The subscriber (registered in NotificationsConfig.ready())."""
-    name = event.verb
-    if name.endswith(".hidden") or name.endswith(".unhidden"):
-        _activities_about(event.target).update(is_hidden=name.endswith(".hidden"))
+    """Handler of the notifications consumer (subscribers.py) for the event types with a verb or a visibility."""
+    visibility = event.visibility
+    if visibility in (Visibility.HIDDEN, Visibility.SHOWN):
+        _activities_about(event.target).update(is_hidden=visibility is Visibility.HIDDEN)
         return
-    if name.endswith(".unpublished"):
+    if visibility is Visibility.WITHDRAWN:
         _activities_within(event.target).update(is_withdrawn=True)
         return
-    if name.endswith(".published"):
+    if visibility is Visibility.PUBLISHED:
         _activities_within(event.target).update(is_withdrawn=False)
-        if _activities_about(event.target).filter(verb=name).exists():
+        if _activities_about(event.target).filter(verb=event.name).exists():
             return  # published again after a withdrawal: its history is back, it is not new
-    registered = verbs.verb(name)
-    if registered is None:
-        return
-    if not registered.public:
-        _record_private(event)
+    registered = verbs.verb(type(event))
+    if registered is None or not registered.public:
         return
     activity = _create_activity(event, registered)
     recipients = _followers(event, activity)
@@ -108,7 +106,7 @@ def _create_activity(event: Event, registered: verbs.Verb) -> Activity:
         title, url = str(target), getattr(target, "get_absolute_url", lambda: "")()
     withdrawn = any(getattr(obj, "is_published", True) is False for obj in (target, scope) if obj is not None)
     return Activity.objects.create(
-        municipality=event.municipality, verb=event.verb, actor=actor, actor_name=actor_name,
+        municipality=event.municipality, verb=event.name, actor=actor, actor_name=actor_name,
         target_type_id=content_type_id(target), target_id=target.pk,
         scope_type_id=content_type_id(scope) if scope is not None else None,
         scope_id=scope.pk if scope is not None else None,
@@ -156,17 +154,17 @@ def _notify(user_ids: list[int], **fields) -> list[int]:
     return [notification.pk for notification in created]
 
 
-def _record_private(event: Event) -> None:
-    if event.verb == "report.answered":
-        reporter = getattr(event.target, "reporter", None)
-        if reporter is None or reporter == event.actor:
-            return
-        target = getattr(event.target, "target", None)
-        url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
-        ids = _notify([reporter.pk], municipality=event.municipality, verb=event.verb,
-                      text=Truncator(str(event.data.get("answer", ""))).chars(2000),
-                      url=url or event.municipality.get_absolute_url())
-        transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
+def notify_reporter(event: Event) -> None:
+    """Handler for ReportAnswered: the answer reaches the person who reported, and nobody else."""
+    reporter = getattr(event.target, "reporter", None)
+    if reporter is None or reporter == event.actor:
+        return
+    target = getattr(event.target, "target", None)
+    url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
+    ids = _notify([reporter.pk], municipality=event.municipality, verb=event.name,
+                  text=Truncator(str(event.data.get("answer", ""))).chars(2000),
+                  url=url or event.municipality.get_absolute_url())
+    transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
 
 def _enqueue_immediate_emails(notification_ids: list[int]) -> None:

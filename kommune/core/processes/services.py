@@ -21,9 +21,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.core.cleaning import FieldCleaner, clean_text
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import Municipality, Organisation
 from kommune.core.processes import features
+from kommune.core.processes.events import ProcessNewsPosted, ProcessPublished, ProcessUnpublished, ProcessUpdated
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
 from kommune.core.richtext import render_markdown
 
@@ -169,7 +170,7 @@ def do_update_process(*, process: Process, actor, title: str = UNSET, slug: str 
         with _slug_taken_is_an_error(municipality, process.slug):
             process.save()
         if process.is_published and changed:
-            publish(Event("process.updated", municipality, process, actor=actor, scope=process,
+            publish(ProcessUpdated(municipality, process, actor=actor, scope=process,
                           data={"changed": changed}))
     return process
 
@@ -255,7 +256,7 @@ def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapp
                                                     updated_at=timezone.now())
         process.starts_at, process.ends_at = span["starts_at"], span["ends_at"]
         if locked.is_published:
-            publish(Event("process.updated", process.municipality, process, actor=actor, scope=process,
+            publish(ProcessUpdated(process.municipality, process, actor=actor, scope=process,
                           data={"changed": ["phases"]}))
     # The caller's instance may carry prefetched phases; they are stale now.
     getattr(process, "_prefetched_objects_cache", {}).pop("phases", None)
@@ -276,7 +277,7 @@ def do_publish_process(*, process: Process, actor) -> Process:
         locked.published_at = locked.published_at or now
         locked.save(update_fields=["is_published", "published_at", "updated_at"])
         process.is_published, process.published_at = True, locked.published_at
-        publish(Event("process.published", process.municipality, process, actor=actor, scope=process))
+        publish(ProcessPublished(process.municipality, process, actor=actor, scope=process))
     return process
 
 
@@ -289,7 +290,7 @@ def do_unpublish_process(*, process: Process, actor) -> Process:
         locked.is_published = False
         locked.save(update_fields=["is_published", "updated_at"])
         process.is_published = False
-        publish(Event("process.unpublished", process.municipality, process, actor=actor, scope=process))
+        publish(ProcessUnpublished(process.municipality, process, actor=actor, scope=process))
     return process
 
 
@@ -334,5 +335,5 @@ def do_publish_news(*, process: Process, actor, title: str, text: str) -> Proces
                                           text=text, text_html=render_markdown(text), published_at=timezone.now(),
                                           author=actor)
         if process.is_published:
-            publish(Event("process.news", process.municipality, news, actor=actor, scope=process))
+            publish(ProcessNewsPosted(process.municipality, news, actor=actor, scope=process))
     return news

@@ -1,9 +1,10 @@
 """What the search finds. An app registers its models in AppConfig.ready() with ``register_searchable``.
 
 ``document(obj)`` tells what of an object is searchable, or returns None when it must not be found (an
-unpublished process, a hidden comment). The search app keeps the index current from the events named in
-``index_on`` (the object's document is rebuilt, or removed when ``document`` returns None) and ``remove_on``
-(the object is removed), and ``python manage.py rebuild_search_index`` rebuilds it from ``queryset()``.
+unpublished process, a hidden comment). The search app keeps the index current from the event types
+(kommune.core.events) named in ``index_on`` (the object's document is rebuilt, or removed when ``document``
+returns None) and ``remove_on`` (the object is removed), and ``python manage.py rebuild_search_index`` rebuilds
+it from ``queryset()``.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
+from kommune.core.events import Event
 from kommune.core.models import Municipality
 
 
@@ -32,8 +34,8 @@ class Searchable:
     label: str | Promise
     document: Callable[[Model], SearchDocumentData | None]
     queryset: Callable[[], QuerySet]
-    index_on: frozenset[str]
-    remove_on: frozenset[str]
+    index_on: frozenset[type[Event]]
+    remove_on: frozenset[type[Event]]
     depends_on: Callable[[Model], QuerySet | None] | None = None
 
 
@@ -44,7 +46,7 @@ _by_kind: dict[str, Searchable] = {}
 def register_searchable(model: type[Model], *, kind: str, label: str | Promise,
                         document: Callable[[Model], SearchDocumentData | None],
                         queryset: Callable[[], QuerySet] | None = None,
-                        index_on: Iterable[str] = (), remove_on: Iterable[str] = (),
+                        index_on: Iterable[type[Event]] = (), remove_on: Iterable[type[Event]] = (),
                         depends_on: Callable[[Model], QuerySet | None] | None = None) -> None:
     """Make ``model`` findable as ``kind`` (a short key used in URLs, e.g. "process"), shown as ``label``.
 

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.comments.events import CommentEdited, CommentHidden, CommentPosted, CommentUnhidden
 from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for
 from kommune.core.search.registry import SearchDocumentData, register_searchable
@@ -39,6 +40,6 @@ def comment_queryset() -> QuerySet:
 def register() -> None:
     register_searchable(
         Comment, kind="comment", label=_("Comment"), document=comment_document, queryset=comment_queryset,
-        index_on=("comment.posted", "comment.edited", "comment.unhidden"), remove_on=("comment.hidden",),
+        index_on=(CommentPosted, CommentEdited, CommentUnhidden), remove_on=(CommentHidden,),
         depends_on=comments_on,
     )
