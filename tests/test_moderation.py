@@ -18,6 +18,7 @@ from kommune.core.comments import services as comments
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import Page, PageKind
 from kommune.core.moderation import services
+from kommune.core.moderation.events import UserUnblocked
 from kommune.core.moderation.models import Block, ModerationAct, Report
 from kommune.core.services import do_update_page
 from tests.factories import UserFactory
@@ -293,12 +294,16 @@ def test_a_block_stops_taking_part_until_it_ends(bob, carol, erin, troll, proces
         services.do_block(moderator=bob, municipality=musterstadt, user=troll, until=until, reason="")
 
 
-def test_unblocking_ends_the_block_now(bob, troll, process, musterstadt):
+def test_unblocking_ends_the_block_now(bob, troll, process, musterstadt, published):
     block = BlockFactory(municipality=musterstadt, user=troll)
-    services.do_unblock(moderator=bob, block=block)
+    services.do_unblock(moderator=bob, block=block, reason="Entschuldigung angenommen")
+    [event] = published
+    assert (type(event), event.target, event.actor, event.data) == (
+        UserUnblocked, block, bob, {"user_id": troll.pk, "reason": "Entschuldigung angenommen"})
     comments.do_post_comment(actor=troll, target=process, text="Danke")
     with pytest.raises(ValidationError, match="already ended"):
         services.do_unblock(moderator=bob, block=block)
+    assert len(published) == 2  # the refused unblock told nobody anything; the comment did
 
 
 def test_blocking_and_unblocking_through_the_pages(bob, client, rude, troll):
