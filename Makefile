@@ -48,6 +48,8 @@ extract-messages: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	# What the demo's writes set off (activities, search, record sets), without waiting for a worker.
+	$(PY) manage.py deliver_events
 	# The demo's participation records appear in its open-data catalogue (production: a daily cron, see README).
 	$(PY) manage.py publish_records --all
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false $(PY) manage.py collectstatic --no-input -v0

@@ -6,13 +6,16 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from kommune.core import event_catalogue, events
 from kommune.core.comments.events import CommentPosted
@@ -247,3 +250,14 @@ def test_effects_lost_by_a_dying_process_are_delivered_once_by_the_drain_and_the
     assert after["deliveries"] == 3  # notifications, search, open-data records: once each
     assert after["activities"] == 1 and after["notifications"] == 1 and after["documents"] == 1
     assert after["stale_sets"] >= 2  # comments, processes (the comment counts)
+
+
+@pytest.mark.django_db
+def test_the_drain_forgets_what_was_delivered_a_week_ago(process, bob):
+    do_post_comment(actor=bob, target=process, text="Mehr Schatten am Spielplatz")
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        call_command("deliver_events", stdout=StringIO())
+    assert OutboxEntry.objects.count() == 1
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        call_command("deliver_events", stdout=StringIO())
+    assert not OutboxEntry.objects.exists() and not OutboxDelivery.objects.exists()

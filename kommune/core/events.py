@@ -25,6 +25,7 @@ import enum
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from typing import Any, ClassVar
 
@@ -37,6 +38,8 @@ from django.utils import timezone
 from kommune.core.models import Municipality, OutboxDelivery, OutboxEntry
 
 logger = logging.getLogger(__name__)
+# Delivered outbox entries are kept this long (to look into what happened), then deleted by deliver_pending().
+KEEP_DELIVERED = timedelta(days=7)
 
 
 class Visibility(enum.Enum):
@@ -183,9 +186,12 @@ def deliver(entry_ids: Iterable[int]) -> int:
 
 
 def deliver_pending(*, limit: int | None = None) -> int:
-    """Deliver what is still pending (after a crash, or a consumer that failed), oldest first."""
+    """Deliver what is still pending (after a crash, or a consumer that failed), oldest first; forget what was
+    delivered more than KEEP_DELIVERED ago."""
     pending = OutboxEntry.objects.filter(delivered_at__isnull=True).order_by("pk").values_list("pk", flat=True)
-    return deliver(list(pending[:limit] if limit else pending))
+    delivered = deliver(list(pending[:limit] if limit else pending))
+    OutboxEntry.objects.filter(delivered_at__lt=timezone.now() - KEEP_DELIVERED).delete()
+    return delivered
 
 
 def _deliver_entry(entry: OutboxEntry) -> bool:
