@@ -134,8 +134,9 @@ def publish(event: Event) -> None:
                                            payload=_payload(event))
         transaction.on_commit(partial(_enqueue_delivery, entry.pk), robust=True)
     for consumer in handling:
-        if not consumer.durable:
-            transaction.on_commit(partial(consumer.handler_for(type(event)), event), robust=True)
+        handler = consumer.handler_for(type(event))
+        if handler is not None and not consumer.durable:
+            transaction.on_commit(partial(handler, event), robust=True)
 
 
 def _enqueue_delivery(entry_id: int) -> None:
@@ -161,6 +162,8 @@ def _load(reference: list[int] | None) -> Model | None:
         return None
     content_type_id, pk = reference
     model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None:  # the app of the model is gone
+        return None
     return model._default_manager.filter(pk=pk).first() or model(pk=pk)
 
 
@@ -169,8 +172,11 @@ def rebuild(entry: OutboxEntry) -> Event:
     payload = entry.payload
     actor_id = payload.get("actor")
     actor = get_user_model()._default_manager.filter(pk=actor_id).first() if actor_id is not None else None
-    return _events[entry.event](entry.municipality, _load(payload["target"]), actor=actor,
-                                scope=_load(payload["scope"]), data=payload["data"])
+    target = _load(payload["target"])
+    if entry.municipality is None or target is None:
+        raise ValueError(f"Outbox entry {entry.pk} names no municipality or no known target.")
+    return _events[entry.event](entry.municipality, target, actor=actor, scope=_load(payload["scope"]),
+                                data=payload["data"])
 
 
 # --- Delivering from the outbox ---------------------------------------------------------------------------------
@@ -218,7 +224,9 @@ def _apply(consumer: Consumer, entry: OutboxEntry, event: Event) -> bool:
                     OutboxDelivery.objects.create(entry=entry, consumer=consumer.name)
             except IntegrityError:
                 return True  # applied before
-            consumer.handler_for(type(event))(event)
+            handler = consumer.handler_for(type(event))
+            if handler is not None:
+                handler(event)
     except Exception as error:
         logger.exception("Consumer %s failed on outbox entry %s (%s); it stays pending.", consumer.name, entry.pk,
                          entry.event)

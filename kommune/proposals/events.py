@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from kommune.core.events import Event, Visibility
 from kommune.core.pagecache import register_page_tags
@@ -22,7 +23,7 @@ class ProposalEvent(Event):
     """target and scope: the proposal."""
 
     def page_tags(self) -> Iterable[str]:
-        return proposal_page_tags(self.target)
+        return proposal_page_tags(cast(Proposal, self.target))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ trace here. Every app above notifications registers its own in AppConfig.ready()
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.comments.events import CommentPosted
@@ -20,7 +21,7 @@ from kommune.core.moderation.events import ReportAnswered
 class Verb:
     name: str
     # Placeholders: %(actor)s (public display name), %(title)s (summary), %(scope)s (the process's title).
-    sentence: str
+    sentence: str | Promise
     public: bool = True
     # Whether the person who acted is named (a comment's author) or the municipality acts (a process).
     names_actor: bool = False
@@ -30,7 +31,8 @@ _verbs: dict[str, Verb] = {}
 _event_types: dict[type[Event], Verb] = {}
 
 
-def register_verb(event_type: type[Event], sentence: str, *, public: bool = True, names_actor: bool = False) -> None:
+def register_verb(event_type: type[Event], sentence: str | Promise, *, public: bool = True,
+                  names_actor: bool = False) -> None:
     registered = Verb(event_type.name, sentence, public, names_actor)
     _verbs[event_type.name] = _event_types[event_type] = registered
 

@@ -47,5 +47,5 @@ class ProcessNewsPosted(Event):
     name = "process.news"
     requires = ("notifications", "pagecache")
 
-    def page_tags(self) -> Iterable[str]:
-        return process_page_tags(self.scope)
+    def page_tags(self) -> Iterable[str] | None:
+        return process_page_tags(self.scope) if isinstance(self.scope, Process) else None
