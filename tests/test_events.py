@@ -23,6 +23,7 @@ from kommune.core.comments.models import Comment
 from kommune.core.comments.services import do_post_comment
 from kommune.core.models import OutboxDelivery, OutboxEntry
 from kommune.core.moderation.events import UserUnblocked
+from kommune.core.moderation.services import do_hide
 from kommune.core.notifications.models import Activity, Notification
 from kommune.core.notifications.services import do_follow
 from kommune.core.search.models import SearchDocument
@@ -261,3 +262,16 @@ def test_the_drain_forgets_what_was_delivered_a_week_ago(process, bob):
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
         call_command("deliver_events", stdout=StringIO())
     assert not OutboxEntry.objects.exists() and not OutboxDelivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_hide_delivered_before_the_post_it_hides_still_hides_the_activity(
+        process, bob, carol, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():  # nothing delivered yet
+        comment = do_post_comment(actor=carol, target=process, text="Mehr Schatten am Spielplatz")
+        do_hide(moderator=bob, comment=comment, reason="Werbung")
+    posted, hidden = OutboxEntry.objects.order_by("pk")
+    events.deliver([hidden.pk])  # two workers: the later entry first
+    events.deliver([posted.pk])
+    assert Activity.objects.get(target_id=comment.pk).is_hidden
+    assert not SearchDocument.objects.filter(kind="comment", object_id=comment.pk).exists()

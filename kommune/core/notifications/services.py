@@ -104,14 +104,16 @@ def _create_activity(event: Event, registered: verbs.Verb) -> Activity:
         title, url = followable.title(target), followable.url(target)
     else:
         title, url = str(target), getattr(target, "get_absolute_url", lambda: "")()
+    # As the target is now: delivered by several workers, a hide may arrive before the post it hides.
     withdrawn = any(getattr(obj, "is_published", True) is False for obj in (target, scope) if obj is not None)
+    hidden = getattr(target, "hidden_at", None) is not None
     return Activity.objects.create(
         municipality=event.municipality, verb=event.name, actor=actor, actor_name=actor_name,
         target_type_id=content_type_id(target), target_id=target.pk,
         scope_type_id=content_type_id(scope) if scope is not None else None,
         scope_id=scope.pk if scope is not None else None,
         summary=Truncator(title).chars(200), scope_title=Truncator(str(scope or "")).chars(200),
-        url=url or event.municipality.get_absolute_url(), is_withdrawn=withdrawn,
+        url=url or event.municipality.get_absolute_url(), is_withdrawn=withdrawn, is_hidden=hidden,
     )
 
 
