@@ -345,7 +345,7 @@ def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
         locked.save()
         if locked.is_published and changed:
             publish(ProposalUpdated(locked.municipality, locked, actor=actor, scope=locked,
-                          data={"changed": changed}))
+                                    data={"changed": changed}))
     return locked
 
 
@@ -508,7 +508,7 @@ def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor,
     candidate.refresh_from_db()
     # Staff hear about it even when they do not follow the proposal; the author follows it since publishing.
     publish(ProposalThresholdReached(candidate.municipality, candidate, actor=actor, scope=candidate,
-                  data={"notify_users": _staff_ids(candidate.municipality)}))
+                                     data={"notify_users": _staff_ids(candidate.municipality)}))
     return candidate
 
 
@@ -607,7 +607,7 @@ def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on:
         log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_SIGNATURES_ADDED,
                    proposal=locked.pk, count=count, received_on=received_on.isoformat())
         publish(ProposalSignaturesAdded(municipality, locked, actor=actor, scope=locked,
-                      data={"count": count}))
+                                        data={"count": count}))
         _reach_threshold_if_due(locked.pk, timezone.now(), actor=actor,
                                 from_states=(State.COLLECTING, State.EXPIRED))
     return signature_list
@@ -660,7 +660,7 @@ def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, 
         log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.PROPOSAL_ANSWERED,
                    proposal=locked.pk, outcome=outcome, in_time=locked.answered_in_time)
         publish(ProposalAnswered(municipality, locked, actor=actor, scope=locked,
-                      data={"outcome": outcome}))
+                                 data={"outcome": outcome}))
         if outcome == Proposal.Outcome.COUNCIL:
             # Core checks the paper's reference and address; its ValidationError undoes the whole answer.
             do_refer_to_council(municipality=municipality, source=locked, actor=actor,

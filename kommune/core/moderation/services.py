@@ -121,7 +121,7 @@ def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = 
                 action=ModerationAct.Action.DISMISS_REPORT if dismiss else ModerationAct.Action.ANSWER_REPORT,
                 reason=reason, public_description=describe(report.target), target=report.target)
         publish(ReportAnswered(report.municipality, report, actor=moderator,
-                      data={"answer": answer, "dismissed": dismiss}))
+                               data={"answer": answer, "dismissed": dismiss}))
     return report
 
 
@@ -135,7 +135,7 @@ def _close_reports_on(target: Model, *, moderator, answer: str) -> None:
             Report.Status.ANSWERED, answer, now, moderator)
         report.save(update_fields=["status", "answer", "answered_at", "answered_by"])
         publish(ReportAnswered(report.municipality, report, actor=moderator,
-                      data={"answer": answer, "dismissed": False}))
+                               data={"answer": answer, "dismissed": False}))
 
 
 # --- Hiding ---------------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def do_hide(*, moderator, comment: Comment, reason: str) -> Comment:
             answer = _("The contribution has been hidden. Reason: %(reason)s") % {"reason": reason}
         _close_reports_on(comment, moderator=moderator, answer=answer)
         publish(CommentHidden(comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
-                      data={"reason": reason}))
+                              data={"reason": reason}))
     return comment
 
 
@@ -192,7 +192,7 @@ def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
         _record(municipality=comment.municipality, moderator=moderator, action=ModerationAct.Action.UNHIDE,
                 reason=reason, public_description=describe(comment), target=comment)
         publish(CommentUnhidden(comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
-                      data={"reason": reason}))
+                                data={"reason": reason}))
     return comment
 
 
@@ -225,7 +225,7 @@ def do_block(*, moderator, municipality: Municipality, user, until: datetime, re
         _record(municipality=municipality, moderator=moderator, action=ModerationAct.Action.BLOCK, reason=reason,
                 public_description=description, target=block)
         publish(UserBlocked(municipality, block, actor=moderator,
-                      data={"user_id": user.pk, "until": until.isoformat(), "reason": reason}))
+                            data={"user_id": user.pk, "until": until.isoformat(), "reason": reason}))
     return block
 
 

@@ -171,7 +171,7 @@ def do_update_process(*, process: Process, actor, title: str = UNSET, slug: str 
             process.save()
         if process.is_published and changed:
             publish(ProcessUpdated(municipality, process, actor=actor, scope=process,
-                          data={"changed": changed}))
+                                   data={"changed": changed}))
     return process
 
 
@@ -257,7 +257,7 @@ def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapp
         process.starts_at, process.ends_at = span["starts_at"], span["ends_at"]
         if locked.is_published:
             publish(ProcessUpdated(process.municipality, process, actor=actor, scope=process,
-                          data={"changed": ["phases"]}))
+                                   data={"changed": ["phases"]}))
     # The caller's instance may carry prefetched phases; they are stale now.
     getattr(process, "_prefetched_objects_cache", {}).pop("phases", None)
     return created
