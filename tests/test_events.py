@@ -28,8 +28,19 @@ from kommune.core.notifications.models import Activity, Notification
 from kommune.core.notifications.services import do_follow
 from kommune.core.search.models import SearchDocument
 from kommune.opendata.records.models import RecordSetState
-from kommune.proposals.events import ProposalSupported
+from kommune.proposals import services as proposals
+from kommune.proposals.events import (
+    ProposalAnswered,
+    ProposalPublished,
+    ProposalReferred,
+    ProposalSupported,
+    ProposalSupportWithdrawn,
+    ProposalThresholdReached,
+)
+from kommune.proposals.models import Proposal
+from tests.factories import UserFactory
 from tests.factories_processes import published_process
+from tests.factories_proposals import ProposalSettingsFactory
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -194,6 +205,7 @@ from kommune.core.comments.services import do_post_comment
 from kommune.core.notifications.services import do_follow
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.factories_processes import published_process
+from tests.factories_proposals import ProposalSettingsFactory
 
 municipality = MunicipalityFactory(slug="musterstadt")
 process = published_process(municipality, title="Spielplatz Nord")
@@ -275,3 +287,43 @@ def test_a_hide_delivered_before_the_post_it_hides_still_hides_the_activity(
     events.deliver([posted.pk])
     assert Activity.objects.get(target_id=comment.pk).is_hidden
     assert not SearchDocument.objects.filter(kind="comment", object_id=comment.pk).exists()
+
+
+# --- The services publish ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(declared):
+    """The events published (and committed) while the test runs."""
+    seen: list[events.Event] = []
+    events.register_consumer(events.Consumer(
+        "test-recorder", lambda: dict.fromkeys(events.event_types().values(), seen.append)))
+    return seen
+
+
+@pytest.mark.django_db
+def test_the_proposal_services_publish_what_they_did(musterstadt, alice, carol, published):
+    ProposalSettingsFactory(municipality=musterstadt, threshold_absolute=2)
+    draft = proposals.do_create_proposal(municipality=musterstadt, author=alice, title="Trinkbrunnen am Bahnhof",
+                                         text="Im Sommer fehlt am Bahnhof Wasser.")
+    assert published == []  # a draft is nobody's business
+    proposal = proposals.do_publish_proposal(proposal=draft, actor=alice)
+    first, second = UserFactory(), UserFactory()
+    proposals.do_support_proposal(proposal=proposal, user=first)
+    proposals.do_withdraw_support(proposal=proposal, user=first)
+    proposals.do_support_proposal(proposal=proposal, user=first)
+    proposals.do_support_proposal(proposal=proposal, user=second)
+    proposals.do_answer_proposal(proposal=proposal, actor=carol, outcome=Proposal.Outcome.COUNCIL,
+                                 answer="Der Rat entscheidet im Mai.", department="Hauptamt")
+    assert [(type(event), event.target.pk, event.actor) for event in published] == [
+        (ProposalPublished, proposal.pk, alice),
+        (ProposalSupported, proposal.pk, first),
+        (ProposalSupportWithdrawn, proposal.pk, first),
+        (ProposalSupported, proposal.pk, first),
+        (ProposalSupported, proposal.pk, second),
+        (ProposalThresholdReached, proposal.pk, second),
+        (ProposalAnswered, proposal.pk, carol),
+        (ProposalReferred, proposal.pk, carol),
+    ]
+    assert published[5].data["notify_users"] == [carol.pk]
+    assert published[6].data == {"outcome": "council"}
