@@ -327,7 +327,8 @@ class OutboxEntry(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["id"], condition=Q(delivered_at__isnull=True), name="outbox_pending")]
+        # The drain reads the pending entries (delivered_at null) oldest first and deletes the old delivered ones.
+        indexes = [models.Index(fields=["delivered_at", "id"], name="outbox_by_delivery")]
 
     def __str__(self) -> str:
         return f"{self.event} #{self.pk}"
