@@ -17,11 +17,21 @@ from django.utils import timezone
 
 from kommune.core import pagecache
 from kommune.core.comments.services import do_edit_comment, do_post_comment
-from kommune.core.moderation.services import do_hide
+from kommune.core.moderation.services import do_hide, do_unhide
 from kommune.core.processes.models import Process
 from kommune.core.processes.services import do_publish_news, do_unpublish_process, do_update_process
-from kommune.proposals.services import do_add_signature_list, do_support_proposal, do_withdraw_support
+from kommune.opendata.services import do_publish_dataset
+from kommune.proposals.models import Proposal
+from kommune.proposals.services import (
+    do_add_signature_list,
+    do_answer_proposal,
+    do_create_proposal,
+    do_publish_proposal,
+    do_support_proposal,
+    do_withdraw_support,
+)
 from tests.factories import UserFactory
+from tests.factories_opendata import DatasetFactory, ResourceFactory
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory, published_proposal
 
@@ -284,6 +294,26 @@ WRITES = {
         lambda f: do_publish_news(process=f.process, actor=f.carol, title="Die Ergebnisse sind da",
                                   text="Alles Weitere folgt."),
         {"home", "process list", "proposal list", "proposal detail"}),
+    "comment shown again": (
+        lambda f: (do_hide(moderator=f.bob, comment=f.comment, reason="Beleidigung"),
+                   do_unhide(moderator=f.bob, comment=f.comment, reason="Doch in Ordnung")),
+        {"home", "process list", "proposal list", "proposal detail"}),
+    "proposal published": (
+        lambda f: do_publish_proposal(proposal=do_create_proposal(
+            municipality=f.process.municipality, author=f.alice, title="Mehr Bänke im Park",
+            text="Im Park fehlen Bänke."), actor=f.alice),
+        {"process list", "process detail", "process news", "proposal detail"}),  # another proposal's page
+    "proposal answered": (
+        lambda f: (do_support_proposal(proposal=f.proposal, user=UserFactory()),
+                   do_support_proposal(proposal=f.proposal, user=UserFactory()),
+                   do_answer_proposal(proposal=f.proposal, actor=f.carol, outcome=Proposal.Outcome.ACCEPTED,
+                                      answer="Wir bauen ihn im Sommer.", department="Tiefbauamt")),
+        {"process list", "process detail", "process news"}),
+    "dataset published": (
+        lambda f: do_publish_dataset(dataset=ResourceFactory(
+            dataset=DatasetFactory(municipality=f.process.municipality, title="Trinkwasserbrunnen")).dataset,
+            actor=f.erin),
+        {"process list", "process detail", "process news", "proposal list", "proposal detail"}),
     "process renamed": (
         lambda f: do_update_process(process=f.process, actor=f.carol, title="Marktplatz für alle"), set()),
     "process withdrawn": (lambda f: do_unpublish_process(process=f.process, actor=f.carol), set()),
@@ -297,15 +327,17 @@ class World:
     alice: object
     bob: object
     carol: object
+    erin: object
     supporter: object
     comment: object
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_after_each_kind_of_write_the_pages_that_show_it_are_fresh(name, process, proposal, alice, bob, carol):
+def test_after_each_kind_of_write_the_pages_that_show_it_are_fresh(name, process, proposal, alice, bob, carol,
+                                                                  erin):
     supporter = UserFactory()
     do_support_proposal(proposal=proposal, user=supporter)
-    world = World(process, proposal, alice, bob, carol, supporter, _comment(process, alice))
+    world = World(process, proposal, alice, bob, carol, erin, supporter, _comment(process, alice))
     write, untouched = WRITES[name]
     served = served_after(lambda: write(world), process, proposal)
     assert_fresh(served, process, proposal)
