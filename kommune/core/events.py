@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.tasks import task
 from django.utils import timezone
 
 from kommune.core.models import Municipality, OutboxDelivery, OutboxEntry
@@ -140,8 +141,6 @@ def publish(event: Event) -> None:
 
 
 def _enqueue_delivery(entry_id: int) -> None:
-    from kommune.core.tasks import deliver_events
-
     deliver_events.enqueue([entry_id])
 
 
@@ -213,6 +212,21 @@ def _deliver_entry(entry: OutboxEntry) -> bool:
     if delivered:
         OutboxEntry.objects.filter(pk=entry.pk).update(delivered_at=timezone.now(), last_error="")
     return delivered
+
+
+# The task worker's part (`python manage.py db_worker`); defined here, next to what they run.
+
+
+@task()
+def deliver_events(entry_ids: list[int]) -> int:
+    """Hand these outbox entries to the durable consumers; enqueued after the commit of the write that wrote them."""
+    return deliver(entry_ids)
+
+
+@task()
+def deliver_pending_events() -> int:
+    """Deliver every outbox entry still pending; enqueued by `manage.py deliver_events --enqueue` (cron)."""
+    return deliver_pending()
 
 
 def _apply(consumer: Consumer, entry: OutboxEntry, event: Event) -> bool:

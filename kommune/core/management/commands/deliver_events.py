@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
 from kommune.core import events
-from kommune.core.tasks import deliver_pending_events
 
 
 class Command(BaseCommand):
@@ -15,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue: bool = False, **options) -> None:
         if enqueue:
-            result = deliver_pending_events.enqueue()
+            result = events.deliver_pending_events.enqueue()
             self.stdout.write(f"Enqueued the delivery task ({result.id}); the worker delivers the events.")
             return
         delivered = events.deliver_pending()
