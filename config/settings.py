@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kommune.opendata",
     "kommune.core.api",
     "kommune.benchmark",
+    "kommune.operations",
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
