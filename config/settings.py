@@ -191,8 +191,9 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console by default; SMTP when EMAIL_BACKEND names Django's SMTP backend.
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console by default (decoded, so that links stay whole: kommune/core/mail.py); SMTP
+# when EMAIL_BACKEND names Django's SMTP backend.
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "kommune.core.mail.ConsoleEmailBackend")
 _smtp_options = {
     "host": env_str("EMAIL_HOST", "localhost"),
     "port": env_int("EMAIL_PORT", 25),
