@@ -26,7 +26,7 @@ from kommune.accounts.forms import (
 )
 from kommune.core.access import login_view, public_view
 from kommune.core.privacy import export_sections
-from kommune.core.selectors import management_url, managed_tenants
+from kommune.core.selectors import managed_tenants, management_url
 from kommune.core.services import do_join_municipality
 
 LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
