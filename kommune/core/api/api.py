@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Router
 
 from kommune.core.api import errors
 from kommune.core.api.registry import registered_routers
-from kommune.core.api.routes import comments, me, municipalities, processes
+from kommune.core.api.routes import comments, index, me, municipalities, processes
 
 TITLE = "Offene Kommune API"
 VERSION = "1.0.0"
@@ -72,7 +72,7 @@ def get_api() -> KommuneAPI:
     api = KommuneAPI(title=TITLE, version=VERSION, description=DESCRIPTION, urls_namespace=NAMESPACE,
                      openapi_url="/openapi.json", docs_url=None)
     errors.install(api)
-    for router in (municipalities.router, processes.router, comments.router, me.router):
+    for router in (index.router, municipalities.router, processes.router, comments.router, me.router):
         api.add_router("", router)
     for registration in registered_routers():
         api.add_router(registration.prefix, registration.router, tags=list(registration.tags) or None)
