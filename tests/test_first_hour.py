@@ -210,5 +210,7 @@ def test_the_api_root_lists_its_resources(musterstadt, client):
     index = response.json()
     paths = {resource["path"] for resource in index["resources"]}
     assert {"/api/v1/municipalities", "/api/v1/municipalities/{municipality_slug}/proposals", "/api/v1/me"} <= paths
-    assert client.get(index["schema_url"]).status_code == 200
-    assert client.get(index["docs_url"]).status_code == 200
+    assert {"GET", "POST"} <= set(next(resource["methods"] for resource in index["resources"]
+                                       if resource["path"] == "/api/v1/municipalities/{municipality_slug}/proposals"))
+    assert client.get(index["openapi"]).status_code == 200
+    assert client.get(index["docs"]).status_code == 200

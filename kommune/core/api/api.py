@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Router
 
 from kommune.core.api import errors
 from kommune.core.api.registry import registered_routers
-from kommune.core.api.routes import comments, index, me, municipalities, processes
+from kommune.core.api.routes import comments, me, municipalities, processes
 
 TITLE = "Offene Kommune API"
 VERSION = "1.0.0"
@@ -72,7 +72,7 @@ def get_api() -> KommuneAPI:
     api = KommuneAPI(title=TITLE, version=VERSION, description=DESCRIPTION, urls_namespace=NAMESPACE,
                      openapi_url="/openapi.json", docs_url=None)
     errors.install(api)
-    for router in (index.router, municipalities.router, processes.router, comments.router, me.router):
+    for router in (municipalities.router, processes.router, comments.router, me.router):
         api.add_router("", router)
     for registration in registered_routers():
         api.add_router(registration.prefix, registration.router, tags=list(registration.tags) or None)
@@ -102,9 +102,15 @@ def _in_error_format(view: Callable, api: KommuneAPI) -> Callable:
 
 
 def _index(request: HttpRequest, **kwargs) -> HttpResponse:
-    """/api/v1/ itself: where to read on."""
+    """/api/v1/ itself: where to read on, and every resource with its methods, read from the OpenAPI schema (so
+    the list names what every app registered and never goes stale)."""
+    schema = get_api().get_openapi_schema()
+    resources = [{"path": path, "methods": [method.upper() for method in operations],
+                  "summaries": [operation.get("summary", "") for operation in operations.values()]}
+                 for path, operations in schema["paths"].items()]
     return JsonResponse({"title": TITLE, "version": VERSION, "docs": request.build_absolute_uri(reverse("api:docs")),
-                         "openapi": request.build_absolute_uri(reverse(f"{NAMESPACE}:openapi-json"))})
+                         "openapi": request.build_absolute_uri(reverse(f"{NAMESPACE}:openapi-json")),
+                         "resources": resources})
 
 
 def _only_get(view: Callable) -> Callable:
