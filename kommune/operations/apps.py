@@ -8,3 +8,6 @@ class OperationsConfig(AppConfig):
     name = "kommune.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from kommune.operations import checks  # noqa: F401  (registers the deploy checks)
