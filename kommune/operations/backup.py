@@ -31,6 +31,7 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
@@ -102,7 +103,7 @@ def _dump_sqlite(using: str, database_file: Path) -> None:
     source_name = str(connections[using].settings_dict["NAME"])
     if source_name == ":memory:" or "mode=memory" in source_name:
         raise BackupError("An in-memory SQLite database cannot be backed up.")
-    source = sqlite3.connect(f"file:{source_name}?mode=ro", uri=True, timeout=30)
+    source = sqlite3.connect(source_name, timeout=30)  # only read: the backup API never writes its source
     copy = sqlite3.connect(database_file)
     try:
         source.execute("PRAGMA busy_timeout=30000")
@@ -162,6 +163,8 @@ def restore_backup(source: Path, *, force: bool = False, include_media: bool = T
         else:
             _load_postgres(using, database_file, clean=bool(tables))
         media_files = _restore_media(folder / MEDIA_PREFIX, media_root) if media_root is not None else 0
+    # Cached pages and counts describe the database as it was before; with Redis they outlive this process.
+    cache.clear()
     return RestoreResult(created_at=manifest["created_at"],
                          tables=len(connections[using].introspection.table_names()),
                          media_files=media_files, pending_migrations=pending)
