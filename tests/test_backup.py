@@ -40,7 +40,8 @@ for number in range(1, limit + 1):
     writer = User.objects.create_user(f"schreiberin-{start + number}@example.org", None,
                                       display_name=f"Schreiberin {start + number}")
     do_post_comment(actor=writer, target=proposal, text=f"Lastkommentar {number}")
-    (state / "written").write_text(str(number))
+    (state / "written.tmp").write_text(str(number))
+    (state / "written.tmp").replace(state / "written")  # atomic: the test never reads a half-written number
 """
 
 TABLES = """
