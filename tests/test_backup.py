@@ -247,3 +247,16 @@ def test_backup_refuses_uploads_in_an_object_store(settings, tmp_path, db):
 
 class BucketStorage:
     """Stands for any storage that is not a folder (S3): the backup cannot copy it and says so."""
+
+
+def test_a_missing_pg_dump_is_named_with_what_to_install(monkeypatch, tmp_path):
+    from kommune.operations import backup
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(backup, "POSTGRES_BIN_DIRS", (str(tmp_path / "nirgends"),))
+    with pytest.raises(backup.BackupError, match=r"pg_dump was not found.*postgresql-client"):
+        backup.find_postgres_tool("pg_dump")
+    tool = tmp_path / "pg_dump"
+    tool.write_text("#!/bin/sh\n")
+    tool.chmod(0o755)
+    assert backup.find_postgres_tool("pg_dump") == str(tool)
