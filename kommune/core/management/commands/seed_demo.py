@@ -245,11 +245,12 @@ Was die Plattform tut:
 - Alle Seiten lassen sich mit der Tastatur bedienen und funktionieren ohne JavaScript.
 - Die Seiten werden bei jeder Änderung der Software automatisch mit dem Prüfwerkzeug axe-core geprüft.
 - Texte lassen sich auf 200 % vergrößern, und die Seiten passen sich schmalen Bildschirmen an.
-- Es gibt eine Seite in Leichter Sprache. Die übrigen Seiten gibt es auf Deutsch und auf Englisch.
+- Es gibt eine Seite in Leichter Sprache. Die Bedienung (Menüs, Formulare, Hinweise) gibt es auf Deutsch und
+  auf Englisch; die Inhalte schreiben Verwaltung und Einwohnerschaft auf Deutsch.
 
 ## Nicht barrierefreie Inhalte
 
-- **Karten:** Die Karten der Bürgervorschläge sind mit Bildschirmlesern nur eingeschränkt nutzbar. Alles, was
+- **Karten:** Die Karten (Bürgervorschläge, Vorschau von Geodaten) sind mit Bildschirmlesern nur eingeschränkt nutzbar. Alles, was
   eine Karte zeigt, steht auch als Liste auf der Seite. Einen Ort geben Sie ohne Karte als Breiten- und
   Längengrad in zwei Zahlenfelder ein.
 - **Dateien im Datenkatalog:** Tabellen, PDF-Dateien und Geodaten, die die Verwaltung im offenen Datenkatalog
