@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),
+    "kommune.operations",
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -194,8 +195,9 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console by default; SMTP when EMAIL_BACKEND names Django's SMTP backend.
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console by default (decoded, so that links stay whole: kommune/core/mail.py); SMTP
+# when EMAIL_BACKEND names Django's SMTP backend.
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "kommune.core.mail.ConsoleEmailBackend")
 _smtp_options = {
     "host": env_str("EMAIL_HOST", "localhost"),
     "port": env_int("EMAIL_PORT", 25),

@@ -302,9 +302,9 @@ def test_events_of_the_services(musterstadt, carol, erin, recorded):
 
 def test_topics(musterstadt, anderstadt, carol, dave):
     topic = services.do_create_topic(municipality=musterstadt, actor=carol, name="Verkehr & Mobilität")
-    assert topic.slug == "verkehr-mobilitat"
+    assert topic.slug == "verkehr-mobilitaet"
     with pytest.raises(ValidationError) as error:
-        services.do_create_topic(municipality=musterstadt, actor=carol, name="Verkehr", slug="verkehr-mobilitat")
+        services.do_create_topic(municipality=musterstadt, actor=carol, name="Verkehr", slug="verkehr-mobilitaet")
     assert "already used" in error.value.message_dict["slug"][0]
     services.do_create_topic(municipality=anderstadt, actor=dave, name="Verkehr & Mobilität")
 

@@ -3,11 +3,13 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,15 +19,43 @@ from kommune.accounts.forms import (
     DeleteAccountForm,
     JoinMunicipalityForm,
     LetterCodeForm,
+    LoginForm,
     ProfileForm,
     RegistrationForm,
     ResendConfirmationForm,
 )
 from kommune.core.access import login_view, public_view
 from kommune.core.privacy import export_sections
+from kommune.core.selectors import managed_tenants, management_url
 from kommune.core.services import do_join_municipality
 
 LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
+
+
+def landing_url(user) -> str:
+    """Where a login without ``next`` leads: the management area for a team member of exactly one municipality
+    or lab, a choice of areas for someone in several teams, the account page for everyone else."""
+    tenants = managed_tenants(user)
+    if len(tenants) == 1:
+        return management_url(tenants[0])
+    if tenants:
+        return reverse("accounts:management_areas")
+    return reverse("accounts:profile")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
+
+
+@login_view
+def management_areas(request: HttpRequest) -> HttpResponse:
+    areas = [(tenant, management_url(tenant)) for tenant in managed_tenants(request.user)]
+    return render(request, "accounts/management_areas.html", {"areas": areas})
 
 
 @public_view

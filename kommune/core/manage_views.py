@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kommune.core import selectors, services
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
+from kommune.core.audit import describe_details
 from kommune.core.forms import PageForm
 from kommune.core.manage_forms import ConfirmForm, FeedbackFilterForm, GrantRoleForm, RoleFilterForm
 from kommune.core.manage_pages import paginate, tenant_context
@@ -134,22 +135,6 @@ def lab_revoke_role(request: HttpRequest, lab: Lab, pk: int) -> HttpResponse:
 
 
 # --- Audit log ------------------------------------------------------------------------------------------------
-
-
-def describe_details(entry: AuditLogEntry) -> list[tuple[str, str]]:
-    """The entry's details as (label, value) pairs a person can read."""
-    labels = {"role": _("Role"), "organisation": _("Organisation"), "page": _("Page"), "count": _("Number of codes"),
-              "batch": _("Batch")}
-    readable = []
-    for key, value in (entry.details or {}).items():
-        if value in ("", None):
-            continue
-        if key == "role" and value in Role.values:
-            value = Role(value).label
-        elif key == "page" and value in PageKind.values:
-            value = PageKind(value).label
-        readable.append((str(labels.get(key, key)), str(value)))
-    return readable
 
 
 def _audit_log(request: HttpRequest, tenant: Tenant) -> HttpResponse:

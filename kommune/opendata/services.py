@@ -23,12 +23,12 @@ from django.core.validators import EmailValidator, URLValidator, validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import publish
 from kommune.core.models import Municipality, Organisation
+from kommune.core.slugs import german_slug
 from kommune.opendata.events import DatasetDeleted, DatasetPublished, DatasetUnpublished, DatasetUpdated
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
 from kommune.opendata.uploads import (
@@ -75,7 +75,7 @@ def _slug_taken(slug: str, municipality: Municipality) -> ValidationError:
 
 
 def _free_slug(municipality: Municipality, title: str) -> str:
-    base = slugify(title)[:90].strip("-") or "datensatz"
+    base = german_slug(title, max_length=90, fallback="datensatz")
     taken = set(Dataset.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, number = base, 2
@@ -220,7 +220,7 @@ def _store(resource: Resource, file: File, saved: list, filename: str) -> None:
 
 
 def _file_name(title: str, format: str) -> str:
-    return f"{slugify(title)[:80].strip('-') or 'daten'}.{EXTENSIONS[format]}"
+    return f"{german_slug(title, max_length=80, fallback='daten')}.{EXTENSIONS[format]}"
 
 
 def _describe(resource: Resource, checked: CheckedFile) -> None:

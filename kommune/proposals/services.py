@@ -26,7 +26,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.accounts.models import Residency
@@ -35,6 +34,7 @@ from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
 from kommune.core.services import do_refer_to_council, log_action
+from kommune.core.slugs import german_slug
 from kommune.proposals.events import (
     ProposalAnswered,
     ProposalExpired,
@@ -171,18 +171,10 @@ def do_update_proposal_settings(*, municipality: Municipality, actor, **fields) 
     return row
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-
-
-def _transliterate(text: str) -> str:
-    """German letters spelled out for an address ("Straße" -> "Strasse"), which slugify would drop."""
-    return text.translate(_UMLAUTS)
-
-
 def do_create_category(*, municipality: Municipality, actor, name: str) -> Category:
     _check_manage(actor, municipality)
     name = clean_text(name, max_length=100, required=_("Please enter the name of the category."))
-    slug = slugify(_transliterate(name))[:60].strip("-") or "kategorie"
+    slug = german_slug(name, max_length=60, fallback="kategorie")
     with transaction.atomic():
         if Category.objects.filter(municipality=municipality, slug=slug).exists():
             raise ValidationError({"name": [_("A category with this name already exists in %(name)s.")

@@ -17,7 +17,6 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.core.cleaning import FieldCleaner, clean_text
@@ -27,6 +26,7 @@ from kommune.core.processes import features
 from kommune.core.processes.events import ProcessNewsPosted, ProcessPublished, ProcessUnpublished, ProcessUpdated
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
 from kommune.core.richtext import render_markdown
+from kommune.core.slugs import german_slug
 
 PERMISSION = "processes.manage"
 MAX_PHASES = 20
@@ -126,7 +126,7 @@ def _slug_taken_is_an_error(municipality: Municipality, slug: str):
 
 
 def _free_slug(municipality: Municipality, title: str) -> str:
-    base = (slugify(title)[:70].strip("-") or "verfahren")
+    base = german_slug(title, max_length=70, fallback="verfahren")
     taken = set(Process.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, number = base, 2
@@ -305,7 +305,7 @@ def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str =
     except ValidationError as error:
         errors["name"] = error.messages
     try:
-        slug = _slug(clean_text(slug, max_length=60) or slugify(name)[:60] or "thema")
+        slug = _slug(clean_text(slug, max_length=60) or german_slug(name, max_length=60, fallback="thema"))
     except ValidationError as error:
         errors["slug"] = error.messages
     if errors:
