@@ -251,8 +251,8 @@ Was die Plattform tut:
 ## Nicht barrierefreie Inhalte
 
 - **Karten:** Die Karten (Bürgervorschläge, Vorschau von Geodaten) sind mit Bildschirmlesern nur eingeschränkt
-  nutzbar. Alles, was eine Karte zeigt, steht auch als Liste auf der Seite. Einen Ort geben Sie ohne Karte als Breiten- und
-  Längengrad in zwei Zahlenfelder ein.
+  nutzbar. Alles, was eine Karte zeigt, steht auch als Liste auf der Seite. Einen Ort geben Sie ohne Karte als
+  Breiten- und Längengrad in zwei Zahlenfelder ein.
 - **Dateien im Datenkatalog:** Tabellen, PDF-Dateien und Geodaten, die die Verwaltung im offenen Datenkatalog
   veröffentlicht, sind nicht alle barrierefrei. Auf Wunsch senden wir Ihnen die Inhalte in einer zugänglichen
   Form.
