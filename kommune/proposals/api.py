@@ -11,7 +11,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, P, PatchDict, Query, Router, Schema, Status
+from ninja import Field, P, PatchDict, QueryEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kommune.core.access import get_for_tenant
@@ -28,13 +28,13 @@ router = Router(tags=["Citizen proposals"])
 MAX_CATEGORIES = 500
 BASE = "/municipalities/{municipality_slug}/proposals"
 
-StateFilter = Query[Literal["collecting", "threshold_reached", "answered", "expired"] | None,
+StateFilter = QueryEx[Literal["collecting", "threshold_reached", "answered", "expired"] | None,
                     P(description="Only proposals in this state.")]
-SortOrder = Query[Literal["supports", "newest", "answered", "deadline"],
+SortOrder = QueryEx[Literal["supports", "newest", "answered", "deadline"],
                   P(description="`supports`: most first; `newest`: latest published first; `answered`: latest "
                                 "answer first (answered ones only); `deadline`: nearest end of the collection "
                                 "first (collecting ones; with state `threshold_reached`: nearest answer deadline).")]
-AreaFilter = Query[Text | None, P(max_length=200, description="Only proposals for this area (exact name).")]
+AreaFilter = QueryEx[Text | None, P(max_length=200, description="Only proposals for this area (exact name).")]
 
 
 class CategoryOut(Schema):

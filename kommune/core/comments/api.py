@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, P, Path, Router, Schema, Status
+from ninja import Field, P, PathEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kommune.core.api import auth
@@ -22,7 +22,7 @@ from kommune.core.comments.models import Comment
 
 router = Router(tags=["Comments"])
 
-TargetType = Path[str, P(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=100,
+TargetType = PathEx[str, P(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=100,
                          description="What is commented on: `processes.process` or `proposals.proposal`.")]
 
 

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, P, PatchDict, Path, Query, Router, Schema, Status
+from ninja import Field, P, PatchDict, PathEx, QueryEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kommune.core.access import get_for_tenant
@@ -42,10 +42,10 @@ router = Router(tags=["Participation processes"])
 BASE = "/municipalities/{municipality_slug}/processes"
 MAX_TOPICS = 500
 
-ProcessSlug = Path[str, P(pattern=SLUG_PATTERN, max_length=80, description="The process's address.")]
-StateFilter = Query[Literal["upcoming", "running", "finished"] | None,
+ProcessSlug = PathEx[str, P(pattern=SLUG_PATTERN, max_length=80, description="The process's address.")]
+StateFilter = QueryEx[Literal["upcoming", "running", "finished"] | None,
                     P(description="Only processes that are upcoming, running or finished now.")]
-PublishedFilter = Query[bool, P(description="`false`: the unpublished processes instead, latest created first "
+PublishedFilter = QueryEx[bool, P(description="`false`: the unpublished processes instead, latest created first "
                                             "(staff of the municipality only).")]
 OptionalSlug = str | None
 
@@ -160,11 +160,14 @@ class ProcessIn(Schema):
                                        description="The address of one of the municipality's organisations; "
                                                    "null when the municipality itself organises it.")
 
+# Phase.Kind's values, spelled out for the type checker; tests/test_api_processes.py checks that they agree.
+PhaseKind = Literal["information", "dialogue", "evaluation", "implementation", "other"]
+
 
 class PhaseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal[tuple(Phase.Kind.values)]
+    kind: PhaseKind
     title: Text = Field("", max_length=200, description="Leave empty to use the kind as the title.")
     description: Text = Field("", max_length=5000)
     starts_at: Moment
