@@ -55,7 +55,7 @@ def lab_dashboard(request: HttpRequest, lab: Lab) -> HttpResponse:
 
 def _role_choices(tenant: Tenant) -> list[tuple[str, str]]:
     roles = ROLE_ORDER if isinstance(tenant, Municipality) else LAB_ROLES
-    return [(role.value, role.label) for role in roles]
+    return [(role.value, str(role.label)) for role in roles]
 
 
 def _organisations(tenant: Tenant) -> QuerySet:

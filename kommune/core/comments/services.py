@@ -54,6 +54,13 @@ def _commentable(target: Model) -> Commentable:
     return commentable
 
 
+def _thread_target(comment: Comment) -> Model:
+    target = comment.thread.target
+    if target is None:  # the object the thread was on is gone
+        raise ValidationError(_("This cannot be commented on."), code="not_commentable")
+    return target
+
+
 def _format(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
@@ -204,7 +211,7 @@ def do_edit_comment(*, actor, comment: Comment, text: str) -> Comment:
         raise ValidationError(_("A comment can be changed for %(minutes)d minutes after it was posted; that time "
                                 "is over.") % {"minutes": EDIT_WINDOW.seconds // 60}, code="edit_window")
     text = clean_comment_text(text)
-    target = comment.thread.target
+    target = _thread_target(comment)
     commentable = _commentable(target)
     check_open(commentable, target, actor, now)
     check_not_blocked(actor, comment.municipality, now)
@@ -244,7 +251,7 @@ def do_react(*, actor, comment: Comment, value: int | None) -> int:
     if comment.author_id == actor.pk:
         raise ValidationError(_("You cannot react to your own comment."), code="own")
     now = timezone.now()
-    target = comment.thread.target
+    target = _thread_target(comment)
     check_open(_commentable(target), target, actor, now)
     check_not_blocked(actor, comment.municipality, now)
     with transaction.atomic():

@@ -55,7 +55,7 @@ def describe(target: Model | None) -> str:
     """Where a contribution is, for the public log, in the platform's language; no names of people."""
     with translation.override(settings.LANGUAGE_CODE):
         reportable = reportable_for(target) if target is not None else None
-        if reportable is None:
+        if target is None or reportable is None:
             return str(_("A contribution"))
         return str(reportable.describe(target))
 
@@ -72,7 +72,7 @@ def _record(*, municipality: Municipality, moderator, action: str, reason: str, 
 def _scope_of(comment: Comment):
     target = comment.thread.target
     commentable = commentable_for(type(target)) if target is not None else None
-    return commentable.scope(target) if commentable else None
+    return commentable.scope(target) if commentable and target is not None else None
 
 
 # --- Reports --------------------------------------------------------------------------------------------------
@@ -95,8 +95,9 @@ def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report
         raise ValidationError(_("This contribution has already been hidden by the moderation."), code="hidden")
     try:
         with transaction.atomic():
-            return Report.objects.create(municipality=target.municipality, target=target, reporter=reporter,
-                                         reason=reason, text=text)
+            # Every reportable model is tenant-owned; Model does not declare the key.
+            return Report.objects.create(municipality=target.municipality,  # type: ignore[attr-defined]
+                                         target=target, reporter=reporter, reason=reason, text=text)
     except IntegrityError:
         raise ValidationError(_("You have already reported this contribution. The moderators will look at it and "
                                 "answer you."), code="duplicate") from None

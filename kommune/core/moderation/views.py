@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,8 @@ from kommune.core.moderation.reportables import reportable_for
 def report_comment(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     comment, target = comment_or_404(request, municipality, comment_id)
     reportable = reportable_for(comment)
+    if reportable is None:
+        raise Http404
     back = safe_next(request, request.GET.get("next") or request.POST.get("next"), reportable.public_url(comment))
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -106,6 +108,8 @@ def _comment_page(request: HttpRequest, municipality: Municipality, comment: Com
                   unhide_form=None, block_form=None, status: int = 200) -> HttpResponse:
     comment = Comment.objects.select_related("author", "thread", "parent").get(pk=comment.pk)
     reportable = reportable_for(comment)
+    if reportable is None:
+        raise Http404
     reports = list(selectors.reports_on(comment)[:20])
     return render(request, "moderation/comment.html", {
         "municipality": municipality, "comment": comment, "reportable": reportable,

@@ -9,6 +9,7 @@ follow anything (staff who must act) with ``Event.data["notify_users"]``, a list
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -78,7 +79,7 @@ def _activities_within(container: Model):
                                    | Q(target_type_id=ct, target_id=container.pk))
 
 
-def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Model | None, str]:
+def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Any, str]:  # Any: what Event.actor holds
     """Who is named as having acted: a comment's author; for staff entering what a resident said, the name the
     resident chose (and nobody to follow); nobody where the municipality acts (a process is published)."""
     if not registered.names_actor:

@@ -8,6 +8,7 @@ own verbs in AppConfig.ready() with ``register_verb`` (processes, proposals, ope
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class Verb:
     name: str
     # Placeholders: %(actor)s (public display name), %(title)s (summary), %(scope)s (the process's title).
-    sentence: str
+    sentence: str | Promise
     public: bool = True
     # Whether the person who acted is named (a comment's author) or the municipality acts (a process).
     names_actor: bool = False
@@ -24,7 +25,7 @@ class Verb:
 _verbs: dict[str, Verb] = {}
 
 
-def register_verb(name: str, sentence: str, *, public: bool = True, names_actor: bool = False) -> None:
+def register_verb(name: str, sentence: str | Promise, *, public: bool = True, names_actor: bool = False) -> None:
     _verbs[name] = Verb(name, sentence, public, names_actor)
 
 

@@ -42,8 +42,8 @@ UNSET: Any = _Unset()
 @dataclass(frozen=True)
 class PhaseInput:
     kind: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: datetime | None  # None only in input that _clean_phases refuses
+    ends_at: datetime | None
     title: str = ""
     description: str = ""
     features: Sequence[str] = field(default_factory=tuple)
@@ -231,25 +231,32 @@ def _clean_phases(phases: Sequence[PhaseInput]) -> list[str]:
     return problems
 
 
+def _start(phase: PhaseInput) -> datetime:
+    assert phase.starts_at is not None  # _clean_phases refused phases without dates
+    return phase.starts_at
+
+
+def _new_phase(process: Process, phase: PhaseInput) -> Phase:
+    assert phase.starts_at is not None and phase.ends_at is not None  # _clean_phases refused them otherwise
+    return Phase(municipality_id=process.municipality_id, process=process, kind=phase.kind, title=phase.title.strip(),
+                 description=phase.description.strip(), starts_at=phase.starts_at, ends_at=phase.ends_at,
+                 features=sorted(set(phase.features)))
+
+
 def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapping]) -> list[Phase]:
     """Replace all phases of ``process`` and recompute its start and end from them."""
     _check_permission(actor, process.municipality)
-    phases = [_phase_input(phase) for phase in phases]
-    problems = _clean_phases(phases)
+    inputs = [_phase_input(phase) for phase in phases]
+    problems = _clean_phases(inputs)
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
-        if locked.is_published and not phases:
+        if locked.is_published and not inputs:
             raise ValidationError(_("A published process needs at least one phase. Withdraw the publication "
                                     "first if you want to remove all phases."), code="no_phases")
         Phase.objects.filter(process=locked).delete()
-        created = Phase.objects.bulk_create([
-            Phase(municipality_id=locked.municipality_id, process=locked, kind=phase.kind, title=phase.title.strip(),
-                  description=phase.description.strip(), starts_at=phase.starts_at, ends_at=phase.ends_at,
-                  features=sorted(set(phase.features)))
-            for phase in sorted(phases, key=lambda phase: phase.starts_at)
-        ])
+        created = Phase.objects.bulk_create([_new_phase(locked, phase) for phase in sorted(inputs, key=_start)])
         span = Phase.objects.filter(process=locked).aggregate(starts_at=Min("starts_at"), ends_at=Max("ends_at"))
         Process.objects.filter(pk=locked.pk).update(starts_at=span["starts_at"], ends_at=span["ends_at"],
                                                     updated_at=timezone.now())
