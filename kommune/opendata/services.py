@@ -381,7 +381,7 @@ def do_add_resource(*, dataset: Dataset, actor, title: str, format: str, file: F
                             description=cleaned["description"], format=cleaned["format"],
                             url=cleaned.get("url", ""), media_type=MEDIA_TYPES[cleaned["format"]],
                             position=position)
-        if checked is not None:
+        if file and checked is not None:
             _describe(resource, checked)
             _store(resource, file, saved, _file_name(cleaned["title"], cleaned["format"]))
         resource.save()
@@ -409,7 +409,8 @@ def do_replace_resource_file(*, resource: Resource, actor, file: File) -> Resour
         resource.url = ""
         resource.save()
         if old_name:
-            transaction.on_commit(lambda storage=resource.file.storage: storage.delete(old_name), robust=True)
+            storage = resource.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name), robust=True)
         _touch(dataset)
         publish(Event("dataset.updated", resource.municipality, dataset, actor=actor, data={"changed": ["resources"]}))
     return resource
