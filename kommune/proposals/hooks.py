@@ -21,7 +21,7 @@ def search_document(proposal: Proposal) -> SearchDocumentData | None:
         return None
     text = plain_text(proposal.text_html) if proposal.text_html else proposal.text
     answer = plain_text(proposal.answer_html) if proposal.answer_html else proposal.answer
-    body = [text, proposal.area, proposal.category.name if proposal.category_id else "", answer,
+    body = [text, proposal.area, proposal.category.name if proposal.category else "", answer,
             proposal.answer_department]
     return SearchDocumentData(municipality=proposal.municipality, title=proposal.title,
                               body="\n".join(part for part in body if part), url=proposal.get_absolute_url())

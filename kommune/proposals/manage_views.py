@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ State = Proposal.State
 
 
 def _url(name: str, municipality: Municipality, proposal: Proposal | None = None) -> str:
-    kwargs = {"municipality_slug": municipality.slug}
+    kwargs: dict[str, str | int] = {"municipality_slug": municipality.slug}
     if proposal is not None:
         kwargs["proposal_id"] = proposal.pk
     return reverse(f"proposals:{name}", kwargs=kwargs)
@@ -131,7 +132,7 @@ def signature_lists(request: HttpRequest, municipality: Municipality, proposal_i
 
 @municipality_view(PERMISSION)
 def signature_scan(request: HttpRequest, municipality: Municipality, proposal_id: int,
-                   signature_list_id: int) -> HttpResponse:
+                   signature_list_id: int) -> HttpResponseBase:
     """The scan of a paper list, for staff only: signatures are personal data."""
     signature_list = get_for_tenant(SignatureList.objects.all(), municipality, pk=signature_list_id,
                                     proposal_id=proposal_id)
