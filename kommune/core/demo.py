@@ -7,9 +7,8 @@ registers its seeder in AppConfig.ready() with ``register_demo_seeder``, and the
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-
 from kommune.core.models import Municipality
+from kommune.core.types import User
 
 
 @dataclass(frozen=True)
@@ -17,9 +16,9 @@ class DemoData:
     """What the core's demo data offers the seeders: Musterstadt and its demo accounts."""
 
     municipality: Municipality
-    staff: AbstractBaseUser
-    resident: AbstractBaseUser  # verified at the counter
-    partner: AbstractBaseUser  # of the Bürgerstiftung Musterstadt
+    staff: User
+    resident: User  # verified at the counter
+    partner: User  # of the Bürgerstiftung Musterstadt
 
 
 Seeder = Callable[[DemoData], None]

@@ -24,6 +24,7 @@ from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -90,7 +91,8 @@ def post(request: HttpRequest, municipality: Municipality, target_type: str, tar
 
 
 @municipality_view("comments.enter_assisted")
-def assisted(request: HttpRequest, municipality: Municipality, target_type: str, target_id: int) -> HttpResponse:
+def assisted(request: AuthenticatedHttpRequest, municipality: Municipality, target_type: str,
+             target_id: int) -> HttpResponse:
     _commentable, target = target_or_404(request, municipality, target_type, target_id)
     fallback = selectors.thread_url(municipality, target)
     form = AssistedCommentForm(request.POST or None)

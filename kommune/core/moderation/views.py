@@ -32,6 +32,7 @@ from kommune.core.moderation.forms import (
 from kommune.core.moderation.models import Block, Report
 from kommune.core.moderation.netiquette import netiquette_html
 from kommune.core.moderation.reportables import reportable_for
+from kommune.core.types import AuthenticatedHttpRequest
 
 # --- Reporting ------------------------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def report_comment(request: HttpRequest, municipality: Municipality, comment_id:
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = ReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
         try:
             services.do_report(reporter=request.user, target=comment, reason=form.cleaned_data["reason"],
                                text=form.cleaned_data["text"])
@@ -82,7 +83,7 @@ def queue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @municipality_view("moderation.moderate")
-def report_detail(request: HttpRequest, municipality: Municipality, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, municipality: Municipality, report_id: int) -> HttpResponse:
     report = get_for_tenant(Report.objects.select_related("reporter", "answered_by"), municipality, pk=report_id)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +135,7 @@ def _back_to_comment(municipality: Municipality, comment: Comment) -> HttpRespon
 
 @municipality_view("moderation.moderate")
 @require_POST
-def hide(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
+def hide(request: AuthenticatedHttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
     form = HideForm(request.POST)
     if form.is_valid():
@@ -150,7 +151,7 @@ def hide(request: HttpRequest, municipality: Municipality, comment_id: int) -> H
 
 @municipality_view("moderation.moderate")
 @require_POST
-def unhide(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
+def unhide(request: AuthenticatedHttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
     form = UnhideForm(request.POST)
     if form.is_valid():
@@ -166,7 +167,7 @@ def unhide(request: HttpRequest, municipality: Municipality, comment_id: int) ->
 
 @municipality_view("moderation.moderate")
 @require_POST
-def block_author(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
+def block_author(request: AuthenticatedHttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
     form = BlockForm(request.POST)
     if form.is_valid():
@@ -199,7 +200,7 @@ def blocks(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @municipality_view("moderation.moderate")
-def unblock(request: HttpRequest, municipality: Municipality, block_id: int) -> HttpResponse:
+def unblock(request: AuthenticatedHttpRequest, municipality: Municipality, block_id: int) -> HttpResponse:
     block = get_for_tenant(Block.objects.select_related("user"), municipality, pk=block_id)
     form = UnblockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -236,7 +237,7 @@ def netiquette(request: HttpRequest, municipality: Municipality) -> HttpResponse
 
 
 @municipality_view("moderation.edit_netiquette")
-def edit_netiquette(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def edit_netiquette(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     page = core_selectors.page_of(municipality, PageKind.NETIQUETTE)
     form = PageForm(request.POST or None, initial={"body": page.body if page else ""})
     if request.method == "POST" and form.is_valid():

@@ -6,7 +6,7 @@ process.news (only for a published process).
 """
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +26,7 @@ from kommune.core.models import Municipality, Organisation
 from kommune.core.processes import features
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
 from kommune.core.richtext import render_markdown
+from kommune.core.types import User
 
 PERMISSION = "processes.manage"
 MAX_PHASES = 20
@@ -49,7 +50,7 @@ class PhaseInput:
     features: Sequence[str] = field(default_factory=tuple)
 
 
-def _check_permission(actor, municipality: Municipality) -> None:
+def _check_permission(actor: User, municipality: Municipality) -> None:
     if not actor.has_perm(PERMISSION, municipality):
         raise PermissionDenied
 
@@ -115,7 +116,7 @@ def _clean_process(municipality: Municipality, data: dict, *, instance: Process 
 
 
 @contextmanager
-def _slug_taken_is_an_error(municipality: Municipality, slug: str):
+def _slug_taken_is_an_error(municipality: Municipality, slug: str) -> Iterator[None]:
     """A concurrent write took the address between the check and the save: the same message as the check."""
     try:
         with transaction.atomic():
@@ -134,7 +135,7 @@ def _free_slug(municipality: Municipality, title: str) -> str:
     return slug
 
 
-def do_create_process(*, municipality: Municipality, actor, title: str, summary: str, slug: str = "",
+def do_create_process(*, municipality: Municipality, actor: User, title: str, summary: str, slug: str = "",
                       description: str = "", organisation: Organisation | None = None, topic: Topic | None = None,
                       area: str = "") -> Process:
     """A new, unpublished process. Without ``slug`` the address is made from the title."""
@@ -151,7 +152,7 @@ def do_create_process(*, municipality: Municipality, actor, title: str, summary:
             return Process.objects.create(municipality=municipality, created_by=actor, **cleaned)
 
 
-def do_update_process(*, process: Process, actor, title: str = UNSET, slug: str = UNSET, summary: str = UNSET,
+def do_update_process(*, process: Process, actor: User, title: str = UNSET, slug: str = UNSET, summary: str = UNSET,
                       description: str = UNSET, organisation: Organisation | None = UNSET,
                       topic: Topic | None = UNSET, area: str = UNSET) -> Process:
     """Change the given fields (the others stay as they are)."""
@@ -243,7 +244,7 @@ def _new_phase(process: Process, phase: PhaseInput) -> Phase:
                  features=sorted(set(phase.features)))
 
 
-def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapping]) -> list[Phase]:
+def do_set_phases(*, process: Process, actor: User, phases: Sequence[PhaseInput | Mapping]) -> list[Phase]:
     """Replace all phases of ``process`` and recompute its start and end from them."""
     _check_permission(actor, process.municipality)
     inputs = [_phase_input(phase) for phase in phases]
@@ -269,7 +270,7 @@ def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapp
     return created
 
 
-def do_publish_process(*, process: Process, actor) -> Process:
+def do_publish_process(*, process: Process, actor: User) -> Process:
     _check_permission(actor, process.municipality)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
@@ -287,7 +288,7 @@ def do_publish_process(*, process: Process, actor) -> Process:
     return process
 
 
-def do_unpublish_process(*, process: Process, actor) -> Process:
+def do_unpublish_process(*, process: Process, actor: User) -> Process:
     _check_permission(actor, process.municipality)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
@@ -303,7 +304,7 @@ def do_unpublish_process(*, process: Process, actor) -> Process:
 # --- Topics and news ------------------------------------------------------------------------------------------
 
 
-def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str = "") -> Topic:
+def do_create_topic(*, municipality: Municipality, actor: User, name: str, slug: str = "") -> Topic:
     _check_permission(actor, municipality)
     errors: dict[str, list] = {}
     try:
@@ -323,7 +324,7 @@ def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str =
         return Topic.objects.create(municipality=municipality, name=name, slug=slug)
 
 
-def do_publish_news(*, process: Process, actor, title: str, text: str) -> ProcessNews:
+def do_publish_news(*, process: Process, actor: User, title: str, text: str) -> ProcessNews:
     _check_permission(actor, process.municipality)
     errors: dict[str, list] = {}
     try:
