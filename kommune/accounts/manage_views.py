@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from kommune.accounts import services
 from kommune.accounts.manage_forms import CounterSearchForm, CounterVerifyForm, LetterCodeBatchForm
 from kommune.accounts.models import LetterCodeBatch, Residency
-from kommune.accounts.requests import AuthenticatedHttpRequest
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.manage_pages import paginate, tenant_context
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 # --- Residency at the counter ---------------------------------------------------------------------------------
 

@@ -21,10 +21,10 @@ from kommune.accounts.forms import (
     RegistrationForm,
     ResendConfirmationForm,
 )
-from kommune.accounts.requests import AuthenticatedHttpRequest
 from kommune.core.access import login_view, public_view
 from kommune.core.privacy import export_sections
 from kommune.core.services import do_join_municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
 
