@@ -70,7 +70,7 @@ def _is_due(state: RecordSetState | None, now: datetime) -> bool:
 
 
 def _put_dataset(*, municipality: Municipality, registered: RecordSet, tables: builder.BuiltTables,
-                 directory: Path, now: datetime):
+                 directory: Path, now: datetime) -> Dataset:
     from kommune.opendata.services import do_put_generated_dataset
 
     title, description = builder.dataset_title(registered), builder.dataset_description(registered)
