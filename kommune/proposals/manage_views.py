@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.files import file_response
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import AnswerForm, CategoryForm, SettingsForm, SignatureListForm
 from kommune.proposals.models import Proposal, SignatureList
@@ -57,7 +58,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @municipality_view(PERMISSION)
-def edit_settings(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def edit_settings(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=services.get_settings(municipality))
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +74,7 @@ def edit_settings(request: HttpRequest, municipality: Municipality) -> HttpRespo
 
 
 @municipality_view(PERMISSION)
-def categories(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def categories(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +92,7 @@ def categories(request: HttpRequest, municipality: Municipality) -> HttpResponse
 
 
 @municipality_view(PERMISSION)
-def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     proposal = _published(municipality, proposal_id)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +112,7 @@ def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -
 
 
 @municipality_view(PERMISSION)
-def signature_lists(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+def signature_lists(request: AuthenticatedHttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     proposal = _published(municipality, proposal_id)
     form = SignatureListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -319,6 +319,7 @@ def create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     refusal = _cannot_write(request, municipality)
     if refusal is not None:
         return refusal
+    assert request.user.is_authenticated  # _cannot_write sent anonymous visitors to the login
     form = ProposalForm(request.POST or None, request.FILES or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
