@@ -28,6 +28,7 @@ from kommune.core.access import login_view, public_view
 from kommune.core.privacy import export_sections
 from kommune.core.selectors import managed_tenants, management_url
 from kommune.core.services import do_join_municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
 
@@ -110,7 +111,7 @@ def login_locked_out(request: HttpRequest, credentials: dict | None = None, *arg
 
 
 @login_view
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={
         "display_name": user.display_name, "real_name": user.real_name, "language": user.language,
@@ -130,7 +131,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_view
 @require_POST
-def join_municipality(request: HttpRequest) -> HttpResponse:
+def join_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = JoinMunicipalityForm(request.POST)
     if form.is_valid():
         do_join_municipality(user=request.user, municipality=form.cleaned_data["municipality"])
@@ -142,7 +143,7 @@ def join_municipality(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -153,7 +154,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def residency(request: HttpRequest) -> HttpResponse:
+def residency(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LetterCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +170,7 @@ def residency(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def export_data(request: HttpRequest) -> HttpResponse:
+def export_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     payload = {"exported_at": timezone.now().isoformat(), **export_sections(request.user)}
     response = HttpResponse(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
@@ -178,7 +179,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,10 +7,10 @@ registers its seeder in AppConfig.ready() with ``register_demo_seeder``, and the
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 
 from kommune.core.models import Municipality
+from kommune.core.types import User
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,9 @@ class DemoData:
     """What the core's demo data offers the seeders: Musterstadt and its demo accounts."""
 
     municipality: Municipality
-    staff: AbstractBaseUser
-    resident: AbstractBaseUser  # verified at the counter
-    partner: AbstractBaseUser  # of the Bürgerstiftung Musterstadt
+    staff: User
+    resident: User  # verified at the counter
+    partner: User  # of the Bürgerstiftung Musterstadt
 
 
 Seeder = Callable[[DemoData], None]
@@ -56,8 +56,8 @@ NEIGHBOUR_SLUGS = ("landkreis-beispielkreis", "birkenhagen", "ahornfeld", "erlen
 @dataclass(frozen=True)
 class DemoPlace:
     municipality: Municipality
-    staff: AbstractBaseUser
-    resident: AbstractBaseUser
+    staff: User
+    resident: User
 
 
 def neighbour_places() -> list[DemoPlace]:

@@ -47,7 +47,7 @@ def managed_tenants(user) -> list[Municipality | Lab]:
     tenants: list[Municipality | Lab] = []
     for membership in memberships:
         tenant = membership.municipality or membership.lab
-        if tenant not in tenants:
+        if tenant is not None and tenant not in tenants:
             tenants.append(tenant)
     return tenants
 

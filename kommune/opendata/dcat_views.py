@@ -52,7 +52,7 @@ def _page_number(request: HttpRequest) -> int | None:
 def _catalogue_response(request: HttpRequest, municipality: Municipality | None,
                         extension: str | None) -> HttpResponse:
     negotiated = extension is None
-    if negotiated:
+    if extension is None:
         extension = _negotiate(request)
         if extension is None:
             return HttpResponse("Acceptable: " + ", ".join(MEDIA_TYPES), status=406, content_type="text/plain")

@@ -141,7 +141,7 @@ def demo_datasets() -> list[DemoDataset]:
 
 
 # One dataset for each of the other demo municipalities: (dataset, file name, header, rows of a small CSV).
-NEIGHBOUR_DATASETS = {
+NEIGHBOUR_DATASETS: dict[str, tuple[DemoDataset, str, str, list[tuple[str, ...]]]] = {
     "landkreis-beispielkreis": (DemoDataset(
         slug="haltestellen-kreisbus", title="Haltestellen des Kreisbusverkehrs",
         description="Die Haltestellen der Kreisbuslinien und des Rufbusses im Landkreis Beispielkreis mit "

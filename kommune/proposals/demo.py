@@ -9,6 +9,7 @@ and nothing is written when it exists.
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from kommune.core.models import Municipality
 from kommune.proposals import services
 from kommune.proposals.models import Category, Proposal, ProposalSettings
 
-SETTINGS = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
+SETTINGS: dict[str, Any] = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
             "threshold_kind": ProposalSettings.ThresholdKind.ABSOLUTE, "threshold_absolute": 300,
             "collection_days": 90, "answer_days": 60, "authors_may_support": False}
 CATEGORIES = ["Stadtbild", "Verkehr", "Grünflächen"]

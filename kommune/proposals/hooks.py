@@ -2,6 +2,7 @@
 Called once from ProposalsConfig.ready()."""
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.audit import readable_value
@@ -31,7 +32,7 @@ def search_document(proposal: Proposal) -> SearchDocumentData | None:
         return None
     text = plain_text(proposal.text_html) if proposal.text_html else proposal.text
     answer = plain_text(proposal.answer_html) if proposal.answer_html else proposal.answer
-    body = [text, proposal.area, proposal.category.name if proposal.category_id else "", answer,
+    body = [text, proposal.area, proposal.category.name if proposal.category else "", answer,
             proposal.answer_department]
     return SearchDocumentData(municipality=proposal.municipality, title=proposal.title,
                               body="\n".join(part for part in body if part), url=proposal.get_absolute_url())
@@ -66,9 +67,10 @@ def _settings_changes(changed: dict) -> str:
     parts = []
     for name, (before, after) in changed.items():
         try:
-            label = ProposalSettings._meta.get_field(name).verbose_name
+            field = ProposalSettings._meta.get_field(name)
         except FieldDoesNotExist:  # a field removed since the entry was written keeps its name
-            label = name
+            field = None
+        label = field.verbose_name if isinstance(field, Field) else name
         parts.append(f"{label}: {readable_value(before)} → {readable_value(after)}")
     return "; ".join(parts)
 

@@ -7,7 +7,7 @@ owner (German without a token); ``fields`` names the input fields that were wron
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -176,15 +176,20 @@ def install(api: NinjaAPI) -> None:
         return render(api, request, 500, "server_error",
                       _("Something went wrong on our side. Please try again later."))
 
-    api.add_exception_handler(ApiError, api_error)
-    api.add_exception_handler(Http404, http_404)
-    api.add_exception_handler(PermissionDenied, permission_denied)
-    api.add_exception_handler(DjangoValidationError, invalid)
-    api.add_exception_handler(InvalidCursor, invalid_cursor)
-    api.add_exception_handler(RequestValidationError, invalid_request)
-    api.add_exception_handler(AuthenticationError, unauthenticated)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(Exception, server_error)
+    _handle(api, ApiError, api_error)
+    _handle(api, Http404, http_404)
+    _handle(api, PermissionDenied, permission_denied)
+    _handle(api, DjangoValidationError, invalid)
+    _handle(api, InvalidCursor, invalid_cursor)
+    _handle(api, RequestValidationError, invalid_request)
+    _handle(api, AuthenticationError, unauthenticated)
+    _handle(api, HttpError, http_error)
+    _handle(api, Exception, server_error)
+
+
+def _handle[E: Exception](api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # ninja types a handler as taking the exception or its class, but it only ever passes the raised instance.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
 
 
 def responses(ok: dict, *errors: int) -> dict:

@@ -8,6 +8,8 @@ loaded on demand (their number comes from the stored counter).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
@@ -75,7 +77,7 @@ def thread_url(municipality: Municipality, target: Model) -> str:
 class Viewing:
     """What one viewer may do in one thread at one moment; asked by the templates for each comment."""
 
-    user: object
+    user: AbstractBaseUser | AnonymousUser
     municipality: Municipality
     is_open: bool
     closed_message: str = ""

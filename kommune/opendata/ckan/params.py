@@ -5,7 +5,7 @@ so every reader accepts both the typed JSON value and its string form.
 """
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,12 @@ class Params:
         if not value:
             raise ValidationError(name, _("Missing value"))
         return value
+
+    @overload
+    def integer(self, name: str, default: int, *, maximum: int | None = None) -> int: ...
+
+    @overload
+    def integer(self, name: str, default: None = None, *, maximum: int | None = None) -> int | None: ...
 
     def integer(self, name: str, default: int | None = None, *, maximum: int | None = None) -> int | None:
         value = self.data.get(name)

@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.dateparse import parse_date, parse_datetime
@@ -293,7 +306,7 @@ def with_metadata_modified(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
 
 def with_score(queryset: QuerySet[Dataset], words: list[str]) -> QuerySet[Dataset]:
     """A simple relevance: each word counts 2 in the title, 1 elsewhere."""
-    score = Value(0, output_field=IntegerField())
+    score: Expression = Value(0, output_field=IntegerField())
     for word in words:
         score = score + Case(When(title__icontains=word, then=Value(2)), default=Value(1),
                              output_field=IntegerField())
@@ -340,12 +353,12 @@ def facet_counts(matches: QuerySet[Dataset], field: str) -> tuple[Counter, dict[
         counts = Counter({dcat.license_iri(value): n for value, n in rows})
         return counts, {dcat.license_iri(value): str(License(value).label) for value in License.values}
     if field == "res_format":
-        rows = (Resource.objects.filter(dataset__in=plain.values("pk")).values_list("format")
-                .annotate(n=Count("dataset", distinct=True)))
+        format_rows = (Resource.objects.filter(dataset__in=plain.values("pk")).values_list("format")
+                       .annotate(n=Count("dataset", distinct=True)))
         labels = dict(Resource.Format.choices)  # the "format" of the resource dicts
-        return Counter({labels.get(value, value): n for value, n in rows}), {}
+        return Counter({labels.get(value, value): n for value, n in format_rows}), {}
     column = {"tags": "keywords", "groups": "themes"}[field]
-    counts = Counter()
+    counts = Counter[str]()
     for values in plain.values_list(column, flat=True):
         counts.update(set(values))
     if field == "groups":

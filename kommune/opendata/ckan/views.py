@@ -31,7 +31,7 @@ def _help_url(action: str) -> str:
 
 def _request_data(request: HttpRequest) -> dict[str, Any]:
     if request.method == "POST" and request.body.strip():
-        if request.content_type == "application/x-www-form-urlencoded" or request.content_type.startswith(
+        if request.content_type == "application/x-www-form-urlencoded" or (request.content_type or "").startswith(
                 "multipart/"):
             return {key: values[0] if len(values) == 1 else values for key, values in request.POST.lists()}
         try:
