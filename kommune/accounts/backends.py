@@ -1,5 +1,6 @@
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+
+from kommune.core.ratelimit import client_address
 
 
 class EmailBackend(ModelBackend):
@@ -20,11 +21,5 @@ def lockout_username(request, credentials: dict | None) -> str | None:
 
 
 def client_ip(request) -> str:
-    """The visitor's address for the login lockout. Behind TRUSTED_PROXY_COUNT reverse proxies it is the entry
-    that the outermost trusted proxy appended to X-Forwarded-For; entries further left are the client's own
-    claims and could be forged to dodge the lockout."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address for the login lockout (AXES_CLIENT_IP_CALLABLE): the one every rate limit counts."""
+    return client_address(request)

@@ -29,6 +29,7 @@ from ninja.security import HttpBearer
 from kommune.core.api.errors import ApiError
 from kommune.core.api.models import AccessToken
 from kommune.core.api.ratelimit import check_rate
+from kommune.core.ratelimit import client_address as client_ip
 from kommune.core.api.services import SECRET_PREFIX, do_note_token_use, hash_secret
 
 MAX_SECRET_LENGTH = 200
@@ -48,12 +49,6 @@ class Identity:
 def unauthorized(code: str, message: str) -> ApiError:
     error = "invalid_request" if code == "token_missing" else "invalid_token"
     return ApiError(401, code, message, headers={"WWW-Authenticate": f'Bearer error="{error}"'})
-
-
-def client_ip(request: HttpRequest) -> str:
-    from kommune.accounts.backends import client_ip as address  # the same address the login lockout counts
-
-    return address(request)
 
 
 def token_refusal(token: AccessToken, now) -> tuple[str, str] | None:

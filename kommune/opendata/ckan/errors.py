@@ -36,3 +36,24 @@ class ValidationError(ActionError):
 class AuthorizationError(ActionError):
     error_type = "Authorization Error"
     status = 403
+
+
+class MethodNotAllowed(ActionError):
+    status = 405
+
+
+class RequestTooLarge(ActionError):
+    status = 413
+
+
+class RateLimited(ActionError):
+    error_type = "Rate Limit Exceeded"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+
+
+class ServerError(ActionError):
+    error_type = "Internal Server Error"
+    status = 500

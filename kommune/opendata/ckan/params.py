@@ -13,6 +13,8 @@ from kommune.opendata.ckan.errors import ValidationError
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
+# The largest offset or count any action accepts: beyond it the database's integers overflow.
+LARGEST_INTEGER = 2**31 - 1
 
 
 class Params:
@@ -52,6 +54,8 @@ class Params:
             raise ValidationError(name, _("Invalid integer")) from None
         if number < 0:
             raise ValidationError(name, _("Must be a natural number"))
+        if number > LARGEST_INTEGER:
+            raise ValidationError(name, _("Must be at most %(maximum)d") % {"maximum": LARGEST_INTEGER})
         return min(number, maximum) if maximum is not None else number
 
     def boolean(self, name: str, default: bool = False) -> bool:
@@ -72,7 +76,7 @@ class Params:
         if isinstance(value, str):
             try:
                 value = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ValidationError(name, _("Could not parse as valid JSON")) from None
             if isinstance(value, str):
                 value = [value]
