@@ -12,12 +12,12 @@ urlpatterns = [
     path("registrieren/fertig/", views.register_done, name="register_done"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("bestaetigen/", views.resend_confirmation, name="resend_confirmation"),
-    path("anmelden/", public_view(auth_views.LoginView.as_view(
+    path("anmelden/", public_view(views.LoginView.as_view(
         template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True,
     )), name="login"),
     path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("passwort/", views.password_change, name="password_change"),
-    path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view(
+    path("passwort/vergessen/", public_view(views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",

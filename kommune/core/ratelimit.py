@@ -85,6 +85,11 @@ def check(limit: Limit, identity: str) -> Verdict:
     return Verdict(_store().current(bucket) < limit.count, retry_after)
 
 
+def minutes(verdict: Verdict) -> int:
+    """The wait of a refusal in whole minutes, rounded up, for messages to people."""
+    return max(1, -(-verdict.retry_after // 60))
+
+
 def _window(limit: Limit, identity: str) -> tuple[str, float, int]:
     now = time.time()
     window = int(now) // limit.seconds
