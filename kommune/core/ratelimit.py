@@ -17,6 +17,7 @@ The limits of the project, each read from the settings when it is used (a count 
 """
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,16 +74,29 @@ def hit(limit: Limit, identity: str) -> Verdict:
     """Count one use of ``identity``; allowed while the window's count stays within the limit."""
     if limit.count <= 0:
         return Verdict(True, 0)
-    bucket, expires, retry_after = _window(limit, identity)
-    return Verdict(_store().increment(bucket, expires) <= limit.count, retry_after)
+    now = time.time()
+    window = int(now) // limit.seconds
+    count = _store().increment(_bucket(limit, identity, window), (window + 2) * limit.seconds)
+    return Verdict(count <= limit.count, _seconds_until((window + 1) * limit.seconds, now))
 
 
 def check(limit: Limit, identity: str) -> Verdict:
-    """Whether one more use of ``identity`` would be allowed, without counting it (count failures with hit)."""
+    """Whether one more use of ``identity`` would be allowed, without counting it (count failures with hit).
+
+    It counts the current and the previous window together, so that no stretch of ``seconds`` sees more than
+    ``count`` uses: the clock's turn to a new window gives no fresh start."""
     if limit.count <= 0:
         return Verdict(True, 0)
-    bucket, _expires, retry_after = _window(limit, identity)
-    return Verdict(_store().current(bucket) < limit.count, retry_after)
+    now = time.time()
+    window = int(now) // limit.seconds
+    store = _store()
+    current = store.current(_bucket(limit, identity, window))
+    previous = store.current(_bucket(limit, identity, window - 1))
+    if current >= limit.count:  # only after the next window, when the current one is the previous
+        return Verdict(False, _seconds_until((window + 2) * limit.seconds, now))
+    if current + previous >= limit.count:
+        return Verdict(False, _seconds_until((window + 1) * limit.seconds, now))
+    return Verdict(True, 0)
 
 
 def minutes(verdict: Verdict) -> int:
@@ -90,12 +104,13 @@ def minutes(verdict: Verdict) -> int:
     return max(1, -(-verdict.retry_after // 60))
 
 
-def _window(limit: Limit, identity: str) -> tuple[str, float, int]:
-    now = time.time()
-    window = int(now) // limit.seconds
+def _bucket(limit: Limit, identity: str, window: int) -> str:
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{identity}".encode()).hexdigest()[:40]
-    expires = (window + 1) * limit.seconds
-    return f"{limit.name}:{digest}:{window}", expires, max(1, int(expires - now))
+    return f"{limit.name}:{digest}:{window}"
+
+
+def _seconds_until(moment: float, now: float) -> int:
+    return max(1, math.ceil(moment - now))
 
 
 def _store():
@@ -104,6 +119,8 @@ def _store():
 
 class CacheStore:
     """Counts in Django's cache: atomic increments shared by all processes with Redis (django-redis)."""
+
+    # ``expires``: when the count may be forgotten, one window after its own (check reads the previous window).
 
     def increment(self, bucket: str, expires: float) -> int:
         key = f"rate:{bucket}"

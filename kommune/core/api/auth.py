@@ -29,8 +29,8 @@ from ninja.security import HttpBearer
 from kommune.core.api.errors import ApiError
 from kommune.core.api.models import AccessToken
 from kommune.core.api.ratelimit import check_rate
-from kommune.core.ratelimit import client_address as client_ip
 from kommune.core.api.services import SECRET_PREFIX, do_note_token_use, hash_secret
+from kommune.core.ratelimit import client_address as client_ip
 
 MAX_SECRET_LENGTH = 200
 
