@@ -14,8 +14,9 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -48,7 +49,7 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
     if request.method == "POST" and _body(request).strip():
         if request.content_type == "application/x-www-form-urlencoded" or request.content_type.startswith(
                 "multipart/"):
-            return {key: values[0] if len(values) == 1 else values for key, values in request.POST.lists()}
+            return {key: values[0] if len(values) == 1 else values for key, values in _form(request).lists()}
         try:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError, RecursionError) as error:
@@ -74,6 +75,15 @@ def _body(request: HttpRequest) -> bytes:
     except RequestDataTooBig:
         raise RequestTooLarge(_("Request too large: at most %(size)d bytes are accepted.") % {
             "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}) from None
+
+
+def _form(request: HttpRequest) -> QueryDict:
+    try:
+        return request.POST
+    except RequestDataTooBig:
+        raise
+    except (SuspiciousOperation, MultiPartParserError) as error:  # too many fields, a broken multipart body
+        raise BadRequest(_("Bad request - %(error)s") % {"error": error}) from None
 
 
 def _check_rate(request: HttpRequest) -> None:
