@@ -62,8 +62,9 @@ def viewer_reactions(user, comments: list[Comment]) -> dict[int, int]:
 def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
     """``candidate`` if it is a path on this site, else ``fallback``; anchors are added by the caller."""
     # A path, not a name: redirect() would try to reverse anything without a slash ("%" -> NoReverseMatch).
-    if candidate and candidate.startswith("/") and candidate.isprintable() and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    is_path = bool(candidate) and candidate.startswith("/") and candidate.isprintable()
+    if is_path and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
         return candidate.split("#")[0]
     return fallback
 
