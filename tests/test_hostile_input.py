@@ -56,6 +56,7 @@ JSON_VALUES: list = [
     [], {}, [[[[[[[[[[[]]]]]]]]]]], {"a": {"b": {"c": {}}}}, ["\x00"] * 1000, "(" * 500, "²",
 ]
 DEEP_JSON = b"[" * 30_000
+OVERSIZED_JSON = b'{"text": "' + b"x" * TOO_LARGE + b'"}'
 BOUNDARY = "hostileboundary"
 
 
@@ -292,7 +293,10 @@ def test_no_ckan_action_answers_hostile_input_outside_its_envelope(musterstadt):
             problems.check(send(client, "get", _with_query(url, query(value, names))), "GET", url, repr(value[:20]),
                            ckan_format)
         for body in bodies:
-            problems.check(send(client, "post", url, body), "POST", url, f"{body[0]} {body[1][:30]!r}", ckan_format)
+            response = send(client, "post", url, body)
+            problems.check(response, "POST", url, f"{body[0]} {body[1][:30]!r}", ckan_format)
+            if action in ACTIONS and len(body[1]) > TOO_LARGE and response.status_code != 413:
+                problems.append(f"POST {url}: {response.status_code} for a body of 3 MB, not 413")
         problems.check(send(client, "put", url), "PUT", url, "method", ckan_format)
     assert not problems, "\n".join(problems)
 
@@ -341,12 +345,17 @@ def test_no_api_operation_answers_hostile_input_outside_its_error_format(objects
                 problems.check(send(api, other, _with_query(url, query(value, query_names))), other.upper(), url,
                                repr(value[:20]), api_format)
             if other != "get":
-                sent = [*rotation(bodies, index, 4),
+                # The deep and the oversized body to every write; the rest in rotation.
+                sent = [("application/json", DEEP_JSON), ("application/json", OVERSIZED_JSON),
+                        *rotation(bodies, index, 4),
                         *(("application/json", json.dumps({name: value for name in properties}).encode())
                           for value in rotation(JSON_VALUES, index, 4))]
                 for body in sent:
-                    problems.check(send(api, other, url, body), other.upper(), url, f"{body[0]} {body[1][:30]!r}",
-                                   api_format)
+                    response = send(api, other, url, body)
+                    problems.check(response, other.upper(), url, f"{body[0]} {body[1][:30]!r}", api_format)
+                    reads_body = other == method and "requestBody" in operation
+                    if reads_body and body[1] is OVERSIZED_JSON and response.status_code != 413:
+                        problems.append(f"{other.upper()} {url}: {response.status_code} for a body of 3 MB, not 413")
         for name in re.findall(r"\{(\w+)\}", path):
             for value in rotation(VALUES, next(counter), 2):
                 hostile = _fill(path, {**objects, name: quote_from_bytes(value[:200], safe="")})
