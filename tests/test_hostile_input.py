@@ -287,7 +287,7 @@ def test_no_ckan_action_answers_hostile_input_outside_its_envelope(musterstadt):
     json_bodies = [("application/json", json.dumps({name: value for name in names}).encode())
                    for value in JSON_VALUES]
     bodies = [*raw_bodies(), *json_bodies, *(urlencoded(value, names) for value in VALUES[::2])]
-    for action in [*ACTIONS, "package_create", "gibt_es_nicht"]:
+    for action in [*ACTIONS, "package_create", "gibt_es_nicht", "package-show", "%00%FF%C3%A4", "x" * 3000]:
         url = f"/api/3/action/{action}"
         for value in VALUES:
             problems.check(send(client, "get", _with_query(url, query(value, names))), "GET", url, repr(value[:20]),

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -42,7 +43,7 @@ WRITE_ACTION = re.compile(r".*_(create|update|patch|delete|purge|revise)$|^(memb
 
 
 def _help_url(action: str) -> str:
-    return f"{settings.SITE_URL}/api/3/action/help_show?name={action}"
+    return f"{settings.SITE_URL}/api/3/action/help_show?{urlencode({'name': action[:100]})}"
 
 
 def _request_data(request: HttpRequest) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def _call(action: str, request: HttpRequest) -> Any:
     if function is None:
         if WRITE_ACTION.match(action):
             raise AuthorizationError(_("This catalogue is read-only: %(action)s is not allowed.") % {"action": action})
-        raise BadRequest(_("Bad request - Action name not known: %(action)s") % {"action": action})
+        raise BadRequest(_("Bad request - Action name not known: %(action)s") % {"action": action[:100]})
     return function(Params(_request_data(request)))
 
 
