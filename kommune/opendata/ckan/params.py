@@ -32,7 +32,7 @@ class Params:
             value = value[-1] if value else default
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ValidationError(name, _("Must be a string."))
-        return str(value).strip()
+        return _without_nul(name, str(value).strip())
 
     def required(self, name: str) -> str:
         value = self.string(name)
@@ -82,4 +82,11 @@ class Params:
                 value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValidationError(name, _("Must be a list of strings"))
-        return value
+        return [_without_nul(name, item) for item in value]
+
+
+def _without_nul(name: str, text: str) -> str:
+    # No stored text contains NUL, and PostgreSQL refuses it even in a query's parameters.
+    if "\x00" in text:
+        raise ValidationError(name, _("Must not contain NUL characters"))
+    return text
