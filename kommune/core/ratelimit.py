@@ -1,7 +1,8 @@
 """Rate limits that hold across every process and app server: the one limiter of the project.
 
 A limit allows ``count`` uses per identity (an address, an access token, an e-mail address) in a fixed window of
-``seconds``, aligned to the clock, so a refused client learns exactly when to retry (``retry_after``). The counts
+``seconds``, aligned to the clock, so a refused client learns exactly when to retry (``retry_after``); ``check``,
+for limits counted only on failure, adds the previous window, so the turn of a window gives no fresh start. The counts
 live where all processes see them: in Django's cache when Redis is configured (REDIS_URL), otherwise in the
 database (RateCounter, one atomic upsert per use). A process-local count would let each worker allow the limit
 again. Identities are stored hashed, so the counters hold no addresses.
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from kommune.core.models import RateCounter
 
@@ -39,7 +41,7 @@ class Limit:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    retry_after: int  # seconds until the window ends
+    retry_after: int  # seconds until a refused identity may try again
 
 
 def api_limit() -> Limit:
@@ -99,6 +101,12 @@ def check(limit: Limit, identity: str) -> Verdict:
     return Verdict(True, 0)
 
 
+def too_many_requests(verdict: Verdict) -> str:
+    """The refusal of the API limit, for the REST API, the CKAN API and the DCAT catalogues."""
+    return _("Too many requests: at most %(limit)d per minute are possible. Please wait %(seconds)d seconds.") % {
+        "limit": settings.API_RATE_LIMIT_PER_MINUTE, "seconds": verdict.retry_after}
+
+
 def minutes(verdict: Verdict) -> int:
     """The wait of a refusal in whole minutes, rounded up, for messages to people."""
     return max(1, -(-verdict.retry_after // 60))
@@ -118,9 +126,10 @@ def _store():
 
 
 class CacheStore:
-    """Counts in Django's cache: atomic increments shared by all processes with Redis (django-redis)."""
+    """Counts in Django's cache: atomic increments shared by all processes with Redis (django-redis).
 
-    # ``expires``: when the count may be forgotten, one window after its own (check reads the previous window).
+    A store's ``expires`` is when a count may be forgotten: one window after its own, as check reads the previous
+    window too."""
 
     def increment(self, bucket: str, expires: float) -> int:
         key = f"rate:{bucket}"

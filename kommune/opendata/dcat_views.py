@@ -55,8 +55,7 @@ def _too_many_requests(request: HttpRequest) -> HttpResponse | None:
     verdict = ratelimit.hit(ratelimit.api_limit(), f"ip:{ratelimit.client_address(request)}")
     if verdict.allowed:
         return None
-    response = HttpResponse(f"Too many requests: at most {settings.API_RATE_LIMIT_PER_MINUTE} per minute. "
-                            f"Retry after {verdict.retry_after} seconds.", status=429, content_type="text/plain")
+    response = HttpResponse(ratelimit.too_many_requests(verdict), status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(verdict.retry_after)
     return response
 

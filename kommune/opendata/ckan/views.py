@@ -90,10 +90,7 @@ def _form(request: HttpRequest) -> QueryDict:
 def _check_rate(request: HttpRequest) -> None:
     verdict = ratelimit.hit(ratelimit.api_limit(), f"ip:{ratelimit.client_address(request)}")
     if not verdict.allowed:
-        raise RateLimited(_("Too many requests: at most %(limit)d per minute are possible. Please wait "
-                            "%(seconds)d seconds.") % {"limit": settings.API_RATE_LIMIT_PER_MINUTE,
-                                                       "seconds": verdict.retry_after},
-                          retry_after=verdict.retry_after)
+        raise RateLimited(ratelimit.too_many_requests(verdict), retry_after=verdict.retry_after)
 
 
 def _result(request: HttpRequest, action: str) -> Any:
