@@ -249,12 +249,12 @@ def test_no_route_answers_hostile_input_with_a_server_error(world):
         admin = Client(raise_request_exception=False)
         admin.force_login(world.personas["erin"])
         answer = ckan_format if route.name.startswith("ckan:") else None
-        for value in rotation(VALUES, index, 2):
+        for value in rotation(VALUES, index, 3):
             problems.check(send(admin, "get", _with_query(url, query(value, NAMES))), "GET", url, repr(value[:20]),
                            answer)
         problems.check(send(anonymous, "get", _with_query(url, query(VALUES[index % len(VALUES)], NAMES))), "GET",
                        url, "anonymous", answer)
-        for body in rotation(bodies, index, 3):
+        for body in rotation(bodies, index, 4):
             what = f"{body[0]} {body[1][:30]!r}"
             problems.check(send(admin, "post", url, body), "POST", url, what, answer)
         problems.check(send(anonymous, "post", url, bodies[index % len(bodies)]), "POST", url, "anonymous", answer)
