@@ -40,31 +40,46 @@ MAIL_MESSAGE = "Es wurden zu viele E-Mails angefordert. Bitte warten Sie"
 def test_a_limit_counts_each_identity_exactly_within_its_window(settings, redis_url):
     settings.REDIS_URL = redis_url  # the store follows REDIS_URL; the tests' cache is Django's local memory
     limit = ratelimit.Limit("probe", 3, 60)
-    with time_machine.travel(timezone.now().replace(second=5, microsecond=0), tick=False):
-        assert [ratelimit.hit(limit, "198.51.100.1").allowed for _ in range(5)] == [True] * 3 + [False] * 2
+    minute = timezone.now().replace(second=5, microsecond=0)
+    with time_machine.travel(minute, tick=False):
+        verdicts = [ratelimit.hit(limit, "198.51.100.1") for _ in range(5)]
+        assert [verdict.allowed for verdict in verdicts] == [True] * 3 + [False] * 2
+        assert verdicts[-1].retry_after == 55
         assert ratelimit.hit(limit, "198.51.100.2").allowed  # per identity
-        refused = ratelimit.check(limit, "198.51.100.1")
-        assert not refused.allowed and refused.retry_after == 55 + 60  # counted with the next window too
-        assert all(ratelimit.check(limit, "198.51.100.3").allowed for _ in range(5))  # a check does not count
-    with time_machine.travel(timezone.now().replace(second=5, microsecond=0) + timedelta(minutes=1), tick=False):
+    with time_machine.travel(minute + timedelta(minutes=1), tick=False):
         assert ratelimit.hit(limit, "198.51.100.1").allowed  # a new window
-        assert not ratelimit.check(limit, "198.51.100.1").allowed  # but the last one still counts for check
-    with time_machine.travel(timezone.now().replace(second=5, microsecond=0) + timedelta(minutes=2), tick=False):
-        assert ratelimit.check(limit, "198.51.100.1").allowed
 
 
 @pytest.mark.django_db
-def test_check_sees_no_fresh_start_at_the_turn_of_a_window(settings):
-    settings.REDIS_URL = ""
+@pytest.mark.parametrize("redis_url", ["", REDIS_TEST_URL], ids=["database", "cache"])
+def test_a_sliding_limit_sees_no_fresh_start_at_the_turn_of_a_window(settings, redis_url):
+    settings.REDIS_URL = redis_url
     limit = ratelimit.Limit("probe", 3, 60)
     turn = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
     with time_machine.travel(turn - timedelta(seconds=1), tick=False):
-        ratelimit.hit(limit, "x")
-        ratelimit.hit(limit, "x")
+        assert ratelimit.hit(limit, "x", sliding=True).allowed
+        assert ratelimit.hit(limit, "x", sliding=True).allowed
     with time_machine.travel(turn + timedelta(seconds=1), tick=False):
-        ratelimit.hit(limit, "x")
-        refused = ratelimit.check(limit, "x")
-        assert not refused.allowed and refused.retry_after == 59
+        assert ratelimit.hit(limit, "x", sliding=True).allowed
+        refused = ratelimit.hit(limit, "x", sliding=True)
+        assert not refused.allowed and refused.retry_after == 59  # when the two before the turn no longer count
+        ratelimit.hit(limit, "x", sliding=True)
+        ratelimit.hit(limit, "x", sliding=True)
+        refused = ratelimit.hit(limit, "x", sliding=True)  # this window alone is over the limit: it must pass too
+        assert not refused.allowed and refused.retry_after == 59 + 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("redis_url", ["", REDIS_TEST_URL], ids=["database", "cache"])
+def test_a_released_use_no_longer_counts(settings, redis_url):
+    settings.REDIS_URL = redis_url
+    limit = ratelimit.Limit("probe", 2, 60)
+    with time_machine.travel(timezone.now().replace(second=5, microsecond=0), tick=False):
+        for _attempt in range(5):
+            assert ratelimit.hit(limit, "x").allowed
+            ratelimit.release(limit, "x")
+        assert ratelimit.hit(limit, "x").allowed and ratelimit.hit(limit, "x").allowed
+        assert not ratelimit.hit(limit, "x").allowed
 
 
 @pytest.mark.django_db

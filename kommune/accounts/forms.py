@@ -56,19 +56,23 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         """Failed logins count per client address across all accounts (password spraying), on top of the
-        lockout per account and address of django-axes; above the limit no password is even checked."""
+        lockout per account and address of django-axes; above the limit no password is even checked. Every
+        attempt counts before its password is checked and is taken back when the password was right, so that
+        parallel attempts cannot all pass one check."""
         limit = ratelimit.login_address_limit()
         address = ratelimit.client_address(self.request) if self.request else ""
-        verdict = ratelimit.check(limit, address)
+        verdict = ratelimit.hit(limit, address, sliding=True)
         if not verdict.allowed:
             raise forms.ValidationError(self.error_messages["too_many_failures"], code="too_many_failures",
                                         params={"minutes": ratelimit.minutes(verdict)})
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError as error:
-            if error.code == "invalid_login":
-                ratelimit.hit(limit, address)
+            if error.code != "invalid_login":  # the password was right (an unconfirmed or deactivated account)
+                ratelimit.release(limit, address)
             raise
+        ratelimit.release(limit, address)
+        return cleaned
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)

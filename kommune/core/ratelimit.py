@@ -1,8 +1,8 @@
 """Rate limits that hold across every process and app server: the one limiter of the project.
 
 A limit allows ``count`` uses per identity (an address, an access token, an e-mail address) in a fixed window of
-``seconds``, aligned to the clock, so a refused client learns exactly when to retry (``retry_after``); ``check``,
-for limits counted only on failure, adds the previous window, so the turn of a window gives no fresh start. The counts
+``seconds``, aligned to the clock, so a refused client learns exactly when to retry (``retry_after``); a sliding
+limit adds the previous window, so that the turn of a window gives no fresh start. The counts
 live where all processes see them: in Django's cache when Redis is configured (REDIS_URL), otherwise in the
 database (RateCounter, one atomic upsert per use). A process-local count would let each worker allow the limit
 again. Identities are stored hashed, so the counters hold no addresses.
@@ -17,6 +17,7 @@ The limits of the project, each read from the settings when it is used (a count 
   e-mail address asked for, MAIL_LIMIT_PER_ADDRESS and MAIL_LIMIT_PER_ACCOUNT per hour.
 """
 
+import contextlib
 import hashlib
 import math
 import time
@@ -26,6 +27,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kommune.core.models import RateCounter
@@ -72,33 +74,29 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def hit(limit: Limit, identity: str) -> Verdict:
-    """Count one use of ``identity``; allowed while the window's count stays within the limit."""
-    if limit.count <= 0:
-        return Verdict(True, 0)
-    now = time.time()
-    window = int(now) // limit.seconds
-    count = _store().increment(_bucket(limit, identity, window), (window + 2) * limit.seconds)
-    return Verdict(count <= limit.count, _seconds_until((window + 1) * limit.seconds, now))
+def hit(limit: Limit, identity: str, *, sliding: bool = False) -> Verdict:
+    """Count one use of ``identity``; allowed while the window's count stays within the limit.
 
-
-def check(limit: Limit, identity: str) -> Verdict:
-    """Whether one more use of ``identity`` would be allowed, without counting it (count failures with hit).
-
-    It counts the current and the previous window together, so that no stretch of ``seconds`` sees more than
-    ``count`` uses: the clock's turn to a new window gives no fresh start."""
+    ``sliding`` adds the previous window's count, so that no stretch of ``seconds`` sees more than ``count`` uses:
+    the clock's turn to a new window gives no fresh start (for the limits of people, such as failed logins)."""
     if limit.count <= 0:
         return Verdict(True, 0)
     now = time.time()
     window = int(now) // limit.seconds
     store = _store()
-    current = store.current(_bucket(limit, identity, window))
-    previous = store.current(_bucket(limit, identity, window - 1))
-    if current >= limit.count:  # only after the next window, when the current one is the previous
-        return Verdict(False, _seconds_until((window + 2) * limit.seconds, now))
-    if current + previous >= limit.count:
+    count = store.increment(_bucket(limit, identity, window), (window + 2) * limit.seconds)
+    if count > limit.count:  # with sliding: until the current window has become the previous one and passed
+        return Verdict(False, _seconds_until((window + 1 + sliding) * limit.seconds, now))
+    if sliding and count + store.current(_bucket(limit, identity, window - 1)) > limit.count:
         return Verdict(False, _seconds_until((window + 1) * limit.seconds, now))
-    return Verdict(True, 0)
+    return Verdict(True, _seconds_until((window + 1) * limit.seconds, now))
+
+
+def release(limit: Limit, identity: str) -> None:
+    """Take back one use of ``identity`` counted by hit in this window, when it turned out not to count (a login
+    with the right password). Counting first and taking back later keeps parallel attempts within the limit."""
+    if limit.count > 0:
+        _store().decrement(_bucket(limit, identity, int(time.time()) // limit.seconds))
 
 
 def too_many_requests(verdict: Verdict) -> str:
@@ -141,6 +139,10 @@ class CacheStore:
             cache.set(key, 1, timeout=timeout)
             return 1
 
+    def decrement(self, bucket: str) -> None:
+        with contextlib.suppress(ValueError):  # already forgotten
+            cache.decr(f"rate:{bucket}")
+
     def current(self, bucket: str) -> int:
         return cache.get(f"rate:{bucket}", 0)
 
@@ -163,6 +165,9 @@ class DatabaseStore:
             cursor.execute(f"DELETE FROM {table} WHERE expires_at < %s",  # noqa: S608 (fixed names)
                            [connection.ops.adapt_datetimefield_value(datetime.now(tz=UTC))])
         return count
+
+    def decrement(self, bucket: str) -> None:
+        RateCounter.objects.filter(bucket=bucket, count__gt=0).update(count=F("count") - 1)
 
     def current(self, bucket: str) -> int:
         return RateCounter.objects.filter(bucket=bucket).values_list("count", flat=True).first() or 0
