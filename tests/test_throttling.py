@@ -2,12 +2,16 @@
 accounts (password spraying), the e-mails per address and per account, the machine endpoints' shared limit, and
 the API limit across three gunicorn worker processes, counted in the database and in Redis."""
 
+import functools
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -267,20 +271,36 @@ def _redis_reachable() -> bool:
     return True
 
 
+def _failed_login(base: str, number: int) -> int:
+    """A login with a wrong password for the number-th account, with the form's CSRF token, as a browser sends it."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{base}/konto/anmelden/", timeout=30) as page:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())[1]
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": f"person{number}@example.org",
+                                   "password": "falsches-passwort"}).encode()
+    request = urllib.request.Request(f"{base}/konto/anmelden/", data=form, headers={"Referer": f"{base}/"})
+    try:
+        with opener.open(request, timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 @pytest.mark.parametrize("redis_url", ["", REDIS_TEST_URL], ids=["database", "redis"])
-def test_the_api_limit_holds_across_three_worker_processes(tmp_path, redis_url):
+def test_the_limits_hold_across_three_worker_processes(tmp_path, redis_url):
     """gunicorn with three workers on a file SQLite database: of 120 parallel requests within one minute exactly
-    the limit get through, on the REST API, the CKAN API and the DCAT catalogue together."""
+    the limit get through, on the REST API, the CKAN API and the DCAT catalogue together; and of 30 parallel failed
+    logins against 30 accounts exactly the login limit per address is answered, the rest refused."""
     if redis_url:
         if not _redis_reachable():
             pytest.skip("no Redis on 127.0.0.1:6379")
         import redis
 
         redis.Redis.from_url(redis_url).flushdb()
-    limit = 40
+    limit, login_limit = 40, 10
     env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
            "REDIS_URL": redis_url, "API_RATE_LIMIT_PER_MINUTE": str(limit), "PAGE_CACHE_SECONDS": "0",
-           "VAR_DIR": str(tmp_path)}
+           "LOGIN_ADDRESS_FAILURE_LIMIT": str(login_limit), "VAR_DIR": str(tmp_path)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
     port = _free_port()
@@ -295,8 +315,10 @@ def test_the_api_limit_holds_across_three_worker_processes(tmp_path, redis_url):
         urls = [f"http://127.0.0.1:{port}{paths[index % 3]}" for index in range(120)]
         with ThreadPoolExecutor(max_workers=12) as pool:
             statuses = list(pool.map(_status, urls))
+            logins = list(pool.map(functools.partial(_failed_login, f"http://127.0.0.1:{port}"), range(30)))
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert statuses.count(200) == limit, statuses
     assert statuses.count(429) == 120 - limit
+    assert sorted(logins) == [200] * login_limit + [429] * (30 - login_limit), logins
