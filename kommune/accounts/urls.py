@@ -15,7 +15,7 @@ urlpatterns = [
     path("verwaltung/", views.management_areas, name="management_areas"),
     path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("passwort/", views.password_change, name="password_change"),
-    path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view(
+    path("passwort/vergessen/", public_view(views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +24,7 @@ from kommune.accounts.forms import (
     RegistrationForm,
     ResendConfirmationForm,
 )
+from kommune.core import ratelimit
 from kommune.core.access import login_view, public_view
 from kommune.core.privacy import export_sections
 from kommune.core.selectors import managed_tenants, management_url
@@ -45,12 +46,21 @@ def landing_url(user) -> str:
 
 
 class LoginView(auth_views.LoginView):
+    """Django's login: lands a person where they work (landing_url) and answers 429 while the client's address is
+    paused (LoginForm.clean)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
         return landing_url(self.request.user)
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_failures"):
+            response.status_code = 429
+        return response
 
 
 @login_view
@@ -59,12 +69,32 @@ def management_areas(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/management_areas.html", {"areas": areas})
 
 
+def mail_refusal(request: HttpRequest, email: str) -> str | None:
+    """Count one e-mail asked for to ``email`` from the client's address: a message when either limit is
+    reached. Counted whether or not an account has the address, so that a refusal reveals nothing about it."""
+    verdicts = [ratelimit.hit(ratelimit.mail_address_limit(), ratelimit.client_address(request)),
+                ratelimit.hit(ratelimit.mail_account_limit(), email.strip().lower())]
+    refused = [verdict for verdict in verdicts if not verdict.allowed]
+    if not refused:
+        return None
+    wait = max(refused, key=lambda verdict: verdict.retry_after)
+    return _("Too many e-mails have been requested. Please wait %(minutes)d minutes and try again.") % {
+        "minutes": ratelimit.minutes(wait)}
+
+
+def _refused(request: HttpRequest, template: str, form, message: str) -> HttpResponse:
+    form.add_error(None, message)
+    return render(request, template, {"form": form}, status=429)
+
+
 @public_view
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refusal := mail_refusal(request, form.cleaned_data["email"]):
+            return _refused(request, "accounts/register.html", form, refusal)
         data = form.cleaned_data
         services.do_register(email=data["email"], password=data["password"], display_name=data["display_name"],
                              language=request.LANGUAGE_CODE, municipality=data["municipality"])
@@ -98,10 +128,22 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refusal := mail_refusal(request, form.cleaned_data["email"]):
+            return _refused(request, "accounts/resend_confirmation.html", form, refusal)
         services.do_resend_confirmation(email=form.cleaned_data["email"])
         request.session["registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:register_done")
     return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, within the e-mail limits per client address and per e-mail address."""
+
+    def form_valid(self, form) -> HttpResponse:
+        if refusal := mail_refusal(self.request, form.cleaned_data["email"]):
+            form.add_error(None, refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @public_view

@@ -347,3 +347,20 @@ class OutboxDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} #{self.entry_id}"
+
+
+class RateCounter(models.Model):
+    """How often one identity used one limit in one time window, for the rate limits of kommune.core.ratelimit
+    when there is no Redis: a row that every app server process counts in. Written only by that module, with one
+    atomic upsert per use; rows whose window has passed are deleted as they pass."""
+
+    bucket = models.CharField(max_length=100, unique=True)  # limit name, hashed identity, window number
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"

@@ -9,7 +9,8 @@ owner (German without a token); ``fields`` names the input fields that were wron
 import logging
 from collections.abc import Callable, Mapping
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -170,6 +171,15 @@ def install(api: NinjaAPI) -> None:
             return render(api, request, 400, "bad_request", _("The request body is not valid JSON."))
         return render(api, request, exc.status_code, "error", str(exc))
 
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return render(api, request, 413, "request_too_large",
+                      _("The request body is too large: at most %(size)d bytes are accepted.")
+                      % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django's refusals of malformed requests (too many fields, a broken multipart body).
+        return render(api, request, 400, "bad_request", _("The request is malformed."))
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("Internal Server Error: %s", request.path, exc_info=exc,
                      extra={"status_code": 500, "request": request})
@@ -184,6 +194,8 @@ def install(api: NinjaAPI) -> None:
     _handle(api, RequestValidationError, invalid_request)
     _handle(api, AuthenticationError, unauthenticated)
     _handle(api, HttpError, http_error)
+    _handle(api, RequestDataTooBig, too_large)
+    _handle(api, SuspiciousOperation, suspicious)
     _handle(api, Exception, server_error)
 
 
@@ -202,4 +214,6 @@ def responses(ok: dict, *errors: int) -> dict:
 COMMON = (401, 422, 429)
 READ = (*COMMON, 404)
 PAGE = (*READ, 400)  # 400: a malformed cursor
-WRITE = (*READ, 400, 403)  # 400: a body that is not JSON; 403: a read-only token or a missing right
+# 400: a body that is not JSON; 403: a read-only token or a missing right; 413: a body above
+# DATA_UPLOAD_MAX_MEMORY_SIZE.
+WRITE = (*READ, 400, 403, 413)

@@ -13,7 +13,7 @@ from kommune.core.search.forms import SearchForm
 def _page_number(value: str | None) -> int | None:
     if value is None or value == "":
         return 1
-    if not value.isdigit() or not 1 <= int(value) <= selectors.MAX_PAGES:
+    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not 1 <= int(value) <= selectors.MAX_PAGES:
         return None
     return int(value)
 

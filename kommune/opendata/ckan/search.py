@@ -105,12 +105,20 @@ def tokens(text: str) -> Iterator[Token]:
             yield Token("term", match["sign"] or "", match["field"] or "", match["value"] or match["word"])
 
 
+# Bounds of a query: deeper nesting would exhaust Python's stack, more terms the database's expression limits.
+MAX_DEPTH = 32
+MAX_TERMS = 100
+
+
 class QueryParser:
     """or := and ("OR" and)* ; and := unary (["AND"] unary)* ; unary := ["NOT"|-|+] (term | "(" or ")")."""
 
     def __init__(self, text: str, term: Callable[[str, str], Q]) -> None:
         self.tokens = list(tokens(text))
+        if sum(token.kind == "term" for token in self.tokens) > MAX_TERMS:
+            raise ValueError("too many terms")
         self.position = 0
+        self.depth = 0
         self.term = term
 
     def parse(self) -> Q:
@@ -142,18 +150,24 @@ class QueryParser:
         if token is None:
             raise ValueError("incomplete query")
         self.position += 1
-        if token.kind == "NOT":
-            return ~self._unary()
-        if token.kind == "(":
-            inner = self._or()
-            if (closing := self._peek()) is None or closing.kind != ")":
-                raise ValueError("missing )")
-            self.position += 1
-            return inner
+        if token.kind in ("NOT", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ValueError("nested too deeply")
+            inner = self._unary() if token.kind == "NOT" else self._group()
+            self.depth -= 1
+            return ~inner if token.kind == "NOT" else inner
         if token.kind != "term":
             raise ValueError(token.kind)
         condition = self.term(token.field, token.value)
         return ~condition if token.sign == "-" else condition
+
+    def _group(self) -> Q:
+        inner = self._or()
+        if (closing := self._peek()) is None or closing.kind != ")":
+            raise ValueError("missing )")
+        self.position += 1
+        return inner
 
 
 # --- Terms ----------------------------------------------------------------------------------------------------------
