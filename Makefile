@@ -60,7 +60,7 @@ run: install
 		TASKS_BACKEND=$${TASKS_BACKEND:-immediate} $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile  # one process per core; a test file stays on one worker
 
 # The gates CI runs before the tests: ruff, mypy (django-stubs), the import contracts between layers
 # (import-linter) and no model change without its migration.
