@@ -65,6 +65,7 @@ test: install
 # The gates CI runs before the tests: ruff, mypy (django-stubs), the import contracts between layers
 # (import-linter) and no model change without its migration.
 lint: $(VENV)/.installed
+	mkdir -p var  # makemigrations opens the (SQLite) database to check its history
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(VENV)/bin/mypy
 	DEBUG=true $(VENV)/bin/lint-imports
