@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommune.core.cleaning import refuse_control_characters
 from kommune.core.models import (
     AccessibilityFeedback,
     AuditLogEntry,
@@ -83,7 +84,7 @@ def do_update_page(*, municipality: Municipality, actor, kind: str, body: str) -
         raise PermissionDenied
     with transaction.atomic():
         page, _created = Page.objects.select_for_update().get_or_create(municipality=municipality, kind=kind)
-        page.body = body
+        page.body = refuse_control_characters(body)
         page.body_html = render_markdown(body)
         page.updated_by = actor
         page.save()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import P, Path, Query
 from pydantic import AfterValidator, AwareDatetime
 
+from kommune.core.cleaning import control_character_message
 from kommune.core.models import Municipality
 
 MAX_ID = 2**63 - 1
@@ -20,14 +21,16 @@ ObjectId = Path[int, P(ge=1, le=MAX_ID)]
 SlugFilter = Query[str | None, P(pattern=SLUG_PATTERN, max_length=80)]
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters; refusing them here keeps bad input a 422 instead of a 500.
-    if "\x00" in value:
-        raise ValueError("NUL")
+def _no_control_characters(value: str) -> str:
+    # As in every web form (kommune.core.cleaning): PostgreSQL cannot store NUL, XML feeds cannot carry C0, and
+    # refusing them here keeps bad input a 422 with the same message instead of a 500.
+    message = control_character_message(value)
+    if message:
+        raise ValueError(message)
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 def _storable(value: datetime) -> datetime:
