@@ -17,11 +17,16 @@ from django.utils.translation import gettext as _
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]")
 
 
+def first_control_character(value: str) -> str | None:
+    """The first refused character of ``value`` as its code point, e.g. "U+0001", or None."""
+    found = _CONTROL_RE.search(value or "")
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def refuse_control_characters(value: str) -> str:
     """``value`` unchanged, or a ValidationError naming the first control character; usable as a form validator."""
-    found = _CONTROL_RE.search(value or "")
-    if found:
-        code = f"U+{ord(found.group()):04X}"
+    code = first_control_character(value)
+    if code:
         raise ValidationError(
             _("The text contains an invisible control character (%(code)s) that is not allowed. Please remove it; "
               "it often comes along when text is copied from another program.") % {"code": code},

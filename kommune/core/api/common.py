@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import P, Path, Query
 from pydantic import AfterValidator, AwareDatetime
+from pydantic_core import PydanticCustomError
 
-from kommune.core.cleaning import control_character_message
+from kommune.core.cleaning import first_control_character
 from kommune.core.models import Municipality
 
 MAX_ID = 2**63 - 1
@@ -24,9 +25,9 @@ SlugFilter = Query[str | None, P(pattern=SLUG_PATTERN, max_length=80)]
 def _no_control_characters(value: str) -> str:
     # As in every web form (kommune.core.cleaning): PostgreSQL cannot store NUL, XML feeds cannot carry C0, and
     # refusing them here keeps bad input a 422 with the same message instead of a 500.
-    message = control_character_message(value)
-    if message:
-        raise ValueError(message)
+    found = first_control_character(value)
+    if found:
+        raise PydanticCustomError("control_character", "control character {code}", {"code": found})
     return value
 
 
