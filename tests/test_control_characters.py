@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from kommune.accounts import services as accounts
+from kommune.core import services as core
 from kommune.core.cleaning import clean_text, without_control_characters
 from kommune.core.comments.services import do_post_assisted_comment, do_post_comment
+from kommune.core.models import AccessibilityFeedback
 from kommune.core.moderation.services import do_report
 from kommune.core.processes import services as processes
+from kommune.opendata.services import clean_keywords
 from kommune.proposals.services import do_create_proposal
 from tests.factories_api import ApiClient, api_token
 from tests.factories_notifications import activity_for
@@ -76,6 +79,21 @@ def test_the_services_refuse_a_control_character(musterstadt, alice, bob, carol)
                                           display_name="Neu\x01", language="de"))
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
+
+
+def test_feedback_pages_and_open_data_refuse_a_control_character(musterstadt, carol):
+    _refused(lambda: core.do_submit_accessibility_feedback(municipality=musterstadt, message="Kontrast\x01"))
+    _refused(lambda: core.do_update_page(municipality=musterstadt, actor=carol, kind="imprint", body="A\x0bB"))
+    _refused(lambda: clean_keywords(["Ver\x01kehr"]))
+    assert not AccessibilityFeedback.objects.exists()
+
+
+def test_the_accessibility_feedback_form_shows_the_message(client, musterstadt):
+    response = client.post(reverse("core:accessibility", kwargs={"municipality_slug": musterstadt.slug}),
+                           {"message": "Der Kontrast\x02 ist zu schwach."})
+    assert response.status_code == 200
+    assert "Steuerzeichen (U+0002)" in response.content.decode()
+    assert not AccessibilityFeedback.objects.exists()
 
 
 def test_the_registration_form_shows_the_message(client):

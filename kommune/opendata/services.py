@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kommune.core.cleaning import FieldCleaner, clean_text
+from kommune.core.cleaning import FieldCleaner, clean_text, refuse_control_characters
 from kommune.core.events import Event, publish
 from kommune.core.models import Municipality, Organisation
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
@@ -87,7 +87,7 @@ def clean_keywords(values: Iterable[str]) -> list[str]:
     """Keywords stripped, without empty ones and without repeats (ignoring case), in the order given."""
     keywords, seen = [], set()
     for value in values:
-        keyword = " ".join(str(value).split())
+        keyword = refuse_control_characters(" ".join(str(value).split()))
         if keyword and keyword.casefold() not in seen:
             seen.add(keyword.casefold())
             keywords.append(keyword)
