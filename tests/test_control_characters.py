@@ -2,11 +2,12 @@
 the way out of the Atom feeds (for rows stored before the check); feeds carry plain text as plain text."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kommune.accounts import services as accounts
 from kommune.core import services as core
@@ -68,6 +69,9 @@ def test_the_services_refuse_a_control_character(musterstadt, alice, bob, carol)
     _refused(lambda: do_create_proposal(municipality=musterstadt, author=alice, title="Spiel\x01platz", text="T"))
     _refused(lambda: processes.do_create_process(municipality=musterstadt, actor=carol, title="A\x01", summary="S"))
     _refused(lambda: processes.do_publish_news(process=process, actor=carol, title="Neu", text="a\x01b"))
+    now = timezone.now()
+    _refused(lambda: processes.do_set_phases(process=process, actor=carol, phases=[
+        processes.PhaseInput(kind="dialogue", title="Dia\x01log", starts_at=now, ends_at=now + timedelta(days=1))]))
     _refused(lambda: do_post_comment(actor=alice, target=process, text="Hal\x85lo"))
     _refused(lambda: do_post_assisted_comment(staff=carol, target=process, text="Hallo", channel="phone",
                                               assisted_name="Frau\x01Meier"))
