@@ -81,6 +81,8 @@ def test_the_services_refuse_a_control_character(musterstadt, alice, bob, carol)
     _refused(lambda: accounts.do_update_profile(user=alice, display_name="Alice", real_name="A\x9f", language="de"))
     _refused(lambda: accounts.do_register(email="neu@example.org", password="ein-langes-Passwort-1",
                                           display_name="Neu\x01", language="de"))
+    _refused(lambda: accounts.do_create_letter_codes(municipality=musterstadt, actor=carol, count=1,
+                                                     expires_at=timezone.now() + timedelta(days=1), note="A\x01"))
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
 

@@ -198,8 +198,8 @@ def do_create_letter_codes(*, municipality: Municipality, actor: User, count: in
     if expires_at <= timezone.now():
         raise ValidationError(_("The expiry date must lie in the future."))
     with transaction.atomic():
-        batch = LetterCodeBatch.objects.create(municipality=municipality, note=note, expires_at=expires_at,
-                                               created_by=actor)
+        batch = LetterCodeBatch.objects.create(municipality=municipality, note=refuse_control_characters(note),
+                                               expires_at=expires_at, created_by=actor)
         codes = {_new_code() for _ in range(count)}
         while len(codes) < count:
             codes.add(_new_code())
