@@ -7,8 +7,12 @@
 - dave: administrator and staff of Anderstadt, the foreign tenant
 """
 
+import logging
+
 import pytest
 from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import override_settings
 
 from kommune.core.models import Role
@@ -34,6 +38,62 @@ def _no_page_cache():
     # Whole pages are cached only where a test asks for it (tests/test_pagecache.py), whatever REDIS_URL says.
     with override_settings(PAGE_CACHE_SECONDS=0):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_inline():
+    # The task worker's work (delivering events, e-mails) runs where it is enqueued; tests of the worker itself
+    # ask for the database queue (tests/test_notifications.py, tests/test_events.py).
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
+def _at_test_level(connection: BaseDatabaseWrapper) -> bool:
+    """Inside the transaction that wraps a test, and in no atomic block of the code under test."""
+    blocks = connection.atomic_blocks
+    return bool(blocks) and all(block._from_testcase for block in blocks) and not connection.needs_rollback
+
+
+def _run_commit_hooks(connection: BaseDatabaseWrapper) -> None:
+    while connection.run_on_commit:
+        _, callback, robust = connection.run_on_commit.pop(0)
+        if not robust:
+            callback()
+            continue
+        try:
+            callback()
+        except Exception:
+            logging.getLogger(__name__).exception("Error calling %s in on_commit().", callback)
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_run_when_the_code_under_test_commits(request, monkeypatch):
+    """A test runs inside a transaction that is rolled back, so nothing the code under test does is ever committed
+    and transaction.on_commit() callbacks would never run. Here they run where the code under test would commit:
+    when its outermost atomic block ends successfully, or at once when it registers one outside any. Tests that
+    handle the callbacks themselves (django_capture_on_commit_callbacks) or commit for real (transaction=True)
+    are left alone."""
+    marker = request.node.get_closest_marker("django_db")
+    if "django_capture_on_commit_callbacks" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    atomic_exit, on_commit = transaction.Atomic.__exit__, BaseDatabaseWrapper.on_commit
+
+    def exit_then_commit(self, exc_type, exc_value, traceback):
+        result = atomic_exit(self, exc_type, exc_value, traceback)
+        connection = connections[self.using or "default"]
+        if exc_type is None and _at_test_level(connection):
+            _run_commit_hooks(connection)
+        return result
+
+    def on_commit_at_test_level(self, func, robust=False):
+        on_commit(self, func, robust)
+        if _at_test_level(self):
+            _run_commit_hooks(self)
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_commit)
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit_at_test_level)
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -77,7 +77,7 @@ def test_a_page_that_used_its_nonce_is_never_stored(musterstadt, settings):
     settings.PAGE_CACHE_SECONDS = 300
     calls = []
 
-    @pagecache.cached_for_anonymous
+    @pagecache.cached_for_anonymous()
     def view(request, municipality_slug):
         calls.append(1)
         return HttpResponse(f'<script nonce="{request._csp_nonce}">1</script>')

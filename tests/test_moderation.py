@@ -18,6 +18,7 @@ from kommune.core.comments import services as comments
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import Page, PageKind
 from kommune.core.moderation import services
+from kommune.core.moderation.events import UserUnblocked
 from kommune.core.moderation.models import Block, ModerationAct, Report
 from kommune.core.services import do_update_page
 from tests.factories import UserFactory
@@ -52,9 +53,10 @@ def login(client, user) -> None:
 @pytest.fixture
 def published():
     seen: list[events.Event] = []
-    events.subscribe("test-recorder", seen.append)
+    events.register_consumer(events.Consumer(
+        "test-recorder", lambda: dict.fromkeys(events.event_types().values(), seen.append)))
     yield seen
-    events._subscribers.pop("test-recorder", None)
+    events._consumers.pop("test-recorder", None)
 
 
 @pytest.fixture
@@ -99,7 +101,7 @@ def test_a_report_is_answered_and_the_reporter_told(alice, bob, rude, published)
     answered = services.do_answer_report(moderator=bob, report=report, answer="Wir haben es geprüft.")
     assert (answered.status, answered.answered_by, answered.answer) == ("answered", bob, "Wir haben es geprüft.")
     event = published[-1]
-    assert (event.verb, event.target, event.data["answer"]) == ("report.answered", answered, "Wir haben es geprüft.")
+    assert (event.name, event.target, event.data["answer"]) == ("report.answered", answered, "Wir haben es geprüft.")
     act = ModerationAct.objects.get()
     # The public log is written in the platform's language, whoever reads it.
     assert (act.action, act.reason, act.moderator) == ("answer_report", "Beleidigung oder Diskriminierung", bob)
@@ -193,7 +195,7 @@ def test_hiding_keeps_the_place_moves_the_counters_and_answers_open_reports(alic
     assert rude.hidden_reason == "Beleidigung" and rude.reply_count == 1  # its reply stays reachable
     report.refresh_from_db()
     assert report.status == "answered" and "Beleidigung" in report.answer
-    assert [e.verb for e in published][-2:] == ["report.answered", "comment.hidden"]
+    assert [e.name for e in published][-2:] == ["report.answered", "comment.hidden"]
     with pytest.raises(ValidationError, match="already hidden"):
         services.do_hide(moderator=bob, comment=rude, reason="Nochmal")
 
@@ -205,7 +207,7 @@ def test_hiding_keeps_the_place_moves_the_counters_and_answers_open_reports(alic
     services.do_unhide(moderator=bob, comment=rude, reason="Nach Prüfung zulässig")
     thread.refresh_from_db()
     assert (thread.comment_count, thread.top_level_count) == (1, 1)
-    assert published[-1].verb == "comment.unhidden"
+    assert published[-1].name == "comment.unhidden"
     assert list(ModerationAct.objects.order_by("id").values_list("action", flat=True)) == ["hide", "hide", "unhide"]
 
 
@@ -277,7 +279,7 @@ def test_another_municipalitys_acts_are_not_in_the_log(client, dave, anderstadt)
 def test_a_block_stops_taking_part_until_it_ends(bob, carol, erin, troll, process, musterstadt, published):
     until = timezone.now() + timedelta(days=1)
     block = services.do_block(moderator=bob, municipality=musterstadt, user=troll, until=until, reason="Spam")
-    assert published[-1].verb == "user.blocked" and published[-1].target == block
+    assert published[-1].name == "user.blocked" and published[-1].target == block
     with pytest.raises(ValidationError, match="You are blocked from taking part in Musterstadt"):
         comments.do_post_comment(actor=troll, target=process, text="Hallo?")
     with time_machine.travel(until + timedelta(seconds=1), tick=False):
@@ -292,12 +294,16 @@ def test_a_block_stops_taking_part_until_it_ends(bob, carol, erin, troll, proces
         services.do_block(moderator=bob, municipality=musterstadt, user=troll, until=until, reason="")
 
 
-def test_unblocking_ends_the_block_now(bob, troll, process, musterstadt):
+def test_unblocking_ends_the_block_now(bob, troll, process, musterstadt, published):
     block = BlockFactory(municipality=musterstadt, user=troll)
-    services.do_unblock(moderator=bob, block=block)
+    services.do_unblock(moderator=bob, block=block, reason="Entschuldigung angenommen")
+    [event] = published
+    assert (type(event), event.target, event.actor, event.data) == (
+        UserUnblocked, block, bob, {"user_id": troll.pk, "reason": "Entschuldigung angenommen"})
     comments.do_post_comment(actor=troll, target=process, text="Danke")
     with pytest.raises(ValidationError, match="already ended"):
         services.do_unblock(moderator=bob, block=block)
+    assert len(published) == 2  # the refused unblock told nobody anything; the comment did
 
 
 def test_blocking_and_unblocking_through_the_pages(bob, client, rude, troll):

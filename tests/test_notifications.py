@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,21 +20,23 @@ from django_tasks_db.models import DBTaskResult
 
 from kommune.accounts.models import User
 from kommune.accounts.services import do_delete_account
-from kommune.core.events import Event, publish
+from kommune.core import events
+from kommune.core.comments.services import do_edit_comment, do_post_assisted_comment, do_post_comment
 from kommune.core.moderation.models import Report
+from kommune.core.moderation.services import do_answer_report, do_block, do_hide, do_report, do_unblock, do_unhide
 from kommune.core.notifications import selectors
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
 from kommune.core.notifications.tokens import unsubscribe_token
 from kommune.core.privacy import export_sections
+from kommune.core.processes.services import do_publish_news, do_publish_process, do_unpublish_process
 from tests.factories_notifications import (
-    CommentFactory,
     NotificationFactory,
     PublishedProcessFactory,
     activity_for,
     email_setting,
     follow,
-    thread_for,
 )
+from tests.factories_processes import PhaseFactory
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -63,31 +65,45 @@ def run_worker() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_the_database(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def deliver() -> None:
+    """What the worker does first: the events of the outbox reach notifications; the e-mail tasks they enqueue
+    wait for run_worker()."""
+    events.deliver_pending()
+
+
+def open_for_comments(process):
+    PhaseFactory(process=process, starts_at=datetime(2020, 1, 1, tzinfo=BERLIN),
+                 ends_at=datetime(2040, 1, 1, tzinfo=BERLIN))
+    return process
+
+
 @pytest.fixture
 def process(musterstadt):
-    return PublishedProcessFactory(municipality=musterstadt, title="Spielplatz Nord", slug="spielplatz-nord")
+    return open_for_comments(PublishedProcessFactory(municipality=musterstadt, title="Spielplatz Nord",
+                                                     slug="spielplatz-nord"))
 
 
 @pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    """Post a comment the way the comment service does: write, publish the event, commit."""
+def post():
+    """Post a comment through the comment service (staff enter one for a resident with ``channel``), then
+    deliver its event."""
 
-    def post(process, author, *, parent=None, **fields):
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            comment = CommentFactory(thread=thread_for(process), author=author, parent=parent, **fields)
-            publish(Event("comment.posted", process.municipality, comment, actor=author, scope=process))
+    def post(process, author, *, parent=None, channel: str = "", assisted_name: str = ""):
+        text = "Mehr Schatten bitte, die Sonne brennt im Sommer."
+        if channel:
+            comment = do_post_assisted_comment(staff=author, target=process, text=text, channel=channel,
+                                               assisted_name=assisted_name, parent=parent)
+        else:
+            comment = do_post_comment(actor=author, target=process, text=text, parent=parent)
+        deliver()
         return comment
 
     return post
-
-
-@pytest.fixture
-def emit(django_capture_on_commit_callbacks):
-    def emit(verb, municipality, target, *, actor=None, scope=None, **data):
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            publish(Event(verb, municipality, target, actor=actor, scope=scope, data=data))
-
-    return emit
 
 
 # --- Following and notifying --------------------------------------------------------------------------------
@@ -114,7 +130,7 @@ def test_a_follower_gets_a_notification_in_the_site_and_by_email_through_the_wor
     assert "http://127.0.0.1:8000/musterstadt/verfahren/spielplatz-nord/#comment-" in message.body
     notification.refresh_from_db()
     assert notification.emailed_at is not None
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(task_path__endswith="send_immediate_emails").status == "SUCCESSFUL"
 
     client.force_login(alice)
     page = client.get(reverse("notifications:inbox")).content.decode()
@@ -184,10 +200,11 @@ def test_people_who_want_no_emails_or_a_digest_get_none_right_away(process, alic
     assert Notification.objects.count() == 3
 
 
-def test_a_comment_hidden_before_the_worker_runs_is_not_emailed(process, alice, bob, post, emit):
+def test_a_comment_hidden_before_the_worker_runs_is_not_emailed(process, alice, bob, carol, post):
     follow(alice, process)
-    comment = post(process, bob)
-    emit("comment.hidden", process.municipality, comment, actor=bob, scope=process)
+    comment = post(process, carol)
+    do_hide(moderator=bob, comment=comment, reason="Spam")
+    deliver()
     run_worker()
     assert mail.outbox == []
 
@@ -211,12 +228,12 @@ def test_a_fan_out_to_500_followers_takes_as_many_queries_as_to_5(process, muste
     assert len(many) == len(few), [q["sql"][:120] for q in many]
 
 
-def test_a_report_answer_reaches_the_reporter_privately(musterstadt, process, alice, bob, emit, post):
-    comment = post(process, bob)
-    report = Report.objects.create(municipality=musterstadt, target=comment, reporter=alice,
-                                   reason=Report.Reason.INSULT)
+def test_a_report_answer_reaches_the_reporter_privately(musterstadt, process, alice, bob, carol, post):
+    comment = post(process, carol)
+    report = do_report(reporter=alice, target=comment, reason=Report.Reason.INSULT)
     activities_before = Activity.objects.count()
-    emit("report.answered", musterstadt, report, actor=bob, answer="Wir haben den Beitrag ausgeblendet.")
+    do_answer_report(moderator=bob, report=report, answer="Wir haben den Beitrag ausgeblendet.")
+    deliver()
     assert Activity.objects.count() == activities_before
     [notification] = Notification.objects.filter(user=alice)
     assert notification.activity is None and notification.text == "Wir haben den Beitrag ausgeblendet."
@@ -225,22 +242,21 @@ def test_a_report_answer_reaches_the_reporter_privately(musterstadt, process, al
     assert "Wir haben den Beitrag ausgeblendet." in message.body
 
 
-def test_verbs_without_public_meaning_leave_no_activity(process, bob, emit, post):
+def test_verbs_without_public_meaning_leave_no_activity(musterstadt, process, alice, bob, post):
     comment = post(process, bob)
     before = Activity.objects.count()
-    emit("comment.edited", process.municipality, comment, actor=bob, scope=process)
-    emit("user.blocked", process.municipality, bob, actor=bob)
+    do_edit_comment(actor=bob, comment=comment, text="Mehr Schatten bitte, die Sonne brennt im Sommer sehr.")
+    block = do_block(moderator=bob, municipality=musterstadt, user=alice, until=timezone.now() + timedelta(days=1),
+                     reason="Beleidigungen")
+    do_unblock(moderator=bob, block=block)
+    deliver()
     assert Activity.objects.count() == before
 
 
-def test_news_of_a_process_reaches_its_followers(process, alice, carol, emit):
-    from kommune.core.processes.models import ProcessNews
-
+def test_news_of_a_process_reaches_its_followers(process, alice, carol):
     follow(alice, process)
-    news = ProcessNews.objects.create(municipality=process.municipality, process=process,
-                                      title="Die Ergebnisse sind da", text="…", author=carol,
-                                      published_at=timezone.now())
-    emit("process.news", process.municipality, news, actor=carol, scope=process)
+    do_publish_news(process=process, actor=carol, title="Die Ergebnisse sind da", text="Alles Weitere folgt.")
+    deliver()
     [notification] = Notification.objects.filter(user=alice)
     assert notification.sentence == "News from “Spielplatz Nord”: Die Ergebnisse sind da"
     assert notification.activity.actor is None  # the municipality speaks, not the staff member
@@ -249,9 +265,9 @@ def test_news_of_a_process_reaches_its_followers(process, alice, carol, emit):
 # --- Daily digest -------------------------------------------------------------------------------------------
 
 
-def test_the_digest_groups_a_days_events_into_one_email(musterstadt, alice, bob, carol, post, emit):
-    north = PublishedProcessFactory(municipality=musterstadt, title="Spielplatz Nord")
-    south = PublishedProcessFactory(municipality=musterstadt, title="Radweg Süd")
+def test_the_digest_groups_a_days_events_into_one_email(musterstadt, alice, bob, carol, post):
+    north = open_for_comments(PublishedProcessFactory(municipality=musterstadt, title="Spielplatz Nord"))
+    south = open_for_comments(PublishedProcessFactory(municipality=musterstadt, title="Radweg Süd"))
     follow(alice, north)
     follow(alice, south)
     email_setting(alice, NotificationSettings.Email.DAILY)
@@ -282,12 +298,13 @@ def test_the_digest_groups_a_days_events_into_one_email(musterstadt, alice, bob,
     assert len(mail.outbox) == 1  # nothing new, no second digest
 
 
-def test_the_digest_leaves_out_what_was_hidden_and_people_without_digest(process, alice, carol, bob, post, emit):
+def test_the_digest_leaves_out_what_was_hidden_and_people_without_digest(process, alice, carol, bob, post):
     follow(alice, process)
     follow(carol, process)
     email_setting(alice, NotificationSettings.Email.DAILY)
     hidden = post(process, bob)
-    emit("comment.hidden", process.municipality, hidden, actor=bob, scope=process)
+    do_hide(moderator=bob, comment=hidden, reason="Spam")
+    deliver()
     post(process, bob)
     call_command("send_digests", "--now", stdout=StringIO())
     [digest] = [m for m in mail.outbox if m.to == ["alice@example.org"]]
@@ -406,7 +423,7 @@ def test_follow_buttons_cost_one_query_per_kind(process, musterstadt, alice, rf,
     assert html.count('aria-pressed="true"') == 1
 
 
-def test_what_cannot_be_followed(musterstadt, anderstadt, alice, bob, client, post, emit):
+def test_what_cannot_be_followed(musterstadt, anderstadt, alice, bob, carol, client, post):
     client.force_login(alice)
     url = reverse("notifications:follow")
     draft = PublishedProcessFactory(municipality=musterstadt, is_published=False)
@@ -415,11 +432,9 @@ def test_what_cannot_be_followed(musterstadt, anderstadt, alice, bob, client, po
     for bad in ("", "processes.process", "accounts.residency:1", "nonsense:1", "processes.process:1x"):
         response = client.post(url, {"target": bad, "action": "follow"})
         assert response.status_code == 400 and "cannot be followed" in response.content.decode()
-    process = PublishedProcessFactory(municipality=musterstadt)
-    hidden = post(process, bob)
-    emit("comment.hidden", musterstadt, hidden, actor=bob, scope=process)
-    hidden.hidden_at = timezone.now()
-    hidden.save()
+    process = open_for_comments(PublishedProcessFactory(municipality=musterstadt))
+    hidden = post(process, carol)
+    do_hide(moderator=bob, comment=hidden, reason="Spam")
     assert client.post(url, {"target": f"comments.comment:{hidden.pk}", "action": "follow"}).status_code == 404
     response = client.post(url, {"target": f"accounts.user:{alice.pk}", "action": "follow"}, follow=True)
     assert "You cannot follow yourself." in response.content.decode()
@@ -439,8 +454,7 @@ def test_following_needs_a_login(process, client):
 # --- Activity streams and feeds -------------------------------------------------------------------------------
 
 
-def test_a_hidden_comment_disappears_from_stream_and_feed_and_comes_back_when_shown(process, bob, post, emit,
-                                                                                  client):
+def test_a_hidden_comment_disappears_from_stream_and_feed_and_comes_back_when_shown(process, bob, post, client):
     comment = post(process, bob)
     stream = reverse("notifications:municipality_stream", kwargs={"municipality_slug": "musterstadt"})
     process_stream = reverse("processes:activity",
@@ -452,28 +466,30 @@ def test_a_hidden_comment_disappears_from_stream_and_feed_and_comes_back_when_sh
     for url in (stream, process_stream, feed, process_feed):
         assert anchor in client.get(url).content.decode(), url
 
-    emit("comment.hidden", process.municipality, comment, actor=bob, scope=process)
+    do_hide(moderator=bob, comment=comment, reason="Spam")
+    deliver()
     for url in (stream, process_stream, feed, process_feed):
         assert anchor not in client.get(url).content.decode(), url
 
-    emit("comment.unhidden", process.municipality, comment, actor=bob, scope=process)
+    do_unhide(moderator=bob, comment=comment, reason="Doch kein Spam")
+    deliver()
     assert anchor in client.get(stream).content.decode()
 
 
-def test_an_unpublished_process_leaves_the_streams_until_published_again(process, bob, post, emit, client):
+def test_an_unpublished_process_leaves_the_streams_until_published_again(process, bob, carol, post, client):
     post(process, bob)
     stream = reverse("notifications:municipality_stream", kwargs={"municipality_slug": "musterstadt"})
     assert "Spielplatz Nord" in client.get(stream).content.decode()
-    process.is_published = False
-    process.save()
-    emit("process.unpublished", process.municipality, process)
+    do_unpublish_process(process=process, actor=carol)
+    deliver()
     assert "Spielplatz Nord" not in client.get(stream).content.decode()
     assert client.get(reverse("processes:activity", kwargs={
         "municipality_slug": "musterstadt", "process_slug": process.slug})).status_code == 404
-    process.is_published = True
-    process.save()
-    emit("process.published", process.municipality, process)
-    emit("process.published", process.municipality, process)
+    do_publish_process(process=process, actor=carol)
+    deliver()
+    do_unpublish_process(process=process, actor=carol)
+    do_publish_process(process=process, actor=carol)
+    deliver()
     page = client.get(stream).content.decode()
     assert page.count("New participation process: “Spielplatz Nord”") == 1 and "Bob commented" in page
 

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from kommune.core.comments import services as comments
 from kommune.core.comments.models import Comment
 from kommune.core.moderation import services as moderation
-from kommune.core.moderation.models import ModerationAct
+from kommune.core.moderation.models import Block, ModerationAct
 from kommune.core.records import Column, _record_sets, record_set, record_sets, register_record_set
 from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.opendata.models import Dataset, Resource
@@ -253,6 +253,24 @@ def test_an_event_marks_a_set_changed_and_the_job_rebuilds_it_at_most_daily(
         format="CSV")
     with csv_file.file.open("rb") as stored:
         assert "Noch ein Gedanke." in stored.read().decode("utf-8")
+
+
+def test_an_unblock_reaches_the_published_moderation_log(participation, musterstadt, bob, hildegard):
+    services.do_publish_due_record_sets(municipalities=[musterstadt])
+    state = RecordSetState.objects.get(municipality=musterstadt, key="moderation_log")
+    assert state.changed_at is None
+    moderation.do_unblock(moderator=bob, block=Block.objects.get(municipality=musterstadt, user=hildegard),
+                          reason="Einsicht gezeigt")
+    assert RecordSetState.objects.get(pk=state.pk).changed_at is not None
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        outcomes = services.do_publish_due_record_sets(municipalities=[musterstadt])
+    assert "moderation_log" in {outcome.key for outcome in outcomes}
+    csv_file = Dataset.objects.get(municipality=musterstadt, generated_key="participation:moderation_log") \
+        .resources.get(format="CSV")
+    with csv_file.file.open("rb") as stored:
+        rows = list(csv.DictReader(stored.read().decode("utf-8").splitlines()))
+    assert [row["action"] for row in rows] == ["hide", "dismiss_report", "block", "unblock"]
+    assert rows[-1]["reason"] == "Einsicht gezeigt" and rows[-1]["target_id"] == ""
 
 
 def test_a_rolled_back_write_marks_nothing(participation, musterstadt, alice, django_capture_on_commit_callbacks):

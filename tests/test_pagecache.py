@@ -1,6 +1,7 @@
 """The page cache for anonymous visitors: hits cost no query, events invalidate, nobody gets another's CSRF token."""
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
@@ -12,11 +13,27 @@ from django.http import HttpRequest
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kommune.core import pagecache
+from kommune.core.comments.services import do_edit_comment, do_post_comment
+from kommune.core.moderation.services import do_hide, do_unhide
 from kommune.core.processes.models import Process
-from kommune.core.processes.services import do_update_process
+from kommune.core.processes.services import do_publish_news, do_unpublish_process, do_update_process
+from kommune.opendata.services import do_publish_dataset
+from kommune.proposals.models import Proposal
+from kommune.proposals.services import (
+    do_add_signature_list,
+    do_answer_proposal,
+    do_create_proposal,
+    do_publish_proposal,
+    do_support_proposal,
+    do_withdraw_support,
+)
+from tests.factories import UserFactory
+from tests.factories_opendata import DatasetFactory, ResourceFactory
 from tests.factories_processes import published_process
+from tests.factories_proposals import ProposalSettingsFactory, published_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +206,139 @@ def test_an_unpublished_process_seen_by_staff_is_never_stored(client, musterstad
     client.force_login(carol)
     assert "Noch geheim" in client.get(detail(draft)).content.decode()
     assert Client().get(detail(draft)).status_code == 404
+
+
+# --- Narrow invalidation: a write makes stale the pages that show it, and only those ---------------------------
+
+
+@pytest.fixture
+def proposal(musterstadt, alice):
+    ProposalSettingsFactory(municipality=musterstadt)
+    return published_proposal(musterstadt, author=alice, title="Trinkbrunnen am Bahnhof")
+
+
+def pages(process: Process, proposal) -> dict[str, str]:
+    slug = process.municipality.slug
+    return {
+        "home": home(process.municipality),
+        "process list": reverse("processes:list", kwargs={"municipality_slug": slug}),
+        "process detail": detail(process),
+        "process news": reverse("processes:news", kwargs={"municipality_slug": slug, "process_slug": process.slug}),
+        "proposal list": reverse("proposals:list", kwargs={"municipality_slug": slug}),
+        "proposal detail": reverse("proposals:detail", kwargs={"municipality_slug": slug,
+                                                               "proposal_id": proposal.pk}),
+    }
+
+
+def body(response) -> str:
+    return re.sub(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])", "TOKEN", response.content.decode())
+
+
+def served_after(write, process, proposal) -> dict[str, tuple[str, str]]:
+    """Every page stored, then the write: each page as the cache serves it now, (hit or miss, body)."""
+    visitor = Client()
+    for address in pages(process, proposal).values():
+        assert visitor.get(address)[pagecache.HIT_HEADER] == "miss", address
+    write()
+    answers = {name: visitor.get(address) for name, address in pages(process, proposal).items()}
+    return {name: (response.get(pagecache.HIT_HEADER, "not stored"), body(response))
+            for name, response in answers.items()}
+
+
+def assert_fresh(served: dict[str, tuple[str, str]], process, proposal) -> None:
+    """What the cache served equals what the views render now, with an empty cache."""
+    cache.clear()
+    visitor = Client()
+    fresh = {name: body(visitor.get(address)) for name, address in pages(process, proposal).items()}
+    stale = [name for name, (_, served_body) in served.items() if served_body != fresh[name]]
+    assert stale == [], f"stale pages: {stale}"
+
+
+def stayed(served: dict[str, tuple[str, str]]) -> set[str]:
+    return {name for name, (hit, _) in served.items() if hit == "hit"}
+
+
+def test_a_support_leaves_the_pages_of_the_processes_alone(process, proposal, carol):
+    supporter = UserFactory()
+    served = served_after(lambda: do_support_proposal(proposal=proposal, user=supporter), process, proposal)
+    assert stayed(served) == {"process list", "process detail", "process news"}
+    assert_fresh(served, process, proposal)
+
+
+def _comment(process, author):
+    return do_post_comment(actor=author, target=process, text="Mehr Schatten bitte")
+
+
+WRITES = {
+    # name: (the write, given the fixtures; the pages that must still be served from the cache)
+    "support withdrawn": (
+        lambda f: do_withdraw_support(proposal=f.proposal, user=f.supporter),
+        {"process list", "process detail", "process news"}),
+    "paper signatures": (
+        lambda f: do_add_signature_list(proposal=f.proposal, actor=f.carol, count=2,
+                                        received_on=timezone.localdate()),
+        {"process list", "process detail", "process news"}),
+    "comment on the process": (
+        lambda f: _comment(f.process, f.bob),
+        {"home", "process list", "proposal list", "proposal detail"}),
+    "comment on the proposal": (
+        lambda f: do_post_comment(actor=f.bob, target=f.proposal, text="Gute Idee"),
+        {"process list", "process detail", "process news"}),
+    "comment hidden": (
+        lambda f: do_hide(moderator=f.bob, comment=f.comment, reason="Beleidigung"),
+        {"home", "process list", "proposal list", "proposal detail"}),
+    "comment edited": (
+        lambda f: do_edit_comment(actor=f.alice, comment=f.comment, text="Mehr Schatten und Bänke bitte"),
+        {"home", "process list", "proposal list", "proposal detail"}),
+    "process news": (
+        lambda f: do_publish_news(process=f.process, actor=f.carol, title="Die Ergebnisse sind da",
+                                  text="Alles Weitere folgt."),
+        {"home", "process list", "proposal list", "proposal detail"}),
+    "comment shown again": (
+        lambda f: (do_hide(moderator=f.bob, comment=f.comment, reason="Beleidigung"),
+                   do_unhide(moderator=f.bob, comment=f.comment, reason="Doch in Ordnung")),
+        {"home", "process list", "proposal list", "proposal detail"}),
+    "proposal published": (
+        lambda f: do_publish_proposal(proposal=do_create_proposal(
+            municipality=f.process.municipality, author=f.alice, title="Mehr Bänke im Park",
+            text="Im Park fehlen Bänke."), actor=f.alice),
+        {"process list", "process detail", "process news", "proposal detail"}),  # another proposal's page
+    "proposal answered": (
+        lambda f: (do_support_proposal(proposal=f.proposal, user=UserFactory()),
+                   do_support_proposal(proposal=f.proposal, user=UserFactory()),
+                   do_answer_proposal(proposal=f.proposal, actor=f.carol, outcome=Proposal.Outcome.ACCEPTED,
+                                      answer="Wir bauen ihn im Sommer.", department="Tiefbauamt")),
+        {"process list", "process detail", "process news"}),
+    "dataset published": (
+        lambda f: do_publish_dataset(dataset=ResourceFactory(
+            dataset=DatasetFactory(municipality=f.process.municipality, title="Trinkwasserbrunnen")).dataset,
+            actor=f.erin),
+        {"process list", "process detail", "process news", "proposal list", "proposal detail"}),
+    "process renamed": (
+        lambda f: do_update_process(process=f.process, actor=f.carol, title="Marktplatz für alle"), set()),
+    "process withdrawn": (lambda f: do_unpublish_process(process=f.process, actor=f.carol), set()),
+}
+
+
+@dataclass
+class World:
+    process: Process
+    proposal: object
+    alice: object
+    bob: object
+    carol: object
+    erin: object
+    supporter: object
+    comment: object
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_after_each_kind_of_write_the_pages_that_show_it_are_fresh(name, process, proposal, alice, bob, carol,
+                                                                  erin):
+    supporter = UserFactory()
+    do_support_proposal(proposal=proposal, user=supporter)
+    world = World(process, proposal, alice, bob, carol, erin, supporter, _comment(process, alice))
+    write, untouched = WRITES[name]
+    served = served_after(lambda: write(world), process, proposal)
+    assert_fresh(served, process, proposal)
+    assert stayed(served) == untouched

@@ -1,7 +1,7 @@
 """Full-text search with German stemming: the same tests on SQLite (FTS5 + Snowball) and PostgreSQL (german).
 
-Processes and comments are created as rows and their events published here, as their services do, so these
-tests depend only on the models and the event contract.
+Processes are created as rows and published, commented on, changed and moderated through their services,
+whose events keep the index current.
 """
 
 import io
@@ -9,20 +9,23 @@ import itertools
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from kommune.core.comments.models import Comment, Thread
+from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for, register_commentable
-from kommune.core.events import Event, publish
+from kommune.core.comments.services import do_edit_comment, do_post_comment
+from kommune.core.models import Role
+from kommune.core.moderation.services import do_hide, do_unhide
 from kommune.core.processes.models import Process
+from kommune.core.processes.services import do_publish_process, do_unpublish_process, do_update_process
 from kommune.core.search import backends
 from kommune.core.search.german import parse_query, stem, stemmed
 from kommune.core.search.models import SearchDocument
 from kommune.core.search.text import highlight, snippet
+from tests.factories import MembershipFactory, UserFactory
+from tests.factories_processes import PhaseFactory
 
 _slugs = itertools.count()
 
@@ -39,21 +42,20 @@ def make_process(municipality, title: str, *, summary: str = "Worum es geht.", d
     process = Process.objects.create(
         municipality=municipality, title=title, slug=f"verfahren-{next(_slugs)}", summary=summary,
         description=description, description_html=f"<p>{description}</p>" if description else "",
-        is_published=published, published_at=timezone.now() if published else None,
     )
+    PhaseFactory(process=process)
     if published:
-        publish(Event("process.published", municipality, process, scope=process))
+        do_publish_process(process=process, actor=staff_of(municipality))
     return process
 
 
+def staff_of(municipality):
+    membership = municipality.memberships.filter(role=Role.STAFF).select_related("user").first()
+    return membership.user if membership else MembershipFactory(municipality=municipality, role=Role.STAFF).user
+
+
 def make_comment(process: Process, text: str, author=None) -> Comment:
-    thread, _ = Thread.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(Process), object_id=process.pk,
-        defaults={"municipality": process.municipality})
-    comment = Comment.objects.create(municipality=process.municipality, thread=thread, author=author, text=text,
-                                     text_html=f"<p>{text}</p>")
-    publish(Event("comment.posted", process.municipality, comment, actor=author, scope=process))
-    return comment
+    return do_post_comment(actor=author or UserFactory(), target=process, text=text)
 
 
 def found(query: str, **filters) -> list[tuple[str, int]]:
@@ -146,28 +148,25 @@ def test_phrases_alternatives_and_exclusions(musterstadt):
 @pytest.mark.django_db
 def test_an_unpublished_process_is_not_found(musterstadt):
     draft = make_process(musterstadt, "Spielplatz Entwurf", published=False)
-    publish(Event("process.updated", musterstadt, draft, scope=draft))  # even if someone reports an update
+    do_update_process(process=draft, actor=staff_of(musterstadt), summary="Noch geheim.")  # an update is indexed
     assert process_hits("Spielplatz") == set()
 
     process = make_process(musterstadt, "Spielplatz Süd")
     assert process_hits("Spielplatz") == {process.pk}
-    Process.objects.filter(pk=process.pk).update(is_published=False)
-    publish(Event("process.unpublished", musterstadt, process, scope=process))
+    do_unpublish_process(process=process, actor=staff_of(musterstadt))
     assert process_hits("Spielplatz") == set()
 
 
 @pytest.mark.django_db
 def test_an_updated_process_is_found_by_its_new_words(musterstadt):
     process = make_process(musterstadt, "Radweg an der Bahn")
-    Process.objects.filter(pk=process.pk).update(title="Fahrradstraße an der Bahn")
-    process.refresh_from_db()
-    publish(Event("process.updated", musterstadt, process, scope=process, data={"changed": ["title"]}))
+    do_update_process(process=process, actor=staff_of(musterstadt), title="Fahrradstraße an der Bahn")
     assert process_hits("Radweg") == set()
     assert process_hits("Fahrradstraßen") == {process.pk}
 
 
 @pytest.mark.django_db
-def test_a_hidden_comment_is_gone_and_comes_back_when_unhidden(musterstadt, alice):
+def test_a_hidden_comment_is_gone_and_comes_back_when_unhidden(musterstadt, alice, bob):
     process = make_process(musterstadt, "Haushalt 2027")
     comment = make_comment(process, "Bitte mehr Geld für Spielplätze!", author=alice)
     doc = SearchDocument.objects.get(kind="comment", object_id=comment.pk)
@@ -175,14 +174,10 @@ def test_a_hidden_comment_is_gone_and_comes_back_when_unhidden(musterstadt, alic
     assert doc.context == "Haushalt 2027" and doc.title == ""
     assert comment_hits("Spielplatz") == {comment.pk}
 
-    # The moderation service writes with update() and publishes the instance it had: the index re-reads it.
-    Comment.objects.filter(pk=comment.pk).update(hidden_at=timezone.now(), hidden_reason="Spam")
-    publish(Event("comment.hidden", musterstadt, comment, scope=process))
+    do_hide(moderator=bob, comment=comment, reason="Spam")
     assert comment_hits("Spielplatz") == set()
 
-    Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_reason="")
-    comment.hidden_at = timezone.now()  # a stale instance must not keep it out
-    publish(Event("comment.unhidden", musterstadt, comment, scope=process))
+    do_unhide(moderator=bob, comment=comment, reason="Doch kein Spam")
     assert comment_hits("Spielplatz") == {comment.pk}
 
 
@@ -190,9 +185,7 @@ def test_a_hidden_comment_is_gone_and_comes_back_when_unhidden(musterstadt, alic
 def test_an_edited_comment_is_found_by_its_new_text(musterstadt):
     process = make_process(musterstadt, "Haushalt")
     comment = make_comment(process, "Mehr Bänke am Ufer")
-    Comment.objects.filter(pk=comment.pk).update(text="Mehr Laternen am Ufer", text_html="<p>Mehr Laternen am Ufer</p>",
-                                                 edited_at=timezone.now())
-    publish(Event("comment.edited", musterstadt, comment, scope=process))
+    do_edit_comment(actor=comment.author, comment=comment, text="Mehr Laternen am Ufer")
     assert comment_hits("Bank") == set()
     assert comment_hits("Laterne") == {comment.pk}
 
@@ -203,23 +196,24 @@ def test_comments_follow_their_process(musterstadt):
     comment = make_comment(process, "Mehr Schatten durch Bäume")
     assert comment_hits("Baum") == {comment.pk}
 
-    Process.objects.filter(pk=process.pk).update(is_published=False)
-    publish(Event("process.unpublished", musterstadt, process, scope=process))
+    staff = staff_of(musterstadt)
+    do_unpublish_process(process=process, actor=staff)
     assert comment_hits("Baum") == set()
 
-    Process.objects.filter(pk=process.pk).update(is_published=True)
-    publish(Event("process.published", musterstadt, process, scope=process))
+    do_publish_process(process=process, actor=staff)
     assert comment_hits("Baum") == {comment.pk}
 
-    Process.objects.filter(pk=process.pk).update(title="Neuer Marktplatz")
-    publish(Event("process.updated", musterstadt, process, scope=process))
+    do_update_process(process=process, actor=staff, title="Neuer Marktplatz")
     assert SearchDocument.objects.get(kind="comment", object_id=comment.pk).context == "Neuer Marktplatz"
 
 
 @pytest.mark.django_db
-def test_a_comment_on_an_unpublished_process_is_not_found(musterstadt):
-    draft = make_process(musterstadt, "Entwurf", published=False)
-    make_comment(draft, "Spielplatz bitte")
+def test_a_comment_on_an_unpublished_process_is_not_found(musterstadt, bob):
+    process = make_process(musterstadt, "Entwurf")
+    comment = make_comment(process, "Spielplatz bitte")
+    do_unpublish_process(process=process, actor=staff_of(musterstadt))
+    do_hide(moderator=bob, comment=comment, reason="Spam")
+    do_unhide(moderator=bob, comment=comment, reason="Doch kein Spam")  # indexed again, and not found
     assert comment_hits("Spielplatz") == set()
 
 

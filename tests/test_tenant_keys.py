@@ -19,6 +19,9 @@ NOT_TENANT_OWNED = {
     # Django's table behind Lab.organisations: which organisations take part in a lab. The row belongs to the lab
     # (which spans several municipalities), not to the organisation's municipality.
     "core.Lab_organisations",
+    # The event outbox's note that one consumer applied one entry (kommune/core/events.py): bookkeeping of the
+    # delivery, never read or shown per municipality, deleted with its entry (which carries the municipality).
+    "core.OutboxDelivery",
 }
 
 

@@ -8,11 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Municipalities and labs")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from kommune.core import management_entries, pagecache, privacy
-        from kommune.core.events import subscribe
+        from kommune.core.events import register_consumer
 
         management_entries.register()
-        subscribe("pagecache", pagecache.on_event)
+        autodiscover_modules("events")  # every app's declared event types, for the consumers and the checks
+        register_consumer(pagecache.CONSUMER)
 
         privacy.register_exporter("memberships", privacy.export_memberships)
         privacy.register_exporter("role_history", privacy.export_role_history)

@@ -2,10 +2,13 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -95,7 +98,7 @@ class Municipality(models.Model):
         return reverse("core:municipality_home", kwargs={"municipality_slug": self.slug})
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         key = self.official_key or ""
         if len(key) == 8 and key.isdigit():
             if self.federal_state and key[:2] != self.federal_state:
@@ -106,7 +109,7 @@ class Municipality(models.Model):
         if self.parent_id:
             if self.kind in (self.Kind.LANDKREIS, self.Kind.KREISFREIE_STADT):
                 errors["parent"] = _("A district or a district-free city belongs to no district.")
-            elif key and self.parent.official_key[:5] != key[:5]:
+            elif key and self.parent and self.parent.official_key[:5] != key[:5]:
                 errors["parent"] = _("The key of a member municipality starts with the five digits of its district.")
         if errors:
             raise ValidationError(errors)
@@ -310,3 +313,54 @@ class CouncilReferral(models.Model):
 
     def __str__(self) -> str:
         return self.paper_reference or f"{self.source_type_id}:{self.source_id}"
+
+
+class OutboxEntry(models.Model):
+    """An event (kommune.core.events) for the durable consumers, written in the transaction of the write it tells
+    of, and delivered after the commit by the task worker or ``manage.py deliver_events``."""
+
+    event = models.CharField(max_length=100)  # Event.name
+    municipality = models.ForeignKey(Municipality, null=True, on_delete=models.CASCADE, related_name="+")
+    # target and scope as [content type id, primary key], actor as a user id, and the event's data.
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)  # when every durable consumer has applied it
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        # The drain reads the pending entries (delivered_at null) oldest first and deletes the old delivered ones.
+        indexes = [models.Index(fields=["delivered_at", "id"], name="outbox_by_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
+
+
+class OutboxDelivery(models.Model):
+    """That one consumer has applied one outbox entry; written in the consumer's transaction, so twice is once."""
+
+    entry = models.ForeignKey(OutboxEntry, on_delete=models.CASCADE, related_name="deliveries")
+    consumer = models.CharField(max_length=50)
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "consumer"], name="one_delivery_per_consumer")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} #{self.entry_id}"
+
+
+class RateCounter(models.Model):
+    """How often one identity used one limit in one time window, for the rate limits of kommune.core.ratelimit
+    when there is no Redis: a row that every app server process counts in. Written only by that module, with one
+    atomic upsert per use; rows whose window has passed are deleted as they pass."""
+
+    bucket = models.CharField(max_length=100, unique=True)  # limit name, hashed identity, window number
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"

@@ -4,15 +4,20 @@ Decorate a view with ``cached_for_anonymous`` (above its access decorator). An a
 personal to show (no flash messages) is answered from Django's cache (Redis in production) when the page is
 there, without running the view or a query; otherwise the view runs and a plain 200 answer is stored.
 
-The key is the host, the path with its query string and the language, under two *generations*: one of the
-municipality in the URL (``municipality_slug``) and one of the whole site. Every event a service publishes for a
-municipality (kommune.core.events) bumps that municipality's generation after its transaction commits, so the
-next visitor gets a fresh page and the old ones are never read again (they expire after PAGE_CACHE_SECONDS,
-which also bounds how long a page can lag behind a write that publishes no event, or behind the clock, e.g. a
-phase that ends). ``invalidate_all()`` bumps the site's generation. A generation that the cache evicted starts
-again from the current time in nanoseconds, never from a number that old keys used. A hit costs one round trip
-to the cache: the process remembers the generations it saw last and reads them together with the page they
-point to, and uses that page only if the generations read are still the same.
+The key is the host, the path with its query string and the language, under *generations*: one of the whole
+site, one of the municipality in the URL (``municipality_slug``) and one per *tag* the view declares, e.g.
+``@cached_for_anonymous("proposals", "proposal:{proposal_id}")`` (formatted with the URL's arguments, so a hit
+needs no query). An event (kommune.core.events) names the tags of the pages that show what happened
+(``Event.page_tags()``: a support names its proposal's page, the proposal list and the home page); after the
+transaction commits, the page cache (a consumer of every event) bumps those tags' generations, or the
+municipality's when an event names none (a rare write that shows in many places, e.g. a process renamed). So
+the next visitor gets a fresh page, the old ones are never read again, and a support leaves the pages of the
+processes alone. Old pages expire after PAGE_CACHE_SECONDS, which also bounds how long a page can lag behind a
+write that publishes no event, or behind the clock (a phase that ends). ``invalidate_all()`` bumps the site's
+generation. A generation that the cache evicted starts again from the current time in nanoseconds, never from a
+number that old keys used. A hit costs one round trip to the cache: the process remembers the generations it
+saw last and reads them together with the page they point to, and uses that page only if the generations read
+are still the same.
 
 CSRF: anonymous pages carry forms (the language switch, the search), and their tokens belong to one visitor.
 Before a page is stored, every token of the visitor who caused it (any 64-character string that unmasks to that
@@ -33,21 +38,26 @@ one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (of
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_cipher_token is private, not stubbed
+    _unmask_cipher_token,
+    get_token,
+)
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
-from kommune.core.events import Event
+from kommune.core.events import Consumer, Event, event_types
 
 GENERATION_PREFIX = "pagecache:generation:"
 SITE = "*"  # the generation of the whole site
@@ -55,6 +65,7 @@ HIT_HEADER = "X-Page-Cache"
 # A masked CSRF token: 64 letters and digits (django.middleware.csrf), standing alone.
 _TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache")
+View = Callable[..., HttpResponse]
 
 
 @dataclass(frozen=True)
@@ -72,8 +83,14 @@ def placeholder() -> bytes:
 # --- Generations ------------------------------------------------------------------------------------------------
 
 
-def _generation_keys(slug: str | None) -> list[str]:
-    return [GENERATION_PREFIX + SITE] + ([GENERATION_PREFIX + slug] if slug else [])
+def _generation_keys(slug: str | None, tags: Iterable[str] = ()) -> list[str]:
+    if not slug:
+        return [GENERATION_PREFIX + SITE]
+    return [GENERATION_PREFIX + SITE, GENERATION_PREFIX + slug] + [_tag_key(slug, tag) for tag in tags]
+
+
+def _tag_key(slug: str, tag: str) -> str:
+    return f"{GENERATION_PREFIX}{slug}|{tag}"
 
 
 def _generations(keys: list[str], found: dict) -> list[int]:
@@ -97,17 +114,48 @@ def invalidate(municipality_slug: str) -> None:
     _bump(GENERATION_PREFIX + municipality_slug)
 
 
+def invalidate_tags(municipality_slug: str, tags: Iterable[str]) -> None:
+    """The cached pages of this municipality that declare one of these tags are stale from now on."""
+    for tag in set(tags):
+        _bump(_tag_key(municipality_slug, tag))
+
+
 def invalidate_all() -> None:
     """Every cached page is stale from now on (e.g. after restoring a backup, or before a benchmark)."""
     _bump(GENERATION_PREFIX + SITE)
 
 
 def on_event(event: Event) -> None:
-    """Subscriber of the events hub: whatever happened in a municipality may show on its pages."""
+    """After the commit (bumped earlier, a visitor could store the old state under the new generation): the pages
+    that show what happened are stale."""
     slug = event.municipality.slug if event.municipality is not None else None
-    # After the commit: bumped earlier, a visitor could store the old state under the new generation. Robust: a
-    # cache that fails now must not turn the write that was just committed into an error page.
-    transaction.on_commit(lambda: invalidate(slug) if slug else invalidate_all(), robust=True)
+    tags = event.page_tags()
+    if slug is None:
+        invalidate_all()
+    elif tags is None:
+        invalidate(slug)
+    else:
+        invalidate_tags(slug, tags)
+
+
+_page_tags: dict[type[Model], Callable[[Any], Iterable[str]]] = {}
+
+
+def register_page_tags(model: type[Model], tags: Callable[[Any], Iterable[str]]) -> None:
+    """How to name the cached pages that show an object of this model with what is attached to it (a process's
+    discussion), for events about what belongs to it (a comment); registered by the model's app."""
+    _page_tags[model] = tags
+
+
+def page_tags_of(obj: Model | None) -> Iterable[str] | None:
+    """The tags of the pages that show ``obj``; None (every page of the municipality) for an unregistered kind."""
+    tags = _page_tags.get(type(obj)) if obj is not None else None
+    return tags(obj) if tags is not None else None
+
+
+# Every event may show on a page; an event whose page_tags() are empty costs nothing.
+CONSUMER = Consumer("pagecache", lambda: dict.fromkeys(event_types().values(), on_event),
+                    description="invalidates the cached anonymous pages that show what happened")
 
 
 # --- The decorator ----------------------------------------------------------------------------------------------
@@ -143,19 +191,19 @@ def _page_key(generations: list[int], address: str) -> str:
 
 # The generations this process saw last, per municipality: a guess that lets one round trip to the cache fetch
 # the generations and the page together. The guess is checked against the generations of that same read.
-_seen: dict[str | None, list[int]] = {}
+_seen: dict[tuple[str, ...], list[int]] = {}
 MAX_SEEN = 10_000
 
 
-def _lookup(request: HttpRequest, slug: str | None) -> tuple[str, StoredPage | None]:
+def _lookup(request: HttpRequest, slug: str | None, tags: list[str]) -> tuple[str, StoredPage | None]:
     """The key the page has now, and the page if it is stored."""
-    keys, address = _generation_keys(slug), _address(request)
-    guess = _seen.get(slug)
+    keys, address = _generation_keys(slug, tags), _address(request)
+    guess = _seen.get(tuple(keys))
     found = cache.get_many(keys + ([_page_key(guess, address)] if guess else []))
     generations = _generations(keys, found)
     if len(_seen) >= MAX_SEEN:
         _seen.clear()
-    _seen[slug] = generations
+    _seen[tuple(keys)] = generations
     key = _page_key(generations, address)
     return key, found.get(key) if generations == guess else cache.get(key)
 
@@ -190,23 +238,31 @@ def _serve(request: HttpRequest, page: StoredPage) -> HttpResponse:
     return response
 
 
-def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
     """Serve the view's page to anonymous visitors from the cache; put it above the access decorator, so that a
-    cached page costs no query at all (the access decorator would look the municipality up)."""
+    cached page costs no query at all (the access decorator would look the municipality up).
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key, page = _lookup(request, kwargs.get("municipality_slug"))
-        if page is not None:
-            return _serve(request, page)
-        response = view(request, *args, **kwargs)
-        if getattr(response, "is_rendered", True) is False:
-            response.render()
-        if _cacheable_response(request, response):
-            _store(request, key, response)
-            response[HIT_HEADER] = "miss"
-        return response
+    ``tags`` name what the page shows, formatted with the URL's keyword arguments (``"proposal:{proposal_id}"``);
+    the events that change it name the same tags (Event.page_tags()). Every page also goes stale with its
+    municipality and the site."""
 
-    return wrapper
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            page_tags = [tag.format(**kwargs) for tag in tags]
+            key, page = _lookup(request, kwargs.get("municipality_slug"), page_tags)
+            if page is not None:
+                return _serve(request, page)
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+            if _cacheable_response(request, response):
+                _store(request, key, response)
+                response[HIT_HEADER] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator

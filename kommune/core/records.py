@@ -9,8 +9,9 @@ names, no user ids; at most the public display name where the person chose to pu
 (oldest first), and must stream: iterate with ``.iterator()`` and ``select_related``/``values()`` so that the
 number of queries does not grow with the data.
 
-``changed_by`` names the event verbs (``kommune.core.events``) after which the set is out of date; the
-open-data app marks it stale then and rebuilds it at most once a day.
+``changed_by`` names the event types (``kommune.core.events``) after which the set is out of date, or a
+``Visibility`` for every event that changes it (a process withdrawn hides its comments); the open-data app
+marks the set stale then (a durable consumer) and rebuilds it at most once a day.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from typing import Any, Literal
 
 from django.utils.functional import Promise
 
+from kommune.core.events import Event, Visibility
 from kommune.core.models import Municipality
 
 # The Frictionless Table Schema field types that record sets use.
@@ -40,17 +42,22 @@ class RecordSet:
     description: str | Promise
     columns: tuple[Column, ...]
     rows: Callable[[Municipality], Iterator[dict[str, Any]]]
-    changed_by: frozenset[str] = field(default_factory=frozenset)
+    changed_by: frozenset[type[Event] | Visibility] = field(default_factory=frozenset)
     primary_key: str = "id"
     themes: tuple[str, ...] = ("GOVE",)  # EU data themes (kommune.opendata.models.Theme values)
     keywords: tuple[str, ...] = ()  # German keywords for the catalogue, e.g. ("Bürgerbeteiligung",)
+
+    def is_changed_by(self, event_type: type[Event]) -> bool:
+        return event_type in self.changed_by or (event_type.visibility is not None
+                                                 and event_type.visibility in self.changed_by)
 
 
 _record_sets: dict[str, RecordSet] = {}
 
 
 def register_record_set(*, key: str, title: str | Promise, description: str | Promise, columns: Iterable[Column],
-                        rows: Callable[[Municipality], Iterator[dict[str, Any]]], changed_by: Iterable[str] = (),
+                        rows: Callable[[Municipality], Iterator[dict[str, Any]]],
+                        changed_by: Iterable[type[Event] | Visibility] = (),
                         primary_key: str = "id", themes: Iterable[str] = ("GOVE",),
                         keywords: Iterable[str] = ()) -> None:
     columns = tuple(columns)

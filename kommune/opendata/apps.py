@@ -11,11 +11,12 @@ class OpendataConfig(AppConfig):
         from kommune.core.demo import register_demo_seeder
         from kommune.core.notifications.verbs import register_verb
         from kommune.opendata import demo, home_section, management_entries, searchables
+        from kommune.opendata.events import DatasetPublished
         from kommune.opendata.records import subscribers
 
         subscribers.register()
         # The catalogue (datasets, resources, their pages and management).
-        register_verb("dataset.published", _("New open dataset: “%(title)s”"))
+        register_verb(DatasetPublished, _("New open dataset: “%(title)s”"))
         management_entries.register()
         home_section.register()
         searchables.register()

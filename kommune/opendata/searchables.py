@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.search.registry import SearchDocumentData, register_searchable
+from kommune.opendata.events import DatasetDeleted, DatasetPublished, DatasetUnpublished, DatasetUpdated
 from kommune.opendata.models import Dataset, Theme
 
 
@@ -23,5 +24,5 @@ def register() -> None:
     register_searchable(
         Dataset, kind="dataset", label=_("Dataset"), document=dataset_document,
         queryset=lambda: Dataset.objects.filter(is_published=True).select_related("municipality", "publisher"),
-        index_on=("dataset.published", "dataset.updated"), remove_on=("dataset.unpublished", "dataset.deleted"),
+        index_on=(DatasetPublished, DatasetUpdated), remove_on=(DatasetUnpublished, DatasetDeleted),
     )

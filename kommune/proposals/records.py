@@ -10,9 +10,20 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.comments.events import CommentHidden, CommentPosted, CommentUnhidden
 from kommune.core.comments.models import Thread
 from kommune.core.models import Municipality
 from kommune.core.records import Column, register_record_set
+from kommune.proposals.events import (
+    ProposalAnswered,
+    ProposalExpired,
+    ProposalPublished,
+    ProposalSignaturesAdded,
+    ProposalSupported,
+    ProposalSupportWithdrawn,
+    ProposalThresholdReached,
+    ProposalUpdated,
+)
 from kommune.proposals.models import Proposal
 
 COLUMNS = (
@@ -41,9 +52,10 @@ COLUMNS = (
     Column("url", "string", _("Address of the proposal on this platform."), required=True),
 )
 
-CHANGED_BY = ("proposal.published", "proposal.updated", "proposal.supported", "proposal.support_withdrawn",
-              "proposal.signatures_added", "proposal.threshold_reached", "proposal.answered", "proposal.expired",
-              "comment.posted", "comment.hidden", "comment.unhidden")
+CHANGED_BY = (ProposalPublished, ProposalUpdated, ProposalSupported, ProposalSupportWithdrawn, ProposalSignaturesAdded,
+              ProposalThresholdReached, ProposalAnswered, ProposalExpired,
+              # The comment counts.
+              CommentPosted, CommentHidden, CommentUnhidden)
 
 
 def rows(municipality: Municipality) -> Iterator[dict[str, Any]]:

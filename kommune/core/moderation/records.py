@@ -10,11 +10,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.comments.events import CommentHidden, CommentUnhidden
 from kommune.core.models import Municipality
+from kommune.core.moderation.events import ReportAnswered, UserBlocked, UserUnblocked
 from kommune.core.moderation.models import ModerationAct
 from kommune.core.records import Column, register_record_set
 
-CHANGED_BY = ("comment.hidden", "comment.unhidden", "report.answered", "user.blocked", "user.unblocked")
+CHANGED_BY = (CommentHidden, CommentUnhidden, ReportAnswered, UserBlocked, UserUnblocked)
 # Targets that are people, or stand for one, are never named.
 PERSONAL_TARGETS = frozenset({("moderation", "block"), ("accounts", "user")})
 

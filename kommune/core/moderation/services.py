@@ -15,13 +15,16 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from kommune.core.cleaning import refuse_control_characters
+from kommune.core.comments.events import CommentHidden, CommentUnhidden
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.comments.registry import commentable_for
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import Municipality, Role
+from kommune.core.moderation.events import ReportAnswered, UserBlocked, UserUnblocked
 from kommune.core.moderation.models import Block, ModerationAct, Report
 from kommune.core.moderation.reportables import reportable_for
 from kommune.core.roles import roles_in
+from kommune.core.types import User
 
 MAX_REASON_LENGTH = 500
 MAX_REPORT_TEXT_LENGTH = 2000
@@ -45,7 +48,7 @@ def _clean_reason(reason: str | None) -> str:
                   required_message=_("Please give a reason. It appears in the public moderation log."))
 
 
-def _check_moderator(user, municipality: Municipality) -> None:
+def _check_moderator(user: User, municipality: Municipality) -> None:
     if not user.is_authenticated or not user.has_perm("moderation.moderate", municipality):
         raise PermissionDenied
 
@@ -54,12 +57,12 @@ def describe(target: Model | None) -> str:
     """Where a contribution is, for the public log, in the platform's language; no names of people."""
     with translation.override(settings.LANGUAGE_CODE):
         reportable = reportable_for(target) if target is not None else None
-        if reportable is None:
+        if target is None or reportable is None:
             return str(_("A contribution"))
         return str(reportable.describe(target))
 
 
-def _record(*, municipality: Municipality, moderator, action: str, reason: str, public_description: str,
+def _record(*, municipality: Municipality, moderator: User, action: str, reason: str, public_description: str,
             target: Model | None) -> ModerationAct:
     return ModerationAct.objects.create(
         municipality=municipality, moderator=moderator, action=action, reason=reason,
@@ -68,16 +71,16 @@ def _record(*, municipality: Municipality, moderator, action: str, reason: str, 
         object_id=target.pk if target is not None else None)
 
 
-def _scope_of(comment: Comment):
+def _scope_of(comment: Comment) -> Model | None:
     target = comment.thread.target
     commentable = commentable_for(type(target)) if target is not None else None
-    return commentable.scope(target) if commentable else None
+    return commentable.scope(target) if commentable and target is not None else None
 
 
 # --- Reports --------------------------------------------------------------------------------------------------
 
 
-def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report:
+def do_report(*, reporter: User, target: Model, reason: str, text: str = "") -> Report:
     if not reporter.is_authenticated:
         raise PermissionDenied
     reportable = reportable_for(target)
@@ -94,14 +97,15 @@ def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report
         raise ValidationError(_("This contribution has already been hidden by the moderation."), code="hidden")
     try:
         with transaction.atomic():
-            return Report.objects.create(municipality=target.municipality, target=target, reporter=reporter,
-                                         reason=reason, text=text)
+            # Every reportable model is tenant-owned; Model does not declare the key.
+            return Report.objects.create(municipality=target.municipality,  # type: ignore[attr-defined]
+                                         target=target, reporter=reporter, reason=reason, text=text)
     except IntegrityError:
         raise ValidationError(_("You have already reported this contribution. The moderators will look at it and "
                                 "answer you."), code="duplicate") from None
 
 
-def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = False) -> Report:
+def do_answer_report(*, moderator: User, report: Report, answer: str, dismiss: bool = False) -> Report:
     _check_moderator(moderator, report.municipality)
     answer = _clean(answer, max_length=MAX_ANSWER_LENGTH,
                     required_message=None if dismiss else _("Please write an answer to the person who reported."))
@@ -117,12 +121,12 @@ def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = 
         _record(municipality=report.municipality, moderator=moderator,
                 action=ModerationAct.Action.DISMISS_REPORT if dismiss else ModerationAct.Action.ANSWER_REPORT,
                 reason=reason, public_description=describe(report.target), target=report.target)
-        publish(Event("report.answered", report.municipality, report, actor=moderator,
-                      data={"answer": answer, "dismissed": dismiss}))
+        publish(ReportAnswered(report.municipality, report, actor=moderator,
+                               data={"answer": answer, "dismissed": dismiss}))
     return report
 
 
-def _close_reports_on(target: Model, *, moderator, answer: str) -> None:
+def _close_reports_on(target: Model, *, moderator: User, answer: str) -> None:
     """Open reports on a contribution that was just hidden are answered with the moderator's reason."""
     open_reports = list(Report.objects.select_for_update().filter(
         content_type=ContentType.objects.get_for_model(target), object_id=target.pk, status=Report.Status.OPEN))
@@ -131,8 +135,8 @@ def _close_reports_on(target: Model, *, moderator, answer: str) -> None:
         report.status, report.answer, report.answered_at, report.answered_by = (
             Report.Status.ANSWERED, answer, now, moderator)
         report.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        publish(Event("report.answered", report.municipality, report, actor=moderator,
-                      data={"answer": answer, "dismissed": False}))
+        publish(ReportAnswered(report.municipality, report, actor=moderator,
+                               data={"answer": answer, "dismissed": False}))
 
 
 # --- Hiding ---------------------------------------------------------------------------------------------------
@@ -154,7 +158,7 @@ def _move_counts(comment: Comment, delta: int) -> None:
         Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + delta)
 
 
-def do_hide(*, moderator, comment: Comment, reason: str) -> Comment:
+def do_hide(*, moderator: User, comment: Comment, reason: str) -> Comment:
     """Hide a comment in place ("hidden by moderation: reason"); the counters count visible comments."""
     _check_moderator(moderator, comment.municipality)
     reason = _clean_reason(reason)
@@ -171,12 +175,12 @@ def do_hide(*, moderator, comment: Comment, reason: str) -> Comment:
         with translation.override(settings.LANGUAGE_CODE):
             answer = _("The contribution has been hidden. Reason: %(reason)s") % {"reason": reason}
         _close_reports_on(comment, moderator=moderator, answer=answer)
-        publish(Event("comment.hidden", comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
-                      data={"reason": reason}))
+        publish(CommentHidden(comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
+                              data={"reason": reason}))
     return comment
 
 
-def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
+def do_unhide(*, moderator: User, comment: Comment, reason: str) -> Comment:
     _check_moderator(moderator, comment.municipality)
     reason = _clean_reason(reason)
     with transaction.atomic():
@@ -188,19 +192,20 @@ def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
         comment.hidden_at, comment.hidden_reason = None, ""
         _record(municipality=comment.municipality, moderator=moderator, action=ModerationAct.Action.UNHIDE,
                 reason=reason, public_description=describe(comment), target=comment)
-        publish(Event("comment.unhidden", comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
-                      data={"reason": reason}))
+        publish(CommentUnhidden(comment.municipality, comment, actor=moderator, scope=_scope_of(comment),
+                                data={"reason": reason}))
     return comment
 
 
 # --- Blocks ---------------------------------------------------------------------------------------------------
 
 
-def can_be_blocked(user, municipality: Municipality) -> bool:
+def can_be_blocked(user: User | None, municipality: Municipality) -> bool:
     return user is not None and not user.is_deleted and not (roles_in(user, municipality) & UNBLOCKABLE_ROLES)
 
 
-def do_block(*, moderator, municipality: Municipality, user, until: datetime, reason: str) -> Block:
+def do_block(*, moderator: User, municipality: Municipality, user: User | None, until: datetime,
+             reason: str) -> Block:
     _check_moderator(moderator, municipality)
     reason = _clean_reason(reason)
     if user is None or user.is_deleted:
@@ -221,12 +226,12 @@ def do_block(*, moderator, municipality: Municipality, user, until: datetime, re
                 "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")}
         _record(municipality=municipality, moderator=moderator, action=ModerationAct.Action.BLOCK, reason=reason,
                 public_description=description, target=block)
-        publish(Event("user.blocked", municipality, block, actor=moderator,
-                      data={"user_id": user.pk, "until": until.isoformat(), "reason": reason}))
+        publish(UserBlocked(municipality, block, actor=moderator,
+                            data={"user_id": user.pk, "until": until.isoformat(), "reason": reason}))
     return block
 
 
-def do_unblock(*, moderator, block: Block, reason: str = "") -> Block:
+def do_unblock(*, moderator: User, block: Block, reason: str = "") -> Block:
     """End a block now (the row stays as the record); other active blocks of the person there end too."""
     _check_moderator(moderator, block.municipality)
     reason = _clean(reason, max_length=MAX_REASON_LENGTH)
@@ -241,4 +246,6 @@ def do_unblock(*, moderator, block: Block, reason: str = "") -> Block:
             description = str(_("The block of a person was lifted."))
         _record(municipality=block.municipality, moderator=moderator, action=ModerationAct.Action.UNBLOCK,
                 reason=reason, public_description=description, target=block)
+        publish(UserUnblocked(block.municipality, block, actor=moderator,
+                              data={"user_id": block.user_id, "reason": reason}))
     return block

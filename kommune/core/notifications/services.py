@@ -1,31 +1,34 @@
 """Writes of follows, activities and notifications. Keyword-only, one transaction each.
 
-``record_event`` is the subscriber of the event hub: it runs inside the publishing service's transaction,
-writes the Activity and the followers' Notifications there, and only after the commit enqueues the task that
-e-mails them. Nothing here sends an e-mail inside a request. A service can name further recipients who do not
+``record_event`` and ``notify_reporter`` handle the events (subscribers.py, a durable consumer): delivered from
+the outbox after the publishing service's commit, each writes the Activity and the followers' Notifications in
+a transaction of its own, and only after that commit enqueues the task that e-mails them. Nothing here sends
+an e-mail inside a request. A service can name further recipients who do not
 follow anything (staff who must act) with ``Event.data["notify_users"]``, a list of user ids.
 """
 
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from kommune.core.events import Event
+from kommune.core.events import Event, Visibility
 from kommune.core.notifications import verbs
 from kommune.core.notifications.followables import content_type_id, followable_for
 from kommune.core.notifications.mails import digest_message, notification_message
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
 from kommune.core.notifications.tokens import BadToken, user_id_from_token
+from kommune.core.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +42,20 @@ DIGEST_MAX_AGE = timedelta(days=7)
 
 
 def record_event(event: Event) -> None:
-    """The subscriber (registered in NotificationsConfig.ready())."""
-    name = event.verb
-    if name.endswith(".hidden") or name.endswith(".unhidden"):
-        _activities_about(event.target).update(is_hidden=name.endswith(".hidden"))
+    """Handler of the notifications consumer (subscribers.py) for the event types with a verb or a visibility."""
+    visibility = event.visibility
+    if visibility in (Visibility.HIDDEN, Visibility.SHOWN):
+        _activities_about(event.target).update(is_hidden=visibility is Visibility.HIDDEN)
         return
-    if name.endswith(".unpublished"):
+    if visibility is Visibility.WITHDRAWN:
         _activities_within(event.target).update(is_withdrawn=True)
         return
-    if name.endswith(".published"):
+    if visibility is Visibility.PUBLISHED:
         _activities_within(event.target).update(is_withdrawn=False)
-        if _activities_about(event.target).filter(verb=name).exists():
+        if _activities_about(event.target).filter(verb=event.name).exists():
             return  # published again after a withdrawal: its history is back, it is not new
-    registered = verbs.verb(name)
-    if registered is None:
-        return
-    if not registered.public:
-        _record_private(event)
+    registered = verbs.verb(type(event))
+    if registered is None or not registered.public:
         return
     activity = _create_activity(event, registered)
     recipients = _followers(event, activity)
@@ -68,17 +68,17 @@ def _key(obj: Model) -> Q:
     return Q(content_type_id=content_type_id(obj), object_id=obj.pk)
 
 
-def _activities_about(target: Model):
+def _activities_about(target: Model) -> QuerySet[Activity]:
     return Activity.objects.filter(target_type_id=content_type_id(target), target_id=target.pk)
 
 
-def _activities_within(container: Model):
+def _activities_within(container: Model) -> QuerySet[Activity]:
     ct = content_type_id(container)
     return Activity.objects.filter(Q(scope_type_id=ct, scope_id=container.pk)
                                    | Q(target_type_id=ct, target_id=container.pk))
 
 
-def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Model | None, str]:
+def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Any, str]:  # Any: what Event.actor holds
     """Who is named as having acted: a comment's author; for staff entering what a resident said, the name the
     resident chose (and nobody to follow); nobody where the municipality acts (a process is published)."""
     if not registered.names_actor:
@@ -106,14 +106,16 @@ def _create_activity(event: Event, registered: verbs.Verb) -> Activity:
         title, url = followable.title(target), followable.url(target)
     else:
         title, url = str(target), getattr(target, "get_absolute_url", lambda: "")()
+    # As the target is now: delivered by several workers, a hide may arrive before the post it hides.
     withdrawn = any(getattr(obj, "is_published", True) is False for obj in (target, scope) if obj is not None)
+    hidden = getattr(target, "hidden_at", None) is not None
     return Activity.objects.create(
-        municipality=event.municipality, verb=event.verb, actor=actor, actor_name=actor_name,
+        municipality=event.municipality, verb=event.name, actor=actor, actor_name=actor_name,
         target_type_id=content_type_id(target), target_id=target.pk,
         scope_type_id=content_type_id(scope) if scope is not None else None,
         scope_id=scope.pk if scope is not None else None,
         summary=Truncator(title).chars(200), scope_title=Truncator(str(scope or "")).chars(200),
-        url=url or event.municipality.get_absolute_url(), is_withdrawn=withdrawn,
+        url=url or event.municipality.get_absolute_url(), is_withdrawn=withdrawn, is_hidden=hidden,
     )
 
 
@@ -147,7 +149,7 @@ def _also_notified(event: Event, excluded: set[int]) -> set[int]:
                .values_list("pk", flat=True))
 
 
-def _notify(user_ids: list[int], **fields) -> list[int]:
+def _notify(user_ids: list[int], **fields: Any) -> list[int]:
     if not user_ids:
         return []
     now = timezone.now()
@@ -156,17 +158,17 @@ def _notify(user_ids: list[int], **fields) -> list[int]:
     return [notification.pk for notification in created]
 
 
-def _record_private(event: Event) -> None:
-    if event.verb == "report.answered":
-        reporter = getattr(event.target, "reporter", None)
-        if reporter is None or reporter == event.actor:
-            return
-        target = getattr(event.target, "target", None)
-        url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
-        ids = _notify([reporter.pk], municipality=event.municipality, verb=event.verb,
-                      text=Truncator(str(event.data.get("answer", ""))).chars(2000),
-                      url=url or event.municipality.get_absolute_url())
-        transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
+def notify_reporter(event: Event) -> None:
+    """Handler for ReportAnswered: the answer reaches the person who reported, and nobody else."""
+    reporter = getattr(event.target, "reporter", None)
+    if reporter is None or reporter == event.actor:
+        return
+    target = getattr(event.target, "target", None)
+    url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
+    ids = _notify([reporter.pk], municipality=event.municipality, verb=event.name,
+                  text=Truncator(str(event.data.get("answer", ""))).chars(2000),
+                  url=url or event.municipality.get_absolute_url())
+    transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
 
 def _enqueue_immediate_emails(notification_ids: list[int]) -> None:
@@ -178,7 +180,7 @@ def _enqueue_immediate_emails(notification_ids: list[int]) -> None:
 # --- Following ------------------------------------------------------------------------------------------------
 
 
-def do_follow(*, user, target: Model) -> Follow:
+def do_follow(*, user: User, target: Model) -> Follow:
     followable = followable_for(target)
     if followable is None or not followable.is_visible(target):
         raise ValidationError(_("This cannot be followed."))
@@ -193,24 +195,24 @@ def do_follow(*, user, target: Model) -> Follow:
     return follow
 
 
-def do_unfollow(*, user, target: Model) -> None:
+def do_unfollow(*, user: User, target: Model) -> None:
     Follow.objects.filter(user=user, content_type_id=content_type_id(target), object_id=target.pk).delete()
 
 
 # --- The inbox --------------------------------------------------------------------------------------------------
 
 
-def do_mark_read(*, user, notification: Notification) -> None:
+def do_mark_read(*, user: User, notification: Notification) -> None:
     if notification.user_id != user.pk:
         raise ValidationError(_("This notification is not yours."))
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def do_mark_all_read(*, user) -> int:
+def do_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def do_update_settings(*, user, email: str) -> NotificationSettings:
+def do_update_settings(*, user: User, email: str) -> NotificationSettings:
     if email not in Email.values:
         raise ValidationError(_("Please choose how often you want e-mails."))
     settings_row, _created = NotificationSettings.objects.update_or_create(user=user, defaults={"email": email})
@@ -221,7 +223,7 @@ class UnsubscribeError(Exception):
     pass
 
 
-def unsubscribe_user(token: str):
+def unsubscribe_user(token: str) -> User:
     """The person an unsubscribe token names; UnsubscribeError with a message for the page otherwise."""
     User = get_user_model()
 
@@ -240,7 +242,7 @@ def unsubscribe_user(token: str):
     return user
 
 
-def do_unsubscribe(*, token: str):
+def do_unsubscribe(*, token: str) -> User:
     user = unsubscribe_user(token)
     do_update_settings(user=user, email=Email.OFF)
     return user
@@ -314,12 +316,12 @@ def do_send_daily_digests(*, now: datetime | None = None) -> int:
 # --- Privacy: export and account deletion -----------------------------------------------------------------------
 
 
-def export_follows(user) -> list[dict]:
+def export_follows(user: User) -> list[dict]:
     return [{"type": f.content_type.model, "id": f.object_id, "since": f.created_at.isoformat()}
             for f in user.follows.select_related("content_type").order_by("created_at", "id")]
 
 
-def export_notifications(user) -> dict:
+def export_notifications(user: User) -> dict:
     settings_row = NotificationSettings.objects.filter(user=user).first()
     return {
         "email": settings_row.email if settings_row else Email.IMMEDIATELY,
@@ -332,7 +334,7 @@ def export_notifications(user) -> dict:
     }
 
 
-def delete_personal_data(user) -> None:
+def delete_personal_data(user: User) -> None:
     """Account deletion: follows (by and of the person), notifications and settings go; the person's public
     activities stay, without their name."""
     Follow.objects.filter(Q(user=user) | _key(user)).delete()

@@ -1,13 +1,28 @@
-"""The notifications app's subscription to the event hub (kommune.core.events)."""
+"""The notifications app as a consumer of the events (kommune.core.events): activities, notifications, e-mails.
 
-from kommune.core.events import Event, subscribe
+Durable: delivered from the outbox after the commit, so a follower's notification is never lost."""
+
+from collections.abc import Mapping
+
+from kommune.core.events import Consumer, Event, Handler, event_types, register_consumer
 
 
-def on_event(event: Event) -> None:
-    from kommune.core.notifications.services import record_event
+def handles() -> Mapping[type[Event], Handler]:
+    from kommune.core.moderation.events import ReportAnswered
+    from kommune.core.notifications import services, verbs
 
-    record_event(event)
+    handled = set(verbs.event_types_with_verbs())
+    handled |= {event_type for event_type in event_types().values() if event_type.visibility is not None}
+    handlers: dict[type[Event], Handler] = dict.fromkeys(handled, services.record_event)
+    handlers[ReportAnswered] = services.notify_reporter
+    return handlers
+
+
+CONSUMER = Consumer("notifications", handles, durable=True,
+                    description="writes the activity and the followers' notifications (the registered verbs), "
+                                "hides or withdraws activities (the events' visibility), tells a reporter the "
+                                "answer")
 
 
 def register() -> None:
-    subscribe("notifications", on_event)
+    register_consumer(CONSUMER)

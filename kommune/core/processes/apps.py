@@ -15,6 +15,7 @@ class ProcessesConfig(AppConfig):
         from kommune.core.notifications.verbs import register_verb
         from kommune.core.privacy import register_exporter
         from kommune.core.processes import api, demo, features, home, management_entries, privacy, records, searchables
+        from kommune.core.processes.events import ProcessNewsPosted, ProcessPublished, ProcessUpdated
         from kommune.core.processes.models import Process
 
         features.register_feature("comments", _("Comments"))
@@ -31,6 +32,6 @@ class ProcessesConfig(AppConfig):
         register_router("", api.router, tags=["Participation processes"])  # the REST API (api.py)
         # A process is the scope of its own events: its activity stream and its followers include them.
         register_followable(Process, is_visible=lambda process: process.is_published, scope=lambda process: process)
-        register_verb("process.published", _("New participation process: “%(title)s”"))
-        register_verb("process.updated", _("The participation process “%(title)s” was updated"))
-        register_verb("process.news", _("News from “%(scope)s”: %(title)s"))
+        register_verb(ProcessPublished, _("New participation process: “%(title)s”"))
+        register_verb(ProcessUpdated, _("The participation process “%(title)s” was updated"))
+        register_verb(ProcessNewsPosted, _("News from “%(scope)s”: %(title)s"))

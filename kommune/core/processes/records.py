@@ -14,15 +14,17 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.comments.events import CommentHidden, CommentPosted, CommentUnhidden
 from kommune.core.comments.models import Thread
 from kommune.core.models import Municipality
+from kommune.core.processes.events import ProcessPublished, ProcessUnpublished, ProcessUpdated
 from kommune.core.processes.models import Phase, Process
 from kommune.core.processes.selectors import published_processes
 from kommune.core.records import Column, register_record_set
 
 # Publishing, changing (also its phases) or withdrawing a process; comments move its comment count.
-PROCESS_VERBS = ("process.published", "process.updated", "process.unpublished")
-COMMENT_VERBS = ("comment.posted", "comment.hidden", "comment.unhidden")
+PROCESS_EVENTS = (ProcessPublished, ProcessUpdated, ProcessUnpublished)
+COMMENT_EVENTS = (CommentPosted, CommentHidden, CommentUnhidden)  # the comment counts
 
 PROCESS_COLUMNS = (
     Column("id", "integer", _("Number of the process on the platform."), required=True),
@@ -106,11 +108,11 @@ def register() -> None:
         key="processes", title=_("Participation processes"),
         description=_("The published participation processes of the municipality with their organiser, topic, "
                       "time span and number of comments."),
-        columns=PROCESS_COLUMNS, rows=process_rows, changed_by=PROCESS_VERBS + COMMENT_VERBS,
+        columns=PROCESS_COLUMNS, rows=process_rows, changed_by=PROCESS_EVENTS + COMMENT_EVENTS,
         themes=("GOVE",), keywords=("Bürgerbeteiligung", "Beteiligungsverfahren", "Open Government"))
     register_record_set(
         key="process_phases", title=_("Phases of the participation processes"),
         description=_("The dated phases of the published participation processes: information, dialogue, "
                       "evaluation, implementation. Column process_id refers to the record set of the processes."),
-        columns=PHASE_COLUMNS, rows=phase_rows, changed_by=PROCESS_VERBS,
+        columns=PHASE_COLUMNS, rows=phase_rows, changed_by=PROCESS_EVENTS,
         themes=("GOVE",), keywords=("Bürgerbeteiligung", "Beteiligungsverfahren", "Phasen"))

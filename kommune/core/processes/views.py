@@ -31,7 +31,7 @@ def visible_process(request: HttpRequest, municipality: Municipality, slug: str)
     return process
 
 
-@cached_for_anonymous
+@cached_for_anonymous("processes")
 @municipality_view()
 def process_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     now = timezone.now()
@@ -58,7 +58,7 @@ def process_list(request: HttpRequest, municipality: Municipality) -> HttpRespon
     })
 
 
-@cached_for_anonymous
+@cached_for_anonymous("process:{process_slug}")
 @municipality_view()
 def process_detail(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     now = timezone.now()
@@ -75,7 +75,7 @@ def process_detail(request: HttpRequest, municipality: Municipality, process_slu
     })
 
 
-@cached_for_anonymous
+@cached_for_anonymous("process:{process_slug}")
 @municipality_view()
 def process_news(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = visible_process(request, municipality, process_slug)

@@ -8,8 +8,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from kommune.core.events import subscribe
+        from kommune.core.events import register_consumer
         from kommune.core.search import searchables, subscribers
 
         searchables.register()
-        subscribe("search", subscribers.on_event)
+        register_consumer(subscribers.CONSUMER)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.comments.events import CommentEdited, CommentHidden, CommentPosted, CommentUnhidden
 from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for
 from kommune.core.search.registry import SearchDocumentData, register_searchable
@@ -18,7 +19,7 @@ def comment_document(comment: Comment) -> SearchDocumentData | None:
         return None
     target = comment.thread.target
     commentable = commentable_for(type(target)) if target is not None else None
-    if commentable is None or not commentable.is_visible(target, AnonymousUser()):
+    if target is None or commentable is None or not commentable.is_visible(target, AnonymousUser()):
         return None
     text = plain_text(comment.text_html) if comment.text_html else comment.text
     return SearchDocumentData(municipality=comment.municipality, title="", body=text,
@@ -39,6 +40,6 @@ def comment_queryset() -> QuerySet:
 def register() -> None:
     register_searchable(
         Comment, kind="comment", label=_("Comment"), document=comment_document, queryset=comment_queryset,
-        index_on=("comment.posted", "comment.edited", "comment.unhidden"), remove_on=("comment.hidden",),
+        index_on=(CommentPosted, CommentEdited, CommentUnhidden), remove_on=(CommentHidden,),
         depends_on=comments_on,
     )

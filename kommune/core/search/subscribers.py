@@ -1,16 +1,29 @@
-"""Keeps the index current from the events the services publish (inside their transaction)."""
+"""Keeps the index current from the events the searchables name in ``index_on`` and ``remove_on`` (a durable
+consumer of the outbox: delivered after the commit, so an indexing error never rolls back the write)."""
 
-from kommune.core.events import Event
+from collections.abc import Mapping
+
+from kommune.core.events import Consumer, Event, Handler
 from kommune.core.search import services
-from kommune.core.search.registry import searchable_for
+from kommune.core.search.registry import registered
 
 
-def on_event(event: Event) -> None:
-    target = event.target
-    searchable = searchable_for(type(target)) or searchable_for(target._meta.concrete_model)
-    if searchable is None:
-        return
-    if event.verb in searchable.remove_on:
-        services.do_remove_from_index(obj=target)
-    elif event.verb in searchable.index_on:
-        services.do_update_index(obj=target)
+def index(event: Event) -> None:
+    services.do_update_index(obj=event.target)
+
+
+def remove(event: Event) -> None:
+    services.do_remove_from_index(obj=event.target)
+
+
+def handles() -> Mapping[type[Event], Handler]:
+    handlers: dict[type[Event], Handler] = {}
+    for searchable in registered():
+        handlers.update(dict.fromkeys(searchable.index_on, index))
+        handlers.update(dict.fromkeys(searchable.remove_on, remove))
+    return handlers
+
+
+CONSUMER = Consumer("search", handles, durable=True,
+                    description="indexes the target, or removes it from the index (the searchables' index_on, "
+                                "remove_on)")

@@ -1,26 +1,31 @@
-"""Marks record sets as changed when the events named in their ``changed_by`` are published."""
+"""Marks record sets as changed after the events their ``changed_by`` names (a durable consumer of the outbox).
 
-from functools import partial
+Delivered after the commit, in a transaction of its own: the event's write is then visible to the next build,
+a rolled-back write marks nothing, and the service's transaction holds no lock on the state rows."""
 
-from django.db import transaction
+from collections.abc import Mapping
 
-from kommune.core.events import Event, subscribe
+from kommune.core.events import Consumer, Event, Handler, event_types, register_consumer
 from kommune.core.records import record_sets
 
 
-def keys_changed_by(verb: str) -> list[str]:
-    return [registered.key for registered in record_sets() if verb in registered.changed_by]
+def keys_changed_by(event_type: type[Event]) -> list[str]:
+    return [registered.key for registered in record_sets() if registered.is_changed_by(event_type)]
 
 
-def on_event(event: Event) -> None:
-    keys = keys_changed_by(event.verb)
-    if keys:
-        from kommune.opendata.records.services import do_mark_changed
+def mark_changed(event: Event) -> None:
+    from kommune.opendata.records.services import do_mark_changed
 
-        # After the commit, in a statement of its own: the event's write is then visible to the next build, a
-        # rolled-back write marks nothing, and the service's transaction holds no lock on the state rows.
-        transaction.on_commit(partial(do_mark_changed, municipality=event.municipality, keys=keys), robust=True)
+    do_mark_changed(municipality=event.municipality, keys=keys_changed_by(type(event)))
+
+
+def handles() -> Mapping[type[Event], Handler]:
+    return {event_type: mark_changed for event_type in event_types().values() if keys_changed_by(event_type)}
+
+
+CONSUMER = Consumer("opendata_records", handles, durable=True,
+                    description="marks the open-data record sets that name the event in changed_by as stale")
 
 
 def register() -> None:
-    subscribe("opendata_records", on_event)
+    register_consumer(CONSUMER)
