@@ -280,7 +280,7 @@ SECURE_CSP = {
 }
 # Permissions-Policy: no page uses the camera, microphone, location or any other powerful feature; the maps
 # show places from the page and never ask where the visitor is.
-PERMISSIONS_POLICY = {feature: [] for feature in (
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
     "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
     "microphone", "midi", "payment", "serial", "usb")}
 

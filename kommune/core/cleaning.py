@@ -34,6 +34,11 @@ def refuse_control_characters(value: str) -> str:
     return value
 
 
+def validate_no_control_characters(value: str) -> None:
+    """refuse_control_characters as a Django form field validator."""
+    refuse_control_characters(value)
+
+
 def control_character_message(value: str) -> str | None:
     """The message of refuse_control_characters for ``value``, or None; for checks that collect messages."""
     try:

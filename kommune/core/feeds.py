@@ -23,9 +23,9 @@ class _CleanXMLGenerator(SimplerXMLGenerator):
     def characters(self, content: str) -> None:
         super().characters(without_control_characters(content) if isinstance(content, str) else content)
 
-    def startElement(self, name: str, attrs: dict[str, Any]) -> None:  # noqa: N802 - SAX's name
-        cleaned = {key: without_control_characters(value) if isinstance(value, str) else value
-                   for key, value in attrs.items()}
+    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 - SAX's name; Django passes a dict
+        cleaned: Any = {key: without_control_characters(value) if isinstance(value, str) else value
+                        for key, value in attrs.items()}
         super().startElement(name, cleaned)
 
 

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kommune.core.cleaning import refuse_control_characters
+from kommune.core.cleaning import validate_no_control_characters
 from kommune.core.models import AccessibilityFeedback
 
 
@@ -31,10 +31,10 @@ class AccessibilityFeedbackForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("message", "page_url", "name"):
-            self.fields[name].validators.append(refuse_control_characters)
+            self.fields[name].validators.append(validate_no_control_characters)
 
 
 class PageForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), required=False,
-                           max_length=50_000, validators=[refuse_control_characters],
+                           max_length=50_000, validators=[validate_no_control_characters],
                            help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))
