@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -70,3 +71,15 @@ def council(municipality, size: int = 2) -> Council:
         meetings.append(meeting)
         papers.append(paper)
     return Council(term, location, committee, people, meetings, papers, files)
+
+
+def council_ids(municipality) -> SimpleNamespace:
+    """The id of one object of each OParl kind (named like the URL segments), for the route walk."""
+    built = council(municipality, size=1)
+    meeting = built.meetings[0]
+    item = meeting.agenda_items.get()
+    return SimpleNamespace(
+        organization=built.committee.pk, person=built.people[0].pk, meeting=meeting.pk, paper=built.papers[0].pk,
+        agendaItem=item.pk, consultation=item.consultations.get().pk, file=built.files[0].pk,
+        location=built.location.pk, legislativeTerm=built.term.pk,
+        membership=built.people[0].memberships.first().pk)

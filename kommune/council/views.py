@@ -12,7 +12,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    QueryDict,
+)
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +34,7 @@ from kommune.council.models import File
 
 FILTERS = {"created_since": "created__gte", "created_until": "created__lte",
            "modified_since": "modified__gte", "modified_until": "modified__lte"}
+SAFE_METHODS = ["GET", "HEAD"]
 TRUE = ("true", "1")
 FALSE = ("false", "0", "")
 
@@ -168,19 +177,25 @@ def _object_list(request: HttpRequest, municipality: Municipality, kind: oparl.K
                   "links": links})
 
 
+def _not_safe(request: HttpRequest) -> HttpResponseNotAllowed | None:
+    """For views of one object, which look it up first: another tenant's object is a 404 for every method."""
+    return None if request.method in SAFE_METHODS else HttpResponseNotAllowed(SAFE_METHODS)
+
+
 @municipality_view()
-@require_safe
 def object_detail(request: HttpRequest, municipality: Municipality, kind: str, object_id: int) -> HttpResponse:
     """One object, also a deleted one (with ``deleted: true``), so that a client can follow an old reference."""
     found = oparl.KINDS[kind]
-    try:
-        urls = _urls(request, municipality)
-    except BadParameter as error:
-        return _error(str(error))
     objects = selectors.council_objects(municipality=municipality, model=found.model, include_deleted=True)
     row = objects.filter(pk=object_id).first()
     if row is None:
         return _error("No such object.", status=404)
+    if refused := _not_safe(request):
+        return refused
+    try:
+        urls = _urls(request, municipality)
+    except BadParameter as error:
+        return _error(str(error))
     return _json(found.render(row, urls))
 
 
@@ -192,18 +207,20 @@ def _file(municipality: Municipality, object_id: int) -> File:
 
 
 @municipality_view()
-@require_safe
 def file_download(request: HttpRequest, municipality: Municipality, object_id: int) -> HttpResponseBase:
     file = _file(municipality, object_id)
+    if refused := _not_safe(request):
+        return refused
     return FileResponse(file.file.open("rb"), as_attachment=True, filename=file.file_name,
                         content_type=file.mime_type)
 
 
 @municipality_view()
-@require_safe
 def file_access(request: HttpRequest, municipality: Municipality, object_id: int) -> HttpResponseBase:
     """The file for reading in the browser: without Content-Disposition, so that the browser shows it."""
     file = _file(municipality, object_id)
+    if refused := _not_safe(request):
+        return refused
     response = FileResponse(file.file.open("rb"), content_type=file.mime_type)
     if "Content-Disposition" in response:
         del response["Content-Disposition"]
