@@ -257,6 +257,9 @@ def test_omit_internal_leaves_out_embedded_objects(client, musterstadt):
     "created_since=gestern", "modified_until=2024-13-45T00:00:00", "modified_since=", "created_since=%00",
     "elementsPerPage=0", "elementsPerPage=abc", "elementsPerPage=1000", "page=0", "page=-1",
     "page=99999999999999999999999", "omit_internal=vielleicht", "created_until=9999999999-01-01T00:00:00",
+    "elementsPerPage=%C2%B2", "page=%D9%A1", "modified_since=9999-12-31T23:59:59-12:00",
+    "modified_since=0001-01-01T00:00:00%2B05:00", "created_since=2024-01-01T00:00:00%2B99:00",
+    "created_since=" + "9" * 5000,
 ])
 def test_bad_parameters_are_a_json_400(client, musterstadt, query):
     council(musterstadt, size=1)

@@ -7,7 +7,8 @@ lists only under ``modified_since``, so that a syncing client learns of them. Ba
 """
 
 import math
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -59,11 +60,15 @@ def _timestamp(name: str, raw: str) -> datetime:
         value = None
     if value is None:
         raise BadParameter(f"{name} must be a date-time such as 2024-01-31T23:59:59+01:00.")
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        # The database compares in UTC: a moment at the very edge of the calendar has no UTC time.
+        return (value if timezone.is_aware(value) else timezone.make_aware(value)).astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise BadParameter(f"{name} is out of range.") from None
 
 
 def _number(name: str, raw: str, *, maximum: int) -> int:
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or not 1 <= int(raw) <= maximum:
         raise BadParameter(f"{name} must be a whole number from 1 to {maximum}.")
     return int(raw)
 
