@@ -106,6 +106,8 @@ PAPERS = [
 # Meetings from the oldest: the committee meeting, and the council meeting a week later that decides.
 COMMITTEES = {"Rat": "Rat der Stadt Musterstadt", "Hauptausschuss": "Hauptausschuss",
               "Umwelt": "Ausschuss für Umwelt und Verkehr"}
+GENITIVE = {"Rat": "des Rates", "Hauptausschuss": "des Hauptausschusses",
+            "Umwelt": "des Ausschusses für Umwelt und Verkehr"}
 MEETINGS = ["Umwelt", "Hauptausschuss", "Rat", "Umwelt", "Hauptausschuss", "Rat", "Umwelt", "Rat"]
 
 
@@ -169,15 +171,15 @@ class _Council:
 
     def _meetings(self, committees: dict[str, Organization], rooms: dict[str, Location]) -> list[Meeting]:
         meetings = []
+        numbers: dict[str, int] = {}
         count = len(MEETINGS)
         for index, key in enumerate(MEETINGS):
             # Every three weeks up to one meeting ahead; committees meet a week before the council.
             day = self.today - timedelta(weeks=3 * (count - 2 - index)) - timedelta(weeks=1 if key != "Rat" else 0)
             start = timezone.make_aware(datetime.combine(day, time(17, 0)))
             held = start < timezone.now()
-            name = f"{index // 1 + 1}. Sitzung des {'Rates' if key == 'Rat' else committees[key].name}"
-            if key != "Rat":
-                name = f"Sitzung: {committees[key].name}"
+            numbers[key] = numbers.get(key, 0) + 1
+            name = f"{numbers[key]}. Sitzung {GENITIVE[key]}"
             meeting = self.create(Meeting, name=name, organization=committees[key], location=rooms[key],
                                   start=start, end=start + timedelta(hours=2, minutes=30) if held else None,
                                   meeting_state=Meeting.State.DONE if held else Meeting.State.INVITED)
