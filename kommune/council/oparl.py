@@ -30,7 +30,6 @@ from kommune.council.models import (
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 OPARL_VERSION = "https://schema.oparl.org/1.1/"
-LICENSE = "https://www.govdata.de/dl-de/zero-2-0"
 
 Json = dict[str, Any]
 
@@ -158,7 +157,6 @@ def file_object(file: File, urls: Urls) -> Json:
     data.update({"name": file.name, "fileName": file.file_name, "mimeType": file.mime_type,
                  "date": day(file.date), "size": file.size, "sha1Checksum": file.sha1_checksum,
                  "text": file.text, "accessUrl": f"{url}/access", "downloadUrl": f"{url}/download",
-                 "fileLicense": LICENSE,
                  "paper": [urls.object("paper", file.paper_id)] if file.paper_id else None,
                  "meeting": [urls.object("meeting", file.meeting_id)] if file.meeting_id else None,
                  "agendaItem": [urls.object("agendaItem", file.agenda_item_id)] if file.agenda_item_id else None})
@@ -270,7 +268,7 @@ KINDS: dict[str, Kind] = {kind.path: kind for kind in [
 def body_object(municipality: Municipality, terms: list[LegislativeTerm], urls: Urls, system: str) -> Json:
     data: Json = {
         "id": urls.body(), "type": SCHEMA + "Body", "system": system, "shortName": municipality.name,
-        "name": municipality.name, "website": municipality.website or None, "license": LICENSE,
+        "name": municipality.name, "website": municipality.website or None,
         "ags": municipality.official_key, "rgs": municipality.regional_key or None,
         "contactEmail": municipality.contact_email or None,
         "organization": urls.list("organization"), "person": urls.list("person"),
