@@ -155,8 +155,9 @@ def object_list(request: HttpRequest, municipality: Municipality, kind: str) -> 
 def _object_list(request: HttpRequest, municipality: Municipality, kind: oparl.Kind) -> HttpResponse:
     query = request.GET
     urls = _urls(request, municipality)
-    per_page = _number("elementsPerPage", query.get("elementsPerPage", str(settings.OPARL_PAGE_SIZE)),
-                       maximum=settings.OPARL_PAGE_SIZE)
+    # A client may ask for fewer objects per page, never for more (the specification lets the server decide).
+    per_page = min(_number("elementsPerPage", query.get("elementsPerPage", str(settings.OPARL_PAGE_SIZE)),
+                           maximum=10**9), settings.OPARL_PAGE_SIZE)
     page = _number("page", query.get("page", "1"), maximum=10**9)
     objects = selectors.council_objects(municipality=municipality, model=kind.model,
                                         include_deleted="modified_since" in query)
