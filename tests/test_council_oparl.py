@@ -399,3 +399,18 @@ def test_the_validation_catches_a_broken_embedded_object_and_bad_formats(client,
         validate_object({**paper, "modified": "2026-01-01T10:00:00"})  # no offset
     with pytest.raises(Exception, match="url"):
         validate_object({**paper, "body": "Musterstadt"})
+
+
+# --- Admin --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["legislativeterm", "location", "organization", "person", "membership", "meeting",
+                                   "agendaitem", "paper", "consultation", "file"])
+def test_staff_enter_council_data_in_the_admin(admin_client, musterstadt, model):
+    council(musterstadt, size=2)
+
+    changelist = admin_client.get(f"/admin/council/{model}/")
+    add = admin_client.get(f"/admin/council/{model}/add/")
+
+    assert changelist.status_code == add.status_code == 200
+    assert b"Musterstadt" in changelist.content
