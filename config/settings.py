@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kommune.core.search",
     "kommune.proposals",
     "kommune.opendata",
+    "kommune.council",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),
@@ -302,10 +303,13 @@ OPENDATA_RECORDS_LICENSE = env_choice("OPENDATA_RECORDS_LICENSE", "dl-zero-de/2.
 # CKAN Action API and the DCAT catalogues count per IP address towards the same limit. Counted in Redis with
 # REDIS_URL, otherwise in the database, so that the limit holds across all app server processes.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# OParl 1.1 (/oparl/v1.1/): objects on one page of a list, the most a client may ask for with elementsPerPage.
+OPARL_PAGE_SIZE = 100
 # CORS (django-cors-headers through kommune.core.api.cors): any web page may read the REST API, the CKAN Action
-# API and the DCAT-AP.de catalogues, without cookies. The middleware answers only GET/HEAD and their preflight, and
-# POST of JSON where POST only reads (every CKAN action here), so writes stay closed to other sites.
-CORS_URLS_REGEX = r"^/(api/v1/|api/3/action/|api/action/|dcat/|[-a-zA-Z0-9_]+/dcat/)"
+# API, the DCAT-AP.de catalogues and the OParl server, without cookies. The middleware answers only GET/HEAD and
+# their preflight, and POST of JSON where POST only reads (every CKAN action here), so writes stay closed to other
+# sites.
+CORS_URLS_REGEX = r"^/(api/v1/|api/3/action/|api/action/|dcat/|[-a-zA-Z0-9_]+/dcat/|oparl/)"
 CORS_READ_POST_URLS_REGEX = r"^/api/(3/)?action/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("kommune.opendata.dcat_urls")),  # /dcat/catalog.* and /<slug>/dcat/catalog.*
     path("", include("kommune.opendata.ckan.urls")),  # /api/3/action/<action> and /api/action/<action>
     path("", include("kommune.opendata.urls")),  # /<slug>/daten/… and /<slug>/verwaltung/daten/…
+    path("", include("kommune.council.urls")),  # /oparl/v1.1/…
     # Last: the catch-all /<municipality_slug>/... routes.
     path("", include("kommune.core.urls")),
 ]

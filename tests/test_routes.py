@@ -54,10 +54,12 @@ from kommune.core.access import Access
 from kommune.core.files import file_name
 from kommune.core.models import AccessibilityFeedback, PageKind, Role
 from kommune.core.notifications.tokens import unsubscribe_token
+from kommune.council.oparl import KINDS as OPARL_KINDS
 from kommune.proposals.models import Attachment
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory, CommentFactory, ReportFactory, thread_for
+from tests.factories_council import council_ids
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
@@ -273,6 +275,9 @@ PROVIDERS: dict[str, Provider] = {
     "proposals:image:filename": owned(_proposal_files, attr="filename"),
     "proposals:attachment:proposal_id": owned(_proposal_files, attr="proposal_id"),
     "attachment_id": owned(_proposal_files, attr="attachment_id"),
+    **{f"council:{kind}:object_id": owned(council_ids, attr=kind) for kind in OPARL_KINDS},
+    "council:file_download:object_id": owned(council_ids, attr="file"),
+    "council:file_access:object_id": owned(council_ids, attr="file"),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),
