@@ -1,5 +1,6 @@
 """What can be reported to the moderators. An app registers its contribution models in AppConfig.ready()
-(comments now; proposals and the like later), so moderation handles them without importing the apps."""
+(moderation registers the comments, proposals register themselves), so moderation handles them without
+importing the apps."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ class Reportable:
     public_url: Callable[[Model], str]  # where it appears for everyone
     is_hidden: Callable[[Model], bool]
     prefetch: Callable[[list], None] = _nothing  # load what text/describe need for a page of the queue at once
+    # Hiding and showing again, for contributions that moderation does not hide itself (comments it does):
+    # called inside the moderation's transaction with the locked contribution, the reason and the moderator;
+    # they write and publish the app's own events (a proposal hidden: ProposalHidden).
+    hide: Callable[..., None] | None = None
+    unhide: Callable[..., None] | None = None
 
 
 _reportables: dict[type[Model], Reportable] = {}

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<slug:municipality_slug>/moderation/", views.log, name="log"),
     path("<slug:municipality_slug>/netiquette/", views.netiquette, name="netiquette"),
     path("<slug:municipality_slug>/kommentare/<int:comment_id>/melden/", views.report_comment, name="report_comment"),
+    path("<slug:municipality_slug>/moderation/entscheidungen/<int:act_id>/", views.request_review,
+         name="request_review"),
     # Moderators
     path("<slug:municipality_slug>/verwaltung/moderation/", views.queue, name="queue"),
     path("<slug:municipality_slug>/verwaltung/moderation/meldungen/<int:report_id>/", views.report_detail,
@@ -23,6 +25,9 @@ urlpatterns = [
     path("<slug:municipality_slug>/verwaltung/moderation/sperren/", views.blocks, name="blocks"),
     path("<slug:municipality_slug>/verwaltung/moderation/sperren/<int:block_id>/aufheben/", views.unblock,
          name="unblock"),
+    path("<slug:municipality_slug>/verwaltung/moderation/pruefungen/", views.reviews, name="reviews"),
+    path("<slug:municipality_slug>/verwaltung/moderation/pruefungen/<int:review_id>/", views.review_detail,
+         name="review_detail"),
     # Staff
     path("<slug:municipality_slug>/verwaltung/netiquette/", views.edit_netiquette, name="edit_netiquette"),
 ]

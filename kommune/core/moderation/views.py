@@ -26,12 +26,15 @@ from kommune.core.moderation.forms import (
     HideForm,
     QueueFilterForm,
     ReportForm,
+    ReviewDecisionForm,
+    ReviewRequestForm,
     UnblockForm,
     UnhideForm,
 )
-from kommune.core.moderation.models import Block, Report
-from kommune.core.moderation.netiquette import netiquette_html
+from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
+from kommune.core.moderation.netiquette import netiquette_html, netiquette_rules
 from kommune.core.moderation.reportables import reportable_for
+from kommune.core.moderation.statements import statement_of_reasons
 
 # --- Reporting ------------------------------------------------------------------------------------------------
 
@@ -99,6 +102,10 @@ def report_detail(request: HttpRequest, municipality: Municipality, report_id: i
     })
 
 
+def _rules(municipality: Municipality) -> list[str]:
+    return netiquette_rules(municipality, core_selectors.page_of(municipality, PageKind.NETIQUETTE))
+
+
 # --- A comment ------------------------------------------------------------------------------------------------
 
 
@@ -111,8 +118,8 @@ def _comment_page(request: HttpRequest, municipality: Municipality, comment: Com
         "municipality": municipality, "comment": comment, "reportable": reportable,
         "where": reportable.describe(comment), "public_url": reportable.public_url(comment),
         "reports": reports,
-        "hide_form": hide_form or HideForm(), "unhide_form": unhide_form or UnhideForm(),
-        "block_form": block_form or BlockForm(),
+        "hide_form": hide_form or HideForm(rules=_rules(municipality)), "unhide_form": unhide_form or UnhideForm(),
+        "block_form": block_form or BlockForm(rules=_rules(municipality)),
         "can_block": services.can_be_blocked(comment.author, municipality) and not comment.is_assisted,
         "block": selectors.active_block(comment.author, municipality) if comment.author else None,
     }, status=status)
@@ -132,10 +139,11 @@ def _back_to_comment(municipality: Municipality, comment: Comment) -> HttpRespon
 @require_POST
 def hide(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
-    form = HideForm(request.POST)
+    form = HideForm(request.POST, rules=_rules(municipality))
     if form.is_valid():
         try:
-            services.do_hide(moderator=request.user, comment=found, reason=form.cleaned_data["reason"])
+            services.do_hide(moderator=request.user, comment=found, reason=form.cleaned_data["reason"],
+                             rule=form.cleaned_data["rule"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -164,14 +172,15 @@ def unhide(request: HttpRequest, municipality: Municipality, comment_id: int) ->
 @require_POST
 def block_author(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
-    form = BlockForm(request.POST)
+    form = BlockForm(request.POST, rules=_rules(municipality))
     if form.is_valid():
         if found.is_assisted:
             form.add_error(None, _("This comment was entered by staff for a resident; there is nobody to block."))
         else:
             try:
                 services.do_block(moderator=request.user, municipality=municipality, user=found.author,
-                                  until=timezone.now() + form.length, reason=form.cleaned_data["reason"])
+                                  until=timezone.now() + form.length, reason=form.cleaned_data["reason"],
+                                  rule=form.cleaned_data["rule"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -207,6 +216,66 @@ def unblock(request: HttpRequest, municipality: Municipality, block_id: int) -> 
             messages.success(request, _("The block is lifted."))
             return redirect("moderation:blocks", municipality_slug=municipality.slug)
     return render(request, "moderation/unblock.html", {"municipality": municipality, "block": block, "form": form})
+
+
+# --- Review of a decision ---------------------------------------------------------------------------------------
+
+
+@municipality_view()
+def request_review(request: HttpRequest, municipality: Municipality, act_id: int) -> HttpResponse:
+    """The statement of reasons of a decision and the form to ask for its review; only for the person it is
+    about (anyone else gets a 404, as for a decision that does not exist)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    act = get_for_tenant(ModerationAct.objects.filter(affected_user=request.user,
+                                                      action__in=services.REVIEWABLE_ACTIONS),
+                         municipality, pk=act_id)
+    review = ReviewRequest.objects.filter(act=act).first()
+    form = ReviewRequestForm(request.POST if request.method == "POST" and review is None else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.do_request_review(user=request.user, act=act, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. The moderators of %(name)s will review the decision and tell "
+                                        "you the outcome.") % {"name": municipality.name})
+            return redirect("moderation:request_review", municipality_slug=municipality.slug, act_id=act.pk)
+    return render(request, "moderation/request_review.html", {
+        "municipality": municipality, "act": act, "review": review, "form": form,
+        "statement": statement_of_reasons(act),
+    })
+
+
+@municipality_view("moderation.moderate")
+def reviews(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    return render(request, "moderation/reviews.html", {
+        "municipality": municipality, "reviews": selectors.open_reviews(municipality),
+    })
+
+
+@municipality_view("moderation.moderate")
+def review_detail(request: HttpRequest, municipality: Municipality, review_id: int) -> HttpResponse:
+    review = get_for_tenant(ReviewRequest.objects.select_related("act", "requester", "decided_by"), municipality,
+                            pk=review_id)
+    form = ReviewDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_decide_review(moderator=request.user, review=review,
+                                      uphold=form.cleaned_data["decision"] == "uphold",
+                                      answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The review is decided; the person will be told the outcome."))
+            return redirect("moderation:reviews", municipality_slug=municipality.slug)
+    target = review.act.target
+    reportable = reportable_for(target) if target is not None else None
+    return render(request, "moderation/review_detail.html", {
+        "municipality": municipality, "review": review, "form": form, "act": review.act,
+        "target_text": reportable.text(target) if reportable else "",
+        "statement": statement_of_reasons(review.act),
+    })
 
 
 # --- Public pages ---------------------------------------------------------------------------------------------
