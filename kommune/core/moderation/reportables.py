@@ -12,6 +12,10 @@ def _nothing(objects: list) -> None:
     return None
 
 
+def _always(target: Model) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Reportable:
     model: type[Model]
@@ -22,6 +26,10 @@ class Reportable:
     public_url: Callable[[Model], str]  # where it appears for everyone
     is_hidden: Callable[[Model], bool]
     prefetch: Callable[[list], None] = _nothing  # load what text/describe need for a page of the queue at once
+    # The short name in the moderation's generic URLs (/melden/<kind>/<id>/) of the contributions it does not
+    # handle itself.
+    kind: str = "comment"
+    is_reportable: Callable[[Model], bool] = _always  # e.g. not a draft nobody else can see
     # Hiding and showing again, for contributions that moderation does not hide itself (comments it does):
     # called inside the moderation's transaction with the locked contribution, the reason and the moderator;
     # they write and publish the app's own events (a proposal hidden: ProposalHidden).
@@ -34,6 +42,10 @@ _reportables: dict[type[Model], Reportable] = {}
 
 def register_reportable(reportable: Reportable) -> None:
     _reportables[reportable.model] = reportable
+
+
+def reportable_by_kind(kind: str) -> Reportable | None:
+    return next((reportable for reportable in _reportables.values() if reportable.kind == kind), None)
 
 
 def reportable_for(obj_or_model) -> Reportable | None:

@@ -98,7 +98,7 @@ def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report
     if not reporter.is_authenticated:
         raise PermissionDenied
     reportable = reportable_for(target)
-    if reportable is None:
+    if reportable is None or not reportable.is_reportable(target):
         raise ValidationError(_("This cannot be reported."), code="not_reportable")
     if reason not in Report.Reason.values:
         raise ValidationError(_("Please choose a reason."), code="reason")

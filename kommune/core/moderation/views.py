@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from kommune.core.moderation.forms import (
 )
 from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
 from kommune.core.moderation.netiquette import netiquette_html, netiquette_rules
-from kommune.core.moderation.reportables import reportable_for
+from kommune.core.moderation.reportables import reportable_by_kind, reportable_for
 from kommune.core.moderation.statements import statement_of_reasons
 
 # --- Reporting ------------------------------------------------------------------------------------------------
@@ -60,6 +60,44 @@ def report_comment(request: HttpRequest, municipality: Municipality, comment_id:
     return render(request, "moderation/report.html", {
         "municipality": municipality, "comment": comment, "target": target, "form": form, "next_url": back,
         "is_own": request.user.is_authenticated and comment.author_id == request.user.pk,
+    })
+
+
+def _contribution_or_404(municipality: Municipality, kind: str, object_id: int):
+    """A contribution of another app registered as reportable under ``kind`` (a proposal), in this tenant and
+    visible to the public (a draft is its author's only); anything else is a 404."""
+    reportable = reportable_by_kind(kind)
+    if reportable is None or kind == "comment":
+        raise Http404
+    target = get_for_tenant(reportable.model._default_manager.all(), municipality, pk=object_id)
+    if not reportable.is_reportable(target):
+        raise Http404
+    return target, reportable
+
+
+@municipality_view()
+def report_contribution(request: HttpRequest, municipality: Municipality, reportable: str,
+                        object_id: int) -> HttpResponse:
+    target, registered = _contribution_or_404(municipality, reportable, object_id)
+    back = registered.public_url(target)
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_report(reporter=request.user, target=target, reason=form.cleaned_data["reason"],
+                               text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. The moderators of %(name)s will look at the contribution and "
+                                        "answer you.") % {"name": municipality.name})
+            return redirect(back)
+    author = registered.author(target)
+    return render(request, "moderation/report_contribution.html", {
+        "municipality": municipality, "form": form, "next_url": back, "where": registered.describe(target),
+        "text": registered.text(target), "is_hidden": registered.is_hidden(target),
+        "is_own": request.user.is_authenticated and author is not None and author.pk == request.user.pk,
     })
 
 
@@ -187,6 +225,62 @@ def block_author(request: HttpRequest, municipality: Municipality, comment_id: i
                 messages.success(request, _("The author of this comment is blocked."))
                 return _back_to_comment(municipality, found)
     return _comment_page(request, municipality, found, block_form=form)
+
+
+# --- Another app's contribution (a proposal) -------------------------------------------------------------------
+
+
+def _contribution_page(request: HttpRequest, municipality: Municipality, target, registered, *, hide_form=None,
+                       unhide_form=None) -> HttpResponse:
+    return render(request, "moderation/contribution.html", {
+        "municipality": municipality, "target": target, "kind": registered.kind,
+        "where": registered.describe(target), "text": registered.text(target),
+        "public_url": registered.public_url(target), "is_hidden": registered.is_hidden(target),
+        "author": registered.author(target), "reports": list(selectors.reports_on(target)[:20]),
+        "hide_form": hide_form or HideForm(rules=_rules(municipality)), "unhide_form": unhide_form or UnhideForm(),
+    })
+
+
+@municipality_view("moderation.moderate")
+def contribution(request: HttpRequest, municipality: Municipality, reportable: str, object_id: int) -> HttpResponse:
+    target, registered = _contribution_or_404(municipality, reportable, object_id)
+    return _contribution_page(request, municipality, target, registered)
+
+
+@municipality_view("moderation.moderate")
+@require_POST
+def hide_contribution(request: HttpRequest, municipality: Municipality, reportable: str,
+                      object_id: int) -> HttpResponse:
+    target, registered = _contribution_or_404(municipality, reportable, object_id)
+    form = HideForm(request.POST, rules=_rules(municipality))
+    if form.is_valid():
+        try:
+            services.do_hide_contribution(moderator=request.user, target=target, reason=form.cleaned_data["reason"],
+                                          rule=form.cleaned_data["rule"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contribution is hidden; its author is told why."))
+            return redirect(registered.moderation_url(target))
+    return _contribution_page(request, municipality, target, registered, hide_form=form)
+
+
+@municipality_view("moderation.moderate")
+@require_POST
+def unhide_contribution(request: HttpRequest, municipality: Municipality, reportable: str,
+                        object_id: int) -> HttpResponse:
+    target, registered = _contribution_or_404(municipality, reportable, object_id)
+    form = UnhideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_unhide_contribution(moderator=request.user, target=target,
+                                            reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contribution is shown again."))
+            return redirect(registered.moderation_url(target))
+    return _contribution_page(request, municipality, target, registered, unhide_form=form)
 
 
 # --- Blocks ---------------------------------------------------------------------------------------------------
