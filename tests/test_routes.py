@@ -295,6 +295,8 @@ PROVIDERS: dict[str, Provider] = {
     "api:revoke_token:token_id": personal(lambda w: _access_token(w.personas["alice"])),
     "act_id": personal(lambda w: _decision(w.musterstadt, w.personas["alice"])),
     "review_id": owned(_review),
+    "reportable": Provider(own=lambda w: "proposal"),
+    "object_id": owned(_proposal),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.
@@ -326,6 +328,10 @@ POST_DATA: dict[str, Callable[[World], dict]] = {
     "moderation:unhide": lambda w: {"reason": "Gezeigt von außen."},
     "moderation:block_author": lambda w: {"block-duration": "7", "block-reason": "Gesperrt von außen.",
                                           "block-rule": "Respektvoll und beim Thema"},
+    "moderation:report_contribution": lambda w: {"reason": "spam", "text": "Gemeldet von außen."},
+    "moderation:hide_contribution": lambda w: {"reason": "Verborgen von außen.", "rule": "Respektvoll und beim Thema"},
+    "moderation:unhide_contribution": lambda w: {"reason": "Gezeigt von außen."},
+    "proposals:withdraw_proposal": lambda w: {"reason": "Von außen zurückgenommen."},
     "moderation:request_review": lambda w: {"text": "Bitte von außen prüfen."},
     "moderation:review_detail": lambda w: {"decision": "reverse", "answer": "Von außen entschieden."},
     "moderation:unblock": lambda w: {"reason": "Aufgehoben von außen."},
