@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from kommune.core.models import Role
 from kommune.core.moderation import services as moderation
 from kommune.core.moderation.models import ModerationAct, Report
 from kommune.core.notifications.models import Notification
 from kommune.core.search.models import SearchDocument
 from kommune.proposals import records, services
 from kommune.proposals.models import Attachment, Proposal, Support
-from kommune.core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories_proposals import ProposalSettingsFactory, add_supports, verified_resident
 

@@ -14,7 +14,8 @@ class AccountsConfig(AppConfig):
         from kommune.core.privacy import register_anonymiser, register_exporter
 
         register_exporter("profile", privacy.export_profile)
-        register_exporter("residencies", privacy.export_residencies)
+        register_exporter("residencies", privacy.export_residencies, covers=["accounts.Residency.user"])
+        register_exporter("letter_codes", privacy.export_letter_codes, covers=["accounts.LetterCode.used_by"])
         register_anonymiser("login_records", privacy.delete_login_records)
         management_entries.register()
         # People can follow a person's public contributions.

@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("events")  # every app's declared event types, for the consumers and the checks
         register_consumer(pagecache.CONSUMER)
 
-        privacy.register_exporter("memberships", privacy.export_memberships)
-        privacy.register_exporter("role_history", privacy.export_role_history)
+        privacy.register_exporter("memberships", privacy.export_memberships, covers=["core.Membership.user"])
+        privacy.register_exporter("role_history", privacy.export_role_history, covers=["core.AuditLogEntry.subject"])
+        privacy.register_exporter("accessibility_feedback", privacy.export_accessibility_feedback)
         privacy.register_anonymiser("memberships", privacy.delete_memberships)

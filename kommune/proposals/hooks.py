@@ -70,8 +70,8 @@ def register() -> None:
                          closed_message=_("Comments are closed: this proposal no longer collects supports."))
     register_searchable(Proposal, kind="proposal", label=_("Citizen proposal"), document=search_document,
                         queryset=search_queryset, index_on=SEARCH_INDEX_ON, remove_on=SEARCH_REMOVE_ON)
-    register_exporter("proposals", privacy.export_proposals)
-    register_exporter("proposal_supports", privacy.export_supports)
+    register_exporter("proposals", privacy.export_proposals, covers=["proposals.Proposal.author"])
+    register_exporter("proposal_supports", privacy.export_supports, covers=["proposals.Support.user"])
     register_anonymiser("proposal_drafts", services.delete_drafts)
     records.register()
     register_reportable_proposals()

@@ -370,6 +370,13 @@ def export_notifications(user) -> dict:
     }
 
 
+def export_activities(user) -> list[dict]:
+    """What the stream shows the person did under their name."""
+    return [{"what": activity.sentence, "url": activity.url, "at": activity.created_at.isoformat(),
+             "hidden": activity.is_hidden}
+            for activity in Activity.objects.filter(actor=user).order_by("created_at", "id").iterator()]
+
+
 def delete_personal_data(user) -> None:
     """Account deletion: follows (by and of the person), notifications and settings go; the person's public
     activities stay, without their name."""
