@@ -293,6 +293,7 @@ PROVIDERS: dict[str, Provider] = {
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),
     "notifications:unsubscribe:token": Provider(own=lambda w: unsubscribe_token(w.personas["alice"])),
     "api:revoke_token:token_id": personal(lambda w: _access_token(w.personas["alice"])),
+    "user_id": Provider(own=lambda w: w.memo("public_person", lambda: UserFactory(public_profile=True)).pk),
     "act_id": personal(lambda w: _decision(w.musterstadt, w.personas["alice"])),
     "review_id": owned(_review),
     "reportable": Provider(own=lambda w: "proposal"),

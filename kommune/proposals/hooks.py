@@ -75,6 +75,22 @@ def register() -> None:
     register_anonymiser("proposal_drafts", services.delete_drafts)
     records.register()
     register_reportable_proposals()
+    register_profile_section()
+
+
+def _profile_items(user, municipality, limit: int):
+    from kommune.accounts.profiles import ProfileItem
+
+    proposals = (Proposal.objects.filter(Proposal.public_q(), author=user, municipality=municipality)
+                 .select_related("municipality").order_by("-published_at", "-id")[:limit])
+    return [ProfileItem(title=proposal.title, url=proposal.get_absolute_url(), date=proposal.published_at)
+            for proposal in proposals]
+
+
+def register_profile_section() -> None:
+    from kommune.accounts.profiles import ProfileSection, register_profile_section
+
+    register_profile_section(ProfileSection("proposals", _("Citizen proposals"), _profile_items, order=10))
 
 
 def _proposal_text(proposal: Proposal) -> str:
