@@ -136,8 +136,8 @@ class Site:
         her review request); the collecting proposal is reported, another one hidden."""
         from kommune.core.moderation.models import ModerationAct
         from kommune.core.moderation.netiquette import netiquette_rules
-        from kommune.core.selectors import page_of
         from kommune.core.moderation.services import do_hide, do_hide_contribution, do_request_review
+        from kommune.core.selectors import page_of
 
         alice.public_profile = True
         alice.save(update_fields=["public_profile"])
