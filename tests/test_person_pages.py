@@ -24,7 +24,7 @@ def _english(client):
 
 
 def person_url(municipality, user) -> str:
-    return reverse("manage_accounts:person", kwargs={"municipality_slug": municipality.slug, "user_id": user.pk})
+    return reverse("people:person", kwargs={"municipality_slug": municipality.slug, "user_id": user.pk})
 
 
 def follow(client, key: str, action: str = "follow"):

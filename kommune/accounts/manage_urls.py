@@ -1,13 +1,10 @@
 from django.urls import path
 
-from kommune.accounts import manage_views, views
+from kommune.accounts import manage_views
 
 app_name = "manage_accounts"
 
 urlpatterns = [
-    # A person's public page in a municipality (opt-in; kommune/accounts/profiles.py): scoped by the municipality
-    # like its management pages, so it lives here rather than under /konto/.
-    path("<slug:municipality_slug>/personen/<int:user_id>/", views.person, name="person"),
     path("<slug:municipality_slug>/verwaltung/wohnsitz/", manage_views.residents, name="residents"),
     path("<slug:municipality_slug>/verwaltung/wohnsitz/bestaetigen/", manage_views.verify_resident,
          name="verify_resident"),

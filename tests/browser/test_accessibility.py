@@ -364,7 +364,7 @@ VISITS = [
           then=lambda page, s: submit(page)),
     Visit("proposal_delete_draft", "proposals:delete_draft",
           lambda s: s.m("proposals:delete_draft", proposal_id=s.draft.pk), persona="alice"),
-    Visit("person", "manage_accounts:person", lambda s: s.m("manage_accounts:person", user_id=s.people["alice"].pk)),
+    Visit("person", "people:person", lambda s: s.m("people:person", user_id=s.people["alice"].pk)),
     Visit("proposal_cannot_write", "proposals:create", lambda s: s.m("proposals:create"), persona="dave"),
     Visit("manage_proposals", "proposals:manage", lambda s: s.m("proposals:manage"), persona="carol"),
     Visit("manage_proposal_settings", "proposals:manage_settings", lambda s: s.m("proposals:manage_settings"),
