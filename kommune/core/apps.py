@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 def check_operator_legal_pages(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Pages outside a municipality (start, registration, account) must link the operator's imprint (§ 5 DDG) and
     privacy notice (Art. 13 GDPR, where the registration collects data): `manage.py check --deploy` warns."""
-    found = []
+    found: list[checks.CheckMessage] = []
     if not settings.OPERATOR_IMPRINT_URL:
         found.append(checks.Warning(
             "OPERATOR_IMPRINT_URL is not set: pages outside a municipality link no imprint.",

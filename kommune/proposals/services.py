@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -455,7 +456,7 @@ def do_delete_draft(*, proposal: Proposal, actor) -> None:
                                   code="published")
         files = _stored_files(locked)
         locked.delete()
-        transaction.on_commit(lambda: _delete_files(files), robust=True)
+        transaction.on_commit(partial(_delete_files, files), robust=True)
 
 
 # --- Moderation (called by kommune.core.moderation through the reportables registry, inside its transaction) -----
@@ -780,4 +781,4 @@ def delete_drafts(user) -> None:
     for draft in Proposal.objects.filter(author=user, state=State.DRAFT):
         files = _stored_files(draft)
         draft.delete()
-        transaction.on_commit(lambda files=files: _delete_files(files), robust=True)
+        transaction.on_commit(partial(_delete_files, files), robust=True)

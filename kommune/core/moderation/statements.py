@@ -27,7 +27,9 @@ def _what(act: ModerationAct) -> str:
             "name": act.municipality.name,
             "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")}
     reportable = reportable_for(target) if target is not None else None
-    excerpt = Truncator(" ".join(reportable.text(target).split())).chars(EXCERPT_LENGTH) if reportable else ""
+    excerpt = ""
+    if target is not None and reportable is not None:
+        excerpt = Truncator(" ".join(reportable.text(target).split())).chars(EXCERPT_LENGTH)
     return _("Your contribution was hidden: %(where)s. It read: “%(excerpt)s”") % {
         "where": act.public_description, "excerpt": excerpt}
 

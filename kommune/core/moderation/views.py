@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +34,7 @@ from kommune.core.moderation.forms import (
 )
 from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
 from kommune.core.moderation.netiquette import netiquette_html, netiquette_rules
-from kommune.core.moderation.reportables import reportable_by_kind, reportable_for
+from kommune.core.moderation.reportables import Reportable, reportable_by_kind, reportable_for
 from kommune.core.moderation.statements import statement_of_reasons
 
 # --- Reporting ------------------------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ def report_comment(request: HttpRequest, municipality: Municipality, comment_id:
     })
 
 
-def _contribution_or_404(municipality: Municipality, kind: str, object_id: int):
+def _contribution_or_404(municipality: Municipality, kind: str, object_id: int) -> tuple[Model, Reportable]:
     """A contribution of another app registered as reportable under ``kind`` (a proposal), in this tenant and
     visible to the public (a draft is its author's only); anything else is a 404."""
     reportable = reportable_by_kind(kind)
@@ -97,7 +98,7 @@ def report_contribution(request: HttpRequest, municipality: Municipality, report
     return render(request, "moderation/report_contribution.html", {
         "municipality": municipality, "form": form, "next_url": back, "where": registered.describe(target),
         "text": registered.text(target), "is_hidden": registered.is_hidden(target),
-        "is_own": request.user.is_authenticated and author is not None and author.pk == request.user.pk,
+        "is_own": request.user.is_authenticated and getattr(author, "pk", None) == request.user.pk,
     })
 
 
@@ -365,9 +366,10 @@ def review_detail(request: HttpRequest, municipality: Municipality, review_id: i
             return redirect("moderation:reviews", municipality_slug=municipality.slug)
     target = review.act.target
     reportable = reportable_for(target) if target is not None else None
+    target_text = reportable.text(target) if target is not None and reportable is not None else ""
     return render(request, "moderation/review_detail.html", {
         "municipality": municipality, "review": review, "form": form, "act": review.act,
-        "target_text": reportable.text(target) if reportable else "",
+        "target_text": target_text,
         "statement": statement_of_reasons(review.act),
     })
 

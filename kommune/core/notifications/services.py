@@ -176,10 +176,13 @@ LEGAL_NOTICE_VERBS = ("moderation.decision", "moderation.review_decided")
 
 def notify_decision(event: Event) -> None:
     """Handler for DecisionTaken: the statement of reasons reaches the person the decision is about."""
+    from kommune.core.moderation.models import ModerationAct
     from kommune.core.moderation.statements import review_url, statement_of_reasons
 
     act = event.target
-    user = act.affected_user if act.pk is not None and act.affected_user_id else None
+    if not isinstance(act, ModerationAct) or act.pk is None:
+        return
+    user = act.affected_user
     if user is None or user.is_deleted:
         return
     with translation.override(user.language):
@@ -189,10 +192,13 @@ def notify_decision(event: Event) -> None:
 
 def notify_review_outcome(event: Event) -> None:
     """Handler for ReviewDecided: the person who asked for the review hears the outcome."""
+    from kommune.core.moderation.models import ReviewRequest
     from kommune.core.moderation.statements import review_outcome, review_url
 
     review = event.target
-    user = review.requester if review.pk is not None else None
+    if not isinstance(review, ReviewRequest) or review.pk is None:
+        return
+    user = review.requester
     if user is None or user.is_deleted:
         return
     with translation.override(user.language):
