@@ -106,6 +106,8 @@ def test_a_blocked_person_is_told_and_the_review_can_lift_the_block(bob, client,
         services.do_request_review(user=troll, act=act, text="Nochmal")
 
     login(client, bob)
+    assert "1 request to review a decision is open" in client.get(url("queue")).content.decode()
+    assert "1 review request" in client.get(reverse("manage:dashboard", kwargs=SLUG)).content.decode()
     assert "Das war kein Spam" not in client.get(url("reviews")).content.decode()  # the queue lists, not quotes
     assert url("review_detail", review_id=review.pk) in client.get(url("reviews")).content.decode()
     response = client.post(url("review_detail", review_id=review.pk),

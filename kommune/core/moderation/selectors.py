@@ -66,6 +66,10 @@ def reports_on(target, *, status: str | None = None) -> QuerySet[Report]:
     return found.select_related("reporter").order_by("-created_at", "-id")
 
 
+def open_review_count(municipality: Municipality) -> int:
+    return ReviewRequest.objects.filter(municipality=municipality, status=ReviewRequest.Status.OPEN).count()
+
+
 def open_reviews(municipality: Municipality) -> list[ReviewRequest]:
     """The review requests the moderators still have to decide, oldest first (they wait longest)."""
     return list(ReviewRequest.objects.filter(municipality=municipality, status=ReviewRequest.Status.OPEN)

@@ -118,6 +118,7 @@ def queue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "moderation/queue.html", {
         "municipality": municipality, "rows": rows, "status": status, "statuses": Report.Status.choices,
         "next_cursor": next_cursor, "cursor": cursor, "open_count": selectors.open_report_count(municipality),
+        "open_review_count": selectors.open_review_count(municipality),
     })
 
 
