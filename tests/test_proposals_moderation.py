@@ -144,6 +144,10 @@ def test_the_author_withdraws_a_published_proposal_keeping_its_supports(client, 
     assert not proposal.is_collecting(proposal.published_at)
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Die Stadt plant das schon." in page and withdraw_url not in page
+    api = client.get(f"/api/v1/municipalities/{musterstadt.slug}/proposals", {"state": "withdrawn"})
+    assert [item["state"] for item in api.json()["items"]] == ["withdrawn"]
+    assert "Withdrawn by its author on" in client.get(reverse("proposals:list", kwargs={
+        "municipality_slug": musterstadt.slug})).content.decode()
     with pytest.raises(ValidationError, match="can be withdrawn"):
         services.do_withdraw_proposal(proposal=proposal, actor=author, reason="Nochmal")
 
