@@ -74,6 +74,9 @@ def public_places(client, municipality, proposal) -> dict[str, bool]:
 def test_a_hidden_proposal_is_gone_everywhere_and_its_author_is_told(client, musterstadt, proposal, alice, bob,
                                                                       author):
     assert all(public_places(client, musterstadt, proposal).values())
+    thread_url = reverse("comments:thread", kwargs={"municipality_slug": musterstadt.slug,
+                                                    "target_type": "proposals.proposal", "target_id": proposal.pk})
+    assert client.get(thread_url).status_code == 200
     login(client, alice)
     report_url = reverse("moderation:report_contribution", kwargs={
         "municipality_slug": musterstadt.slug, "reportable": "proposal", "object_id": proposal.pk})
@@ -99,6 +102,7 @@ def test_a_hidden_proposal_is_gone_everywhere_and_its_author_is_told(client, mus
     page = client.get(proposal.get_absolute_url())
     assert page.status_code == 410 and "Hidden by the moderation" in page.content.decode()
     assert "Kauft Schuhe" not in page.content.decode()
+    assert client.get(thread_url).status_code == 404
     log = client.get(reverse("moderation:log", kwargs={"municipality_slug": musterstadt.slug})).content.decode()
     assert "Werbung für Schuhe" in log and "Anna Antrag" not in log
     [notice] = Notification.objects.filter(user=author, verb="moderation.decision")

@@ -67,6 +67,7 @@ def register() -> None:
     register_verbs()
     register_followable(Proposal, is_visible=lambda proposal: proposal.is_public)
     register_commentable(Proposal, is_open=is_open_for_comments, scope=lambda proposal: proposal,
+                         is_visible=lambda proposal, user: proposal.is_public,
                          closed_message=_("Comments are closed: this proposal no longer collects supports."))
     register_searchable(Proposal, kind="proposal", label=_("Citizen proposal"), document=search_document,
                         queryset=search_queryset, index_on=SEARCH_INDEX_ON, remove_on=SEARCH_REMOVE_ON)
