@@ -7,6 +7,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.12*/b
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# E-mail links and the DCAT URIs of `make run` follow HOST and PORT unless SITE_URL is given.
+SITE_URL ?= http://$(HOST):$(PORT)
 export DEBUG ?= true
 
 .PHONY: run test lint lock bench install assets messages extract-messages check-python clean
@@ -47,22 +49,23 @@ extract-messages: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
+	SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo
 	# What the demo's writes set off (activities, search, record sets), without waiting for a worker.
-	$(PY) manage.py deliver_events
+	SITE_URL='$(SITE_URL)' $(PY) manage.py deliver_events
 	# The demo's participation records appear in its open-data catalogue (production: a daily cron, see README).
-	$(PY) manage.py publish_records --all
+	SITE_URL='$(SITE_URL)' $(PY) manage.py publish_records --all
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false $(PY) manage.py collectstatic --no-input -v0
 	# The demo runs background tasks inline (no separate worker); production runs `make worker` beside it.
-	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false \
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-demo-only-$$(whoami)} SECURE_COOKIES=false SITE_URL='$(SITE_URL)' \
 		TASKS_BACKEND=$${TASKS_BACKEND:-immediate} $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile  # one process per core; a test file stays on one worker
 
 # The gates CI runs before the tests: ruff, mypy (django-stubs), the import contracts between layers
 # (import-linter) and no model change without its migration.
 lint: $(VENV)/.installed
+	mkdir -p var  # makemigrations opens the (SQLite) database to check its history
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(VENV)/bin/mypy
 	DEBUG=true $(VENV)/bin/lint-imports

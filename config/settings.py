@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),
+    "kommune.operations",
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -144,6 +146,11 @@ AXES_USERNAME_CALLABLE = "kommune.accounts.backends.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "kommune.accounts.backends.client_ip"
 # Reverse proxies in front of the app servers that append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Failed logins per client address across all accounts (password spraying), in the same cool-off time.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# Password-reset and confirmation e-mails per hour, per client address and per e-mail address asked for.
+MAIL_LIMIT_PER_ADDRESS = env_int("MAIL_LIMIT_PER_ADDRESS", 10)
+MAIL_LIMIT_PER_ACCOUNT = env_int("MAIL_LIMIT_PER_ACCOUNT", 3)
 AXES_LOCKOUT_CALLABLE = "kommune.accounts.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 # Keep no log of successful logins (personal data without a purpose); failed attempts expire with the cool-off.
@@ -170,7 +177,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Uploads: local folder by default; any S3-compatible object store when S3_BUCKET is set.
 S3_BUCKET = env_str("S3_BUCKET")
-_media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+_media_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if S3_BUCKET:
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -194,8 +201,9 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console by default; SMTP when EMAIL_BACKEND names Django's SMTP backend.
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console by default (decoded, so that links stay whole: kommune/core/mail.py); SMTP
+# when EMAIL_BACKEND names Django's SMTP backend.
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "kommune.core.mail.ConsoleEmailBackend")
 _smtp_options = {
     "host": env_str("EMAIL_HOST", "localhost"),
     "port": env_int("EMAIL_PORT", 25),
@@ -262,7 +270,9 @@ DCAT_CONTRIBUTOR_ID = env_str("DCAT_CONTRIBUTOR_ID", "")
 OPENDATA_RECORDS_LICENSE = env_choice("OPENDATA_RECORDS_LICENSE", "dl-zero-de/2.0", choices=(
     "dl-zero-de/2.0", "dl-by-de/2.0", "cc-zero", "cc-by/4.0", "cc-by-sa/4.0", "odbl"))
 
-# REST API (/api/v1/): requests per minute per access token, or per IP address without one (0: no limit).
+# REST API (/api/v1/): requests per minute per access token, or per IP address without one (0: no limit); the
+# CKAN Action API and the DCAT catalogues count per IP address towards the same limit. Counted in Redis with
+# REDIS_URL, otherwise in the database, so that the limit holds across all app server processes.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 # CORS (django-cors-headers through kommune.core.api.cors): any web page may read the REST API, the CKAN Action
 # API and the DCAT-AP.de catalogues, without cookies. The middleware answers only GET/HEAD and their preflight, and

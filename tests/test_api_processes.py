@@ -2,12 +2,14 @@
 unpublished processes stay with those who may manage them; refusals change nothing."""
 
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kommune.core.processes.api import PhaseKind
 from kommune.core.processes.models import Phase, Process, ProcessNews
 from tests.factories import OrganisationFactory
 from tests.factories_api import ApiClient, api_token, error_of
@@ -220,3 +222,7 @@ def test_the_staff_list_and_the_news_cost_the_same_queries_for_5_and_for_50(caro
     many = [_queries(api, path) for path in paths]
     assert few == many, dict(zip(paths, zip(few, many, strict=True), strict=True))
     assert len(api.get(paths[0]).json()["items"]) == 50
+
+
+def test_the_phase_kinds_the_api_accepts_are_the_models():
+    assert list(get_args(PhaseKind)) == list(Phase.Kind.values)

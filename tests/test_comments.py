@@ -4,7 +4,7 @@ hidden comments, assisted participation, and the data export."""
 
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -29,6 +29,9 @@ from tests.factories_comments import BlockFactory, CommentFactory, bulk_thread, 
 from tests.factories_processes import published_process
 
 pytestmark = pytest.mark.django_db
+
+# A fixed moment for cursors built at collection time, so every pytest-xdist worker collects the same ids.
+CURSOR_MOMENT = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 
 
@@ -522,7 +525,7 @@ def test_top_level_comments_page_by_cursor_newest_first(client, process, alice):
     assert "HX-Request" in partial["Vary"]
 
 
-@pytest.mark.parametrize("cursor", ["kaputt", "%%%", "MjAyNi0wMS0wMQ", encode(timezone.now(), 1)[:-3] + "!!!",
+@pytest.mark.parametrize("cursor", ["kaputt", "%%%", "MjAyNi0wMS0wMQ", encode(CURSOR_MOMENT, 1)[:-3] + "!!!",
                                     "a" * 500, "MjAyNi0wMS0wMXwtMQ"])
 def test_a_malformed_cursor_is_a_clear_400(client, process, cursor):
     response = client.get(thread_url(process), {"cursor": cursor})

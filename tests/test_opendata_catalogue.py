@@ -399,7 +399,7 @@ def test_a_generated_dataset_keeps_its_slug_and_resource_ids_when_it_changes(mus
     changed = put(musterstadt, title="Vorschläge der Bürgerschaft", files=[
         ("proposals.csv", ContentFile(b"id,title\n1,Mehr B\xc3\xa4ume\n2,Radweg\n"), "CSV", None)])
 
-    assert changed.slug == dataset.slug == "burgervorschlage" and changed.title == "Vorschläge der Bürgerschaft"
+    assert changed.slug == dataset.slug == "buergervorschlaege" and changed.title == "Vorschläge der Bürgerschaft"
     assert changed.modified_at > dataset.modified_at
     assert list(Resource.objects.filter(dataset=dataset).values_list("pk", flat=True)) == [csv_id]
     csv_resource, content = Resource.objects.get(pk=csv_id), b"id,title\n1,Mehr B\xc3\xa4ume\n2,Radweg\n"

@@ -2,7 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,6 +28,9 @@ pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+# A fixed moment for cursors built at collection time, so every pytest-xdist worker collects the same ids.
+CURSOR_MOMENT = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 
 def berlin(*args) -> datetime:
@@ -302,9 +305,9 @@ def test_events_of_the_services(musterstadt, carol, erin, recorded):
 
 def test_topics(musterstadt, anderstadt, carol, dave):
     topic = services.do_create_topic(municipality=musterstadt, actor=carol, name="Verkehr & Mobilität")
-    assert topic.slug == "verkehr-mobilitat"
+    assert topic.slug == "verkehr-mobilitaet"
     with pytest.raises(ValidationError) as error:
-        services.do_create_topic(municipality=musterstadt, actor=carol, name="Verkehr", slug="verkehr-mobilitat")
+        services.do_create_topic(municipality=musterstadt, actor=carol, name="Verkehr", slug="verkehr-mobilitaet")
     assert "already used" in error.value.message_dict["slug"][0]
     services.do_create_topic(municipality=anderstadt, actor=dave, name="Verkehr & Mobilität")
 
@@ -399,8 +402,8 @@ def test_a_news_link_opens_the_page_that_holds_the_item(client, musterstadt, mar
     assert re.findall(r"Meldung (\d\d)", body) == ["00"] and 'rel="next"' not in body
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "%%%", encode(timezone.now(), 1, "next")[:-3], "a" * 500,
-                                    encode(timezone.now(), 1, "sideways")])
+@pytest.mark.parametrize("cursor", ["nonsense", "%%%", encode(CURSOR_MOMENT, 1, "next")[:-3], "a" * 500,
+                                    encode(CURSOR_MOMENT, 1, "sideways")])
 def test_a_malformed_cursor_is_a_clear_400(client, musterstadt, marktplatz, cursor):
     for page in (url("list", musterstadt), url("news", musterstadt, marktplatz)):
         response = client.get(page, {"cursor": cursor})

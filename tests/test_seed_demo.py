@@ -50,7 +50,10 @@ def test_second_run_changes_nothing(seeded):
     assert snapshot() == before
     assert before["counts"]["Municipality"] == 5
     assert before["counts"]["Page"] == 5 * len(PageKind.values)
-    assert before["counts"]["User"] == len(ACCOUNTS)
+    # The published accounts, and per other municipality a demo editor and a resident who wrote its content.
+    assert before["counts"]["User"] == len(ACCOUNTS) + 2 * len(demo.NEIGHBOUR_SLUGS)
+    authors = User.objects.exclude(email__in=[account.email for account in ACCOUNTS])
+    assert not any(author.has_usable_password() for author in authors)
 
 
 @pytest.mark.parametrize("account", ACCOUNTS, ids=lambda a: a.email)
@@ -142,3 +145,19 @@ def test_the_demo_command_imports_no_feature_app():
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         apps = {name.split(".")[1] for name in imported if name.startswith("kommune.")}
         assert apps <= {"core", "accounts"}, module.__name__
+
+
+def test_every_demo_municipality_has_content_of_each_feature(seeded):
+    from kommune.core.processes.models import Process
+    from kommune.opendata.models import Dataset
+    from kommune.proposals.models import Proposal
+
+    for municipality in Municipality.objects.all():
+        assert Process.objects.filter(municipality=municipality, published_at__isnull=False).exists(), municipality
+        assert Proposal.objects.filter(municipality=municipality).exclude(state="draft").exists(), municipality
+        assert Dataset.objects.filter(municipality=municipality, is_published=True).exists(), municipality
+        home = Client().get(municipality.get_absolute_url())
+        assert home.status_code == 200
+        for anchor in ("home-processes-heading", "home-proposals-heading", "opendata-heading"):
+            assert f'href="#{anchor}"' in home.content.decode(), (municipality, anchor)
+    assert Process.objects.filter(municipality__slug="birkenhagen", slug="spielplaetze-in-birkenhagen").exists()

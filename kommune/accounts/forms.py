@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kommune.accounts.models import User
+from kommune.core import ratelimit
 from kommune.core.models import Municipality
 
 
@@ -28,7 +29,8 @@ class RegistrationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password = cleaned.get("password")
         if password:
             probe = User(email=cleaned.get("email", ""), display_name=cleaned.get("display_name", ""))
@@ -49,7 +51,29 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is deactivated."),
         "unconfirmed": _("Please confirm your e-mail address first: open the link in the e-mail we sent you. "
                          "You can ask for a new link below."),
+        "too_many_failures": _("Too many failed logins from your network. Logging in is paused for %(minutes)d "
+                               "minutes; please try again then."),
     }
+
+    def clean(self):
+        """Failed logins count per client address across all accounts (password spraying), on top of the
+        lockout per account and address of django-axes; above the limit no password is even checked. Every
+        attempt counts before its password is checked and is taken back when the password was right, so that
+        parallel attempts cannot all pass one check."""
+        limit = ratelimit.login_address_limit()
+        address = ratelimit.client_address(self.request) if self.request else ""
+        verdict = ratelimit.hit(limit, address, sliding=True)
+        if not verdict.allowed:
+            raise forms.ValidationError(self.error_messages["too_many_failures"], code="too_many_failures",
+                                        params={"minutes": ratelimit.minutes(verdict)})
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if error.code != "invalid_login":  # the password was right (an unconfirmed or deactivated account)
+                ratelimit.release(limit, address)
+            raise
+        ratelimit.release(limit, address)
+        return cleaned
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)

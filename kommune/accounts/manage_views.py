@@ -20,6 +20,7 @@ from kommune.accounts.models import LetterCodeBatch, Residency
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.manage_pages import paginate, tenant_context
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 # --- Residency at the counter ---------------------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ def residents(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 @municipality_view("accounts.verify_residents")
 @require_POST
-def verify_resident(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def verify_resident(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     verify_form = CounterVerifyForm(request.POST)
     if verify_form.is_valid():
         person = verify_form.cleaned_data["person"]
@@ -79,7 +80,7 @@ def residency_entry_url() -> str:
 
 
 @municipality_view("accounts.manage_letter_codes")
-def letter_codes(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def letter_codes(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = LetterCodeBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

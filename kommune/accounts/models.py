@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kommune.core.models import Municipality
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":

@@ -80,7 +80,7 @@ def do_register(*, email: str, password: str, display_name: str, language: str,
 
 
 def do_confirm_email(*, token: str) -> User:
-    max_age = settings.EMAIL_CONFIRMATION_MAX_AGE.total_seconds()
+    max_age = settings.EMAIL_CONFIRMATION_MAX_AGE
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
     except signing.SignatureExpired:

@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from kommune.accounts import views
-from kommune.accounts.forms import LoginForm
 from kommune.core.access import public_view
 
 app_name = "accounts"
@@ -12,12 +11,11 @@ urlpatterns = [
     path("registrieren/fertig/", views.register_done, name="register_done"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("bestaetigen/", views.resend_confirmation, name="resend_confirmation"),
-    path("anmelden/", public_view(auth_views.LoginView.as_view(
-        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True,
-    )), name="login"),
+    path("anmelden/", public_view(views.LoginView.as_view()), name="login"),
+    path("verwaltung/", views.management_areas, name="management_areas"),
     path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("passwort/", views.password_change, name="password_change"),
-    path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view(
+    path("passwort/vergessen/", public_view(views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",

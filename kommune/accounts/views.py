@@ -3,11 +3,13 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,17 +19,74 @@ from kommune.accounts.forms import (
     DeleteAccountForm,
     JoinMunicipalityForm,
     LetterCodeForm,
+    LoginForm,
     ProfileForm,
     RegistrationForm,
     ResendConfirmationForm,
 )
 from kommune.accounts.models import User
+from kommune.core import ratelimit
 from kommune.core.access import login_view, municipality_view, public_view
 from kommune.core.models import Municipality
 from kommune.core.privacy import export_sections
+from kommune.core.selectors import managed_tenants, management_url
 from kommune.core.services import do_join_municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 LOGIN_BACKEND = "kommune.accounts.backends.EmailBackend"
+
+
+def landing_url(user) -> str:
+    """Where a login without ``next`` leads: the management area for a team member of exactly one municipality
+    or lab, a choice of areas for someone in several teams, the account page for everyone else."""
+    tenants = managed_tenants(user)
+    if len(tenants) == 1:
+        return management_url(tenants[0])
+    if tenants:
+        return reverse("accounts:management_areas")
+    return reverse("accounts:profile")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login: lands a person where they work (landing_url) and answers 429 while the client's address is
+    paused (LoginForm.clean)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_failures"):
+            response.status_code = 429
+        return response
+
+
+@login_view
+def management_areas(request: HttpRequest) -> HttpResponse:
+    areas = [(tenant, management_url(tenant)) for tenant in managed_tenants(request.user)]
+    return render(request, "accounts/management_areas.html", {"areas": areas})
+
+
+def mail_refusal(request: HttpRequest, email: str) -> str | None:
+    """Count one e-mail asked for to ``email`` from the client's address: a message when either limit is
+    reached. Counted whether or not an account has the address, so that a refusal reveals nothing about it."""
+    verdicts = [ratelimit.hit(ratelimit.mail_address_limit(), ratelimit.client_address(request)),
+                ratelimit.hit(ratelimit.mail_account_limit(), email.strip().lower())]
+    refused = [verdict for verdict in verdicts if not verdict.allowed]
+    if not refused:
+        return None
+    wait = max(refused, key=lambda verdict: verdict.retry_after)
+    return _("Too many e-mails have been requested. Please wait %(minutes)d minutes and try again.") % {
+        "minutes": ratelimit.minutes(wait)}
+
+
+def _refused(request: HttpRequest, template: str, form, message: str) -> HttpResponse:
+    form.add_error(None, message)
+    return render(request, template, {"form": form}, status=429)
 
 
 @public_view
@@ -36,6 +95,8 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refusal := mail_refusal(request, form.cleaned_data["email"]):
+            return _refused(request, "accounts/register.html", form, refusal)
         data = form.cleaned_data
         services.do_register(email=data["email"], password=data["password"], display_name=data["display_name"],
                              language=request.LANGUAGE_CODE, municipality=data["municipality"])
@@ -69,10 +130,22 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refusal := mail_refusal(request, form.cleaned_data["email"]):
+            return _refused(request, "accounts/resend_confirmation.html", form, refusal)
         services.do_resend_confirmation(email=form.cleaned_data["email"])
         request.session["registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:register_done")
     return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, within the e-mail limits per client address and per e-mail address."""
+
+    def form_valid(self, form) -> HttpResponse:
+        if refusal := mail_refusal(self.request, form.cleaned_data["email"]):
+            form.add_error(None, refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @public_view
@@ -82,7 +155,7 @@ def login_locked_out(request: HttpRequest, credentials: dict | None = None, *arg
 
 
 @login_view
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={
         "display_name": user.display_name, "real_name": user.real_name, "language": user.language,
@@ -113,7 +186,7 @@ def person(request: HttpRequest, municipality: Municipality, user_id: int) -> Ht
 
 @login_view
 @require_POST
-def join_municipality(request: HttpRequest) -> HttpResponse:
+def join_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = JoinMunicipalityForm(request.POST)
     if form.is_valid():
         do_join_municipality(user=request.user, municipality=form.cleaned_data["municipality"])
@@ -125,7 +198,7 @@ def join_municipality(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -136,7 +209,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def residency(request: HttpRequest) -> HttpResponse:
+def residency(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LetterCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +225,7 @@ def residency(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def export_data(request: HttpRequest) -> HttpResponse:
+def export_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     payload = {"exported_at": timezone.now().isoformat(), **export_sections(request.user)}
     response = HttpResponse(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
@@ -161,7 +234,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

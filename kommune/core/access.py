@@ -18,7 +18,8 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from kommune.core.models import Lab, Municipality
@@ -48,21 +49,21 @@ def get_for_tenant[M: Model](queryset: type[M] | QuerySet[M], tenant: Municipali
     return get_object_or_404(queryset, **{field: tenant}, **lookup)
 
 
-def _declare[V: Callable[..., HttpResponse]](view: V, access: Access) -> V:
+def _declare[V: Callable[..., HttpResponseBase]](view: V, access: Access) -> V:
     view.access = access  # type: ignore[attr-defined]  # read by the route walk (tests/test_routes.py)
     return view
 
 
-def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Open to everyone, no tenant in the URL."""
     return _declare(view, Access("public"))
 
 
-def login_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def login_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """For any logged-in person (their own account pages); anonymous visitors are sent to the login."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -71,9 +72,9 @@ def login_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 
 def _tenant_view(model, url_kwarg: str, argument: str, scope: str, permission: str | None) -> Callable:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             tenant = get_object_or_404(model, slug=kwargs.pop(url_kwarg))
             request.tenant = tenant  # type: ignore[attr-defined]
             try:

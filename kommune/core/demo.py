@@ -7,9 +7,10 @@ registers its seeder in AppConfig.ready() with ``register_demo_seeder``, and the
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import timezone
 
 from kommune.core.models import Municipality
+from kommune.core.types import User
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,9 @@ class DemoData:
     """What the core's demo data offers the seeders: Musterstadt and its demo accounts."""
 
     municipality: Municipality
-    staff: AbstractBaseUser
-    resident: AbstractBaseUser  # verified at the counter
-    partner: AbstractBaseUser  # of the Bürgerstiftung Musterstadt
+    staff: User
+    resident: User  # verified at the counter
+    partner: User  # of the Bürgerstiftung Musterstadt
 
 
 Seeder = Callable[[DemoData], None]
@@ -42,3 +43,49 @@ def register_demo_seeder(key: str, function: Seeder, order: int = 100) -> None:
 
 def seeders() -> list[DemoSeeder]:
     return sorted(_seeders.values(), key=lambda seeder: (seeder.order, seeder.key))
+
+
+# --- The other demo municipalities ------------------------------------------------------------------------------
+
+# Musterstadt shows everything; the district and its three members get a little of each feature, so that every
+# demo municipality's pages have something to show. Their content is written by a demo editor and a demo
+# resident per place: accounts without a password (nobody logs in with them), appointed by the operator.
+NEIGHBOUR_SLUGS = ("landkreis-beispielkreis", "birkenhagen", "ahornfeld", "erlenbrueck")
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    municipality: Municipality
+    staff: User
+    resident: User
+
+
+def neighbour_places() -> list[DemoPlace]:
+    """The demo municipalities besides Musterstadt that exist, each with its demo editor and resident."""
+    from django.contrib.auth import get_user_model
+
+    from kommune.core.models import Membership, Role
+    from kommune.core.services import do_grant_role, do_join_municipality
+
+    user_model = get_user_model()
+    operator = user_model.objects.filter(is_superuser=True).order_by("pk").first()
+    places = []
+    for municipality in Municipality.objects.filter(slug__in=NEIGHBOUR_SLUGS).order_by("name"):
+        staff = _demo_person(user_model, f"redaktion.{municipality.slug}@example.org",
+                             f"Redaktion {municipality.name}")
+        if operator and not Membership.objects.filter(user=staff, municipality=municipality,
+                                                      role=Role.STAFF).exists():
+            do_grant_role(tenant=municipality, actor=operator, user=staff, role=Role.STAFF)
+        resident = _demo_person(user_model, f"einwohner.{municipality.slug}@example.org",
+                                f"Nachbarin aus {municipality.name}")
+        do_join_municipality(user=resident, municipality=municipality)
+        places.append(DemoPlace(municipality, staff, resident))
+    return places
+
+
+def _demo_person(user_model, email: str, display_name: str):
+    person = user_model.objects.filter(email=email).first()
+    if person is None:
+        person = user_model.objects.create_user(email, None, display_name=display_name,
+                                                email_confirmed_at=timezone.now())
+    return person

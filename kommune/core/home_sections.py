@@ -20,12 +20,17 @@ class HomeSection:
     template: str
     context: Callable[[Municipality], dict[str, Any] | None]
     order: int = 100
+    # The section's entry in the page's section navigation: its name and the id of its h2 (no entry without).
+    title: Any = None
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
 class RenderedSection:
     template: str
     context: dict[str, Any]
+    title: Any = None
+    anchor: str = ""
 
 
 _sections: dict[str, HomeSection] = {}
@@ -40,5 +45,5 @@ def sections_for(municipality: Municipality) -> list[RenderedSection]:
     for section in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
         context = section.context(municipality)
         if context is not None:
-            rendered.append(RenderedSection(section.template, context))
+            rendered.append(RenderedSection(section.template, context, section.title, section.anchor))
     return rendered

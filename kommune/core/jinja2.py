@@ -73,7 +73,7 @@ class Operator:
 def environment(**options) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_translations(translation, newstyle=True)
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     env.globals.update(
         url=url,
         static=static,

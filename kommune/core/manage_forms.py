@@ -47,7 +47,8 @@ class GrantRoleForm(forms.Form):
         model_choice_field(self, "organisation").queryset = organisations
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # Only a partner acts for an organisation; anything chosen for another role is ignored.
         if cleaned.get("role") != Role.PARTNER:
             cleaned["organisation"] = None

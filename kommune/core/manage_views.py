@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from kommune.core import selectors, services
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
+from kommune.core.audit import describe_details
 from kommune.core.forms import PageForm
 from kommune.core.manage_forms import ConfirmForm, FeedbackFilterForm, GrantRoleForm, RoleFilterForm
 from kommune.core.manage_pages import paginate, tenant_context
 from kommune.core.management_menu import entries_for
 from kommune.core.models import AccessibilityFeedback, AuditLogEntry, Lab, Membership, Municipality, PageKind, Role
 from kommune.core.roles import Tenant
+from kommune.core.types import AuthenticatedHttpRequest
 
 ROLE_ORDER = [Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER, Role.RESIDENT]
 # A lab has no residents of its own; its members work in it.
@@ -55,7 +57,7 @@ def lab_dashboard(request: HttpRequest, lab: Lab) -> HttpResponse:
 
 def _role_choices(tenant: Tenant) -> list[tuple[str, str]]:
     roles = ROLE_ORDER if isinstance(tenant, Municipality) else LAB_ROLES
-    return [(role.value, role.label) for role in roles]
+    return [(role.value, str(role.label)) for role in roles]
 
 
 def _organisations(tenant: Tenant) -> QuerySet:
@@ -63,7 +65,7 @@ def _organisations(tenant: Tenant) -> QuerySet:
     return tenant.organisations.order_by("name")
 
 
-def _roles(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+def _roles(request: AuthenticatedHttpRequest, tenant: Tenant) -> HttpResponse:
     roles = _role_choices(tenant)
     form = GrantRoleForm(request.POST or None, roles=roles, organisations=_organisations(tenant))
     if request.method == "POST" and form.is_valid():
@@ -97,7 +99,7 @@ def _roles(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     })
 
 
-def _revoke_role(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
+def _revoke_role(request: AuthenticatedHttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
     membership = get_for_tenant(Membership.objects.select_related("user", "organisation"), tenant, pk=pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -114,42 +116,26 @@ def _revoke_role(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
 
 
 @municipality_view("core.manage_roles")
-def roles(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def roles(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     return _roles(request, municipality)
 
 
 @municipality_view("core.manage_roles")
-def revoke_role(request: HttpRequest, municipality: Municipality, pk: int) -> HttpResponse:
+def revoke_role(request: AuthenticatedHttpRequest, municipality: Municipality, pk: int) -> HttpResponse:
     return _revoke_role(request, municipality, pk)
 
 
 @lab_view("core.manage_roles")
-def lab_roles(request: HttpRequest, lab: Lab) -> HttpResponse:
+def lab_roles(request: AuthenticatedHttpRequest, lab: Lab) -> HttpResponse:
     return _roles(request, lab)
 
 
 @lab_view("core.manage_roles")
-def lab_revoke_role(request: HttpRequest, lab: Lab, pk: int) -> HttpResponse:
+def lab_revoke_role(request: AuthenticatedHttpRequest, lab: Lab, pk: int) -> HttpResponse:
     return _revoke_role(request, lab, pk)
 
 
 # --- Audit log ------------------------------------------------------------------------------------------------
-
-
-def describe_details(entry: AuditLogEntry) -> list[tuple[str, str]]:
-    """The entry's details as (label, value) pairs a person can read."""
-    labels = {"role": _("Role"), "organisation": _("Organisation"), "page": _("Page"), "count": _("Number of codes"),
-              "batch": _("Batch")}
-    readable = []
-    for key, value in (entry.details or {}).items():
-        if value in ("", None):
-            continue
-        if key == "role" and value in Role.values:
-            value = Role(value).label
-        elif key == "page" and value in PageKind.values:
-            value = PageKind(value).label
-        readable.append((str(labels.get(key, key)), str(value)))
-    return readable
 
 
 def _audit_log(request: HttpRequest, tenant: Tenant) -> HttpResponse:
@@ -175,7 +161,7 @@ def lab_audit_log(request: HttpRequest, lab: Lab) -> HttpResponse:
 
 
 @municipality_view("core.edit_pages")
-def edit_page(request: HttpRequest, municipality: Municipality, kind: str) -> HttpResponse:
+def edit_page(request: AuthenticatedHttpRequest, municipality: Municipality, kind: str) -> HttpResponse:
     if kind not in PageKind.values:
         raise Http404
     kind = PageKind(kind)
@@ -221,7 +207,7 @@ def feedback(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 @municipality_view("core.read_accessibility_feedback")
 @require_POST
-def feedback_handled(request: HttpRequest, municipality: Municipality, pk: int) -> HttpResponse:
+def feedback_handled(request: AuthenticatedHttpRequest, municipality: Municipality, pk: int) -> HttpResponse:
     item = get_for_tenant(AccessibilityFeedback, municipality, pk=pk)
     services.do_mark_feedback_handled(feedback=item, actor=request.user)
     messages.success(request, _("The feedback is marked as handled."))

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -97,7 +98,7 @@ class Municipality(models.Model):
         return reverse("core:municipality_home", kwargs={"municipality_slug": self.slug})
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         key = self.official_key or ""
         if len(key) == 8 and key.isdigit():
             if self.federal_state and key[:2] != self.federal_state:
@@ -108,7 +109,7 @@ class Municipality(models.Model):
         if self.parent_id:
             if self.kind in (self.Kind.LANDKREIS, self.Kind.KREISFREIE_STADT):
                 errors["parent"] = _("A district or a district-free city belongs to no district.")
-            elif key and self.parent.official_key[:5] != key[:5]:
+            elif key and self.parent and self.parent.official_key[:5] != key[:5]:
                 errors["parent"] = _("The key of a member municipality starts with the five digits of its district.")
         if errors:
             raise ValidationError(errors)
@@ -346,3 +347,20 @@ class OutboxDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} #{self.entry_id}"
+
+
+class RateCounter(models.Model):
+    """How often one identity used one limit in one time window, for the rate limits of kommune.core.ratelimit
+    when there is no Redis: a row that every app server process counts in. Written only by that module, with one
+    atomic upsert per use; rows whose window has passed are deleted as they pass."""
+
+    bucket = models.CharField(max_length=100, unique=True)  # limit name, hashed identity, window number
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"

@@ -43,7 +43,11 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_cipher_token is private, not stubbed
+    _unmask_cipher_token,
+    get_token,
+)
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
@@ -245,7 +249,7 @@ def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
             if page is not None:
                 return _serve(request, page)
             response = view(request, *args, **kwargs)
-            if getattr(response, "is_rendered", True) is False:
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
             if _cacheable_response(request, response):
                 _store(request, key, response)

@@ -2,8 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
-from kommune.core.models import Lab, Municipality, Page
+from kommune.core.models import Lab, Membership, Municipality, Page, Role
 
 
 def municipalities_for_start() -> QuerySet[Municipality]:
@@ -37,3 +38,21 @@ def council_referral_for(source):
 
     return (CouncilReferral.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
             .first())
+
+
+def managed_tenants(user) -> list[Municipality | Lab]:
+    """The municipalities and labs whose management area the person may enter (admin, staff or moderator)."""
+    memberships = (Membership.objects.filter(user=user, role__in=(Role.ADMIN, Role.STAFF, Role.MODERATOR))
+                   .select_related("municipality", "lab").order_by("municipality__name", "lab__name"))
+    tenants: list[Municipality | Lab] = []
+    for membership in memberships:
+        tenant = membership.municipality or membership.lab
+        if tenant is not None and tenant not in tenants:
+            tenants.append(tenant)
+    return tenants
+
+
+def management_url(tenant: Municipality | Lab) -> str:
+    if isinstance(tenant, Lab):
+        return reverse("manage:lab_dashboard", kwargs={"lab_slug": tenant.slug})
+    return reverse("manage:dashboard", kwargs={"municipality_slug": tenant.slug})

@@ -1,9 +1,12 @@
 """Writes of the core app. Keyword-only, typed, one transaction each, permission checked by the caller's
 access helper or here where the rule depends on the data."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,18 +22,21 @@ from kommune.core.models import (
 )
 from kommune.core.richtext import render_markdown
 from kommune.core.roles import Tenant, forget_roles
+from kommune.core.types import User
 
 
 def _tenant_fields(tenant: Tenant) -> dict:
     return {"municipality": tenant} if isinstance(tenant, Municipality) else {"lab": tenant}
 
 
-def log_action(*, tenant: Tenant, actor, action: str, subject=None, **details) -> AuditLogEntry:
+def log_action(*, tenant: Tenant, actor: User, action: str, subject: User | None = None,
+               **details: Any) -> AuditLogEntry:
     return AuditLogEntry.objects.create(**_tenant_fields(tenant), actor=actor, subject=subject, action=action,
                                         details=details)
 
 
-def do_grant_role(*, tenant: Tenant, actor, user, role: str, organisation: Organisation | None = None) -> Membership:
+def do_grant_role(*, tenant: Tenant, actor: User, user: User, role: str,
+                  organisation: Organisation | None = None) -> Membership:
     if not actor.has_perm("core.manage_roles", tenant):
         raise PermissionDenied
     if role not in Role.values:
@@ -53,7 +59,7 @@ def do_grant_role(*, tenant: Tenant, actor, user, role: str, organisation: Organ
     return membership
 
 
-def do_revoke_role(*, tenant: Tenant, actor, membership: Membership) -> None:
+def do_revoke_role(*, tenant: Tenant, actor: User, membership: Membership) -> None:
     if not actor.has_perm("core.manage_roles", tenant):
         raise PermissionDenied
     with transaction.atomic():
@@ -70,7 +76,7 @@ def _is_last_admin(tenant: Tenant, membership: Membership) -> bool:
     return [m.pk for m in admins] == [membership.pk]
 
 
-def do_join_municipality(*, user, municipality: Municipality) -> Membership:
+def do_join_municipality(*, user: User, municipality: Municipality) -> Membership:
     """A person names a municipality as their own (the resident role); no verification implied."""
     membership, _created = Membership.objects.get_or_create(user=user, municipality=municipality,
                                                             role=Role.RESIDENT)
@@ -78,7 +84,7 @@ def do_join_municipality(*, user, municipality: Municipality) -> Membership:
     return membership
 
 
-def do_update_page(*, municipality: Municipality, actor, kind: str, body: str) -> Page:
+def do_update_page(*, municipality: Municipality, actor: User, kind: str, body: str) -> Page:
     if not actor.has_perm("core.edit_pages", municipality):
         raise PermissionDenied
     with transaction.atomic():
@@ -112,7 +118,7 @@ def feedback_recipients(municipality: Municipality) -> list[str]:
                                                 user__is_active=True).values_list("user__email", flat=True)))
 
 
-def do_mark_feedback_handled(*, feedback: AccessibilityFeedback, actor) -> None:
+def do_mark_feedback_handled(*, feedback: AccessibilityFeedback, actor: User) -> None:
     if not actor.has_perm("core.read_accessibility_feedback", feedback.municipality):
         raise PermissionDenied
     AccessibilityFeedback.objects.filter(pk=feedback.pk, handled_at__isnull=True).update(
@@ -122,7 +128,7 @@ def do_mark_feedback_handled(*, feedback: AccessibilityFeedback, actor) -> None:
 # --- Referrals to the council (the link between a feature and the council feature) ------------------------------
 
 
-def do_refer_to_council(*, municipality: Municipality, source, actor, paper_reference: str = "",
+def do_refer_to_council(*, municipality: Municipality, source: Model, actor: User, paper_reference: str = "",
                         paper_url: str = "") -> CouncilReferral:
     """Record that ``source`` (a citizen proposal, later others) was handed to the council. The caller checked
     the right to do so (it is its feature's decision); one referral per source."""
@@ -141,7 +147,7 @@ def do_refer_to_council(*, municipality: Municipality, source, actor, paper_refe
             paper_reference=paper_reference, paper_url=paper_url)
 
 
-def do_attach_council_paper(*, referral: CouncilReferral, paper=None, paper_reference: str = "",
+def do_attach_council_paper(*, referral: CouncilReferral, paper: Model | None = None, paper_reference: str = "",
                             paper_url: str = "") -> CouncilReferral:
     """Attach the council paper that deals with a referral: an object of the council feature (``paper``), or its
     reference and address noted by hand. Given values replace the old ones; the others stay."""

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ def lab_home(request: HttpRequest, lab: Lab) -> HttpResponse:
 
 
 @municipality_view()
-def logo(request: HttpRequest, municipality: Municipality, filename: str) -> HttpResponse:
+def logo(request: HttpRequest, municipality: Municipality, filename: str) -> HttpResponseBase:
     """The municipality's logo; the file name in the address changes with the file, so caches may keep it long."""
     if not municipality.logo or filename != file_name(municipality.logo):
         raise Http404

@@ -107,7 +107,7 @@ def organisation_iri(organisation: Organisation, municipality: Municipality) -> 
 
 
 def publisher_iri(dataset: Dataset) -> str:
-    if dataset.publisher_id:
+    if dataset.publisher is not None:
         return organisation_iri(dataset.publisher, dataset.municipality)
     return municipality_iri(dataset.municipality)
 

@@ -15,6 +15,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from kommune.core import ratelimit
 from kommune.core.access import municipality_view, public_view
 from kommune.core.models import Municipality
 from kommune.opendata import dcat
@@ -46,13 +47,25 @@ def _negotiate(request: HttpRequest) -> str | None:
 
 def _page_number(request: HttpRequest) -> int | None:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else None
+    # ASCII digits only ("²" is a digit to str.isdigit but no number to int), and no more than a page could be.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1 else None
+
+
+def _too_many_requests(request: HttpRequest) -> HttpResponse | None:
+    verdict = ratelimit.hit(ratelimit.api_limit(), f"ip:{ratelimit.client_address(request)}")
+    if verdict.allowed:
+        return None
+    response = HttpResponse(ratelimit.too_many_requests(verdict), status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _catalogue_response(request: HttpRequest, municipality: Municipality | None,
                         extension: str | None) -> HttpResponse:
+    if refused := _too_many_requests(request):
+        return refused
     negotiated = extension is None
-    if negotiated:
+    if extension is None:
         extension = _negotiate(request)
         if extension is None:
             return HttpResponse("Acceptable: " + ", ".join(MEDIA_TYPES), status=406, content_type="text/plain")

@@ -4,11 +4,12 @@ Idempotent: a dataset whose address exists already is left as it is. All numbers
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.files.base import ContentFile
 
+from kommune.core.demo import neighbour_places
 from kommune.core.models import Municipality
 from kommune.opendata import services
 from kommune.opendata.models import Dataset, Frequency, License
@@ -139,19 +140,77 @@ def demo_datasets() -> list[DemoDataset]:
     ]
 
 
+# One dataset for each of the other demo municipalities: (dataset, file name, header, rows of a small CSV).
+NEIGHBOUR_DATASETS: dict[str, tuple[DemoDataset, str, str, list[tuple[str, ...]]]] = {
+    "landkreis-beispielkreis": (DemoDataset(
+        slug="haltestellen-kreisbus", title="Haltestellen des Kreisbusverkehrs",
+        description="Die Haltestellen der Kreisbuslinien und des Rufbusses im Landkreis Beispielkreis mit "
+                    "Gemeinde und Linien.",
+        contact_name="Fachstelle Nahverkehr", keywords=["Nahverkehr", "Bus", "Haltestellen"], themes=["TRAN"],
+        frequency=Frequency.ANNUAL), "haltestellen.csv", "Haltestelle;Gemeinde;Linien;Rufbus",
+        [("Birkenhagen Markt", "Birkenhagen", "510, 512, 530", "ja"),
+         ("Birkenhagen Bahnhof", "Birkenhagen", "510, 530", "ja"),
+         ("Ahornfeld Dorfstraße", "Ahornfeld", "512", "ja"),
+         ("Erlenbrück Am Anger", "Erlenbrück", "530", "ja"),
+         ("Erlenbrück Schule", "Erlenbrück", "530", "nein")]),
+    "birkenhagen": (DemoDataset(
+        slug="spielplaetze", title="Spielplätze in Birkenhagen",
+        description="Die öffentlichen Spielplätze der Stadt Birkenhagen mit Altersgruppe und Jahr der letzten "
+                    "Erneuerung.",
+        contact_name="Fachbereich Grün und Umwelt", keywords=["Spielplätze", "Kinder", "Freizeit"],
+        themes=["SOCI", "EDUC"], frequency=Frequency.ANNUAL), "spielplaetze.csv",
+        "Spielplatz;Adresse;Altersgruppe;Erneuert",
+        [("Am Mühlenteich", "Mühlenweg 2", "0 bis 6 Jahre", "2009"),
+         ("Wiesengrund", "Wiesengrund 14", "3 bis 12 Jahre", "2014"),
+         ("Schulstraße", "Schulstraße 8", "6 bis 14 Jahre", "2011"),
+         ("Am Stadtwald", "Waldweg 1", "alle", "2019")]),
+    "ahornfeld": (DemoDataset(
+        slug="vereine", title="Vereine in Ahornfeld",
+        description="Die eingetragenen Vereine der Gemeinde Ahornfeld mit Treffpunkt und Ansprechstelle.",
+        contact_name="Gemeindebüro Ahornfeld", keywords=["Vereine", "Ehrenamt"], themes=["SOCI"],
+        frequency=Frequency.IRREG), "vereine.csv", "Verein;Treffpunkt;Kontakt",
+        [("Freiwillige Feuerwehr Ahornfeld", "Feuerwehrhaus, Dorfstraße 20", "Gemeindebüro"),
+         ("SV Ahornfeld 1921 e. V.", "Sportplatz am Kirchweg", "Vereinsheim"),
+         ("Heimatverein Ahornfeld e. V.", "Gemeindehaus", "Gemeindebüro")]),
+    "erlenbrueck": (DemoDataset(
+        slug="gemeindehaushalt-2026", title="Gemeindehaushalt 2026 in Zahlen",
+        description="Die wichtigsten Summen des Haushalts 2026 der Gemeinde Erlenbrück in Euro, wie sie der "
+                    "Gemeinderat beschlossen hat.",
+        contact_name="Kämmerei der Samtgemeinde", keywords=["Haushalt", "Finanzen"], themes=["ECON", "GOVE"],
+        frequency=Frequency.ANNUAL, temporal=(date(2026, 1, 1), date(2026, 12, 31))),
+        "haushalt-2026.csv", "Posten;Betrag (EUR)",
+        [("Erträge", "6.412.300,00"), ("Aufwendungen", "6.387.900,00"), ("Investitionen", "1.204.000,00"),
+         ("davon Schulhaus Am Anger", "310.000,00")]),
+}
+
+
+def seed_neighbour_datasets() -> None:
+    for place in neighbour_places():
+        demo, filename, header, rows = NEIGHBOUR_DATASETS[place.municipality.slug]
+        content = ("\n".join([header, *(";".join(row) for row in rows)]) + "\n").encode()
+        resource = DemoResource(demo.title, "CSV", content, filename,
+                                description="Eine Zeile je Eintrag; Trennzeichen Semikolon.")
+        _seed_dataset(place.municipality, place.staff, replace(demo, resources=[resource]))
+
+
 def seed_datasets(*, municipality: Municipality, actor) -> None:
     """Create the demo datasets that do not exist yet, with their files, and publish them."""
+    seed_neighbour_datasets()
     for demo in demo_datasets():
-        if Dataset.objects.filter(municipality=municipality, slug=demo.slug).exists():
-            continue
-        start, end = demo.temporal or (None, None)
-        dataset = services.do_create_dataset(
-            municipality=municipality, actor=actor, slug=demo.slug, title=demo.title, description=demo.description,
-            contact_name=demo.contact_name, contact_email=municipality.contact_email or "info@example.org",
-            keywords=demo.keywords, themes=demo.themes, license=demo.license, temporal_start=start,
-            temporal_end=end, accrual_periodicity=demo.frequency)
-        for resource in demo.resources:
-            file = ContentFile(resource.content, name=resource.filename) if resource.content else None
-            services.do_add_resource(dataset=dataset, actor=actor, title=resource.title, format=resource.format,
-                                     file=file, url=resource.url, description=resource.description)
-        services.do_publish_dataset(dataset=dataset, actor=actor)
+        _seed_dataset(municipality, actor, demo)
+
+
+def _seed_dataset(municipality: Municipality, actor, demo: DemoDataset) -> None:
+    if Dataset.objects.filter(municipality=municipality, slug=demo.slug).exists():
+        return
+    start, end = demo.temporal or (None, None)
+    dataset = services.do_create_dataset(
+        municipality=municipality, actor=actor, slug=demo.slug, title=demo.title, description=demo.description,
+        contact_name=demo.contact_name, contact_email=municipality.contact_email or "info@example.org",
+        keywords=demo.keywords, themes=demo.themes, license=demo.license, temporal_start=start,
+        temporal_end=end, accrual_periodicity=demo.frequency)
+    for resource in demo.resources:
+        file = ContentFile(resource.content, name=resource.filename) if resource.content else None
+        services.do_add_resource(dataset=dataset, actor=actor, title=resource.title, format=resource.format,
+                                 file=file, url=resource.url, description=resource.description)
+    services.do_publish_dataset(dataset=dataset, actor=actor)

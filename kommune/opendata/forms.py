@@ -34,7 +34,7 @@ class CatalogueFilterForm(forms.Form):
         asked = (self.data.get("keyword") or "").strip()[:MAX_KEYWORD_LENGTH] if self.is_bound else ""
         if asked and asked.casefold() not in {value.casefold() for value, _label in keywords}:
             keywords.append((asked, asked))
-        choice_field(self, "keyword").choices = [("", _("all keywords"))] + keywords
+        choice_field(self, "keyword").choices = [("", _("all keywords")), *keywords]
 
     def chosen(self) -> CatalogueFilter:
         """The filter asked for; an invalid choice is reported on its field and filters nothing."""
@@ -54,8 +54,8 @@ class KeywordsField(forms.CharField):
     def prepare_value(self, value):
         return ", ".join(value) if isinstance(value, (list, tuple)) else value
 
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # a list in cleaned_data, by design
+        text = super().to_python(value) or ""
         return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -103,7 +103,7 @@ class DatasetForm(forms.Form):
 class ResourceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200,
                             help_text=_("For example: Haushaltsplan 2026 (Ergebnisplan)."))
-    format = forms.ChoiceField(label=_("Format"), choices=[("", _("please choose"))] + Resource.Format.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=[("", _("please choose")), *Resource.Format.choices])
     file = forms.FileField(label=_("File"), required=False, widget=forms.FileInput)
     url = forms.URLField(label=_("Or: address of the file"), max_length=1000, required=False,
                          help_text=_("For data published elsewhere. Leave empty when you upload a file."))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 from kommune.opendata import selectors, services
 from kommune.opendata.access import bad_cursor
 from kommune.opendata.forms import DatasetForm, ReplaceFileForm, ResourceForm
@@ -63,7 +64,7 @@ def manage_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
 
 
 @municipality_view(PERMISSION)
-def manage_create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def manage_create(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     initial = {"contact_email": municipality.contact_email}
     form = DatasetForm(request.POST or None, initial=initial, municipality=municipality)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +82,7 @@ def manage_create(request: HttpRequest, municipality: Municipality) -> HttpRespo
 
 
 @municipality_view(PERMISSION)
-def manage_edit(request: HttpRequest, municipality: Municipality, dataset_slug: str) -> HttpResponse:
+def manage_edit(request: AuthenticatedHttpRequest, municipality: Municipality, dataset_slug: str) -> HttpResponse:
     dataset = _dataset(municipality, dataset_slug)
     form = None
     if not dataset.is_generated:
@@ -128,7 +129,7 @@ def manage_unpublish(request: HttpRequest, municipality: Municipality, dataset_s
 
 
 @municipality_view(PERMISSION)
-def manage_delete(request: HttpRequest, municipality: Municipality, dataset_slug: str) -> HttpResponse:
+def manage_delete(request: AuthenticatedHttpRequest, municipality: Municipality, dataset_slug: str) -> HttpResponse:
     dataset = _dataset(municipality, dataset_slug)
     errors: list[str] = []
     if request.method == "POST":
@@ -146,7 +147,8 @@ def manage_delete(request: HttpRequest, municipality: Municipality, dataset_slug
 
 
 @municipality_view(PERMISSION)
-def manage_add_resource(request: HttpRequest, municipality: Municipality, dataset_slug: str) -> HttpResponse:
+def manage_add_resource(request: AuthenticatedHttpRequest, municipality: Municipality,
+                        dataset_slug: str) -> HttpResponse:
     dataset = _dataset(municipality, dataset_slug)
     form = ResourceForm(request.POST or None, request.FILES or None, max_mb=_max_mb())
     if request.method == "POST" and form.is_valid():
@@ -164,7 +166,7 @@ def manage_add_resource(request: HttpRequest, municipality: Municipality, datase
 
 
 @municipality_view(PERMISSION)
-def manage_replace_resource(request: HttpRequest, municipality: Municipality, dataset_slug: str,
+def manage_replace_resource(request: AuthenticatedHttpRequest, municipality: Municipality, dataset_slug: str,
                             resource_id: int) -> HttpResponse:
     dataset = _dataset(municipality, dataset_slug)
     resource = _resource(municipality, dataset, resource_id)
@@ -185,7 +187,7 @@ def manage_replace_resource(request: HttpRequest, municipality: Municipality, da
 
 
 @municipality_view(PERMISSION)
-def manage_delete_resource(request: HttpRequest, municipality: Municipality, dataset_slug: str,
+def manage_delete_resource(request: AuthenticatedHttpRequest, municipality: Municipality, dataset_slug: str,
                            resource_id: int) -> HttpResponse:
     dataset = _dataset(municipality, dataset_slug)
     resource = _resource(municipality, dataset, resource_id)

@@ -10,7 +10,7 @@ from kommune.opendata.selectors import unpublished_count
 def _describe(municipality) -> str:
     count = unpublished_count(municipality)
     if not count:
-        return _("Publish datasets with their files for download and reuse.")
+        return str(_("Publish datasets with their files for download and reuse."))
     return ngettext("%(num)d dataset not yet published", "%(num)d datasets not yet published", count) % {"num": count}
 
 

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.models import Municipality, Organisation
+from kommune.core.slugs import german_slug
 from kommune.opendata.records.models import RecordSetState  # noqa: F401  (the participation-records job)
 
 
@@ -160,7 +160,7 @@ class Resource(models.Model):
     @property
     def file_name(self) -> str:
         """The name the file is downloaded under, e.g. "haushaltsplan-2026.csv"."""
-        base = self.title if self.dataset.generated_key else slugify(self.title)[:80].strip("-")
+        base = self.title if self.dataset.generated_key else german_slug(self.title, max_length=80)
         extension = {"GEOJSON": "geojson"}.get(self.format, self.format.lower())
         if self.dataset.generated_key and base.endswith(f".{extension}"):
             return base

@@ -121,7 +121,7 @@ class Facets:
 def catalogue_facets(municipality: Municipality) -> Facets:
     """How many published datasets have each theme, format and (most used) keyword, in two queries."""
     rows = Dataset.objects.filter(municipality=municipality, is_published=True).values_list("themes", "keywords")
-    themes, keywords, spelling = Counter(), Counter(), {}
+    themes, keywords, spelling = Counter[str](), Counter[str](), dict[str, str]()
     for dataset_themes, dataset_keywords in rows:
         themes.update(set(dataset_themes or ()))
         for keyword in dict.fromkeys(k.casefold() for k in dataset_keywords or ()):

@@ -12,7 +12,7 @@ Events: dataset.published, dataset.updated (metadata or resources changed), data
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +21,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import EmailValidator, URLValidator, validate_slug
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Choices, Count, Max
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kommune.accounts.models import User
 from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import publish
 from kommune.core.models import Municipality, Organisation
+from kommune.core.slugs import german_slug
 from kommune.opendata.events import DatasetDeleted, DatasetPublished, DatasetUnpublished, DatasetUpdated
 from kommune.opendata.models import Dataset, Frequency, License, Resource, Theme
 from kommune.opendata.uploads import (
@@ -54,7 +56,7 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def _check_permission(actor, municipality: Municipality) -> None:
+def _check_permission(actor: User, municipality: Municipality) -> None:
     if actor is None or not actor.has_perm(PERMISSION, municipality):
         raise PermissionDenied
 
@@ -75,7 +77,7 @@ def _slug_taken(slug: str, municipality: Municipality) -> ValidationError:
 
 
 def _free_slug(municipality: Municipality, title: str) -> str:
-    base = slugify(title)[:90].strip("-") or "datensatz"
+    base = german_slug(title, max_length=90, fallback="datensatz")
     taken = set(Dataset.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, number = base, 2
@@ -111,7 +113,7 @@ def _clean_themes(values: Iterable[str]) -> list[str]:
     return [theme for theme in Theme.values if theme in values]
 
 
-def _choice(value: str, choices, message: str) -> str:
+def _choice(value: str, choices: type[Choices], message: str) -> str:
     if value not in choices.values:
         raise ValidationError(message, code="invalid")
     return value
@@ -177,7 +179,7 @@ def _clean_dataset(municipality: Municipality, data: dict, *, instance: Dataset 
 
 
 @contextmanager
-def _slug_taken_is_an_error(municipality: Municipality, slug: str):
+def _slug_taken_is_an_error(municipality: Municipality, slug: str) -> Iterator[None]:
     """A concurrent write took the address between the check and the save: the same message as the check."""
     try:
         with transaction.atomic():
@@ -186,7 +188,7 @@ def _slug_taken_is_an_error(municipality: Municipality, slug: str):
         raise ValidationError({"slug": _slug_taken(slug, municipality).messages}) from None
 
 
-def _touch(dataset: Dataset, now=None) -> None:
+def _touch(dataset: Dataset, now: datetime | None = None) -> None:
     """Mark the dataset changed now (in the database and on the instance)."""
     dataset.modified_at = now or timezone.now()
     Dataset.objects.filter(pk=dataset.pk).update(modified_at=dataset.modified_at)
@@ -207,7 +209,7 @@ def _new_files() -> Iterator[list]:
         raise
 
 
-def _delete_after_commit(field_file) -> None:
+def _delete_after_commit(field_file: FieldFile) -> None:
     storage, name = field_file.storage, field_file.name
     if name:
         transaction.on_commit(lambda: storage.delete(name), robust=True)
@@ -220,7 +222,7 @@ def _store(resource: Resource, file: File, saved: list, filename: str) -> None:
 
 
 def _file_name(title: str, format: str) -> str:
-    return f"{slugify(title)[:80].strip('-') or 'daten'}.{EXTENSIONS[format]}"
+    return f"{german_slug(title, max_length=80, fallback='daten')}.{EXTENSIONS[format]}"
 
 
 def _describe(resource: Resource, checked: CheckedFile) -> None:
@@ -234,7 +236,7 @@ def _describe(resource: Resource, checked: CheckedFile) -> None:
 # --- Datasets -------------------------------------------------------------------------------------------------
 
 
-def do_create_dataset(*, municipality: Municipality, actor, title: str, description: str, contact_name: str,
+def do_create_dataset(*, municipality: Municipality, actor: User, title: str, description: str, contact_name: str,
                       contact_email: str, slug: str = "", publisher: Organisation | None = None,
                       keywords: Sequence[str] = (), themes: Sequence[str] = (),
                       license: str = License.DL_BY_DE_2_0, temporal_start: date | None = None,
@@ -255,7 +257,7 @@ def do_create_dataset(*, municipality: Municipality, actor, title: str, descript
                                           **cleaned)
 
 
-def do_update_dataset(*, dataset: Dataset, actor, title: str = UNSET, slug: str = UNSET, description: str = UNSET,
+def do_update_dataset(*, dataset: Dataset, actor: User, title: str = UNSET, slug: str = UNSET, description: str = UNSET,
                       publisher: Organisation | None = UNSET, contact_name: str = UNSET,
                       contact_email: str = UNSET, keywords: Sequence[str] = UNSET, themes: Sequence[str] = UNSET,
                       license: str = UNSET, temporal_start: date | None = UNSET, temporal_end: date | None = UNSET,
@@ -283,7 +285,7 @@ def do_update_dataset(*, dataset: Dataset, actor, title: str = UNSET, slug: str 
     return dataset
 
 
-def do_publish_dataset(*, dataset: Dataset, actor) -> Dataset:
+def do_publish_dataset(*, dataset: Dataset, actor: User) -> Dataset:
     _check_permission(actor, dataset.municipality)
     _check_not_generated(dataset)
     with transaction.atomic():
@@ -303,7 +305,7 @@ def do_publish_dataset(*, dataset: Dataset, actor) -> Dataset:
     return dataset
 
 
-def do_unpublish_dataset(*, dataset: Dataset, actor) -> Dataset:
+def do_unpublish_dataset(*, dataset: Dataset, actor: User) -> Dataset:
     _check_permission(actor, dataset.municipality)
     _check_not_generated(dataset)
     with transaction.atomic():
@@ -317,7 +319,7 @@ def do_unpublish_dataset(*, dataset: Dataset, actor) -> Dataset:
     return dataset
 
 
-def do_delete_dataset(*, dataset: Dataset, actor) -> None:
+def do_delete_dataset(*, dataset: Dataset, actor: User) -> None:
     """Delete the dataset with its resources; their files go after the commit."""
     _check_permission(actor, dataset.municipality)
     _check_not_generated(dataset)
@@ -358,7 +360,7 @@ def _clean_resource(*, title: str, format: str, file: File | None, url: str, des
     return cleaned
 
 
-def do_add_resource(*, dataset: Dataset, actor, title: str, format: str, file: File | None = None, url: str = "",
+def do_add_resource(*, dataset: Dataset, actor: User, title: str, format: str, file: File | None = None, url: str = "",
                     description: str = "") -> Resource:
     """Add an uploaded file (checked: size, format, encoding) or a link to a file published elsewhere."""
     municipality = dataset.municipality
@@ -382,7 +384,7 @@ def do_add_resource(*, dataset: Dataset, actor, title: str, format: str, file: F
                             description=cleaned["description"], format=cleaned["format"],
                             url=cleaned.get("url", ""), media_type=MEDIA_TYPES[cleaned["format"]],
                             position=position)
-        if checked is not None:
+        if file and checked is not None:
             _describe(resource, checked)
             _store(resource, file, saved, _file_name(cleaned["title"], cleaned["format"]))
         resource.save()
@@ -391,7 +393,7 @@ def do_add_resource(*, dataset: Dataset, actor, title: str, format: str, file: F
     return resource
 
 
-def do_replace_resource_file(*, resource: Resource, actor, file: File) -> Resource:
+def do_replace_resource_file(*, resource: Resource, actor: User, file: File) -> Resource:
     """Upload a new version of a resource's file (same format); the old file is removed after the commit."""
     dataset = resource.dataset
     _check_permission(actor, resource.municipality)
@@ -410,13 +412,14 @@ def do_replace_resource_file(*, resource: Resource, actor, file: File) -> Resour
         resource.url = ""
         resource.save()
         if old_name:
-            transaction.on_commit(lambda storage=resource.file.storage: storage.delete(old_name), robust=True)
+            storage = resource.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name), robust=True)
         _touch(dataset)
         publish(DatasetUpdated(resource.municipality, dataset, actor=actor, data={"changed": ["resources"]}))
     return resource
 
 
-def do_delete_resource(*, resource: Resource, actor) -> None:
+def do_delete_resource(*, resource: Resource, actor: User) -> None:
     dataset = resource.dataset
     _check_permission(actor, resource.municipality)
     _check_not_generated(dataset)

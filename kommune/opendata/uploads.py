@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -34,14 +34,14 @@ from kommune.opendata.models import Resource
 
 Format = Resource.Format
 
-MEDIA_TYPES = {
+MEDIA_TYPES: dict[str, str] = {
     Format.CSV: "text/csv",
     Format.JSON: "application/json",
     Format.GEOJSON: "application/geo+json",
     Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     Format.PDF: "application/pdf",
 }
-EXTENSIONS = {Format.CSV: "csv", Format.JSON: "json", Format.GEOJSON: "geojson", Format.XLSX: "xlsx",
+EXTENSIONS: dict[str, str] = {Format.CSV: "csv", Format.JSON: "json", Format.GEOJSON: "geojson", Format.XLSX: "xlsx",
               Format.PDF: "pdf"}
 CHUNK_SIZE = 64 * 1024
 SCHEMA_ROWS = 1000  # rows read to detect the column types
@@ -257,7 +257,7 @@ def csv_delimiter(header_line: str) -> str:
     """The separator of a CSV file, read off its header line: German spreadsheets write ";"."""
     unquoted = re.sub(r'"[^"]*"', "", header_line)
     counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","
 
 
@@ -431,8 +431,9 @@ def _check_xlsx(file: File) -> tuple[str, dict]:
     return "", table_schema(header, rows, detect_cell_type)
 
 
-_CHECKS = {Format.CSV: _check_csv, Format.JSON: _check_json, Format.GEOJSON: _check_geojson,
-           Format.XLSX: _check_xlsx, Format.PDF: _check_pdf}
+_CHECKS: dict[str, Callable[[File], tuple[str, dict | None]]] = {
+    Format.CSV: _check_csv, Format.JSON: _check_json, Format.GEOJSON: _check_geojson, Format.XLSX: _check_xlsx,
+    Format.PDF: _check_pdf}
 
 
 # --- Column types (Frictionless Table Schema) ---------------------------------------------------------------------

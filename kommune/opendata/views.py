@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import ngettext
@@ -121,7 +122,7 @@ def _sibling(dataset: Dataset, filename: str) -> Resource | None:
 
 @municipality_view()
 def resource_download(request: HttpRequest, municipality: Municipality, dataset_slug: str, resource_id: int,
-                      filename: str) -> HttpResponse:
+                      filename: str) -> HttpResponseBase:
     dataset = get_for_tenant(Dataset.objects.select_related("municipality"), municipality, slug=dataset_slug)
     if not dataset.is_published and not request.user.has_perm(PERMISSION, municipality):
         raise Http404

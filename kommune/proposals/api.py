@@ -11,7 +11,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, P, PatchDict, Query, Router, Schema, Status
+from ninja import Field, P, PatchDict, QueryEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kommune.core.access import get_for_tenant
@@ -20,6 +20,7 @@ from kommune.core.api.common import MunicipalitySlug, ObjectId, SlugFilter, Text
 from kommune.core.api.errors import PAGE, READ, WRITE, ApiError, responses
 from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, page_schema
 from kommune.core.comments.registry import target_key
+from kommune.core.types import AuthenticatedHttpRequest
 from kommune.proposals import selectors, services
 from kommune.proposals.models import Proposal, SignatureList
 
@@ -28,13 +29,13 @@ router = Router(tags=["Citizen proposals"])
 MAX_CATEGORIES = 500
 BASE = "/municipalities/{municipality_slug}/proposals"
 
-StateFilter = Query[Literal["collecting", "threshold_reached", "answered", "expired", "withdrawn"] | None,
+StateFilter = QueryEx[Literal["collecting", "threshold_reached", "answered", "expired", "withdrawn"] | None,
                     P(description="Only proposals in this state.")]
-SortOrder = Query[Literal["supports", "newest", "answered", "deadline"],
+SortOrder = QueryEx[Literal["supports", "newest", "answered", "deadline"],
                   P(description="`supports`: most first; `newest`: latest published first; `answered`: latest "
                                 "answer first (answered ones only); `deadline`: nearest end of the collection "
                                 "first (collecting ones; with state `threshold_reached`: nearest answer deadline).")]
-AreaFilter = Query[Text | None, P(max_length=200, description="Only proposals for this area (exact name).")]
+AreaFilter = QueryEx[Text | None, P(max_length=200, description="Only proposals for this area (exact name).")]
 
 
 class CategoryOut(Schema):
@@ -194,7 +195,7 @@ def get_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, prop
 
 
 @router.post(BASE, response=responses({201: ProposalOut}, *WRITE), auth=auth.WRITE, summary="Write a proposal")
-def create_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, payload: ProposalIn):
+def create_proposal(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, payload: ProposalIn):
     """A new draft, visible only to its author until it is published."""
     municipality = municipality_or_404(municipality_slug)
     category = selectors.category_by_slug(municipality, payload.category) if payload.category else None
@@ -208,7 +209,7 @@ def create_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, p
 
 @router.patch(BASE + "/{proposal_id}", response=responses({200: ProposalOut}, *WRITE), auth=auth.WRITE,
               summary="Change one's proposal")
-def update_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId,
+def update_proposal(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId,
                     payload: PatchDict[ProposalIn]):
     """The author changes the fields sent, until the first support."""
     proposal = _proposal(request, municipality_slug, proposal_id)
@@ -224,7 +225,7 @@ def update_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, p
 
 @router.post(BASE + "/{proposal_id}/publish", response=responses({200: ProposalOut}, *WRITE), auth=auth.WRITE,
              summary="Publish one's draft")
-def publish_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
+def publish_proposal(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
     """The collection of supports starts; its end and the supports needed are fixed now."""
     proposal = _proposal(request, municipality_slug, proposal_id)
     services.do_publish_proposal(proposal=proposal, actor=request.user)
@@ -233,7 +234,7 @@ def publish_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, 
 
 @router.post(BASE + "/{proposal_id}/support", response=responses({201: ProposalOut}, *WRITE), auth=auth.WRITE,
              summary="Support a proposal")
-def support_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
+def support_proposal(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
     """Who may support is the municipality's setting (confirmed account or verified residents, minimum age)."""
     proposal = _proposal(request, municipality_slug, proposal_id)
     services.do_support_proposal(proposal=proposal, user=request.user)
@@ -242,7 +243,7 @@ def support_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, 
 
 @router.delete(BASE + "/{proposal_id}/support", response=responses({204: None}, *WRITE), auth=auth.WRITE,
                summary="Withdraw one's support")
-def withdraw_support(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
+def withdraw_support(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
     """Possible while the collection runs."""
     proposal = _proposal(request, municipality_slug, proposal_id)
     services.do_withdraw_support(proposal=proposal, user=request.user)
@@ -251,7 +252,7 @@ def withdraw_support(request: HttpRequest, municipality_slug: MunicipalitySlug, 
 
 @router.post(BASE + "/{proposal_id}/answer", response=responses({200: ProposalOut}, *WRITE), auth=auth.WRITE,
              summary="Answer a proposal (staff)")
-def answer_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId,
+def answer_proposal(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId,
                     payload: AnswerIn):
     """The official answer to a proposal that reached its threshold. Staff of the municipality only."""
     proposal = _proposal(request, municipality_slug, proposal_id)
@@ -262,7 +263,7 @@ def answer_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, p
 
 @router.post(BASE + "/{proposal_id}/signature-lists", response=responses({201: SignatureListOut}, *WRITE),
              auth=auth.WRITE, summary="Add paper signatures (staff)")
-def add_signature_list(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId,
+def add_signature_list(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId,
                        payload: SignatureListIn):
     """Signatures collected on paper and counted by staff add to the total. Staff of the municipality only."""
     proposal = _proposal(request, municipality_slug, proposal_id)

@@ -9,14 +9,16 @@ and nothing is written when it exists.
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
+from kommune.core.demo import neighbour_places
 from kommune.core.models import Municipality
 from kommune.proposals import services
 from kommune.proposals.models import Category, Proposal, ProposalSettings
 
-SETTINGS = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
+SETTINGS: dict[str, Any] = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
             "threshold_kind": ProposalSettings.ThresholdKind.ABSOLUTE, "threshold_absolute": 300,
             "collection_days": 90, "answer_days": 60, "authors_may_support": False}
 CATEGORIES = ["Stadtbild", "Verkehr", "Grünflächen"]
@@ -75,7 +77,36 @@ PROPOSALS = [
 ]
 
 
+# The other demo municipalities: (supports needed, category, proposal) with a smaller threshold for smaller places.
+NEIGHBOUR_PROPOSALS = {
+    "landkreis-beispielkreis": (250, "Nahverkehr", DemoProposal(
+        "Rufbus auch am Wochenende",
+        "Der Rufbus fährt nur montags bis freitags. Wer in den kleinen Orten kein Auto hat, kommt am Wochenende "
+        "weder zum Arzt-Notdienst noch zu Familie und Vereinen.\n\nDer Kreis soll den Rufbus samstags und "
+        "sonntags von 8 bis 22 Uhr anbieten.",
+        "Nahverkehr", "ganzer Kreis", "resident", None, 20, paper=96)),
+    "birkenhagen": (200, "Verkehr", DemoProposal(
+        "Sicherer Radweg zur Gesamtschule",
+        "Auf der Bahnhofstraße fahren jeden Morgen Hunderte Schülerinnen und Schüler zwischen parkenden Autos und "
+        "Lastwagen zur Gesamtschule.\n\nDie Stadt soll einen geschützten Radfahrstreifen von der Bahnhofstraße "
+        "bis zum Schulzentrum anlegen.",
+        "Verkehr", "Bahnhofsviertel", "resident", ("52.402110", "10.788340"), 15, paper=64)),
+    "ahornfeld": (100, "Dorfleben", DemoProposal(
+        "Dorfladen im alten Bahnhof",
+        "Seit der Bäcker geschlossen hat, gibt es in Ahornfeld nichts mehr zu kaufen. Im leerstehenden Bahnhof "
+        "könnte ein Dorfladen mit Café entstehen, getragen von einer Genossenschaft.\n\nDie Gemeinde soll das "
+        "Gebäude dafür günstig verpachten und einen Förderantrag stellen.",
+        "Dorfleben", "Ortsmitte", "resident", None, 30, paper=58)),
+    "erlenbrueck": (80, "Mobilität", DemoProposal(
+        "Mitfahrbank am Anger",
+        "Eine Mitfahrbank an der Bushaltestelle Am Anger: Wer sich setzt, zeigt, dass er mitgenommen werden "
+        "möchte. In anderen Dörfern des Kreises klappt das gut.",
+        "Mobilität", "Am Anger", "resident", None, 8, paper=23)),
+}
+
+
 def seed_proposals(*, municipality: Municipality, staff, resident, partner) -> None:
+    seed_neighbour_proposals()
     _settings(municipality, staff)
     categories = {name: _category(municipality, staff, name) for name in CATEGORIES}
     existing = set(Proposal.objects.filter(municipality=municipality).values_list("title", flat=True))
@@ -85,10 +116,20 @@ def seed_proposals(*, municipality: Municipality, staff, resident, partner) -> N
             _proposal(municipality, demo, categories[demo.category], authors[demo.author], staff, resident)
 
 
-def _settings(municipality: Municipality, staff) -> None:
+def seed_neighbour_proposals() -> None:
+    for place in neighbour_places():
+        threshold, category_name, demo = NEIGHBOUR_PROPOSALS[place.municipality.slug]
+        _settings(place.municipality, place.staff, threshold_absolute=threshold)
+        category = _category(place.municipality, place.staff, category_name)
+        if not Proposal.objects.filter(municipality=place.municipality, title=demo.title).exists():
+            _proposal(place.municipality, demo, category, place.resident, place.staff, place.resident)
+
+
+def _settings(municipality: Municipality, staff, **changes) -> None:
+    wanted = {**SETTINGS, **changes}
     current = ProposalSettings.objects.filter(municipality=municipality).first()
-    if current is None or any(getattr(current, name) != value for name, value in SETTINGS.items()):
-        services.do_update_proposal_settings(municipality=municipality, actor=staff, **SETTINGS)
+    if current is None or any(getattr(current, name) != value for name, value in wanted.items()):
+        services.do_update_proposal_settings(municipality=municipality, actor=staff, **wanted)
 
 
 def _category(municipality: Municipality, staff, name: str) -> Category:

@@ -3,6 +3,7 @@ services.py, which checks everything again."""
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.forms import choice_field, model_choice_field
 from kommune.proposals import services
 from kommune.proposals.models import Category, Proposal, ProposalSettings
 
@@ -99,7 +101,8 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, municipality, proposal: Proposal | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.proposal = proposal
-        self.fields["category"].queryset = Category.objects.filter(municipality=municipality).order_by("name")
+        categories = Category.objects.filter(municipality=municipality).order_by("name")
+        model_choice_field(self, "category").queryset = categories
         self.fields["image"].help_text = _("Optional. JPEG, PNG or WebP, at most %(max)d MB.") % {
             "max": _megabytes(services.MAX_IMAGE_SIZE)}
         self.fields["image"].widget.attrs["accept"] = _accept(services.IMAGE_EXTENSIONS)
@@ -121,7 +124,8 @@ class ProposalForm(forms.Form):
         return files
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("latitude") is None) != (data.get("longitude") is None) and not (
                 self.has_error("latitude") or self.has_error("longitude")):
             missing = "longitude" if data.get("longitude") is None else "latitude"
@@ -160,15 +164,15 @@ class ProposalFilterForm(forms.Form):
     def __init__(self, *args, categories: list[Category], areas: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.categories = {category.slug: category for category in categories}
-        self.fields["state"].choices = [("", _("all states"))] + [(state.value, state.label) for state in
-                                                                  PUBLIC_STATES]
-        self.fields["category"].choices = [("", _("all categories"))] + [
+        choice_field(self, "state").choices = [("", _("all states"))] + [(state.value, state.label) for state in
+                                                                         PUBLIC_STATES]
+        choice_field(self, "category").choices = [("", _("all categories"))] + [
             (category.slug, category.name) for category in categories]
-        self.fields["area"].choices = [("", _("all areas"))] + [(area, area) for area in areas]
+        choice_field(self, "area").choices = [("", _("all areas"))] + [(area, area) for area in areas]
 
     def filters(self) -> dict:
         """state, category (a Category or None), area and sort; invalid values are reported and ignored."""
-        result = {"state": None, "category": None, "area": "", "sort": "supports"}
+        result: dict[str, Any] = {"state": None, "category": None, "area": "", "sort": "supports"}
         if not self.is_bound:
             return result
         self.is_valid()
@@ -205,8 +209,10 @@ class SettingsForm(forms.ModelForm):
                                                         "population is not recorded.")
         self.fields["threshold_share"].help_text = _("Used when the threshold is a share of the population, for "
                                                      "example 0.5 for half a percent.")
-        for name in ("supporters", "threshold_kind"):
-            self.fields[name].choices = [(value, capfirst(label)) for value, label in self.fields[name].choices]
+        # The model fields have defaults, so their form fields offer exactly the model's choices.
+        for name, choices in (("supporters", ProposalSettings.Supporters.choices),
+                              ("threshold_kind", ProposalSettings.ThresholdKind.choices)):
+            choice_field(self, name).choices = [(value, capfirst(label)) for value, label in choices]
         self.fields["collection_days"].help_text = _("How long a published proposal collects supports. Changes "
                                                      "apply to proposals published from now on.")
 
@@ -233,7 +239,8 @@ class AnswerForm(forms.Form):
                                            "council information system."))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") != Proposal.Outcome.COUNCIL:
             for name in ("paper_reference", "paper_url"):
                 if data.get(name):

@@ -1,5 +1,7 @@
 """The citizen-proposal section of a municipality's home page (see kommune.core.home_sections)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from kommune.core.home_sections import HomeSection, register_home_section
 from kommune.core.models import Municipality
 from kommune.proposals import selectors, services
@@ -20,4 +22,5 @@ def home_context(municipality: Municipality) -> dict | None:
 
 
 def register() -> None:
-    register_home_section(HomeSection("proposals", "proposals/home_section.html", home_context, order=20))
+    register_home_section(HomeSection("proposals", "proposals/home_section.html", home_context, order=20,
+                                      title=_("Citizen proposals"), anchor="home-proposals-heading"))

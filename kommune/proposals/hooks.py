@@ -1,8 +1,11 @@
 """How citizen proposals plug into the core registries: verbs, follows, comments, search, privacy and open data.
 Called once from ProposalsConfig.ready()."""
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.audit import readable_value
 from kommune.core.search.registry import SearchDocumentData
 from kommune.core.search.text import plain_text
 from kommune.proposals.events import (
@@ -16,7 +19,7 @@ from kommune.proposals.events import (
     ProposalUpdated,
     ProposalWithdrawn,
 )
-from kommune.proposals.models import Proposal
+from kommune.proposals.models import Proposal, ProposalSettings
 
 SEARCH_INDEX_ON = (ProposalPublished, ProposalUpdated, ProposalAnswered, ProposalWithdrawn, ProposalUnhidden)
 SEARCH_REMOVE_ON = (ProposalHidden,)
@@ -34,7 +37,7 @@ def search_document(proposal: Proposal) -> SearchDocumentData | None:
         return None
     text = plain_text(proposal.text_html) if proposal.text_html else proposal.text
     answer = plain_text(proposal.answer_html) if proposal.answer_html else proposal.answer
-    body = [text, proposal.area, proposal.category.name if proposal.category_id else "", answer,
+    body = [text, proposal.area, proposal.category.name if proposal.category else "", answer,
             proposal.answer_department]
     return SearchDocumentData(municipality=proposal.municipality, title=proposal.title,
                               body="\n".join(part for part in body if part), url=proposal.get_absolute_url())
@@ -57,6 +60,43 @@ def register_verbs() -> None:
     register_verb(ProposalWithdrawn, _("Its author withdrew the citizen proposal “%(title)s”"))
 
 
+def _proposal_title(pk) -> str:
+    title = Proposal.objects.filter(pk=pk).values_list("title", flat=True).first()
+    return f"„{title}“" if title else str(_("a deleted proposal"))
+
+
+def _outcome(value) -> str:
+    return str(Proposal.Outcome(value).label) if value in Proposal.Outcome.values else str(value)
+
+
+def _settings_changes(changed: dict) -> str:
+    parts = []
+    for name, (before, after) in changed.items():
+        try:
+            field = ProposalSettings._meta.get_field(name)
+        except FieldDoesNotExist:  # a field removed since the entry was written keeps its name
+            field = None
+        label = field.verbose_name if isinstance(field, Field) else name
+        parts.append(f"{label}: {readable_value(before)} → {readable_value(after)}")
+    return "; ".join(parts)
+
+
+def register_audit_details() -> None:
+    """The audit log's labels for what the proposal actions record (kommune/core/audit.py)."""
+    from kommune.core.audit import readable_date, register_audit_detail
+    from kommune.core.models import AuditLogEntry
+
+    action = AuditLogEntry.Action
+    register_audit_detail("proposal", _("Citizen proposal"), format=_proposal_title)
+    register_audit_detail("count", _("Number of signatures"), action=action.PROPOSAL_SIGNATURES_ADDED)
+    register_audit_detail("received_on", _("Received on"), action=action.PROPOSAL_SIGNATURES_ADDED,
+                          format=readable_date)
+    register_audit_detail("outcome", _("Outcome"), action=action.PROPOSAL_ANSWERED, format=_outcome)
+    register_audit_detail("in_time", _("Answered in time"), action=action.PROPOSAL_ANSWERED)
+    register_audit_detail("changed", _("Changed settings"), action=action.PROPOSAL_SETTINGS_CHANGED,
+                          format=_settings_changes)
+
+
 def register() -> None:
     from kommune.core.comments.registry import register_commentable
     from kommune.core.notifications.followables import register_followable
@@ -65,6 +105,7 @@ def register() -> None:
     from kommune.proposals import privacy, records, services
 
     register_verbs()
+    register_audit_details()
     register_followable(Proposal, is_visible=lambda proposal: proposal.is_public)
     register_commentable(Proposal, is_open=is_open_for_comments, scope=lambda proposal: proposal,
                          is_visible=lambda proposal, user: proposal.is_public,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.files import file_response
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import AnswerForm, CategoryForm, SettingsForm, SignatureListForm
 from kommune.proposals.models import Proposal, SignatureList
@@ -25,7 +27,7 @@ State = Proposal.State
 
 
 def _url(name: str, municipality: Municipality, proposal: Proposal | None = None) -> str:
-    kwargs = {"municipality_slug": municipality.slug}
+    kwargs: dict[str, str | int] = {"municipality_slug": municipality.slug}
     if proposal is not None:
         kwargs["proposal_id"] = proposal.pk
     return reverse(f"proposals:{name}", kwargs=kwargs)
@@ -56,7 +58,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @municipality_view(PERMISSION)
-def edit_settings(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def edit_settings(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=services.get_settings(municipality))
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +74,7 @@ def edit_settings(request: HttpRequest, municipality: Municipality) -> HttpRespo
 
 
 @municipality_view(PERMISSION)
-def categories(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def categories(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,7 +92,7 @@ def categories(request: HttpRequest, municipality: Municipality) -> HttpResponse
 
 
 @municipality_view(PERMISSION)
-def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     proposal = _published(municipality, proposal_id)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +112,7 @@ def answer(request: HttpRequest, municipality: Municipality, proposal_id: int) -
 
 
 @municipality_view(PERMISSION)
-def signature_lists(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+def signature_lists(request: AuthenticatedHttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     proposal = _published(municipality, proposal_id)
     form = SignatureListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +133,7 @@ def signature_lists(request: HttpRequest, municipality: Municipality, proposal_i
 
 @municipality_view(PERMISSION)
 def signature_scan(request: HttpRequest, municipality: Municipality, proposal_id: int,
-                   signature_list_id: int) -> HttpResponse:
+                   signature_list_id: int) -> HttpResponseBase:
     """The scan of a paper list, for staff only: signatures are personal data."""
     signature_list = get_for_tenant(SignatureList.objects.all(), municipality, pk=signature_list_id,
                                     proposal_id=proposal_id)

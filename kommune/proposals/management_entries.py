@@ -13,7 +13,7 @@ def _describe(municipality: Municipality) -> str:
     waiting = Proposal.objects.filter(municipality=municipality, state=Proposal.State.THRESHOLD_REACHED)
     count = waiting.count()
     if not count:
-        return _("Answer proposals that reached their threshold, enter paper signatures, set the rules.")
+        return str(_("Answer proposals that reached their threshold, enter paper signatures, set the rules."))
     overdue = waiting.filter(Proposal.answer_overdue_q(timezone.now())).count()
     if overdue:
         return ngettext("%(num)d proposal awaits its answer (%(overdue)d overdue)",

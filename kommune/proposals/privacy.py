@@ -9,7 +9,7 @@ def export_proposals(user) -> list[dict]:
         "created_at", "id")
     return [
         {"municipality": p.municipality.name, "title": p.title, "text": p.text,
-         "category": p.category.name if p.category_id else None, "area": p.area,
+         "category": p.category.name if p.category else None, "area": p.area,
          "latitude": str(p.latitude) if p.latitude is not None else None,
          "longitude": str(p.longitude) if p.longitude is not None else None,
          "state": p.state, "created_at": p.created_at.isoformat(),

@@ -22,20 +22,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kommune.accounts.models import Residency
+from kommune.accounts.models import Residency, User
 from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
 from kommune.core.services import do_refer_to_council, log_action
+from kommune.core.slugs import german_slug
 from kommune.proposals.events import (
     ProposalAnswered,
     ProposalExpired,
@@ -102,7 +104,7 @@ def required_supports(settings_row: ProposalSettings, municipality: Municipality
     return max(1, settings_row.threshold_absolute)
 
 
-def _check_manage(actor, municipality: Municipality) -> None:
+def _check_manage(actor: User, municipality: Municipality) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm(MANAGE_PERMISSION, municipality):
         raise PermissionDenied
 
@@ -113,11 +115,12 @@ def _disabled_refusal(settings_row: ProposalSettings, municipality: Municipality
     return Refusal("disabled", _("Citizen proposals are switched off in %(name)s.") % {"name": municipality.name})
 
 
-def write_refusal(municipality: Municipality, user, *, settings_row: ProposalSettings | None = None) -> Refusal | None:
+def write_refusal(municipality: Municipality, user: User | AnonymousUser, *,
+                  settings_row: ProposalSettings | None = None) -> Refusal | None:
     """The one rule of who may write and publish proposals in ``municipality``, or None when ``user`` may.
     Codes: login, disabled, unconfirmed (confirm the e-mail address), not_member (name the municipality as
     one's own). The writing page shows the remedy for the code; the services refuse with it."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Refusal("login", _("Log in to write a proposal."))
     if refusal := _disabled_refusal(settings_row or get_settings(municipality), municipality):
         return refusal
@@ -131,7 +134,7 @@ def write_refusal(municipality: Municipality, user, *, settings_row: ProposalSet
         "municipality; then you can write a proposal.") % {"name": municipality.name})
 
 
-def _check_may_write(municipality: Municipality, user, settings_row: ProposalSettings | None = None) -> None:
+def _check_may_write(municipality: Municipality, user: User, settings_row: ProposalSettings | None = None) -> None:
     """A switched-off feature is a refusal with its reason; a person without the right is a PermissionDenied."""
     refusal = write_refusal(municipality, user, settings_row=settings_row)
     if refusal is None:
@@ -146,7 +149,7 @@ def _settings_value(name: str, value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
-def do_update_proposal_settings(*, municipality: Municipality, actor, **fields) -> ProposalSettings:
+def do_update_proposal_settings(*, municipality: Municipality, actor: User, **fields: Any) -> ProposalSettings:
     """Change the given settings (the others stay); unknown names are a programming error."""
     _check_manage(actor, municipality)
     unknown = set(fields) - set(SETTINGS_FIELDS)
@@ -175,18 +178,10 @@ def do_update_proposal_settings(*, municipality: Municipality, actor, **fields) 
     return row
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-
-
-def _transliterate(text: str) -> str:
-    """German letters spelled out for an address ("Straße" -> "Strasse"), which slugify would drop."""
-    return text.translate(_UMLAUTS)
-
-
-def do_create_category(*, municipality: Municipality, actor, name: str) -> Category:
+def do_create_category(*, municipality: Municipality, actor: User, name: str) -> Category:
     _check_manage(actor, municipality)
     name = clean_text(name, max_length=100, required=_("Please enter the name of the category."))
-    slug = slugify(_transliterate(name))[:60].strip("-") or "kategorie"
+    slug = german_slug(name, max_length=60, fallback="kategorie")
     with transaction.atomic():
         if Category.objects.filter(municipality=municipality, slug=slug).exists():
             raise ValidationError({"name": [_("A category with this name already exists in %(name)s.")
@@ -216,11 +211,11 @@ def _coordinate(value: Any, limit: int) -> Decimal | None:
     return number
 
 
-def _extension(upload) -> str:
+def _extension(upload: File) -> str:
     return Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
 
 
-def _check_file(upload, *, allowed: Iterable[str], max_size: int) -> None:
+def _check_file(upload: File, *, allowed: Iterable[str], max_size: int) -> None:
     allowed = sorted(allowed)
     if _extension(upload) not in allowed:
         raise ValidationError(_("Please upload a file of one of these types: %(types)s.")
@@ -233,7 +228,7 @@ def _check_file(upload, *, allowed: Iterable[str], max_size: int) -> None:
         raise ValidationError(_("The file is empty. Please choose another one."), code="file_empty")
 
 
-def _check_image(upload) -> None:
+def _check_image(upload: File) -> None:
     _check_file(upload, allowed=IMAGE_EXTENSIONS, max_size=MAX_IMAGE_SIZE)
     from PIL import Image
 
@@ -267,7 +262,7 @@ def _clean_proposal(municipality: Municipality, data: dict) -> dict:
                                   code="foreign")
         return value
 
-    def clean_image(value):
+    def clean_image(value: File | str | None) -> File | str:
         if value:
             if isinstance(value, UploadedFile):
                 _check_image(value)
@@ -290,7 +285,7 @@ def _clean_proposal(municipality: Municipality, data: dict) -> dict:
 # --- Writing a proposal -----------------------------------------------------------------------------------------
 
 
-def _check_author(proposal: Proposal, actor) -> None:
+def _check_author(proposal: Proposal, actor: User) -> None:
     if not getattr(actor, "is_authenticated", False) or proposal.author_id != actor.pk:
         raise PermissionDenied
 
@@ -301,7 +296,7 @@ def _check_editable(locked: Proposal) -> None:
                                 "everybody supports the same text."), code="not_editable")
 
 
-def can_edit(proposal: Proposal, user) -> bool:
+def can_edit(proposal: Proposal, user: User | AnonymousUser) -> bool:
     """For pages: may ``user`` change the proposal now?"""
     return getattr(user, "is_authenticated", False) and proposal.author_id == user.pk and proposal.is_editable
 
@@ -312,8 +307,11 @@ def _check_image_description(proposal: Proposal) -> None:
             _("Please describe the image in one sentence for people who cannot see it.")]}, code="image_alt")
 
 
-def do_create_proposal(*, municipality: Municipality, author, title: str, text: str, category: Category | None = None,
-                       area: str = "", latitude=None, longitude=None, image=None, image_alt: str = "") -> Proposal:
+def do_create_proposal(*, municipality: Municipality, author: User, title: str, text: str,
+                       category: Category | None = None,
+                       area: str = "", latitude: Decimal | float | None = None,
+                       longitude: Decimal | float | None = None,
+                       image: File | None = None, image_alt: str = "") -> Proposal:
     """A new draft; only its author sees it until it is published."""
     _check_may_write(municipality, author)
     cleaned = _clean_proposal(municipality, {
@@ -326,7 +324,7 @@ def do_create_proposal(*, municipality: Municipality, author, title: str, text: 
     return proposal
 
 
-def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
+def do_update_proposal(*, proposal: Proposal, actor: User, **fields: Any) -> Proposal:
     """Change the given fields (see PROPOSAL_FIELDS) while the proposal has no support.
 
     ``image=None`` keeps the image (a form's file field without an upload); ``image=False`` or ``""`` removes
@@ -353,7 +351,7 @@ def do_update_proposal(*, proposal: Proposal, actor, **fields) -> Proposal:
     return locked
 
 
-def do_add_attachment(*, proposal: Proposal, actor, title: str, file) -> Attachment:
+def do_add_attachment(*, proposal: Proposal, actor: User, title: str, file: File) -> Attachment:
     _check_author(proposal, actor)
     errors: dict[str, list] = {}
     try:
@@ -379,7 +377,7 @@ def do_add_attachment(*, proposal: Proposal, actor, title: str, file) -> Attachm
                                          file=file, size=file.size)
 
 
-def do_publish_proposal(*, proposal: Proposal, actor) -> Proposal:
+def do_publish_proposal(*, proposal: Proposal, actor: User) -> Proposal:
     """Draft -> collecting: the threshold and the end of the collection are fixed now, from today's settings."""
     from kommune.core.notifications.services import do_follow
 
@@ -511,7 +509,7 @@ def collection_refusal(proposal: Proposal, now: datetime) -> Refusal | None:
                                "longer possible.") % {"end": _format_datetime(proposal.collection_ends_at)})
 
 
-def _person_refusal(proposal: Proposal, user, settings_row: ProposalSettings, now: datetime) -> Refusal | None:
+def _person_refusal(proposal: Proposal, user: User, settings_row: ProposalSettings, now: datetime) -> Refusal | None:
     """Why ``user`` may not support ``proposal`` under ``settings_row`` (the proposal's state aside)."""
     municipality = proposal.municipality
     if user.email_confirmed_at is None:
@@ -535,7 +533,7 @@ def _person_refusal(proposal: Proposal, user, settings_row: ProposalSettings, no
     return None
 
 
-def duplicate_refusal(proposal: Proposal, user) -> Refusal | None:
+def duplicate_refusal(proposal: Proposal, user: User) -> Refusal | None:
     """A person supports a proposal once. Pages pass a proposal annotated with ``user_supports`` (see
     selectors.with_user_support), which saves the query."""
     supports = getattr(proposal, "user_supports", None)
@@ -548,7 +546,7 @@ def _already_supports() -> Refusal:
     return Refusal("duplicate", _("You already support this proposal."))
 
 
-def support_refusal(proposal: Proposal, user, *, now: datetime | None = None,
+def support_refusal(proposal: Proposal, user: User | AnonymousUser, *, now: datetime | None = None,
                     settings_row: ProposalSettings | None = None) -> Refusal | None:
     """The one rule of who may support: why ``user`` (also an anonymous visitor) cannot support ``proposal`` now,
     or None when they can. The page shows the message and the remedy for its code, the service refuses with it.
@@ -560,7 +558,7 @@ def support_refusal(proposal: Proposal, user, *, now: datetime | None = None,
     settings_row = settings_row or get_settings(proposal.municipality)
     if refusal := _disabled_refusal(settings_row, proposal.municipality) or collection_refusal(proposal, now):
         return refusal
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Refusal("login", _("Log in to support this proposal."))
     return duplicate_refusal(proposal, user) or _person_refusal(proposal, user, settings_row, now)
 
@@ -570,7 +568,7 @@ def _staff_ids(municipality: Municipality) -> list[int]:
                                           user__is_active=True).values_list("user_id", flat=True).distinct())
 
 
-def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor,
+def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor: User,
                             from_states: Iterable[str]) -> Proposal | None:
     """Move the proposal to THRESHOLD_REACHED when its total is at the threshold, once (a conditional update
     decides between parallel writers); returns the fresh proposal when this call moved it. ``actor`` (who gave the
@@ -592,7 +590,7 @@ def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor,
     return candidate
 
 
-def do_support_proposal(*, proposal: Proposal, user) -> Support:
+def do_support_proposal(*, proposal: Proposal, user: User) -> Support:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     municipality = proposal.municipality
@@ -620,7 +618,7 @@ def do_support_proposal(*, proposal: Proposal, user) -> Support:
     return support
 
 
-def do_withdraw_support(*, proposal: Proposal, user) -> None:
+def do_withdraw_support(*, proposal: Proposal, user: User) -> None:
     """Take one's support back while the collection runs.
 
     When the total drops below the threshold after the proposal reached it, the proposal stays
@@ -643,7 +641,8 @@ def do_withdraw_support(*, proposal: Proposal, user) -> None:
         publish(ProposalSupportWithdrawn(locked.municipality, locked, actor=user, scope=locked))
 
 
-def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on: date, scan=None,
+def do_add_signature_list(*, proposal: Proposal, actor: User, count: int, received_on: date,
+                          scan: File | None = None,
                           note: str = "") -> SignatureList:
     """Staff enter paper signatures they counted; they add to the total like online supports.
 
@@ -696,7 +695,7 @@ def do_add_signature_list(*, proposal: Proposal, actor, count: int, received_on:
 # --- Answer and expiry ------------------------------------------------------------------------------------------
 
 
-def do_answer_proposal(*, proposal: Proposal, actor, outcome: str, answer: str, department: str,
+def do_answer_proposal(*, proposal: Proposal, actor: User, outcome: str, answer: str, department: str,
                        paper_reference: str = "", paper_url: str = "") -> Proposal:
     """The municipality's official answer to a proposal that reached its threshold. Handing it to the council
     records a referral in core, with the council paper when it is already known (``paper_reference``,
@@ -775,7 +774,7 @@ def do_expire_due_proposals(*, now: datetime | None = None) -> int:
 # --- Privacy ----------------------------------------------------------------------------------------------------
 
 
-def delete_drafts(user) -> None:
+def delete_drafts(user: User) -> None:
     """Account deletion: unpublished drafts were never public and go; published proposals and supports stay
     (they were valid, counted acts), under the deleted account."""
     for draft in Proposal.objects.filter(author=user, state=State.DRAFT):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +35,7 @@ FILE_MAX_AGE = 3600
 
 
 def _url(name: str, municipality: Municipality, proposal: Proposal | None = None) -> str:
-    kwargs = {"municipality_slug": municipality.slug}
+    kwargs: dict[str, str | int] = {"municipality_slug": municipality.slug}
     if proposal is not None:
         kwargs["proposal_id"] = proposal.pk
     return reverse(f"proposals:{name}", kwargs=kwargs)
@@ -95,7 +96,7 @@ def points_geojson(proposals: list[Proposal]) -> dict:
          "properties": {"title": p.title, "url": p.get_absolute_url(),
                         "text": _("%(state)s, %(supports)s supports") % {
                             "state": p.get_state_display(), "supports": p.total_supports}}}
-        for p in proposals if p.has_point]}
+        for p in proposals if p.latitude is not None and p.longitude is not None]}
 
 
 @municipality_view()
@@ -179,7 +180,7 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         "settings_row": settings_row,
         # The template offers the remedy for the refusal's code (log in, confirm, verify, birth date).
         "refusal": services.support_refusal(proposal, request.user, now=now, settings_row=settings_row),
-        "may_withdraw": proposal.user_supports and proposal.is_collecting(now),
+        "may_withdraw": getattr(proposal, "user_supports", False) and proposal.is_collecting(now),
         "attachments": selectors.attachments_of(proposal),
         "image_url": image_url(proposal),
         "referral": council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None,
@@ -224,7 +225,7 @@ def _visible(request: HttpRequest, municipality: Municipality, proposal_id: int)
 
 
 @municipality_view()
-def image(request: HttpRequest, municipality: Municipality, proposal_id: int, filename: str) -> HttpResponse:
+def image(request: HttpRequest, municipality: Municipality, proposal_id: int, filename: str) -> HttpResponseBase:
     proposal = _visible(request, municipality, proposal_id)
     if not proposal.image:
         raise Http404
@@ -235,7 +236,7 @@ def image(request: HttpRequest, municipality: Municipality, proposal_id: int, fi
 
 @municipality_view()
 def attachment(request: HttpRequest, municipality: Municipality, proposal_id: int,
-               attachment_id: int) -> HttpResponse:
+               attachment_id: int) -> HttpResponseBase:
     proposal = _visible(request, municipality, proposal_id)
     found = get_for_tenant(Attachment.objects.filter(proposal=proposal), municipality, pk=attachment_id)
     return file_response(found.file, private=not proposal.is_public, max_age=FILE_MAX_AGE)
@@ -313,7 +314,8 @@ def _after_save(request: HttpRequest, municipality: Municipality, proposal: Prop
 
 def _form_page(request: HttpRequest, municipality: Municipality, form: ProposalForm,
                proposal: Proposal | None) -> HttpResponse:
-    center = ((float(proposal.latitude), float(proposal.longitude), 16) if proposal and proposal.has_point
+    latitude, longitude = (proposal.latitude, proposal.longitude) if proposal else (None, None)
+    center = ((float(latitude), float(longitude), 16) if latitude is not None and longitude is not None
               else _municipality_center(municipality))
     return render(request, "proposals/form.html", {
         "municipality": municipality, "form": form, "proposal": proposal, "center": center,
@@ -328,6 +330,7 @@ def create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     refusal = _cannot_write(request, municipality)
     if refusal is not None:
         return refusal
+    assert request.user.is_authenticated  # _cannot_write sent anonymous visitors to the login
     form = ProposalForm(request.POST or None, request.FILES or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:

@@ -242,6 +242,8 @@ VISITS = [
           then=lambda page, s: submit(page, {"code": "AAAA-BBBB-CCCC"})),
     Visit("delete_account", "accounts:delete", lambda s: s.url("accounts:delete"), persona="alice",
           then=lambda page, s: submit(page, {"password": "falsch"})),
+    Visit("management_areas", "accounts:management_areas", lambda s: s.url("accounts:management_areas"),
+          persona="dave"),
     # Management of Musterstadt
     Visit("dashboard_admin", "manage:dashboard", lambda s: s.m("manage:dashboard"), persona="erin"),
     Visit("dashboard_staff", "manage:dashboard", lambda s: s.m("manage:dashboard"), persona="carol"),

@@ -103,9 +103,15 @@ def _in_error_format(view: Callable, api: KommuneAPI) -> Callable:
 
 
 def _index(request: HttpRequest, **kwargs) -> HttpResponse:
-    """/api/v1/ itself: where to read on."""
+    """/api/v1/ itself: where to read on, and every resource with its methods, read from the OpenAPI schema (so
+    the list names what every app registered and never goes stale)."""
+    schema = get_api().get_openapi_schema()
+    resources = [{"path": path, "methods": [method.upper() for method in operations],
+                  "summaries": [operation.get("summary", "") for operation in operations.values()]}
+                 for path, operations in schema["paths"].items()]
     return JsonResponse({"title": TITLE, "version": VERSION, "docs": request.build_absolute_uri(reverse("api:docs")),
-                         "openapi": request.build_absolute_uri(reverse(f"{NAMESPACE}:openapi-json"))})
+                         "openapi": request.build_absolute_uri(reverse(f"{NAMESPACE}:openapi-json")),
+                         "resources": resources})
 
 
 def _only_get(view: Callable) -> Callable:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import P, Path, Query
+from ninja import P, PathEx, QueryEx
 from pydantic import AfterValidator, AwareDatetime
 
 from kommune.core.models import Municipality
@@ -14,10 +14,10 @@ from kommune.core.models import Municipality
 MAX_ID = 2**63 - 1
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
-MunicipalitySlug = Path[str, P(pattern=SLUG_PATTERN, max_length=60, description="The municipality's address, "
+MunicipalitySlug = PathEx[str, P(pattern=SLUG_PATTERN, max_length=60, description="The municipality's address, "
                                                                                "e.g. `musterstadt`.")]
-ObjectId = Path[int, P(ge=1, le=MAX_ID)]
-SlugFilter = Query[str | None, P(pattern=SLUG_PATTERN, max_length=80)]
+ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
+SlugFilter = QueryEx[str | None, P(pattern=SLUG_PATTERN, max_length=80)]
 
 
 def _no_nul(value: str) -> str:

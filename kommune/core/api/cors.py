@@ -11,7 +11,8 @@ import re
 
 from corsheaders.middleware import ACCESS_CONTROL_ALLOW_METHODS, CorsMiddleware
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 READ_METHODS = ("GET", "HEAD")
 JSON = "application/json"
@@ -31,7 +32,7 @@ class ReadOnlyCorsMiddleware(CorsMiddleware):
         allowed = method in READ_METHODS or (method == "POST" and reads_with_post(request))
         return allowed and super().is_enabled(request)
 
-    def add_response_headers(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def add_response_headers(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         response = super().add_response_headers(request, response)
         if request.method == "OPTIONS" and ACCESS_CONTROL_ALLOW_METHODS in response and reads_with_post(request):
             response[ACCESS_CONTROL_ALLOW_METHODS] += ", POST"

@@ -99,7 +99,7 @@ def _example(node: dict[str, Any], components: dict[str, Any], depth: int = 0) -
         return node["enum"][0]
     if "const" in node:
         return node["const"]
-    kind = node.get("type")
+    kind = node.get("type", "")
     if kind == "object":
         return {name: _example(prop, components, depth + 1) for name, prop in node.get("properties", {}).items()
                 if name in node.get("required", ())}

@@ -7,9 +7,10 @@ owner (German without a token); ``fields`` names the input fields that were wron
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -170,21 +171,37 @@ def install(api: NinjaAPI) -> None:
             return render(api, request, 400, "bad_request", _("The request body is not valid JSON."))
         return render(api, request, exc.status_code, "error", str(exc))
 
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return render(api, request, 413, "request_too_large",
+                      _("The request body is too large: at most %(size)d bytes are accepted.")
+                      % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django's refusals of malformed requests (too many fields, a broken multipart body).
+        return render(api, request, 400, "bad_request", _("The request is malformed."))
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("Internal Server Error: %s", request.path, exc_info=exc,
                      extra={"status_code": 500, "request": request})
         return render(api, request, 500, "server_error",
                       _("Something went wrong on our side. Please try again later."))
 
-    api.add_exception_handler(ApiError, api_error)
-    api.add_exception_handler(Http404, http_404)
-    api.add_exception_handler(PermissionDenied, permission_denied)
-    api.add_exception_handler(DjangoValidationError, invalid)
-    api.add_exception_handler(InvalidCursor, invalid_cursor)
-    api.add_exception_handler(RequestValidationError, invalid_request)
-    api.add_exception_handler(AuthenticationError, unauthenticated)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(Exception, server_error)
+    _handle(api, ApiError, api_error)
+    _handle(api, Http404, http_404)
+    _handle(api, PermissionDenied, permission_denied)
+    _handle(api, DjangoValidationError, invalid)
+    _handle(api, InvalidCursor, invalid_cursor)
+    _handle(api, RequestValidationError, invalid_request)
+    _handle(api, AuthenticationError, unauthenticated)
+    _handle(api, HttpError, http_error)
+    _handle(api, RequestDataTooBig, too_large)
+    _handle(api, SuspiciousOperation, suspicious)
+    _handle(api, Exception, server_error)
+
+
+def _handle[E: Exception](api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # ninja types a handler as taking the exception or its class, but it only ever passes the raised instance.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
 
 
 def responses(ok: dict, *errors: int) -> dict:
@@ -197,4 +214,6 @@ def responses(ok: dict, *errors: int) -> dict:
 COMMON = (401, 422, 429)
 READ = (*COMMON, 404)
 PAGE = (*READ, 400)  # 400: a malformed cursor
-WRITE = (*READ, 400, 403)  # 400: a body that is not JSON; 403: a read-only token or a missing right
+# 400: a body that is not JSON; 403: a read-only token or a missing right; 413: a body above
+# DATA_UPLOAD_MAX_MEMORY_SIZE.
+WRITE = (*READ, 400, 403, 413)

@@ -4,8 +4,11 @@
 cursor that was not made here is a 400 ``invalid_cursor``. ``limit`` chooses the page size within bounds.
 """
 
+from types import GenericAlias
+from typing import Any
+
 from django.db.models import QuerySet
-from ninja import Field, P, Query, Schema
+from ninja import Field, P, QueryEx, Schema
 from pydantic import create_model
 
 from kommune.core import cursor as cursors
@@ -13,15 +16,16 @@ from kommune.core import cursor as cursors
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
-Cursor = Query[str | None, P(description="The `next` value of the previous page; leave out for the first page.")]
-Limit = Query[int, P(ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.")]
+Cursor = QueryEx[str | None, P(description="The `next` value of the previous page; leave out for the first page.")]
+Limit = QueryEx[int, P(ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.")]
 
 
 def page_schema(name: str, item: type[Schema]) -> type[Schema]:
     """The schema of one page of ``item``s, named ``name`` in the OpenAPI document."""
+    items: Any = GenericAlias(list, (item,))  # list[item], with item only known at run time
     return create_model(
         name, __base__=Schema,
-        items=(list[item], ...),
+        items=(items, ...),
         next=(str | None, Field(description="Cursor of the next page, or null on the last page.")),
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kommune.core.api.models import AccessToken
 from kommune.core.api.selectors import valid_tokens
+from kommune.core.types import User
 
 SECRET_PREFIX = "ok_"
 PREFIX_LENGTH = len(SECRET_PREFIX) + 6  # what the token list shows, e.g. "ok_Ab3dE9"
@@ -46,7 +47,7 @@ def _clean(name: str, scope: str, expires_at: datetime | None, now: datetime) ->
     return name
 
 
-def do_create_access_token(*, user, name: str, scope: str, expires_at: datetime | None = None
+def do_create_access_token(*, user: User, name: str, scope: str, expires_at: datetime | None = None
                            ) -> tuple[AccessToken, str]:
     """A new token of ``user``. Returns the token and its secret; the secret is not stored and cannot be shown
     again."""
@@ -66,7 +67,7 @@ def do_create_access_token(*, user, name: str, scope: str, expires_at: datetime 
     return token, secret
 
 
-def do_revoke_access_token(*, token: AccessToken, actor) -> AccessToken:
+def do_revoke_access_token(*, token: AccessToken, actor: User) -> AccessToken:
     """Revoke one's own token; it stops working at once. Revoking twice changes nothing."""
     if not getattr(actor, "is_authenticated", False) or token.user_id != actor.pk:
         raise PermissionDenied
@@ -76,7 +77,7 @@ def do_revoke_access_token(*, token: AccessToken, actor) -> AccessToken:
     return token
 
 
-def do_revoke_all_access_tokens(*, user) -> int:
+def do_revoke_all_access_tokens(*, user: User) -> int:
     """Account deletion: every token of the person stops working."""
     with transaction.atomic():
         return AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

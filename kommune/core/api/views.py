@@ -14,6 +14,7 @@ from kommune.core.api import selectors, services
 from kommune.core.api.api import get_api
 from kommune.core.api.forms import AccessTokenForm
 from kommune.core.api.models import AccessToken
+from kommune.core.types import AuthenticatedHttpRequest
 
 
 def _tokens_page(request: HttpRequest, form: AccessTokenForm, status: int = 200) -> HttpResponse:
@@ -35,7 +36,7 @@ def _show_errors(form: AccessTokenForm, error: ValidationError) -> None:
 
 
 @login_view
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,7 +54,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_view
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(AccessToken, pk=token_id, user=request.user)  # another person's token: 404
     if request.method == "POST":
         services.do_revoke_access_token(token=token, actor=request.user)

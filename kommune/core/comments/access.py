@@ -38,6 +38,6 @@ def comment_or_404(request: HttpRequest, municipality: Municipality, comment_id:
                              pk=comment_id)
     target = comment.thread.target
     commentable = commentable_for(type(target)) if target is not None else None
-    if commentable is None or not commentable.is_visible(target, request.user):
+    if target is None or commentable is None or not commentable.is_visible(target, request.user):
         raise Http404
     return comment, target

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, P, Path, Router, Schema, Status
+from ninja import Field, P, PathEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kommune.core.api import auth
@@ -19,10 +19,11 @@ from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, check_curs
 from kommune.core.comments import selectors, services
 from kommune.core.comments.access import comment_or_404, target_or_404
 from kommune.core.comments.models import Comment
+from kommune.core.types import AuthenticatedHttpRequest
 
 router = Router(tags=["Comments"])
 
-TargetType = Path[str, P(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=100,
+TargetType = PathEx[str, P(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=100,
                          description="What is commented on: `processes.process` or `proposals.proposal`.")]
 
 
@@ -128,7 +129,7 @@ def list_comments(request: HttpRequest, municipality_slug: MunicipalitySlug, tar
 
 @router.post("/municipalities/{municipality_slug}/threads/{target_type}/{target_id}/comments",
              response=responses({201: CommentOut}, *WRITE), auth=auth.WRITE, summary="Comment on an object")
-def post_comment(request: HttpRequest, municipality_slug: MunicipalitySlug, target_type: TargetType,
+def post_comment(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, target_type: TargetType,
                  target_id: ObjectId, payload: CommentIn):
     """Possible while a phase that opens comments is running (or the object otherwise allows comments)."""
     municipality = municipality_or_404(municipality_slug)
@@ -147,7 +148,7 @@ def get_comment(request: HttpRequest, municipality_slug: MunicipalitySlug, comme
 
 @router.patch("/municipalities/{municipality_slug}/comments/{comment_id}",
               response=responses({200: CommentOut}, *WRITE), auth=auth.WRITE, summary="Edit one's comment")
-def edit_comment(request: HttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId,
+def edit_comment(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId,
                  payload: CommentIn):
     """The author may change a comment for 15 minutes after posting it."""
     comment, _target = comment_or_404(request, municipality_or_404(municipality_slug), comment_id)
@@ -170,7 +171,7 @@ def list_replies(request: HttpRequest, municipality_slug: MunicipalitySlug, comm
 
 @router.post("/municipalities/{municipality_slug}/comments/{comment_id}/replies",
              response=responses({201: CommentOut}, *WRITE), auth=auth.WRITE, summary="Reply to a comment")
-def post_reply(request: HttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId,
+def post_reply(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId,
                payload: CommentIn):
     parent, target = comment_or_404(request, municipality_or_404(municipality_slug), comment_id)
     comment = services.do_post_comment(actor=request.user, target=target, text=payload.text, parent=parent)
@@ -179,7 +180,7 @@ def post_reply(request: HttpRequest, municipality_slug: MunicipalitySlug, commen
 
 @router.put("/municipalities/{municipality_slug}/comments/{comment_id}/reaction",
             response=responses({200: ReactionOut}, *WRITE), auth=auth.WRITE, summary="Agree or disagree")
-def put_reaction(request: HttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId,
+def put_reaction(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId,
                  payload: ReactionIn):
     """One reaction per person and comment; putting another value replaces it. Not on one's own comments."""
     comment, _target = comment_or_404(request, municipality_or_404(municipality_slug), comment_id)
@@ -190,7 +191,7 @@ def put_reaction(request: HttpRequest, municipality_slug: MunicipalitySlug, comm
 
 @router.delete("/municipalities/{municipality_slug}/comments/{comment_id}/reaction",
                response=responses({204: None}, *WRITE), auth=auth.WRITE, summary="Withdraw one's reaction")
-def delete_reaction(request: HttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId):
+def delete_reaction(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, comment_id: ObjectId):
     comment, _target = comment_or_404(request, municipality_or_404(municipality_slug), comment_id)
     services.do_react(actor=request.user, comment=comment, value=0)
     return Status(204, None)

@@ -34,7 +34,9 @@ def public_url(comment: Comment) -> str:
     if comment.parent_id:
         return reverse("comments:replies", kwargs={"municipality_slug": comment.municipality.slug,
                                                    "comment_id": comment.parent_id}) + f"#comment-{comment.pk}"
-    return thread_url(comment.municipality, comment.thread.target) + f"#comment-{comment.pk}"
+    target = comment.thread.target
+    assert target is not None  # a comment on a deleted object has no public address (this failed before, too)
+    return thread_url(comment.municipality, target) + f"#comment-{comment.pk}"
 
 
 def prefetch(comments: list[Comment]) -> None:

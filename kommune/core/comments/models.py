@@ -55,6 +55,7 @@ class Comment(models.Model):
     reply_count = models.PositiveIntegerField(default=0)
     agree_count = models.PositiveIntegerField(default=0)
     disagree_count = models.PositiveIntegerField(default=0)
+    my_reaction: int  # not a field: the viewer's reaction, set by the API before it serialises a page
 
     class Meta:
         ordering = ["-created_at", "-id"]

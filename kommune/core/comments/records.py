@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.comments.events import CommentEdited, CommentHidden, CommentPosted, CommentUnhidden
@@ -56,12 +57,14 @@ def visible_target_urls(municipality: Municipality) -> dict[int, tuple[str, dict
     for content_type_id in content_type_ids:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         commentable = commentable_for(model) if model is not None else None
-        if commentable is None:
+        if model is None or commentable is None:
             continue
         object_ids = Thread.objects.filter(municipality=municipality, content_type_id=content_type_id).values(
             "object_id")
-        targets = (model._default_manager.filter(pk__in=object_ids, **{commentable.tenant_field: municipality})
-                   .select_related(commentable.tenant_field))
+        # Any: every commentable model has get_absolute_url, which Model does not declare.
+        targets: QuerySet[Any] = (
+            model._default_manager.filter(pk__in=object_ids, **{commentable.tenant_field: municipality})
+            .select_related(commentable.tenant_field))
         found[content_type_id] = (target_key(model), {
             target.pk: settings.SITE_URL + target.get_absolute_url()
             for target in targets.iterator(chunk_size=2000) if commentable.is_visible(target, anonymous)})

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
@@ -61,10 +63,13 @@ def viewer_reactions(user, comments: list[Comment]) -> dict[int, int]:
 
 def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
     """``candidate`` if it is a path on this site, else ``fallback``; anchors are added by the caller."""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
-        return candidate.split("#")[0]
-    return fallback
+    # A path, not a name: redirect() would try to reverse anything without a slash ("%" -> NoReverseMatch).
+    if not candidate or not candidate.startswith("/") or not candidate.isprintable():
+        return fallback
+    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return fallback
+    return candidate.split("#")[0]
 
 
 def thread_url(municipality: Municipality, target: Model) -> str:
@@ -76,7 +81,7 @@ def thread_url(municipality: Municipality, target: Model) -> str:
 class Viewing:
     """What one viewer may do in one thread at one moment; asked by the templates for each comment."""
 
-    user: object
+    user: AbstractBaseUser | AnonymousUser
     municipality: Municipality
     is_open: bool
     closed_message: str = ""

@@ -23,6 +23,7 @@ from kommune.core.comments.registry import Commentable, commentable_for
 from kommune.core.events import publish
 from kommune.core.models import Municipality
 from kommune.core.richtext import render_markdown
+from kommune.core.types import User
 
 EDIT_WINDOW = Comment.EDIT_WINDOW
 # Posting limits per person, counted in the cache: (window in seconds, most comments in it).
@@ -55,11 +56,18 @@ def _commentable(target: Model) -> Commentable:
     return commentable
 
 
+def _thread_target(comment: Comment) -> Model:
+    target = comment.thread.target
+    if target is None:  # the object the thread was on is gone
+        raise ValidationError(_("This cannot be commented on."), code="not_commentable")
+    return target
+
+
 def _format(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def check_not_blocked(user, municipality: Municipality, now: datetime) -> None:
+def check_not_blocked(user: User, municipality: Municipality, now: datetime) -> None:
     block = active_block(user, municipality, now)
     if block is not None:
         raise ValidationError(
@@ -68,14 +76,14 @@ def check_not_blocked(user, municipality: Municipality, now: datetime) -> None:
             code="blocked")
 
 
-def check_open(commentable: Commentable, target: Model, user, now: datetime) -> None:
+def check_open(commentable: Commentable, target: Model, user: User, now: datetime) -> None:
     if not commentable.is_visible(target, user):
         raise ValidationError(_("This cannot be commented on."), code="not_commentable")
     if not commentable.is_open(target, now):
         raise ValidationError(str(commentable.closed_message), code="closed")
 
 
-def _count_rate(user, now: datetime) -> None:
+def _count_rate(user: User, now: datetime) -> None:
     """Count one comment of ``user`` in each window; refuse (and take the count back) above a limit."""
     counted = []
     for window, limit in (RATE_PER_MINUTE, RATE_PER_DAY):
@@ -126,7 +134,7 @@ def _lock_reply_parent(parent: Comment, thread: Thread) -> Comment:
     return locked[parent.parent_id or parent.pk]
 
 
-def _create(*, author, target: Model, commentable: Commentable, text: str, parent: Comment | None,
+def _create(*, author: User, target: Model, commentable: Commentable, text: str, parent: Comment | None,
             channel: str = "", assisted_name: str = "") -> Comment:
     municipality = commentable.municipality_of(target)
     with transaction.atomic():
@@ -145,7 +153,7 @@ def _create(*, author, target: Model, commentable: Commentable, text: str, paren
     return comment
 
 
-def do_post_comment(*, actor, target: Model, text: str, parent: Comment | None = None) -> Comment:
+def do_post_comment(*, actor: User, target: Model, text: str, parent: Comment | None = None) -> Comment:
     """A person comments on ``target`` (or replies to ``parent``, a comment of the same thread)."""
     if not actor.is_authenticated:
         raise PermissionDenied
@@ -161,7 +169,7 @@ def do_post_comment(*, actor, target: Model, text: str, parent: Comment | None =
     return _create(author=actor, target=target, commentable=commentable, text=text, parent=parent)
 
 
-def do_post_assisted_comment(*, staff, target: Model, text: str, channel: str, assisted_name: str,
+def do_post_assisted_comment(*, staff: User, target: Model, text: str, channel: str, assisted_name: str,
                              parent: Comment | None = None) -> Comment:
     """Staff enter what a resident said by phone, by letter or at an event, under the name the resident chose.
     The staff member is the author, so it stays visible who entered it."""
@@ -192,12 +200,12 @@ def edit_deadline(comment: Comment) -> datetime:
     return comment.edit_deadline
 
 
-def can_edit(user, comment: Comment, now: datetime | None = None) -> bool:
+def can_edit(user: User, comment: Comment, now: datetime | None = None) -> bool:
     """For templates: the author, within the window, while the comment is visible."""
     return comment.is_editable_by(user, now or timezone.now())
 
 
-def do_edit_comment(*, actor, comment: Comment, text: str) -> Comment:
+def do_edit_comment(*, actor: User, comment: Comment, text: str) -> Comment:
     if not actor.is_authenticated or comment.author_id != actor.pk:
         raise PermissionDenied
     now = timezone.now()
@@ -205,7 +213,7 @@ def do_edit_comment(*, actor, comment: Comment, text: str) -> Comment:
         raise ValidationError(_("A comment can be changed for %(minutes)d minutes after it was posted; that time "
                                 "is over.") % {"minutes": EDIT_WINDOW.seconds // 60}, code="edit_window")
     text = clean_comment_text(text)
-    target = comment.thread.target
+    target = _thread_target(comment)
     commentable = _commentable(target)
     check_open(commentable, target, actor, now)
     check_not_blocked(actor, comment.municipality, now)
@@ -232,7 +240,7 @@ def _move_reaction_counts(comment_pk: int, changes: dict[int, int]) -> None:
         Comment.objects.filter(pk=comment_pk).update(**update)
 
 
-def do_react(*, actor, comment: Comment, value: int | None) -> int:
+def do_react(*, actor: User, comment: Comment, value: int | None) -> int:
     """Set the person's reaction to ``value`` (agree 1, disagree -1) or withdraw it (0 or None).
     Returns the reaction now stored (0 for none). One row per person is the truth (unique constraint)."""
     if not actor.is_authenticated:
@@ -245,7 +253,7 @@ def do_react(*, actor, comment: Comment, value: int | None) -> int:
     if comment.author_id == actor.pk:
         raise ValidationError(_("You cannot react to your own comment."), code="own")
     now = timezone.now()
-    target = comment.thread.target
+    target = _thread_target(comment)
     check_open(_commentable(target), target, actor, now)
     check_not_blocked(actor, comment.municipality, now)
     with transaction.atomic():

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -90,7 +91,8 @@ def post(request: HttpRequest, municipality: Municipality, target_type: str, tar
 
 
 @municipality_view("comments.enter_assisted")
-def assisted(request: HttpRequest, municipality: Municipality, target_type: str, target_id: int) -> HttpResponse:
+def assisted(request: AuthenticatedHttpRequest, municipality: Municipality, target_type: str,
+             target_id: int) -> HttpResponse:
     _commentable, target = target_or_404(request, municipality, target_type, target_id)
     fallback = selectors.thread_url(municipality, target)
     form = AssistedCommentForm(request.POST or None)
@@ -118,6 +120,8 @@ def _replies_context(request: HttpRequest, municipality: Municipality, parent: C
                      cursor: str | None, form=None, next_url: str | None = None) -> dict:
     replies, next_cursor = selectors.replies_page(parent, cursor)
     commentable = commentable_for(type(target))
+    if commentable is None:
+        raise Http404
     view = selectors.viewing(request, municipality, commentable, target, [parent, *replies])
     return {
         "municipality": municipality,
@@ -137,7 +141,7 @@ def _replies_context(request: HttpRequest, municipality: Municipality, parent: C
 @municipality_view()
 def replies(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     comment, target = comment_or_404(request, municipality, comment_id)
-    if comment.parent_id is not None:
+    if comment.parent is not None:
         return redirect(f"{_replies_url(comment.parent)}#comment-{comment.pk}")
     cursor = request.GET.get("cursor") or None
     next_url = selectors.safe_next(request, request.GET.get("next"), _replies_url(comment))
@@ -182,7 +186,7 @@ def reply(request: HttpRequest, municipality: Municipality, comment_id: int) -> 
 @municipality_view()
 def edit(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     comment, target = comment_or_404(request, municipality, comment_id)
-    fallback = selectors.thread_url(municipality, target) if comment.parent_id is None else _replies_url(comment.parent)
+    fallback = selectors.thread_url(municipality, target) if comment.parent is None else _replies_url(comment.parent)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not services.can_edit(request.user, comment):
@@ -211,7 +215,7 @@ def edit(request: HttpRequest, municipality: Municipality, comment_id: int) -> H
 @require_POST
 def react(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     comment, target = comment_or_404(request, municipality, comment_id)
-    fallback = selectors.thread_url(municipality, target) if comment.parent_id is None else _replies_url(comment.parent)
+    fallback = selectors.thread_url(municipality, target) if comment.parent is None else _replies_url(comment.parent)
     if not request.user.is_authenticated:
         if is_htmx(request):
             response = HttpResponse(status=204)
@@ -229,7 +233,10 @@ def react(request: HttpRequest, municipality: Municipality, comment_id: int) -> 
             error = " ".join(exc.messages)
     if is_htmx(request):
         comment.refresh_from_db(fields=["agree_count", "disagree_count"])
-        view = selectors.viewing(request, municipality, commentable_for(type(target)), target, [comment])
+        commentable = commentable_for(type(target))
+        if commentable is None:
+            raise Http404
+        view = selectors.viewing(request, municipality, commentable, target, [comment])
         next_url = selectors.safe_next(request, request.POST.get("next"), fallback)
         return render(request, "comments/_reactions.html", {"c": comment, "view": view, "next_url": next_url,
                                                              "error": error})

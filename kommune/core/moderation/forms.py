@@ -83,7 +83,8 @@ class AnswerForm(forms.Form):
                              help_text=_("Only that person reads it. Required unless you dismiss the report."))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "answer" and not (data.get("answer") or "").strip():
             self.add_error("answer", _("Please write an answer to the person who reported."))
         return data

@@ -25,6 +25,7 @@ from kommune.core.moderation.netiquette import netiquette_rules
 from kommune.core.moderation.reportables import reportable_for
 from kommune.core.roles import roles_in
 from kommune.core.selectors import page_of
+from kommune.core.types import User
 
 MAX_REASON_LENGTH = 500
 MAX_REPORT_TEXT_LENGTH = 2000
@@ -50,7 +51,7 @@ def _clean_reason(reason: str | None) -> str:
                   required_message=_("Please give a reason. It appears in the public moderation log."))
 
 
-def _check_moderator(user, municipality: Municipality) -> None:
+def _check_moderator(user: User, municipality: Municipality) -> None:
     if not user.is_authenticated or not user.has_perm("moderation.moderate", municipality):
         raise PermissionDenied
 
@@ -59,13 +60,13 @@ def describe(target: Model | None) -> str:
     """Where a contribution is, for the public log, in the platform's language; no names of people."""
     with translation.override(settings.LANGUAGE_CODE):
         reportable = reportable_for(target) if target is not None else None
-        if reportable is None:
+        if target is None or reportable is None:
             return str(_("A contribution"))
         return str(reportable.describe(target))
 
 
-def _record(*, municipality: Municipality, moderator, action: str, reason: str, public_description: str,
-            target: Model | None, rule: str = "", affected_user=None) -> ModerationAct:
+def _record(*, municipality: Municipality, moderator: User, action: str, reason: str, public_description: str,
+            target: Model | None, rule: str = "", affected_user: User | None = None) -> ModerationAct:
     act = ModerationAct.objects.create(
         municipality=municipality, moderator=moderator, action=action, reason=reason, rule=rule,
         affected_user=affected_user, public_description=public_description[:300],
@@ -85,16 +86,16 @@ def _clean_rule(rule: str | None, municipality: Municipality) -> str:
     return rule
 
 
-def _scope_of(comment: Comment):
+def _scope_of(comment: Comment) -> Model | None:
     target = comment.thread.target
     commentable = commentable_for(type(target)) if target is not None else None
-    return commentable.scope(target) if commentable else None
+    return commentable.scope(target) if commentable and target is not None else None
 
 
 # --- Reports --------------------------------------------------------------------------------------------------
 
 
-def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report:
+def do_report(*, reporter: User, target: Model, reason: str, text: str = "") -> Report:
     if not reporter.is_authenticated:
         raise PermissionDenied
     reportable = reportable_for(target)
@@ -111,14 +112,15 @@ def do_report(*, reporter, target: Model, reason: str, text: str = "") -> Report
         raise ValidationError(_("This contribution has already been hidden by the moderation."), code="hidden")
     try:
         with transaction.atomic():
-            return Report.objects.create(municipality=target.municipality, target=target, reporter=reporter,
-                                         reason=reason, text=text)
+            # Every reportable model is tenant-owned; Model does not declare the key.
+            return Report.objects.create(municipality=target.municipality,  # type: ignore[attr-defined]
+                                         target=target, reporter=reporter, reason=reason, text=text)
     except IntegrityError:
         raise ValidationError(_("You have already reported this contribution. The moderators will look at it and "
                                 "answer you."), code="duplicate") from None
 
 
-def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = False) -> Report:
+def do_answer_report(*, moderator: User, report: Report, answer: str, dismiss: bool = False) -> Report:
     _check_moderator(moderator, report.municipality)
     answer = _clean(answer, max_length=MAX_ANSWER_LENGTH,
                     required_message=None if dismiss else _("Please write an answer to the person who reported."))
@@ -139,7 +141,7 @@ def do_answer_report(*, moderator, report: Report, answer: str, dismiss: bool = 
     return report
 
 
-def _close_reports_on(target: Model, *, moderator, answer: str) -> None:
+def _close_reports_on(target: Model, *, moderator: User, answer: str) -> None:
     """Open reports on a contribution that was just hidden are answered with the moderator's reason."""
     open_reports = list(Report.objects.select_for_update().filter(
         content_type=ContentType.objects.get_for_model(target), object_id=target.pk, status=Report.Status.OPEN))
@@ -171,7 +173,7 @@ def _move_counts(comment: Comment, delta: int) -> None:
         Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + delta)
 
 
-def do_hide(*, moderator, comment: Comment, reason: str, rule: str = "") -> Comment:
+def do_hide(*, moderator: User, comment: Comment, reason: str, rule: str = "") -> Comment:
     """Hide a comment in place ("hidden by moderation: reason"); the counters count visible comments."""
     _check_moderator(moderator, comment.municipality)
     reason = _clean_reason(reason)
@@ -195,7 +197,7 @@ def do_hide(*, moderator, comment: Comment, reason: str, rule: str = "") -> Comm
     return comment
 
 
-def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
+def do_unhide(*, moderator: User, comment: Comment, reason: str) -> Comment:
     _check_moderator(moderator, comment.municipality)
     reason = _clean_reason(reason)
     with transaction.atomic():
@@ -215,11 +217,12 @@ def do_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
 # --- Blocks ---------------------------------------------------------------------------------------------------
 
 
-def can_be_blocked(user, municipality: Municipality) -> bool:
+def can_be_blocked(user: User | None, municipality: Municipality) -> bool:
     return user is not None and not user.is_deleted and not (roles_in(user, municipality) & UNBLOCKABLE_ROLES)
 
 
-def do_block(*, moderator, municipality: Municipality, user, until: datetime, reason: str, rule: str = "") -> Block:
+def do_block(*, moderator: User, municipality: Municipality, user: User | None, until: datetime,
+             reason: str, rule: str = "") -> Block:
     _check_moderator(moderator, municipality)
     reason = _clean_reason(reason)
     rule = _clean_rule(rule, municipality)
@@ -246,7 +249,7 @@ def do_block(*, moderator, municipality: Municipality, user, until: datetime, re
     return block
 
 
-def do_unblock(*, moderator, block: Block, reason: str = "") -> Block:
+def do_unblock(*, moderator: User, block: Block, reason: str = "") -> Block:
     """End a block now (the row stays as the record); other active blocks of the person there end too."""
     _check_moderator(moderator, block.municipality)
     reason = _clean(reason, max_length=MAX_REASON_LENGTH)

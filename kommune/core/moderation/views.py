@@ -36,6 +36,7 @@ from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewR
 from kommune.core.moderation.netiquette import netiquette_html, netiquette_rules
 from kommune.core.moderation.reportables import Reportable, reportable_by_kind, reportable_for
 from kommune.core.moderation.statements import statement_of_reasons
+from kommune.core.types import AuthenticatedHttpRequest
 
 # --- Reporting ------------------------------------------------------------------------------------------------
 
@@ -44,11 +45,13 @@ from kommune.core.moderation.statements import statement_of_reasons
 def report_comment(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     comment, target = comment_or_404(request, municipality, comment_id)
     reportable = reportable_for(comment)
+    if reportable is None:
+        raise Http404
     back = safe_next(request, request.GET.get("next") or request.POST.get("next"), reportable.public_url(comment))
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = ReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
         try:
             services.do_report(reporter=request.user, target=comment, reason=form.cleaned_data["reason"],
                                text=form.cleaned_data["text"])
@@ -123,7 +126,7 @@ def queue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @municipality_view("moderation.moderate")
-def report_detail(request: HttpRequest, municipality: Municipality, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, municipality: Municipality, report_id: int) -> HttpResponse:
     report = get_for_tenant(Report.objects.select_related("reporter", "answered_by"), municipality, pk=report_id)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -153,6 +156,8 @@ def _comment_page(request: HttpRequest, municipality: Municipality, comment: Com
                   unhide_form=None, block_form=None, status: int = 200) -> HttpResponse:
     comment = Comment.objects.select_related("author", "thread", "parent").get(pk=comment.pk)
     reportable = reportable_for(comment)
+    if reportable is None:
+        raise Http404
     reports = list(selectors.reports_on(comment)[:20])
     return render(request, "moderation/comment.html", {
         "municipality": municipality, "comment": comment, "reportable": reportable,
@@ -177,7 +182,7 @@ def _back_to_comment(municipality: Municipality, comment: Comment) -> HttpRespon
 
 @municipality_view("moderation.moderate")
 @require_POST
-def hide(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
+def hide(request: AuthenticatedHttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
     form = HideForm(request.POST, rules=_rules(municipality))
     if form.is_valid():
@@ -194,7 +199,7 @@ def hide(request: HttpRequest, municipality: Municipality, comment_id: int) -> H
 
 @municipality_view("moderation.moderate")
 @require_POST
-def unhide(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
+def unhide(request: AuthenticatedHttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
     form = UnhideForm(request.POST)
     if form.is_valid():
@@ -210,7 +215,7 @@ def unhide(request: HttpRequest, municipality: Municipality, comment_id: int) ->
 
 @municipality_view("moderation.moderate")
 @require_POST
-def block_author(request: HttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
+def block_author(request: AuthenticatedHttpRequest, municipality: Municipality, comment_id: int) -> HttpResponse:
     found, _target = comment_or_404(request, municipality, comment_id)
     form = BlockForm(request.POST, rules=_rules(municipality))
     if form.is_valid():
@@ -300,7 +305,7 @@ def blocks(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @municipality_view("moderation.moderate")
-def unblock(request: HttpRequest, municipality: Municipality, block_id: int) -> HttpResponse:
+def unblock(request: AuthenticatedHttpRequest, municipality: Municipality, block_id: int) -> HttpResponse:
     block = get_for_tenant(Block.objects.select_related("user"), municipality, pk=block_id)
     form = UnblockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -398,7 +403,7 @@ def netiquette(request: HttpRequest, municipality: Municipality) -> HttpResponse
 
 
 @municipality_view("moderation.edit_netiquette")
-def edit_netiquette(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def edit_netiquette(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     page = core_selectors.page_of(municipality, PageKind.NETIQUETTE)
     form = PageForm(request.POST or None, initial={"body": page.body if page else ""})
     if request.method == "POST" and form.is_valid():

@@ -68,7 +68,7 @@ class BadTargetKey(ValueError):
 def parse_target_key(key: str) -> tuple[Followable, int]:
     """The registration and the primary key named by ``key``; BadTargetKey for anything malformed or unknown."""
     label, _sep, pk = (key or "").partition(":")
-    if not pk.isdigit() or len(pk) > 18:
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         raise BadTargetKey(key)
     try:
         model = apps.get_model(label)

@@ -58,7 +58,7 @@ def notification_message(notification: Notification) -> EmailMessage:
     """The e-mail for one notification, in its recipient's language."""
     user = notification.user
     with translation.override(user.language):
-        municipality = notification.activity.municipality if notification.activity_id else notification.municipality
+        municipality = notification.activity.municipality if notification.activity else notification.municipality
         sentence = notification.sentence
         subject = f"{municipality.name}: {sentence}" if municipality else sentence
         return _message(user, subject, "notifications/email/notification.txt", {

@@ -122,15 +122,15 @@ class Notification(models.Model):
 
     @property
     def verb_name(self) -> str:
-        return self.activity.verb if self.activity_id else self.verb
+        return self.activity.verb if self.activity else self.verb
 
     @property
     def link(self) -> str:
-        return self.activity.url if self.activity_id else self.url
+        return self.activity.url if self.activity else self.url
 
     @property
     def sentence(self) -> str:
-        if self.activity_id:
+        if self.activity:
             return self.activity.sentence
         from kommune.core.notifications.verbs import describe
 

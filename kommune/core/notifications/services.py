@@ -10,13 +10,14 @@ follow anything (staff who must act) with ``Event.data["notify_users"]``, a list
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from kommune.core.notifications.followables import content_type_id, followable_f
 from kommune.core.notifications.mails import digest_message, notification_message
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
 from kommune.core.notifications.tokens import BadToken, user_id_from_token
+from kommune.core.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -66,17 +68,17 @@ def _key(obj: Model) -> Q:
     return Q(content_type_id=content_type_id(obj), object_id=obj.pk)
 
 
-def _activities_about(target: Model):
+def _activities_about(target: Model) -> QuerySet[Activity]:
     return Activity.objects.filter(target_type_id=content_type_id(target), target_id=target.pk)
 
 
-def _activities_within(container: Model):
+def _activities_within(container: Model) -> QuerySet[Activity]:
     ct = content_type_id(container)
     return Activity.objects.filter(Q(scope_type_id=ct, scope_id=container.pk)
                                    | Q(target_type_id=ct, target_id=container.pk))
 
 
-def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Model | None, str]:
+def _public_actor(event: Event, registered: verbs.Verb) -> tuple[Any, str]:  # Any: what Event.actor holds
     """Who is named as having acted: a comment's author; for staff entering what a resident said, the name the
     resident chose (and nobody to follow); nobody where the municipality acts (a process is published)."""
     if not registered.names_actor:
@@ -147,7 +149,7 @@ def _also_notified(event: Event, excluded: set[int]) -> set[int]:
                .values_list("pk", flat=True))
 
 
-def _notify(user_ids: list[int], **fields) -> list[int]:
+def _notify(user_ids: list[int], **fields: Any) -> list[int]:
     if not user_ids:
         return []
     now = timezone.now()
@@ -221,7 +223,7 @@ def _enqueue_immediate_emails(notification_ids: list[int]) -> None:
 # --- Following ------------------------------------------------------------------------------------------------
 
 
-def do_follow(*, user, target: Model) -> Follow:
+def do_follow(*, user: User, target: Model) -> Follow:
     followable = followable_for(target)
     if followable is None or not followable.is_visible(target):
         raise ValidationError(_("This cannot be followed."))
@@ -236,24 +238,24 @@ def do_follow(*, user, target: Model) -> Follow:
     return follow
 
 
-def do_unfollow(*, user, target: Model) -> None:
+def do_unfollow(*, user: User, target: Model) -> None:
     Follow.objects.filter(user=user, content_type_id=content_type_id(target), object_id=target.pk).delete()
 
 
 # --- The inbox --------------------------------------------------------------------------------------------------
 
 
-def do_mark_read(*, user, notification: Notification) -> None:
+def do_mark_read(*, user: User, notification: Notification) -> None:
     if notification.user_id != user.pk:
         raise ValidationError(_("This notification is not yours."))
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def do_mark_all_read(*, user) -> int:
+def do_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def do_update_settings(*, user, email: str) -> NotificationSettings:
+def do_update_settings(*, user: User, email: str) -> NotificationSettings:
     if email not in Email.values:
         raise ValidationError(_("Please choose how often you want e-mails."))
     settings_row, _created = NotificationSettings.objects.update_or_create(user=user, defaults={"email": email})
@@ -264,7 +266,7 @@ class UnsubscribeError(Exception):
     pass
 
 
-def unsubscribe_user(token: str):
+def unsubscribe_user(token: str) -> User:
     """The person an unsubscribe token names; UnsubscribeError with a message for the page otherwise."""
     User = get_user_model()
 
@@ -283,7 +285,7 @@ def unsubscribe_user(token: str):
     return user
 
 
-def do_unsubscribe(*, token: str):
+def do_unsubscribe(*, token: str) -> User:
     user = unsubscribe_user(token)
     do_update_settings(user=user, email=Email.OFF)
     return user
@@ -358,12 +360,12 @@ def do_send_daily_digests(*, now: datetime | None = None) -> int:
 # --- Privacy: export and account deletion -----------------------------------------------------------------------
 
 
-def export_follows(user) -> list[dict]:
+def export_follows(user: User) -> list[dict]:
     return [{"type": f.content_type.model, "id": f.object_id, "since": f.created_at.isoformat()}
             for f in user.follows.select_related("content_type").order_by("created_at", "id")]
 
 
-def export_notifications(user) -> dict:
+def export_notifications(user: User) -> dict:
     settings_row = NotificationSettings.objects.filter(user=user).first()
     return {
         "email": settings_row.email if settings_row else Email.IMMEDIATELY,
@@ -376,14 +378,14 @@ def export_notifications(user) -> dict:
     }
 
 
-def export_activities(user) -> list[dict]:
+def export_activities(user: User) -> list[dict[str, object]]:
     """What the stream shows the person did under their name."""
     return [{"what": activity.sentence, "url": activity.url, "at": activity.created_at.isoformat(),
              "hidden": activity.is_hidden}
             for activity in Activity.objects.filter(actor=user).order_by("created_at", "id").iterator()]
 
 
-def delete_personal_data(user) -> None:
+def delete_personal_data(user: User) -> None:
     """Account deletion: follows (by and of the person), notifications and settings go; the person's public
     activities stay, without their name."""
     Follow.objects.filter(Q(user=user) | _key(user)).delete()

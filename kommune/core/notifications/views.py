@@ -16,6 +16,7 @@ from kommune.core.notifications.feeds import MunicipalityActivityFeed
 from kommune.core.notifications.followables import BadTargetKey, parse_target_key
 from kommune.core.notifications.forms import SettingsForm
 from kommune.core.notifications.models import Notification
+from kommune.core.types import AuthenticatedHttpRequest
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -36,7 +37,7 @@ def _bad_request(request: HttpRequest, message: str, municipality: Municipality 
 
 @login_view
 @require_POST
-def follow(request: HttpRequest) -> HttpResponse:
+def follow(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Follow or unfollow (``action``) the object named by ``target``; the button again for htmx, otherwise a
     redirect back to ``next``."""
     try:
@@ -87,7 +88,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_view
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.do_mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked as read."))
@@ -96,7 +97,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_view
 @require_POST
-def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     # Only the person's own notifications exist for them: anyone else's id is a 404.
     notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
     services.do_mark_read(user=request.user, notification=notification)
@@ -104,7 +105,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 
 @login_view
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial={"email": selectors.email_setting(request.user)})
     if request.method == "POST" and form.is_valid():
         services.do_update_settings(user=request.user, email=form.cleaned_data["email"])

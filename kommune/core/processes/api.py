@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, P, PatchDict, Path, Query, Router, Schema, Status
+from ninja import Field, P, PatchDict, PathEx, QueryEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kommune.core.access import get_for_tenant
@@ -36,16 +36,17 @@ from kommune.core.processes import selectors, services
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
 from kommune.core.processes.services import MAX_PHASES, PERMISSION, PhaseInput
 from kommune.core.processes.timing import PhaseState, phase_state, process_state, state_filter
+from kommune.core.types import AuthenticatedHttpRequest
 
 router = Router(tags=["Participation processes"])
 
 BASE = "/municipalities/{municipality_slug}/processes"
 MAX_TOPICS = 500
 
-ProcessSlug = Path[str, P(pattern=SLUG_PATTERN, max_length=80, description="The process's address.")]
-StateFilter = Query[Literal["upcoming", "running", "finished"] | None,
+ProcessSlug = PathEx[str, P(pattern=SLUG_PATTERN, max_length=80, description="The process's address.")]
+StateFilter = QueryEx[Literal["upcoming", "running", "finished"] | None,
                     P(description="Only processes that are upcoming, running or finished now.")]
-PublishedFilter = Query[bool, P(description="`false`: the unpublished processes instead, latest created first "
+PublishedFilter = QueryEx[bool, P(description="`false`: the unpublished processes instead, latest created first "
                                             "(staff of the municipality only).")]
 OptionalSlug = str | None
 
@@ -160,11 +161,14 @@ class ProcessIn(Schema):
                                        description="The address of one of the municipality's organisations; "
                                                    "null when the municipality itself organises it.")
 
+# Phase.Kind's values, spelled out for the type checker; tests/test_api_processes.py checks that they agree.
+PhaseKind = Literal["information", "dialogue", "evaluation", "implementation", "other"]
+
 
 class PhaseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal[tuple(Phase.Kind.values)]
+    kind: PhaseKind
     title: Text = Field("", max_length=200, description="Leave empty to use the kind as the title.")
     description: Text = Field("", max_length=5000)
     starts_at: Moment
@@ -281,7 +285,7 @@ def list_process_news(request: HttpRequest, municipality_slug: MunicipalitySlug,
 
 @router.post(BASE, response=responses({201: ProcessOut}, *WRITE), auth=auth.WRITE,
              summary="Create a participation process (staff)")
-def create_process(request: HttpRequest, municipality_slug: MunicipalitySlug, payload: ProcessIn):
+def create_process(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, payload: ProcessIn):
     """A new, unpublished process. Add its phases, then publish it."""
     municipality = _managed(request, municipality_slug)
     fields = _relations(municipality, payload.dict())
@@ -291,7 +295,7 @@ def create_process(request: HttpRequest, municipality_slug: MunicipalitySlug, pa
 
 @router.patch(BASE + "/{process_slug}", response=responses({200: ProcessOut}, *WRITE), auth=auth.WRITE,
               summary="Change a participation process (staff)")
-def update_process(request: HttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug,
+def update_process(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug,
                    payload: PatchDict[ProcessIn]):
     """Changes the fields sent; a new `slug` changes the process's address."""
     municipality = _managed(request, municipality_slug)
@@ -303,7 +307,8 @@ def update_process(request: HttpRequest, municipality_slug: MunicipalitySlug, pr
 
 @router.put(BASE + "/{process_slug}/phases", response=responses({200: ProcessOut}, *WRITE), auth=auth.WRITE,
             summary="Set the phases of a participation process (staff)")
-def set_process_phases(request: HttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug,
+def set_process_phases(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug,
+                       process_slug: ProcessSlug,
                        payload: PhasesIn):
     """Replaces all phases; the process's start and end follow from them. A published process keeps at least
     one phase."""
@@ -318,7 +323,7 @@ def set_process_phases(request: HttpRequest, municipality_slug: MunicipalitySlug
 
 @router.post(BASE + "/{process_slug}/publish", response=responses({200: ProcessOut}, *WRITE), auth=auth.WRITE,
              summary="Publish a participation process (staff)")
-def publish_process(request: HttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug):
+def publish_process(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug):
     """Everybody can see it from now on. It needs at least one phase; publishing it again changes nothing."""
     municipality = _managed(request, municipality_slug)
     process = _process(request, municipality, process_slug)
@@ -328,7 +333,8 @@ def publish_process(request: HttpRequest, municipality_slug: MunicipalitySlug, p
 
 @router.post(BASE + "/{process_slug}/unpublish", response=responses({200: ProcessOut}, *WRITE), auth=auth.WRITE,
              summary="Withdraw the publication of a participation process (staff)")
-def unpublish_process(request: HttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug):
+def unpublish_process(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug,
+                      process_slug: ProcessSlug):
     """Only staff can see it afterwards; its comments stay."""
     municipality = _managed(request, municipality_slug)
     process = _process(request, municipality, process_slug)
@@ -338,7 +344,7 @@ def unpublish_process(request: HttpRequest, municipality_slug: MunicipalitySlug,
 
 @router.post(BASE + "/{process_slug}/news", response=responses({201: NewsOut}, *WRITE), auth=auth.WRITE,
              summary="Post news of a participation process (staff)")
-def post_process_news(request: HttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug,
+def post_process_news(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug, process_slug: ProcessSlug,
                       payload: NewsIn):
     """A news item; on an unpublished process it becomes visible with the publication."""
     municipality = _managed(request, municipality_slug)

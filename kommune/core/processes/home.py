@@ -1,6 +1,7 @@
 """The participation-process section of a municipality's home page (see kommune.core.home_sections)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kommune.core.home_sections import HomeSection, register_home_section
 from kommune.core.models import Municipality
@@ -23,4 +24,5 @@ def home_context(municipality: Municipality) -> dict | None:
 
 
 def register() -> None:
-    register_home_section(HomeSection("processes", "processes/home_section.html", home_context, order=10))
+    register_home_section(HomeSection("processes", "processes/home_section.html", home_context, order=10,
+                                      title=_("Participation processes"), anchor="home-processes-heading"))

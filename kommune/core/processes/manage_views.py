@@ -17,6 +17,7 @@ from kommune.core.processes.forms import NewsForm, PhaseFormSet, ProcessForm, To
 from kommune.core.processes.models import Process, ProcessNews
 from kommune.core.processes.services import PERMISSION
 from kommune.core.processes.timing import process_state
+from kommune.core.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
@@ -49,7 +50,7 @@ def manage_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
 
 
 @municipality_view(PERMISSION)
-def manage_create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def manage_create(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = ProcessForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +67,7 @@ def manage_create(request: HttpRequest, municipality: Municipality) -> HttpRespo
 
 
 @municipality_view(PERMISSION)
-def manage_edit(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+def manage_edit(request: AuthenticatedHttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = _process(municipality, process_slug)
     initial = {name: getattr(process, name) for name in ProcessForm.base_fields}
     form = ProcessForm(request.POST or None, initial=initial, municipality=municipality, slug_required=True)
@@ -84,7 +85,7 @@ def manage_edit(request: HttpRequest, municipality: Municipality, process_slug: 
 
 
 @municipality_view(PERMISSION)
-def manage_phases(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+def manage_phases(request: AuthenticatedHttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = _process(municipality, process_slug)
     initial = phase_initial(process.phases.order_by("starts_at", "id"))
     formset = PhaseFormSet(request.POST or None, initial=initial, prefix="phases")
@@ -104,7 +105,7 @@ def manage_phases(request: HttpRequest, municipality: Municipality, process_slug
 
 @municipality_view(PERMISSION)
 @require_POST
-def manage_publish(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+def manage_publish(request: AuthenticatedHttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = _process(municipality, process_slug)
     try:
         services.do_publish_process(process=process, actor=request.user)
@@ -117,7 +118,7 @@ def manage_publish(request: HttpRequest, municipality: Municipality, process_slu
 
 @municipality_view(PERMISSION)
 @require_POST
-def manage_unpublish(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+def manage_unpublish(request: AuthenticatedHttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = _process(municipality, process_slug)
     services.do_unpublish_process(process=process, actor=request.user)
     messages.success(request, _("“%(title)s” is no longer published. Only staff can see it now.")
@@ -126,7 +127,7 @@ def manage_unpublish(request: HttpRequest, municipality: Municipality, process_s
 
 
 @municipality_view(PERMISSION)
-def manage_topics(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def manage_topics(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +144,7 @@ def manage_topics(request: HttpRequest, municipality: Municipality) -> HttpRespo
 
 
 @municipality_view(PERMISSION)
-def manage_news(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+def manage_news(request: AuthenticatedHttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
     process = _process(municipality, process_slug)
     form = NewsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

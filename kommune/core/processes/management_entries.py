@@ -10,7 +10,7 @@ from kommune.core.processes.models import Process
 def _describe(municipality) -> str:
     count = Process.objects.filter(municipality=municipality, is_published=False).count()
     if not count:
-        return _("Create participation processes with their phases, publish them and post news.")
+        return str(_("Create participation processes with their phases, publish them and post news."))
     return ngettext("%(num)d process not yet published", "%(num)d processes not yet published", count) % {"num": count}
 
 

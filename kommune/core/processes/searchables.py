@@ -13,8 +13,8 @@ def process_document(process: Process) -> SearchDocumentData | None:
         return None
     description = plain_text(process.description_html) if process.description_html else process.description
     body = [process.summary, description, process.area,
-            process.topic.name if process.topic_id else "",
-            process.organisation.name if process.organisation_id else ""]
+            process.topic.name if process.topic else "",
+            process.organisation.name if process.organisation else ""]
     return SearchDocumentData(municipality=process.municipality, title=process.title,
                               body="\n".join(part for part in body if part), url=process.get_absolute_url())
 

@@ -6,7 +6,7 @@ process.news (only for a published process).
 """
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +17,6 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommune.core.cleaning import FieldCleaner, clean_text
@@ -27,6 +26,8 @@ from kommune.core.processes import features
 from kommune.core.processes.events import ProcessNewsPosted, ProcessPublished, ProcessUnpublished, ProcessUpdated
 from kommune.core.processes.models import Phase, Process, ProcessNews, Topic
 from kommune.core.richtext import render_markdown
+from kommune.core.slugs import german_slug
+from kommune.core.types import User
 
 PERMISSION = "processes.manage"
 MAX_PHASES = 20
@@ -43,14 +44,14 @@ UNSET: Any = _Unset()
 @dataclass(frozen=True)
 class PhaseInput:
     kind: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: datetime | None  # None only in input that _clean_phases refuses
+    ends_at: datetime | None
     title: str = ""
     description: str = ""
     features: Sequence[str] = field(default_factory=tuple)
 
 
-def _check_permission(actor, municipality: Municipality) -> None:
+def _check_permission(actor: User, municipality: Municipality) -> None:
     if not actor.has_perm(PERMISSION, municipality):
         raise PermissionDenied
 
@@ -116,7 +117,7 @@ def _clean_process(municipality: Municipality, data: dict, *, instance: Process 
 
 
 @contextmanager
-def _slug_taken_is_an_error(municipality: Municipality, slug: str):
+def _slug_taken_is_an_error(municipality: Municipality, slug: str) -> Iterator[None]:
     """A concurrent write took the address between the check and the save: the same message as the check."""
     try:
         with transaction.atomic():
@@ -126,7 +127,7 @@ def _slug_taken_is_an_error(municipality: Municipality, slug: str):
 
 
 def _free_slug(municipality: Municipality, title: str) -> str:
-    base = (slugify(title)[:70].strip("-") or "verfahren")
+    base = german_slug(title, max_length=70, fallback="verfahren")
     taken = set(Process.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, number = base, 2
@@ -135,7 +136,7 @@ def _free_slug(municipality: Municipality, title: str) -> str:
     return slug
 
 
-def do_create_process(*, municipality: Municipality, actor, title: str, summary: str, slug: str = "",
+def do_create_process(*, municipality: Municipality, actor: User, title: str, summary: str, slug: str = "",
                       description: str = "", organisation: Organisation | None = None, topic: Topic | None = None,
                       area: str = "") -> Process:
     """A new, unpublished process. Without ``slug`` the address is made from the title."""
@@ -152,7 +153,7 @@ def do_create_process(*, municipality: Municipality, actor, title: str, summary:
             return Process.objects.create(municipality=municipality, created_by=actor, **cleaned)
 
 
-def do_update_process(*, process: Process, actor, title: str = UNSET, slug: str = UNSET, summary: str = UNSET,
+def do_update_process(*, process: Process, actor: User, title: str = UNSET, slug: str = UNSET, summary: str = UNSET,
                       description: str = UNSET, organisation: Organisation | None = UNSET,
                       topic: Topic | None = UNSET, area: str = UNSET) -> Process:
     """Change the given fields (the others stay as they are)."""
@@ -232,25 +233,32 @@ def _clean_phases(phases: Sequence[PhaseInput]) -> list[str]:
     return problems
 
 
-def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapping]) -> list[Phase]:
+def _start(phase: PhaseInput) -> datetime:
+    assert phase.starts_at is not None  # _clean_phases refused phases without dates
+    return phase.starts_at
+
+
+def _new_phase(process: Process, phase: PhaseInput) -> Phase:
+    assert phase.starts_at is not None and phase.ends_at is not None  # _clean_phases refused them otherwise
+    return Phase(municipality_id=process.municipality_id, process=process, kind=phase.kind, title=phase.title.strip(),
+                 description=phase.description.strip(), starts_at=phase.starts_at, ends_at=phase.ends_at,
+                 features=sorted(set(phase.features)))
+
+
+def do_set_phases(*, process: Process, actor: User, phases: Sequence[PhaseInput | Mapping]) -> list[Phase]:
     """Replace all phases of ``process`` and recompute its start and end from them."""
     _check_permission(actor, process.municipality)
-    phases = [_phase_input(phase) for phase in phases]
-    problems = _clean_phases(phases)
+    inputs = [_phase_input(phase) for phase in phases]
+    problems = _clean_phases(inputs)
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
-        if locked.is_published and not phases:
+        if locked.is_published and not inputs:
             raise ValidationError(_("A published process needs at least one phase. Withdraw the publication "
                                     "first if you want to remove all phases."), code="no_phases")
         Phase.objects.filter(process=locked).delete()
-        created = Phase.objects.bulk_create([
-            Phase(municipality_id=locked.municipality_id, process=locked, kind=phase.kind, title=phase.title.strip(),
-                  description=phase.description.strip(), starts_at=phase.starts_at, ends_at=phase.ends_at,
-                  features=sorted(set(phase.features)))
-            for phase in sorted(phases, key=lambda phase: phase.starts_at)
-        ])
+        created = Phase.objects.bulk_create([_new_phase(locked, phase) for phase in sorted(inputs, key=_start)])
         span = Phase.objects.filter(process=locked).aggregate(starts_at=Min("starts_at"), ends_at=Max("ends_at"))
         Process.objects.filter(pk=locked.pk).update(starts_at=span["starts_at"], ends_at=span["ends_at"],
                                                     updated_at=timezone.now())
@@ -263,7 +271,7 @@ def do_set_phases(*, process: Process, actor, phases: Sequence[PhaseInput | Mapp
     return created
 
 
-def do_publish_process(*, process: Process, actor) -> Process:
+def do_publish_process(*, process: Process, actor: User) -> Process:
     _check_permission(actor, process.municipality)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
@@ -281,7 +289,7 @@ def do_publish_process(*, process: Process, actor) -> Process:
     return process
 
 
-def do_unpublish_process(*, process: Process, actor) -> Process:
+def do_unpublish_process(*, process: Process, actor: User) -> Process:
     _check_permission(actor, process.municipality)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
@@ -297,7 +305,7 @@ def do_unpublish_process(*, process: Process, actor) -> Process:
 # --- Topics and news ------------------------------------------------------------------------------------------
 
 
-def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str = "") -> Topic:
+def do_create_topic(*, municipality: Municipality, actor: User, name: str, slug: str = "") -> Topic:
     _check_permission(actor, municipality)
     errors: dict[str, list] = {}
     try:
@@ -305,7 +313,7 @@ def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str =
     except ValidationError as error:
         errors["name"] = error.messages
     try:
-        slug = _slug(clean_text(slug, max_length=60) or slugify(name)[:60] or "thema")
+        slug = _slug(clean_text(slug, max_length=60) or german_slug(name, max_length=60, fallback="thema"))
     except ValidationError as error:
         errors["slug"] = error.messages
     if errors:
@@ -317,7 +325,7 @@ def do_create_topic(*, municipality: Municipality, actor, name: str, slug: str =
         return Topic.objects.create(municipality=municipality, name=name, slug=slug)
 
 
-def do_publish_news(*, process: Process, actor, title: str, text: str) -> ProcessNews:
+def do_publish_news(*, process: Process, actor: User, title: str, text: str) -> ProcessNews:
     _check_permission(actor, process.municipality)
     errors: dict[str, list] = {}
     try:

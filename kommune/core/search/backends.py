@@ -51,7 +51,8 @@ def _upsert(docs: Sequence[SearchDocument]) -> None:
 
 
 def _filters(municipality_id: int | None, kinds: Sequence[str] | None) -> tuple[str, list]:
-    sql, params = "", []
+    sql = ""
+    params: list[int | str] = []
     if municipality_id is not None:
         sql += " AND d.municipality_id = %s"
         params.append(municipality_id)

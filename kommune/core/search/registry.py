@@ -9,6 +9,7 @@ it from ``queryset()``.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
@@ -28,26 +29,26 @@ class SearchDocumentData:
 
 
 @dataclass(frozen=True)
-class Searchable:
-    model: type[Model]
+class Searchable[M: Model]:
+    model: type[M]
     kind: str
     label: str | Promise
-    document: Callable[[Model], SearchDocumentData | None]
+    document: Callable[[M], SearchDocumentData | None]
     queryset: Callable[[], QuerySet]
     index_on: frozenset[type[Event]]
     remove_on: frozenset[type[Event]]
-    depends_on: Callable[[Model], QuerySet | None] | None = None
+    depends_on: Callable[[M], QuerySet | None] | None = None
 
 
-_by_model: dict[type[Model], Searchable] = {}
-_by_kind: dict[str, Searchable] = {}
+_by_model: dict[type[Model], Searchable[Any]] = {}
+_by_kind: dict[str, Searchable[Any]] = {}
 
 
-def register_searchable(model: type[Model], *, kind: str, label: str | Promise,
-                        document: Callable[[Model], SearchDocumentData | None],
-                        queryset: Callable[[], QuerySet] | None = None,
-                        index_on: Iterable[type[Event]] = (), remove_on: Iterable[type[Event]] = (),
-                        depends_on: Callable[[Model], QuerySet | None] | None = None) -> None:
+def register_searchable[M: Model](model: type[M], *, kind: str, label: str | Promise,
+                                  document: Callable[[M], SearchDocumentData | None],
+                                  queryset: Callable[[], QuerySet] | None = None,
+                                  index_on: Iterable[type[Event]] = (), remove_on: Iterable[type[Event]] = (),
+                                  depends_on: Callable[[M], QuerySet | None] | None = None) -> None:
     """Make ``model`` findable as ``kind`` (a short key used in URLs, e.g. "process"), shown as ``label``.
 
     ``queryset`` is what the rebuild walks (default: all objects); give it the select_related/prefetch_related
@@ -61,15 +62,15 @@ def register_searchable(model: type[Model], *, kind: str, label: str | Promise,
     _by_kind[kind] = searchable
 
 
-def searchable_for(model: type[Model]) -> Searchable | None:
+def searchable_for(model: type[Model]) -> Searchable[Any] | None:
     return _by_model.get(model)
 
 
-def searchable_by_kind(kind: str) -> Searchable | None:
+def searchable_by_kind(kind: str) -> Searchable[Any] | None:
     return _by_kind.get(kind)
 
 
-def registered() -> list[Searchable]:
+def registered() -> list[Searchable[Any]]:
     return list(_by_kind.values())  # in the order of registration
 
 

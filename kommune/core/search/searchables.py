@@ -19,7 +19,7 @@ def comment_document(comment: Comment) -> SearchDocumentData | None:
         return None
     target = comment.thread.target
     commentable = commentable_for(type(target)) if target is not None else None
-    if commentable is None or not commentable.is_visible(target, AnonymousUser()):
+    if target is None or commentable is None or not commentable.is_visible(target, AnonymousUser()):
         return None
     text = plain_text(comment.text_html) if comment.text_html else comment.text
     return SearchDocumentData(municipality=comment.municipality, title="", body=text,

@@ -17,7 +17,8 @@ BATCH_SIZE = 500
 
 
 def _searchable(obj: Model) -> Searchable | None:
-    return searchable_for(type(obj)) or searchable_for(obj._meta.concrete_model)
+    concrete = obj._meta.concrete_model
+    return searchable_for(type(obj)) or (searchable_for(concrete) if concrete else None)
 
 
 def _document(searchable: Searchable, obj: Model, content_type: ContentType) -> SearchDocument | None:

@@ -54,7 +54,7 @@ def snippet(text: str, stems: frozenset[str], length: int = SNIPPET_LENGTH) -> M
     start = 0 if first is None else max(0, first.start() - length // 3)
     if start:
         space = text.find(" ", start)
-        start = space + 1 if 0 <= space < first.start() else start
+        start = space + 1 if first and 0 <= space < first.start() else start
     end = min(len(text), start + length)
     if end < len(text):
         space = text.rfind(" ", start, end)

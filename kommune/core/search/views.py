@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from kommune.core.search.forms import SearchForm
 def _page_number(value: str | None) -> int | None:
     if value is None or value == "":
         return 1
-    if not value.isdigit() or not 1 <= int(value) <= selectors.MAX_PAGES:
+    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not 1 <= int(value) <= selectors.MAX_PAGES:
         return None
     return int(value)
 
@@ -19,8 +21,8 @@ def _page_number(value: str | None) -> int | None:
 def _search(request: HttpRequest, municipality: Municipality | None) -> HttpResponse:
     submitted = "q" in request.GET
     form = SearchForm(request.GET if submitted else None, with_municipality=municipality is None)
-    context = {"municipality": municipality, "form": form, "query": "", "result_page": None, "page_error": None,
-               "page_links": []}
+    context: dict[str, Any] = {"municipality": municipality, "form": form, "query": "", "result_page": None,
+                               "page_error": None, "page_links": []}
     status = 200
     if submitted and form.is_valid():
         number = _page_number(request.GET.get("page"))

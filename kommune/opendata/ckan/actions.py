@@ -171,11 +171,10 @@ def organization_list(params: Params) -> list:
         package_count=Count("datasets", filter=Q(datasets__is_published=True)))
     if names := params.string_list("organizations"):
         municipalities = municipalities.filter(slug__in=names)
-    municipalities = list(municipalities.order_by(("-" if descending else "") + column, "slug"))
-    municipalities = _window(params, municipalities)
+    page = _window(params, list(municipalities.order_by(("-" if descending else "") + column, "slug")))
     if params.boolean("all_fields"):
-        return [dicts.organization_dict(m, m.package_count) for m in municipalities]
-    return [m.slug for m in municipalities]
+        return [dicts.organization_dict(m, m.package_count) for m in page]
+    return [m.slug for m in page]
 
 
 @action
@@ -191,7 +190,7 @@ def organization_show(params: Params) -> dict:
 
 
 def _theme_counts() -> Counter:
-    counts = Counter()
+    counts = Counter[str]()
     for themes in _published().order_by().values_list("themes", flat=True):
         counts.update(set(themes) & set(Theme.values))
     return counts

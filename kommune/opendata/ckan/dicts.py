@@ -11,6 +11,7 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -61,7 +62,7 @@ def _license(value: str) -> dict:
 
 
 def organization_dict(municipality: Municipality, package_count: int | None = None) -> dict:
-    result = {
+    result: dict[str, Any] = {
         "id": object_id("organization", municipality.pk),
         "name": municipality.slug,
         "title": municipality.name,

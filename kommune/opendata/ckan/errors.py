@@ -5,7 +5,7 @@ class ActionError(Exception):
     error_type = "Bad Request"
     status = 400
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, message: str, errors: dict[str, list[str] | int] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
@@ -36,3 +36,24 @@ class ValidationError(ActionError):
 class AuthorizationError(ActionError):
     error_type = "Authorization Error"
     status = 403
+
+
+class MethodNotAllowed(ActionError):
+    status = 405
+
+
+class RequestTooLarge(ActionError):
+    status = 413
+
+
+class RateLimited(ActionError):
+    error_type = "Rate Limit Exceeded"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+
+
+class ServerError(ActionError):
+    error_type = "Internal Server Error"
+    status = 500

@@ -5,7 +5,7 @@ so every reader accepts both the typed JSON value and its string form.
 """
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,8 @@ from kommune.opendata.ckan.errors import ValidationError
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
+# The largest offset or count any action accepts: beyond it the database's integers overflow.
+LARGEST_INTEGER = 2**31 - 1
 
 
 class Params:
@@ -30,13 +32,19 @@ class Params:
             value = value[-1] if value else default
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ValidationError(name, _("Must be a string."))
-        return str(value).strip()
+        return _without_nul(name, str(value).strip())
 
     def required(self, name: str) -> str:
         value = self.string(name)
         if not value:
             raise ValidationError(name, _("Missing value"))
         return value
+
+    @overload
+    def integer(self, name: str, default: int, *, maximum: int | None = None) -> int: ...
+
+    @overload
+    def integer(self, name: str, default: None = None, *, maximum: int | None = None) -> int | None: ...
 
     def integer(self, name: str, default: int | None = None, *, maximum: int | None = None) -> int | None:
         value = self.data.get(name)
@@ -52,6 +60,8 @@ class Params:
             raise ValidationError(name, _("Invalid integer")) from None
         if number < 0:
             raise ValidationError(name, _("Must be a natural number"))
+        if number > LARGEST_INTEGER:
+            raise ValidationError(name, _("Must be at most %(maximum)d") % {"maximum": LARGEST_INTEGER})
         return min(number, maximum) if maximum is not None else number
 
     def boolean(self, name: str, default: bool = False) -> bool:
@@ -72,10 +82,17 @@ class Params:
         if isinstance(value, str):
             try:
                 value = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ValidationError(name, _("Could not parse as valid JSON")) from None
             if isinstance(value, str):
                 value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValidationError(name, _("Must be a list of strings"))
-        return value
+        return [_without_nul(name, item) for item in value]
+
+
+def _without_nul(name: str, text: str) -> str:
+    # No stored text contains NUL, and PostgreSQL refuses it even in a query's parameters.
+    if "\x00" in text:
+        raise ValidationError(name, _("Must not contain NUL characters"))
+    return text

@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.dateparse import parse_date, parse_datetime
@@ -92,12 +105,20 @@ def tokens(text: str) -> Iterator[Token]:
             yield Token("term", match["sign"] or "", match["field"] or "", match["value"] or match["word"])
 
 
+# Bounds of a query: deeper nesting would exhaust Python's stack, more terms the database's expression limits.
+MAX_DEPTH = 32
+MAX_TERMS = 100
+
+
 class QueryParser:
     """or := and ("OR" and)* ; and := unary (["AND"] unary)* ; unary := ["NOT"|-|+] (term | "(" or ")")."""
 
     def __init__(self, text: str, term: Callable[[str, str], Q]) -> None:
         self.tokens = list(tokens(text))
+        if sum(token.kind == "term" for token in self.tokens) > MAX_TERMS:
+            raise ValueError("too many terms")
         self.position = 0
+        self.depth = 0
         self.term = term
 
     def parse(self) -> Q:
@@ -129,18 +150,24 @@ class QueryParser:
         if token is None:
             raise ValueError("incomplete query")
         self.position += 1
-        if token.kind == "NOT":
-            return ~self._unary()
-        if token.kind == "(":
-            inner = self._or()
-            if (closing := self._peek()) is None or closing.kind != ")":
-                raise ValueError("missing )")
-            self.position += 1
-            return inner
+        if token.kind in ("NOT", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ValueError("nested too deeply")
+            inner = self._unary() if token.kind == "NOT" else self._group()
+            self.depth -= 1
+            return ~inner if token.kind == "NOT" else inner
         if token.kind != "term":
             raise ValueError(token.kind)
         condition = self.term(token.field, token.value)
         return ~condition if token.sign == "-" else condition
+
+    def _group(self) -> Q:
+        inner = self._or()
+        if (closing := self._peek()) is None or closing.kind != ")":
+            raise ValueError("missing )")
+        self.position += 1
+        return inner
 
 
 # --- Terms ----------------------------------------------------------------------------------------------------------
@@ -293,7 +320,7 @@ def with_metadata_modified(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
 
 def with_score(queryset: QuerySet[Dataset], words: list[str]) -> QuerySet[Dataset]:
     """A simple relevance: each word counts 2 in the title, 1 elsewhere."""
-    score = Value(0, output_field=IntegerField())
+    score: Expression = Value(0, output_field=IntegerField())
     for word in words:
         score = score + Case(When(title__icontains=word, then=Value(2)), default=Value(1),
                              output_field=IntegerField())
@@ -340,12 +367,12 @@ def facet_counts(matches: QuerySet[Dataset], field: str) -> tuple[Counter, dict[
         counts = Counter({dcat.license_iri(value): n for value, n in rows})
         return counts, {dcat.license_iri(value): str(License(value).label) for value in License.values}
     if field == "res_format":
-        rows = (Resource.objects.filter(dataset__in=plain.values("pk")).values_list("format")
-                .annotate(n=Count("dataset", distinct=True)))
+        format_rows = (Resource.objects.filter(dataset__in=plain.values("pk")).values_list("format")
+                       .annotate(n=Count("dataset", distinct=True)))
         labels = dict(Resource.Format.choices)  # the "format" of the resource dicts
-        return Counter({labels.get(value, value): n for value, n in rows}), {}
+        return Counter({labels.get(value, value): n for value, n in format_rows}), {}
     column = {"tags": "keywords", "groups": "themes"}[field]
-    counts = Counter()
+    counts = Counter[str]()
     for values in plain.values_list(column, flat=True):
         counts.update(set(values))
     if field == "groups":

@@ -6,7 +6,8 @@ from kommune.opendata.ckan import views
 
 
 class ActionNameConverter:
-    regex = r"[A-Za-z0-9_]+/?"
+    # Any name, so that an unknown one gets CKAN's "Action name not known" in its envelope, not an HTML 404.
+    regex = r"[^/]+/?"
 
     def to_python(self, value: str) -> str:
         return value.rstrip("/")

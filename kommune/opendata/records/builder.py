@@ -169,7 +169,7 @@ def license_descriptor(value: str) -> dict[str, str]:
 
 
 def _resource(record_set: RecordSet, built: BuiltFile, schema: dict[str, Any]) -> dict[str, Any]:
-    resource = {
+    resource: dict[str, Any] = {
         "name": f"{record_set.key}-{built.format.lower()}".replace("_", "-"),
         "path": built.filename,
         "profile": "tabular-data-resource",

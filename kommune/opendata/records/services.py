@@ -5,6 +5,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models import DateTimeField, Value
@@ -59,12 +60,17 @@ def due_keys(municipality: Municipality, *, now: datetime, force: bool = False) 
     if force:
         return keys
     states = {state.key: state for state in RecordSetState.objects.filter(municipality=municipality, key__in=keys)}
-    return [key for key in keys if key not in states or states[key].built_at is None
-            or (states[key].changed_at is not None and states[key].built_at <= now - REBUILD_INTERVAL)]
+    return [key for key in keys if _is_due(states.get(key), now)]
+
+
+def _is_due(state: RecordSetState | None, now: datetime) -> bool:
+    if state is None or state.built_at is None:
+        return True
+    return state.changed_at is not None and state.built_at <= now - REBUILD_INTERVAL
 
 
 def _put_dataset(*, municipality: Municipality, registered: RecordSet, tables: builder.BuiltTables,
-                 directory: Path, now: datetime):
+                 directory: Path, now: datetime) -> Dataset:
     from kommune.opendata.services import do_put_generated_dataset
 
     title, description = builder.dataset_title(registered), builder.dataset_description(registered)
@@ -74,7 +80,8 @@ def _put_dataset(*, municipality: Municipality, registered: RecordSet, tables: b
                                         directory / f"{municipality.slug}-{registered.key}-datapackage.json")
     schema = builder.table_schema(registered)
     # Paths, not contents: the service streams the files (two million comments make about 2 GB).
-    files = [(built.filename, built.path, built.format, schema) for built in tables.files]
+    files: list[tuple[str, Path, str, dict[str, Any] | None]] = [
+        (built.filename, built.path, built.format, schema) for built in tables.files]
     files.append((package.filename, package.path, package.format, None))
     return do_put_generated_dataset(municipality=municipality, generated_key=generated_key(registered), title=title,
                                     description=description, keywords=list(registered.keywords),

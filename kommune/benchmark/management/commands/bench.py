@@ -91,7 +91,7 @@ def generated_city() -> City:
     municipality = lab.municipalities.order_by("-population", "pk").first()
     thread = (Thread.objects.filter(municipality=municipality, content_type=ContentType.objects.get_for_model(Proposal))
               .order_by("-comment_count", "pk").first())
-    if thread is None:
+    if municipality is None or thread is None:
         raise CommandError("The generated city has no proposal with comments.")
     return City(scale, municipality, thread.object_id, thread.comment_count)
 
@@ -179,9 +179,10 @@ class Server:
         client.request(method, path, body=body or None, headers=headers)
         response = client.getresponse()
         text = response.read().decode(errors="replace")
-        result = response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        headers_in: dict[str, str | list[str]] = {k.lower(): v for k, v in response.getheaders()}
         # Set-Cookie may come more than once.
-        result[1]["set-cookie"] = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+        headers_in["set-cookie"] = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+        result = response.status, headers_in, text
         client.close()
         return result
 
@@ -391,7 +392,7 @@ class Command(BaseCommand):
         by_proposal: dict[int, list] = {}
         for pair in pairs:
             by_proposal.setdefault(pair[1], []).append(pair)
-        ordered = []
+        ordered: list[tuple[int, int]] = []
         while len(ordered) < needed and any(by_proposal.values()):
             for queue in by_proposal.values():
                 if queue:

@@ -92,7 +92,8 @@ class Command(BaseCommand):
                 Comment(municipality=municipality, thread=thread, author=users[i % len(users)],
                         text=f"Beitrag {i}", text_html=f"<p>Beitrag {i} mit <strong>etwas</strong> Text.</p>")
                 for i in range(top_level)], batch_size=2000)
-            reply_rows, counts = [], {}
+            reply_rows: list[Comment] = []
+            counts: dict[int, int] = {}
             for j in range(replies):
                 parent = tops[j % top_level]
                 counts[parent.pk] = counts.get(parent.pk, 0) + 1
@@ -124,8 +125,13 @@ class Command(BaseCommand):
             response = client.get(self.url)  # warm up: templates compiled, content types cached
             if response.status_code != 200:
                 raise CommandError(f"{self.url} answered {response.status_code}.")
-            queries = []
-            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+            queries: list[str] = []
+
+            def record(execute, sql, *rest):
+                queries.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(record):
                 client.get(self.url)
             for _run in range(runs):
                 started = time.perf_counter()

@@ -34,7 +34,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from kommune.accounts.models import Residency, User
 from kommune.core.comments.models import Comment, Thread
@@ -43,6 +42,7 @@ from kommune.core.richtext import render_markdown
 from kommune.core.search import backends as search_backends
 from kommune.core.search.models import MAX_BODY_LENGTH, SearchDocument
 from kommune.core.search.registry import searchable_for
+from kommune.core.slugs import german_slug
 from kommune.proposals.models import Category, Proposal, ProposalSettings, SignatureList, Support
 
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -166,10 +166,7 @@ OUTCOMES = [Proposal.Outcome.ACCEPTED, Proposal.Outcome.REJECTED, Proposal.Outco
 
 
 def ascii_slug(text: str) -> str:
-    for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("Ä", "Ae"), ("Ö", "Oe"),
-                                ("Ü", "Ue"), ("ş", "s"), ("ı", "i")):
-        text = text.replace(umlaut, replacement)
-    return slugify(text)
+    return german_slug(text.replace("ı", "i"))
 
 
 # --- Bulk loading -----------------------------------------------------------------------------------------------

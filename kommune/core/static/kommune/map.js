@@ -25,6 +25,33 @@
     return span.innerHTML;
   }
 
+  // Leaflet finds its marker images through its CSS, which breaks with hashed static file names.
+  function useStaticMarkerIcons(element) {
+    if (element.dataset.iconUrl) {
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions({
+        iconUrl: element.dataset.iconUrl,
+        iconRetinaUrl: element.dataset.iconRetinaUrl,
+        shadowUrl: element.dataset.shadowUrl,
+      });
+    }
+  }
+
+  // Offline, or the tile server is down: say so once below the map instead of leaving a grey box.
+  function tellWhenTilesFail(element, tiles) {
+    var note = null;
+    tiles.on("tileerror", function () {
+      if (note || !element.dataset.labelOffline) {
+        return;
+      }
+      note = document.createElement("p");
+      note.className = "kern-body kern-body--small map__offline";
+      note.setAttribute("role", "status");
+      note.textContent = element.dataset.labelOffline;
+      element.parentNode.insertBefore(note, element.nextSibling);
+    });
+  }
+
   function baseMap(element) {
     var map = L.map(element, {
       keyboard: true,
@@ -36,10 +63,12 @@
       zoomOutTitle: element.dataset.labelZoomOut,
     }).addTo(map);
     map.attributionControl.setPrefix(false);
-    L.tileLayer(element.dataset.tileUrl, {
+    useStaticMarkerIcons(element);
+    var tiles = L.tileLayer(element.dataset.tileUrl, {
       attribution: escapeText(element.dataset.attribution || ""),
       maxZoom: 19,
     }).addTo(map);
+    tellWhenTilesFail(element, tiles);
     // Leaflet's popup close button is labelled in English; use the page's language.
     map.on("popupopen", function (event) {
       var button = event.popup.getElement().querySelector(".leaflet-popup-close-button");

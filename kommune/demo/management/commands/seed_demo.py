@@ -230,20 +230,36 @@ Sie können sich außerdem bei der Aufsichtsbehörde beschweren; zuständig ist 
 
 
 def accessibility(place: Place) -> str:
+    # Only what the platform really does and really lacks: no audit that never happened, no feature it lacks.
     bodies = STATE_BODIES[place.federal_state]
-    return f"""{place.subject} ist bemüht, diese Beteiligungsplattform im Einklang mit dem
-{bodies.accessibility_law} barrierefrei zugänglich zu machen.
+    return f"""{place.subject} möchte, dass alle Menschen diese Beteiligungsplattform nutzen können, und richtet
+sich dabei nach dem {bodies.accessibility_law}.
 
 ## Stand der Vereinbarkeit mit den Anforderungen
 
-Die Plattform ist weitgehend mit den Anforderungen der BITV 2.0 und der EN 301 549 vereinbar.
-Nicht barrierefrei sind:
+Die Plattform ist **teilweise** mit den Anforderungen der BITV 2.0 und der EN 301 549 vereinbar. Eine Prüfung durch
+eine unabhängige Prüfstelle hat noch nicht stattgefunden.
 
-- ältere PDF-Dokumente aus dem Ratsinformationssystem. Auf Wunsch senden wir sie Ihnen in einem zugänglichen
-  Format.
-- die Karte bei Meldungen. Sie können den Ort stattdessen als Adresse eingeben.
+Was die Plattform tut:
 
-Die Erklärung beruht auf einer Selbstbewertung vom 1. März 2025.
+- Alle Seiten lassen sich mit der Tastatur bedienen und funktionieren ohne JavaScript.
+- Die Seiten werden bei jeder Änderung der Software automatisch mit dem Prüfwerkzeug axe-core geprüft.
+- Texte lassen sich auf 200 % vergrößern, und die Seiten passen sich schmalen Bildschirmen an.
+- Es gibt eine Seite in Leichter Sprache. Die Bedienung (Menüs, Formulare, Hinweise) gibt es auf Deutsch und
+  auf Englisch; die Inhalte schreiben Verwaltung und Einwohnerschaft auf Deutsch.
+
+## Nicht barrierefreie Inhalte
+
+- **Karten:** Die Karten (Bürgervorschläge, Vorschau von Geodaten) sind mit Bildschirmlesern nur eingeschränkt
+  nutzbar. Alles, was eine Karte zeigt, steht auch als Liste auf der Seite. Einen Ort geben Sie ohne Karte als
+  Breiten- und Längengrad in zwei Zahlenfelder ein.
+- **Dateien im Datenkatalog:** Tabellen, PDF-Dateien und Geodaten, die die Verwaltung im offenen Datenkatalog
+  veröffentlicht, sind nicht alle barrierefrei. Auf Wunsch senden wir Ihnen die Inhalte in einer zugänglichen
+  Form.
+- **Beiträge von Einwohnerinnen und Einwohnern:** Vorschläge, Bilder und Kommentare stammen von den Menschen,
+  die sie schreiben. Bilder haben nicht immer eine Beschreibung.
+
+Diese Erklärung wurde am 5. Dezember 2026 erstellt. Sie beruht auf einer Selbstbewertung.
 
 ## Barrieren melden
 
@@ -268,22 +284,37 @@ Hier können Sie bei Themen von {place.name} mit-reden.
 
 ## Was können Sie hier machen?
 
-- Sie können lesen: Was plant die Verwaltung?
-- Sie können Vorschläge machen.
+- Sie können lesen: Zu welchen Plänen fragt die Verwaltung die Menschen im Ort?
+- Sie können zu diesen Plänen Kommentare schreiben.
+- Sie können eigene Vorschläge machen.
 - Sie können Vorschläge von anderen Menschen unterstützen.
-- Sie können Fragen stellen.
+- Die Verwaltung antwortet auf Vorschläge mit vielen Unterstützungen.
+- Sie können Zahlen und Listen von {place.name} herunter-laden.
+  Das heißt: Offene Daten.
+
+Lesen können Sie alles ohne Konto.
 
 ## Wie machen Sie mit?
 
 1. Sie brauchen ein Konto. Dafür brauchen Sie eine E-Mail-Adresse.
 2. Sie bekommen dann eine E-Mail. In der E-Mail ist ein Link. Klicken Sie auf den Link.
-3. Jetzt können Sie mit-machen.
+3. Jetzt können Sie Kommentare und Vorschläge schreiben.
+
+Manchmal müssen Sie zeigen: Ich wohne in {place.name}.
+Zum Beispiel, wenn Sie einen Vorschlag unterstützen wollen.
+Das geht so:
+
+- Sie gehen mit Ihrem Ausweis ins Bürger-Büro.
+- Oder Sie bekommen einen Brief mit einem Code. Den Code geben Sie auf der Internet-Seite ein.
 
 ## Sie brauchen Hilfe?
 
 Rufen Sie uns an: {place.phone}
 
 Oder schreiben Sie eine E-Mail an: [{place.email}](mailto:{place.email})
+
+Nur diese Seite ist in Leichter Sprache.
+Die anderen Seiten sind in Alltags-Sprache.
 """
 
 

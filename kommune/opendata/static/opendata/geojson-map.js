@@ -42,10 +42,19 @@
       zoomOutTitle: element.dataset.labelZoomOut,
     }).addTo(map);
     map.attributionControl.setPrefix(false);
-    L.tileLayer(element.dataset.tileUrl, {
+    var tiles = L.tileLayer(element.dataset.tileUrl, {
       attribution: escapeText(element.dataset.attribution || ""),
       maxZoom: 19,
     }).addTo(map);
+    tiles.once("tileerror", function () {
+      if (element.dataset.labelOffline) {
+        var note = document.createElement("p");
+        note.className = "kern-body kern-body--small map__offline";
+        note.setAttribute("role", "status");
+        note.textContent = element.dataset.labelOffline;
+        element.parentNode.insertBefore(note, element.nextSibling);
+      }
+    });
     map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [24, 24], maxZoom: 16 });
     map.on("popupopen", function (event) {
       var button = event.popup.getElement().querySelector(".leaflet-popup-close-button");
