@@ -28,6 +28,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -414,12 +415,12 @@ WITHDRAWABLE_STATES = (State.COLLECTING, State.THRESHOLD_REACHED)
 MAX_WITHDRAWAL_REASON_LENGTH = 500
 
 
-def can_withdraw(proposal: Proposal, user) -> bool:
+def can_withdraw(proposal: Proposal, user: User | AnonymousUser) -> bool:
     return (getattr(user, "is_authenticated", False) and proposal.author_id == user.pk
             and proposal.state in WITHDRAWABLE_STATES)
 
 
-def do_withdraw_proposal(*, proposal: Proposal, actor, reason: str) -> Proposal:
+def do_withdraw_proposal(*, proposal: Proposal, actor: User, reason: str) -> Proposal:
     _check_author(proposal, actor)
     reason = clean_text(reason, max_length=MAX_WITHDRAWAL_REASON_LENGTH,
                         required=_("Please tell the supporters why you withdraw the proposal."))
@@ -434,17 +435,18 @@ def do_withdraw_proposal(*, proposal: Proposal, actor, reason: str) -> Proposal:
     return locked
 
 
-def _stored_files(proposal: Proposal) -> list:
+def _stored_files(proposal: Proposal) -> list[FieldFile]:
     files = [attachment.file for attachment in proposal.attachments.all() if attachment.file]
     return [proposal.image, *files] if proposal.image else files
 
 
-def _delete_files(files: list) -> None:
+def _delete_files(files: list[FieldFile]) -> None:
     for stored in files:
-        stored.storage.delete(stored.name)
+        if stored.name:
+            stored.storage.delete(stored.name)
 
 
-def do_delete_draft(*, proposal: Proposal, actor) -> None:
+def do_delete_draft(*, proposal: Proposal, actor: User) -> None:
     """Delete a draft with its attachments; the files leave the storage after the commit."""
     _check_author(proposal, actor)
     with transaction.atomic():
@@ -460,13 +462,13 @@ def do_delete_draft(*, proposal: Proposal, actor) -> None:
 # --- Moderation (called by kommune.core.moderation through the reportables registry, inside its transaction) -----
 
 
-def apply_hidden(proposal: Proposal, *, reason: str, moderator) -> None:
+def apply_hidden(proposal: Proposal, *, reason: str, moderator: User) -> None:
     Proposal.objects.filter(pk=proposal.pk).update(hidden_at=timezone.now(), hidden_reason=reason)
     proposal.refresh_from_db(fields=["hidden_at", "hidden_reason"])
     publish(ProposalHidden(proposal.municipality, proposal, actor=moderator, scope=proposal, data={"reason": reason}))
 
 
-def apply_shown(proposal: Proposal, *, reason: str, moderator) -> None:
+def apply_shown(proposal: Proposal, *, reason: str, moderator: User) -> None:
     Proposal.objects.filter(pk=proposal.pk).update(hidden_at=None, hidden_reason="")
     proposal.refresh_from_db(fields=["hidden_at", "hidden_reason"])
     publish(ProposalUnhidden(proposal.municipality, proposal, actor=moderator, scope=proposal,

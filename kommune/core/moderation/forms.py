@@ -1,4 +1,6 @@
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +25,11 @@ class ReportForm(forms.Form):
                            help_text=_("Helps the moderators decide. Only they read it."))
 
 
-class RuleChoiceMixin:
+class RuleChoiceMixin(forms.Form):
     """A choice of the municipality's netiquette rules (kommune.core.moderation.netiquette.netiquette_rules),
     named in the decision and in the statement of reasons the affected person receives."""
 
-    def __init__(self, *args, rules: list[str] = (), **kwargs) -> None:
+    def __init__(self, *args: Any, rules: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rule"] = forms.ChoiceField(
             label=_("Rule of the netiquette"), choices=[(rule, rule) for rule in rules],
@@ -36,7 +38,7 @@ class RuleChoiceMixin:
                             "invalid_choice": _("Please choose a rule of the netiquette.")})
 
 
-class HideForm(RuleChoiceMixin, forms.Form):
+class HideForm(RuleChoiceMixin):
     reason = forms.CharField(label=_("Reason for hiding"), max_length=MAX_REASON_LENGTH, help_text=PUBLIC_REASON_HINT,
                              error_messages={"required": _("Please give a reason. It appears in the public "
                                                            "moderation log.")})
@@ -49,7 +51,7 @@ class UnhideForm(forms.Form):
                                                            "moderation log.")})
 
 
-class BlockForm(RuleChoiceMixin, forms.Form):
+class BlockForm(RuleChoiceMixin):
     DURATIONS = {"1": timedelta(days=1), "7": timedelta(days=7), "30": timedelta(days=30),
                  "90": timedelta(days=90), "365": timedelta(days=365)}
 

@@ -4,7 +4,10 @@ Every act of a moderator is recorded as a ModerationAct, which the public log li
 description of where it happened, never with the names of the people involved.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +25,7 @@ from kommune.core.models import Municipality, PageKind, Role
 from kommune.core.moderation.events import DecisionTaken, ReportAnswered, ReviewDecided, UserBlocked, UserUnblocked
 from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
 from kommune.core.moderation.netiquette import netiquette_rules
-from kommune.core.moderation.reportables import reportable_for
+from kommune.core.moderation.reportables import Reportable, reportable_for
 from kommune.core.roles import roles_in
 from kommune.core.selectors import page_of
 from kommune.core.types import User
@@ -272,43 +275,64 @@ def do_unblock(*, moderator: User, block: Block, reason: str = "") -> Block:
 # --- Other contributions (registered reportables that hide themselves, e.g. proposals) ---------------------------
 
 
-def _registered_hiding(target: Model):
+@dataclass(frozen=True)
+class _Hiding:
+    reportable: Reportable[Any]
+    hide: Callable[..., None]
+    unhide: Callable[..., None]
+
+
+def _registered_hiding(target: Model) -> _Hiding:
     reportable = reportable_for(target)
     if reportable is None or reportable.hide is None or reportable.unhide is None:
         raise ValidationError(_("This cannot be hidden."), code="not_hideable")
-    return reportable
+    return _Hiding(reportable, reportable.hide, reportable.unhide)
 
 
-def do_hide_contribution(*, moderator, target: Model, reason: str, rule: str = "") -> Model:
+def _person(candidate: object) -> User | None:
+    """A reportable's author as the affected person: an account, or nobody (a deleted one)."""
+    return cast("User", candidate) if isinstance(candidate, User) else None
+
+
+def _municipality_of(target: Model) -> Municipality:
+    municipality = getattr(target, "municipality", None)
+    if not isinstance(municipality, Municipality):
+        raise ValidationError(_("This cannot be hidden."), code="not_hideable")
+    return municipality
+
+
+def do_hide_contribution(*, moderator: User, target: Model, reason: str, rule: str = "") -> Model:
     """Hide a contribution of another app through its registered reportable; comments use do_hide."""
-    _check_moderator(moderator, target.municipality)
-    reportable = _registered_hiding(target)
+    municipality = _municipality_of(target)
+    _check_moderator(moderator, municipality)
+    hiding = _registered_hiding(target)
     reason = _clean_reason(reason)
-    rule = _clean_rule(rule, target.municipality)
+    rule = _clean_rule(rule, municipality)
     with transaction.atomic():
         current = type(target)._default_manager.select_for_update().get(pk=target.pk)
-        if reportable.is_hidden(current):
+        if hiding.reportable.is_hidden(current):
             raise ValidationError(_("This contribution is already hidden."), code="already_hidden")
-        reportable.hide(current, reason=reason, moderator=moderator)
-        _record(municipality=current.municipality, moderator=moderator, action=ModerationAct.Action.HIDE,
+        hiding.hide(current, reason=reason, moderator=moderator)
+        _record(municipality=municipality, moderator=moderator, action=ModerationAct.Action.HIDE,
                 reason=reason, rule=rule, public_description=describe(current), target=current,
-                affected_user=reportable.author(current))
+                affected_user=_person(hiding.reportable.author(current)))
         with translation.override(settings.LANGUAGE_CODE):
             answer = _("The contribution has been hidden. Reason: %(reason)s") % {"reason": reason}
         _close_reports_on(current, moderator=moderator, answer=answer)
     return current
 
 
-def do_unhide_contribution(*, moderator, target: Model, reason: str) -> Model:
-    _check_moderator(moderator, target.municipality)
-    reportable = _registered_hiding(target)
+def do_unhide_contribution(*, moderator: User, target: Model, reason: str) -> Model:
+    municipality = _municipality_of(target)
+    _check_moderator(moderator, municipality)
+    hiding = _registered_hiding(target)
     reason = _clean_reason(reason)
     with transaction.atomic():
         current = type(target)._default_manager.select_for_update().get(pk=target.pk)
-        if not reportable.is_hidden(current):
+        if not hiding.reportable.is_hidden(current):
             raise ValidationError(_("This contribution is not hidden."), code="not_hidden")
-        reportable.unhide(current, reason=reason, moderator=moderator)
-        _record(municipality=current.municipality, moderator=moderator, action=ModerationAct.Action.UNHIDE,
+        hiding.unhide(current, reason=reason, moderator=moderator)
+        _record(municipality=municipality, moderator=moderator, action=ModerationAct.Action.UNHIDE,
                 reason=reason, public_description=describe(current), target=current)
     return current
 
@@ -319,7 +343,7 @@ REVIEWABLE_ACTIONS = (ModerationAct.Action.HIDE, ModerationAct.Action.BLOCK)
 MAX_REVIEW_TEXT_LENGTH = 2000
 
 
-def do_request_review(*, user, act: ModerationAct, text: str) -> ReviewRequest:
+def do_request_review(*, user: User, act: ModerationAct, text: str) -> ReviewRequest:
     """The affected person asks for a decision to be looked at again; once per decision."""
     if not user.is_authenticated or act.affected_user_id != user.pk or act.action not in REVIEWABLE_ACTIONS:
         raise PermissionDenied
@@ -332,7 +356,7 @@ def do_request_review(*, user, act: ModerationAct, text: str) -> ReviewRequest:
         raise ValidationError(_("You have already asked for a review of this decision."), code="duplicate") from None
 
 
-def _reverse(act: ModerationAct, *, moderator, reason: str) -> None:
+def _reverse(act: ModerationAct, *, moderator: User, reason: str) -> None:
     target = act.target
     if target is None:
         return  # the contribution or block no longer exists: nothing to undo
@@ -348,7 +372,7 @@ def _reverse(act: ModerationAct, *, moderator, reason: str) -> None:
             do_unhide_contribution(moderator=moderator, target=target, reason=reason)
 
 
-def do_decide_review(*, moderator, review: ReviewRequest, uphold: bool, answer: str) -> ReviewRequest:
+def do_decide_review(*, moderator: User, review: ReviewRequest, uphold: bool, answer: str) -> ReviewRequest:
     """Uphold the decision, or reverse it (the contribution is shown again, the block lifted); the person who
     asked is told the outcome."""
     _check_moderator(moderator, review.municipality)

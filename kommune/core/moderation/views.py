@@ -87,7 +87,7 @@ def report_contribution(request: HttpRequest, municipality: Municipality, report
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = ReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
         try:
             services.do_report(reporter=request.user, target=target, reason=form.cleaned_data["reason"],
                                text=form.cleaned_data["text"])
@@ -249,14 +249,15 @@ def _contribution_page(request: HttpRequest, municipality: Municipality, target,
 
 
 @municipality_view("moderation.moderate")
-def contribution(request: HttpRequest, municipality: Municipality, reportable: str, object_id: int) -> HttpResponse:
+def contribution(request: AuthenticatedHttpRequest, municipality: Municipality, reportable: str,
+                 object_id: int) -> HttpResponse:
     target, registered = _contribution_or_404(municipality, reportable, object_id)
     return _contribution_page(request, municipality, target, registered)
 
 
 @municipality_view("moderation.moderate")
 @require_POST
-def hide_contribution(request: HttpRequest, municipality: Municipality, reportable: str,
+def hide_contribution(request: AuthenticatedHttpRequest, municipality: Municipality, reportable: str,
                       object_id: int) -> HttpResponse:
     target, registered = _contribution_or_404(municipality, reportable, object_id)
     form = HideForm(request.POST, rules=_rules(municipality))
@@ -274,7 +275,7 @@ def hide_contribution(request: HttpRequest, municipality: Municipality, reportab
 
 @municipality_view("moderation.moderate")
 @require_POST
-def unhide_contribution(request: HttpRequest, municipality: Municipality, reportable: str,
+def unhide_contribution(request: AuthenticatedHttpRequest, municipality: Municipality, reportable: str,
                         object_id: int) -> HttpResponse:
     target, registered = _contribution_or_404(municipality, reportable, object_id)
     form = UnhideForm(request.POST)
@@ -349,14 +350,14 @@ def request_review(request: HttpRequest, municipality: Municipality, act_id: int
 
 
 @municipality_view("moderation.moderate")
-def reviews(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def reviews(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "moderation/reviews.html", {
         "municipality": municipality, "reviews": selectors.open_reviews(municipality),
     })
 
 
 @municipality_view("moderation.moderate")
-def review_detail(request: HttpRequest, municipality: Municipality, review_id: int) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, municipality: Municipality, review_id: int) -> HttpResponse:
     review = get_for_tenant(ReviewRequest.objects.select_related("act", "requester", "decided_by"), municipality,
                             pk=review_id)
     form = ReviewDecisionForm(request.POST or None)

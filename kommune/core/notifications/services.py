@@ -208,7 +208,7 @@ def notify_review_outcome(event: Event) -> None:
     _private_notice(user, event, text=text, url=review_url(review.act))
 
 
-def _private_notice(user, event: Event, *, text: str, url: str) -> None:
+def _private_notice(user: User, event: Event, *, text: str, url: str) -> None:
     ids = _notify([user.pk], municipality=event.municipality, verb=event.name,
                   text=Truncator(text).chars(2000), url=url)
     transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
