@@ -31,6 +31,7 @@ from kommune.core.comments.models import Comment
 from kommune.core.moderation import services as moderation
 from kommune.core.moderation.models import Block, ModerationAct
 from kommune.core.records import Column, _record_sets, record_set, record_sets, register_record_set
+from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.opendata.models import Dataset, Resource
 from kommune.opendata.records import builder, services
 from kommune.opendata.records.models import RecordSetState
@@ -133,6 +134,8 @@ def as_csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
     return str(value)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kommune.accounts.models import User
 from kommune.core import ratelimit
+from kommune.core.cleaning import validate_no_control_characters
 from kommune.core.models import Municipality
 
 
@@ -13,7 +14,7 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              help_text=_("We send you a link to confirm it. It is never shown publicly."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    display_name = forms.CharField(label=_("Public name"), max_length=80,
+    display_name = forms.CharField(label=_("Public name"), max_length=80, validators=[validate_no_control_characters],
                                    help_text=_("Shown with your contributions. A pseudonym is allowed."),
                                    widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
     password = forms.CharField(label=_("Password"), strip=False,
@@ -86,9 +87,10 @@ class ResendConfirmationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Public name"), max_length=80,
+    display_name = forms.CharField(label=_("Public name"), max_length=80, validators=[validate_no_control_characters],
                                    help_text=_("Shown with your contributions. A pseudonym is allowed."))
     real_name = forms.CharField(label=_("Real name"), max_length=200, required=False,
+                                validators=[validate_no_control_characters],
                                 help_text=_("Private. Only staff of your municipality see it, for example when "
                                             "they verify your residency."))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kommune.accounts.services import MAX_LETTER_CODES_PER_BATCH
+from kommune.core.cleaning import validate_no_control_characters
 from kommune.core.manage_forms import PersonByEmailField
 
 
@@ -39,7 +40,7 @@ class LetterCodeBatchForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   help_text=_("The codes work until the end of this day."))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+    note = forms.CharField(label=_("Note"), max_length=200, required=False, validators=[validate_no_control_characters],
                            help_text=_("For example the street list or mailing this batch is meant for."))
 
     def __init__(self, *args, **kwargs) -> None:

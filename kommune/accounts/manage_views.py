@@ -20,6 +20,7 @@ from kommune.accounts.models import LetterCodeBatch, Residency
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.manage_pages import paginate, tenant_context
 from kommune.core.models import Municipality
+from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.core.types import AuthenticatedHttpRequest
 
 # --- Residency at the counter ---------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def letter_code_batch_csv(request: HttpRequest, municipality: Municipality, pk: 
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["code", "valid_until", "url"])
     for code in batch.codes.only("code").order_by("id"):
-        writer.writerow([code.formatted, valid_until, url])
+        writer.writerow([spreadsheet_safe(cell) for cell in (code.formatted, valid_until, url)])
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="briefcodes-{municipality.slug}-{batch.pk}.csv"'
     return response

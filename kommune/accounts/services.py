@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from kommune.accounts.models import LetterCode, LetterCodeBatch, Residency, User
+from kommune.core.cleaning import refuse_control_characters
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.privacy import run_anonymisers
 from kommune.core.services import do_join_municipality, log_action
@@ -60,9 +61,10 @@ def do_register(*, email: str, password: str, display_name: str, language: str,
     For an address that already has an account nothing is created and its owner gets a hint by e-mail
     instead, so that the form does not reveal who is registered. Returns None in that case."""
     email = email.strip().lower()
+    display_name = refuse_control_characters(display_name.strip())
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, display_name=display_name.strip(),
+            user = User.objects.create_user(email=email, password=password, display_name=display_name,
                                             language=language)
             if municipality is not None:
                 do_join_municipality(user=user, municipality=municipality)
@@ -123,8 +125,8 @@ def do_update_profile(*, user: User, display_name: str, real_name: str, language
     from kommune.core.notifications.followables import content_type_id
     from kommune.core.notifications.models import Follow
 
-    user.display_name = display_name.strip()
-    user.real_name = real_name.strip()
+    user.display_name = refuse_control_characters(display_name.strip())
+    user.real_name = refuse_control_characters(real_name.strip())
     user.language = language
     user.birth_date = clean_birth_date(birth_date)
     ends_follows = public_profile is False and user.public_profile
@@ -207,8 +209,8 @@ def do_create_letter_codes(*, municipality: Municipality, actor: User, count: in
     if expires_at <= timezone.now():
         raise ValidationError(_("The expiry date must lie in the future."))
     with transaction.atomic():
-        batch = LetterCodeBatch.objects.create(municipality=municipality, note=note, expires_at=expires_at,
-                                               created_by=actor)
+        batch = LetterCodeBatch.objects.create(municipality=municipality, note=refuse_control_characters(note),
+                                               expires_at=expires_at, created_by=actor)
         codes = {_new_code() for _ in range(count)}
         while len(codes) < count:
             codes.add(_new_code())

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.cleaning import validate_no_control_characters
 from kommune.core.models import AccessibilityFeedback
 
 
@@ -27,8 +28,13 @@ class AccessibilityFeedbackForm(forms.ModelForm):
             "email": _("Only if you would like an answer."),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("message", "page_url", "name"):
+            self.fields[name].validators.append(validate_no_control_characters)
+
 
 class PageForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), required=False,
-                           max_length=50_000,
+                           max_length=50_000, validators=[validate_no_control_characters],
                            help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))

@@ -32,3 +32,25 @@ class LanguageMiddleware:
         if "Cookie" not in patch_vary:
             response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
         return response
+
+
+def permissions_policy(features: dict[str, list[str]]) -> str:
+    """The header value: ``camera=()`` for a feature nobody may use, ``geolocation=(self)`` for our own pages."""
+    def allowed(origins: list[str]) -> str:
+        return "(" + " ".join("self" if origin == "self" else f'"{origin}"' for origin in origins) + ")"
+
+    return ", ".join(f"{feature}={allowed(origins)}" for feature, origins in features.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY on every response that does not set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -26,6 +26,11 @@ the visitor being served, from ``get_token``, which also sets that visitor's CSR
 no visitor ever gets another's token or cookie. Stored pages keep only the view's own headers; the middleware
 adds Vary: Cookie, Content-Language and the security headers on the way out as for any page.
 
+Content Security Policy: pages carry no inline script, so the policy (settings.SECURE_CSP) needs no nonce and a
+stored page is valid for every visitor; the middleware adds the header to each answer, hit or miss. Should a
+page ever use the request's nonce (``csp_nonce``), it is not stored: served to another visitor, its nonce would
+no longer match that visitor's header.
+
 The cache is only worth as much as its invalidation: with the per-process memory cache (no REDIS_URL) a bump in
 one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (off) then unless set explicitly.
 """
@@ -43,6 +48,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_cipher_token is private, not stubbed
     _unmask_cipher_token,
     get_token,
@@ -170,7 +176,8 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     session = getattr(request, "session", None)
     return (response.status_code == 200 and not response.streaming and not response.cookies
             and not any(word in control for word in _UNCACHEABLE_CONTROL)
-            and not (session is not None and session.modified) and not _has_messages(request))
+            and not (session is not None and session.modified) and not _has_messages(request)
+            and not get_nonce(request))
 
 
 def _address(request: HttpRequest) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommune.core.cleaning import control_character_message, refuse_control_characters
 from kommune.core.models import (
     AccessibilityFeedback,
     AuditLogEntry,
@@ -89,7 +90,7 @@ def do_update_page(*, municipality: Municipality, actor: User, kind: str, body: 
         raise PermissionDenied
     with transaction.atomic():
         page, _created = Page.objects.select_for_update().get_or_create(municipality=municipality, kind=kind)
-        page.body = body
+        page.body = refuse_control_characters(body)
         page.body_html = render_markdown(body)
         page.updated_by = actor
         page.save()
@@ -99,6 +100,8 @@ def do_update_page(*, municipality: Municipality, actor: User, kind: str, body: 
 
 def do_submit_accessibility_feedback(*, municipality: Municipality, message: str, page_url: str = "",
                                      name: str = "", email: str = "") -> AccessibilityFeedback:
+    for text in (message, page_url, name):
+        refuse_control_characters(text)
     feedback = AccessibilityFeedback.objects.create(municipality=municipality, message=message, page_url=page_url,
                                                     name=name, email=email)
     subject = _("Accessibility feedback for %(name)s") % {"name": municipality.name}
@@ -173,6 +176,9 @@ def _clean_paper(reference: str, url: str) -> tuple[str, str]:
     from django.core.validators import URLValidator
 
     reference, url = (reference or "").strip(), (url or "").strip()
+    for name, value in (("paper_reference", reference), ("paper_url", url)):
+        if message := control_character_message(value):
+            raise ValidationError({name: [message]})
     if len(reference) > 100:
         raise ValidationError({"paper_reference": [_("Please shorten the reference to at most 100 characters.")]})
     if url:

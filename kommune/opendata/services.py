@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kommune.accounts.models import User
-from kommune.core.cleaning import FieldCleaner, clean_text
+from kommune.core.cleaning import FieldCleaner, clean_text, refuse_control_characters
 from kommune.core.events import publish
 from kommune.core.models import Municipality, Organisation
 from kommune.core.slugs import german_slug
@@ -90,7 +90,7 @@ def clean_keywords(values: Iterable[str]) -> list[str]:
     """Keywords stripped, without empty ones and without repeats (ignoring case), in the order given."""
     keywords, seen = [], set()
     for value in values:
-        keyword = " ".join(str(value).split())
+        keyword = refuse_control_characters(" ".join(str(value).split()))
         if keyword and keyword.casefold() not in seen:
             seen.add(keyword.casefold())
             keywords.append(keyword)

@@ -1,19 +1,18 @@
 """Atom feed of a municipality's newly published citizen proposals (drafts never appear, whoever asks).
 
 Like kommune/core/processes/feeds.py: the feed class is wrapped in a function view that declares its access;
-titles are plain text, the summary is the proposal's sanitised HTML.
+titles are plain text, the summary is the proposal's sanitised HTML (kommune.core.feeds).
 """
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from kommune.core.access import municipality_view
+from kommune.core.feeds import AtomFeed
 from kommune.core.models import Municipality
 from kommune.proposals import selectors
 from kommune.proposals.models import Proposal
@@ -25,8 +24,8 @@ def _tag(pk: int, when) -> str:
     return f"tag:{host},{when:%Y-%m-%d}:proposal/{pk}"
 
 
-class ProposalsFeed(Feed):
-    feed_type = Atom1Feed
+class ProposalsFeed(AtomFeed):
+    description_is_html = True  # text_html: Markdown rendered and sanitised when the proposal was written
 
     def get_object(self, request: HttpRequest, municipality: Municipality) -> Municipality:
         return municipality

@@ -8,7 +8,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import P, PathEx, QueryEx
 from pydantic import AfterValidator, AwareDatetime
+from pydantic_core import PydanticCustomError
 
+from kommune.core.cleaning import first_control_character
 from kommune.core.models import Municipality
 
 MAX_ID = 2**63 - 1
@@ -20,14 +22,16 @@ ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 SlugFilter = QueryEx[str | None, P(pattern=SLUG_PATTERN, max_length=80)]
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters; refusing them here keeps bad input a 422 instead of a 500.
-    if "\x00" in value:
-        raise ValueError("NUL")
+def _no_control_characters(value: str) -> str:
+    # As in every web form (kommune.core.cleaning): PostgreSQL cannot store NUL, XML feeds cannot carry C0, and
+    # refusing them here keeps bad input a 422 with the same message instead of a 500.
+    found = first_control_character(value)
+    if found:
+        raise PydanticCustomError("control_character", "control character {code}", {"code": found})
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 def _storable(value: datetime) -> datetime:

@@ -94,6 +94,8 @@ def _pydantic_message(error: dict) -> str:
         "model_type": _("Please send a JSON object."),
         "dict_type": _("Please send a JSON object."),
         "value_error": _("This value is not valid."),
+        "control_character": _("The text contains an invisible control character (%(code)s) that is not allowed. "
+                               "Please remove it; it often comes along when text is copied from another program."),
     }
     template = messages.get(kind, _("This value is not valid."))
     try:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kommune.core.api.models import AccessToken
 from kommune.core.api.selectors import valid_tokens
+from kommune.core.cleaning import control_character_message
 from kommune.core.types import User
 
 SECRET_PREFIX = "ok_"
@@ -31,8 +32,10 @@ def hash_secret(secret: str) -> str:
 def _clean(name: str, scope: str, expires_at: datetime | None, now: datetime) -> str:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
-    if not name or "\x00" in name:
+    if not name:
         errors["name"] = [_("Please name the token after what you use it for, e.g. “Ratsinfo-App”.")]
+    elif control := control_character_message(name):
+        errors["name"] = [control]
     elif len(name) > MAX_NAME_LENGTH:
         errors["name"] = [_("The name can have at most %(max)d characters.") % {"max": MAX_NAME_LENGTH}]
     if scope not in AccessToken.Scope.values:

@@ -16,6 +16,7 @@ from django.db.models import F, Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kommune.core.cleaning import refuse_control_characters
 from kommune.core.comments.blocks import active_block
 from kommune.core.comments.events import CommentEdited, CommentPosted
 from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, Thread
@@ -37,9 +38,7 @@ ASSISTED_CHANNELS = (Comment.Channel.PHONE, Comment.Channel.LETTER, Comment.Chan
 
 
 def clean_comment_text(text: str | None) -> str:
-    text = (text or "").strip()
-    if "\x00" in text:
-        raise ValidationError(_("The text contains a character that is not allowed (NUL)."), code="invalid")
+    text = refuse_control_characters((text or "").strip())
     if not text:
         raise ValidationError(_("Please write your comment first; it is empty."), code="empty")
     if len(text) > MAX_COMMENT_LENGTH:
@@ -180,8 +179,8 @@ def do_post_assisted_comment(*, staff: User, target: Model, text: str, channel: 
     if channel not in ASSISTED_CHANNELS:
         raise ValidationError(_("Please say how the comment reached you: by phone, by letter or at an event."),
                               code="channel")
-    assisted_name = (assisted_name or "").strip()
-    if not assisted_name or "\x00" in assisted_name:
+    assisted_name = refuse_control_characters((assisted_name or "").strip())
+    if not assisted_name:
         raise ValidationError(_("Please enter the name under which the resident wants the comment to appear."),
                               code="assisted_name")
     if len(assisted_name) > MAX_ASSISTED_NAME_LENGTH:

@@ -17,6 +17,7 @@ from django.db.models import F, Model
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kommune.core.cleaning import refuse_control_characters
 from kommune.core.comments.events import CommentHidden, CommentUnhidden
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.comments.registry import commentable_for
@@ -38,9 +39,7 @@ UNBLOCKABLE_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.MODERATOR})
 
 
 def _clean(value: str | None, *, max_length: int, required_message: str | None = None) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(_("The text contains a character that is not allowed (NUL)."), code="invalid")
+    value = refuse_control_characters((value or "").strip())
     if required_message and not value:
         raise ValidationError(required_message, code="required")
     if len(value) > max_length:

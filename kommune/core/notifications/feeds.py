@@ -1,17 +1,16 @@
 """Atom feeds of the activity streams, built with Django's syndication framework and served by function views
 that carry the access declaration: the municipality's here (views.py), a process's in kommune/core/processes."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from kommune.core.feeds import AtomFeed
 from kommune.core.notifications import selectors
 from kommune.core.notifications.models import Activity
 
 
-class ActivityFeed(Feed):
-    feed_type = Atom1Feed
+class ActivityFeed(AtomFeed):
+    """The sentence names people by their display name: plain text, as title and as summary."""
 
     def item_title(self, item: Activity) -> str:
         return item.sentence

@@ -1,21 +1,19 @@
 """Atom feeds of a municipality's published processes, of a process's news and of its activity stream.
 
 The feed classes are wrapped in function views so that every route declares its access (kommune.core.access).
-Atom's <summary type="html"> is read as HTML by feed readers: plain text goes in escaped, news in the form
-sanitised when it was written; titles are plain text (<title> without type) and only XML-escaped.
+Summaries (kommune.core.feeds): a process's summary is plain text (type="text"), news the HTML sanitised when
+it was written (type="html"); titles are plain text (<title> without type) and only XML-escaped.
 """
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.feeds import AtomFeed
 from kommune.core.models import Municipality
 from kommune.core.notifications import selectors as activities
 from kommune.core.notifications.feeds import ActivityFeed
@@ -30,8 +28,7 @@ def _tag(kind: str, pk: int, when) -> str:
     return f"tag:{host},{when:%Y-%m-%d}:{kind}/{pk}"
 
 
-class ProcessesFeed(Feed):
-    feed_type = Atom1Feed
+class ProcessesFeed(AtomFeed):
 
     def get_object(self, request: HttpRequest, municipality: Municipality) -> Municipality:
         return municipality
@@ -55,7 +52,7 @@ class ProcessesFeed(Feed):
         return process.title
 
     def item_description(self, process: Process) -> str:
-        return escape(process.summary)
+        return process.summary
 
     def item_author_name(self, process: Process) -> str:
         return process.organiser_name
@@ -73,8 +70,8 @@ class ProcessesFeed(Feed):
         return _tag("process", process.pk, process.published_at or process.created_at)
 
 
-class NewsFeed(Feed):
-    feed_type = Atom1Feed
+class NewsFeed(AtomFeed):
+    description_is_html = True  # text_html: Markdown rendered and sanitised when the news was written
 
     def get_object(self, request: HttpRequest, process: Process) -> Process:
         return process

@@ -19,7 +19,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kommune.core.cleaning import FieldCleaner, clean_text
+from kommune.core.cleaning import FieldCleaner, clean_text, control_character_message
 from kommune.core.events import publish
 from kommune.core.models import Municipality, Organisation
 from kommune.core.processes import features
@@ -211,6 +211,9 @@ def _clean_phases(phases: Sequence[PhaseInput]) -> list[str]:
             problems.append(_("The title of %(phase)s may have at most 200 characters.") % {"phase": name})
         if len(phase.description.strip()) > 5000:
             problems.append(_("The description of %(phase)s may have at most 5000 characters.") % {"phase": name})
+        control = control_character_message(phase.title) or control_character_message(phase.description)
+        if control:
+            problems.append(f"{_sentence(name)}: {control}")
         unknown = [key for key in phase.features if key not in registered]
         if unknown:
             problems.append(_("%(phase)s opens a feature this platform does not know: %(keys)s.")

@@ -5,9 +5,11 @@ both formats; nothing but the current row is held in memory, so a set of two mil
 (about the size of the files), not memory. Size and SHA-256 of each file are computed while it is written.
 
 - CSV: UTF-8 without byte order mark, RFC 4180 (comma, double quotes, CRLF), a header row; datetimes ISO 8601 in
-  UTC with ``Z``, booleans ``true``/``false``, empty for null.
-- JSON: an array of objects, one per row, with the same keys and values (null for null), which Frictionless
-  reads as a tabular resource (format ``json``).
+  UTC with ``Z``, booleans ``true``/``false``, empty for null. Text that a spreadsheet would run as a formula
+  (starting with =, +, -, @, tab or carriage return) gets a leading single quote (kommune.core.spreadsheets);
+  the datapackage's description says so.
+- JSON: an array of objects, one per row, with the same keys and values (null for null) and the exact text,
+  which Frictionless reads as a tabular resource (format ``json``).
 - datapackage.json: Frictionless Data Package v1 (profile tabular-data-package) with one Table Schema for both.
 """
 
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from kommune.core.models import Municipality
 from kommune.core.records import Column, RecordSet
+from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.opendata.models import License
 
 # Open Definition ids and the texts of the licences a municipality can choose (kommune.opendata.models.License).
@@ -81,14 +84,16 @@ def json_value(column: Column, value: Any) -> Any:
 
 def csv_value(column: Column, value: Any) -> str:
     """The value as the CSV file holds it (empty for null)."""
-    return _csv_cell(json_value(column, value), column.type == "boolean")
+    return _csv_cell(json_value(column, value), column.type)
 
 
-def _csv_cell(value: Any, boolean: bool) -> Any:
+def _csv_cell(value: Any, column_type: str) -> Any:
     if value is None:
         return ""
-    if boolean:
+    if column_type == "boolean":
         return "true" if value else "false"
+    if column_type == "string":
+        return spreadsheet_safe(value)
     return value
 
 
@@ -127,7 +132,7 @@ def write_tables(record_set: RecordSet, municipality: Municipality, directory: P
     no JSON file: an empty array names no columns, and Frictionless rejects it as a table."""
     names = [column.name for column in record_set.columns]
     converters = [CONVERTERS[column.type] for column in record_set.columns]
-    booleans = [column.type == "boolean" for column in record_set.columns]
+    types = [column.type for column in record_set.columns]
     encode = json.JSONEncoder(ensure_ascii=False).encode
     csv_file = _HashingFile(directory / f"{basename}.csv")
     json_file = _HashingFile(directory / f"{basename}.json")
@@ -138,7 +143,7 @@ def write_tables(record_set: RecordSet, municipality: Municipality, directory: P
         for row in _checked(record_set, record_set.rows(municipality)):
             values = [None if row[name] is None else convert(row[name])
                       for name, convert in zip(names, converters, strict=True)]
-            writer.writerow([_csv_cell(value, boolean) for value, boolean in zip(values, booleans, strict=True)])
+            writer.writerow([_csv_cell(value, kind) for value, kind in zip(values, types, strict=True)])
             json_file.write(("[\n" if count == 0 else ",\n") + encode(dict(zip(names, values, strict=True))))
             count += 1
         json_file.write("\n]\n" if count else "[]\n")
@@ -220,4 +225,7 @@ def dataset_description(record_set: RecordSet) -> str:
         _("Published automatically by the participation platform and updated at most once a day after the data "
           "changed. The CSV and JSON files hold the same records; datapackage.json (Frictionless Data Package) "
           "describes every column. The records contain no personal data."),
+        _("In the CSV file, a text that starts with =, +, -, @, a tab or a carriage return begins with an added "
+          "single quote ('), so that spreadsheet programs show it as text instead of running it as a formula. "
+          "The JSON file holds the exact text."),
     ])
