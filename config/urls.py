@@ -2,7 +2,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
+from kommune.accounts import views as accounts_views
 from kommune.core.api.api import urls as api_v1_urls
+
+# A person's public page in a municipality (opt-in; kommune/accounts/profiles.py): under the municipality, not
+# under /konto/ (the person's own pages).
+people_urls = ([path("<slug:municipality_slug>/personen/<int:user_id>/", accounts_views.person, name="person")],
+               "people")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +17,7 @@ urlpatterns = [
     path("api/v1/", api_v1_urls()),  # the REST API; every path below answers in the API's error format
     path("", include("kommune.core.manage_urls")),
     path("", include("kommune.accounts.manage_urls")),
+    path("", include(people_urls)),
     path("", include("kommune.core.processes.urls")),
     path("", include("kommune.core.comments.urls")),
     path("", include("kommune.core.moderation.urls")),

@@ -567,9 +567,31 @@ def test_replying_through_the_page(alice, bob, client, process):
     assert f'id="reply-form-{top.pk}"' in page and "netiquette" in page
     response = client.post(comment_url("reply", top), {"text": "Ja!", "next": comment_url("replies", top)})
     reply = Comment.objects.get(parent=top)
-    assert response["Location"] == f"{comment_url('replies', top)}#comment-{reply.pk}"
+    assert response["Location"] == f"{comment_url('replies', top)}?antworten={top.pk}#comment-{reply.pk}"
     response = client.post(comment_url("reply", top), {"text": ""})
     assert response.status_code == 200 and "it is empty" in response.content.decode()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_after_replying_the_thread_shows_the_reply_open(alice, bob, client, process, htmx):
+    """The reply form sits in the replies loaded by htmx or on the replies page; either way the person lands in
+    the thread (or the page embedding it) with that comment's replies open, at the new reply."""
+    top = post(alice, process, "Oben")
+    for i in range(25):  # the replied-to comment is no longer on the thread's first page
+        post(UserFactory(), process, f"Später {i}")
+    login(client, bob)
+    page_url = process.get_absolute_url()
+    if htmx:
+        partial = client.get(comment_url("replies", top), {"next": page_url}, headers={"HX-Request": "true"})
+        assert f'name="next" value="{page_url}"' in partial.content.decode()
+    response = client.post(comment_url("reply", top), {"text": "Meine Antwort", "next": page_url})
+    reply = Comment.objects.get(parent=top)
+    assert response["Location"] == f"{page_url}?antworten={top.pk}#comment-{reply.pk}"
+    page = client.get(response["Location"].split("#")[0]).content.decode()
+    assert f'id="comment-{reply.pk}"' in page and "Meine Antwort" in page and "Oben" in page
+    assert f'id="reply-form-{top.pk}"' in page
+    plain = client.get(thread_url(process)).content.decode()
+    assert "Meine Antwort" not in plain and "Show 1 reply" not in plain  # closed again without the parameter
 
 
 def test_a_hidden_comment_keeps_its_place_without_text_or_author(alice, bob, carol, client, process):

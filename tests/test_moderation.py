@@ -28,6 +28,7 @@ from tests.factories_processes import published_process
 pytestmark = pytest.mark.django_db
 
 SLUG = {"municipality_slug": "musterstadt"}
+RULE = "Respektvoll und beim Thema"  # a heading of the default netiquette
 
 
 
@@ -213,7 +214,7 @@ def test_hiding_keeps_the_place_moves_the_counters_and_answers_open_reports(alic
 
 def test_hidden_content_is_gone_from_the_thread_page(bob, client, rude, process, troll):
     login(client, bob)
-    response = client.post(url("hide", comment_id=rude.pk), {"reason": "Beleidigung"})
+    response = client.post(url("hide", comment_id=rude.pk), {"reason": "Beleidigung", "rule": RULE})
     assert response["Location"] == url("comment", comment_id=rude.pk)
     client.logout()  # clears every cookie, the language one too
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -310,7 +311,8 @@ def test_blocking_and_unblocking_through_the_pages(bob, client, rude, troll):
     login(client, bob)
     page = client.get(url("comment", comment_id=rude.pk)).content.decode()
     assert "Ihr seid alle Idioten!" in page and "Block the author" in page
-    response = client.post(url("block_author", comment_id=rude.pk), {"block-duration": "7", "block-reason": "Spam"})
+    response = client.post(url("block_author", comment_id=rude.pk), {"block-duration": "7", "block-reason": "Spam",
+                                                                 "block-rule": RULE})
     assert response["Location"] == url("comment", comment_id=rude.pk)
     block = Block.objects.get()
     assert block.user == troll and timedelta(days=6) < block.until - timezone.now() <= timedelta(days=7)
@@ -400,6 +402,7 @@ def test_staff_cannot_be_blocked_through_their_assisted_comment(bob, carol, clie
                                                  assisted_name="Herr K.")
     login(client, bob)
     assert "cannot be blocked" in client.get(url("comment", comment_id=assisted.pk)).content.decode()
-    response = client.post(url("block_author", comment_id=assisted.pk), {"block-duration": "7", "block-reason": "x"})
+    response = client.post(url("block_author", comment_id=assisted.pk),
+                           {"block-duration": "7", "block-reason": "x", "block-rule": RULE})
     assert "nobody to block" in response.content.decode() and not Block.objects.exists()
     assert Comment.objects.get().author == carol

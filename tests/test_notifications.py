@@ -206,7 +206,8 @@ def test_a_comment_hidden_before_the_worker_runs_is_not_emailed(process, alice, 
     do_hide(moderator=bob, comment=comment, reason="Spam")
     deliver()
     run_worker()
-    assert mail.outbox == []
+    # Only the author hears of it: her statement of reasons (tests/test_moderation_duties.py).
+    assert [message.to for message in mail.outbox] == [[carol.email]]
 
 
 def test_a_fan_out_to_500_followers_takes_as_many_queries_as_to_5(process, musterstadt, bob, post):
@@ -436,6 +437,10 @@ def test_what_cannot_be_followed(musterstadt, anderstadt, alice, bob, carol, cli
     hidden = post(process, carol)
     do_hide(moderator=bob, comment=hidden, reason="Spam")
     assert client.post(url, {"target": f"comments.comment:{hidden.pk}", "action": "follow"}).status_code == 404
+    # A person without a public page is a 404 like nobody (tests/test_person_pages.py); with one, not oneself.
+    assert client.post(url, {"target": f"accounts.user:{alice.pk}", "action": "follow"}).status_code == 404
+    alice.public_profile = True
+    alice.save(update_fields=["public_profile"])
     response = client.post(url, {"target": f"accounts.user:{alice.pk}", "action": "follow"}, follow=True)
     assert "You cannot follow yourself." in response.content.decode()
     assert not Follow.objects.exists()

@@ -53,6 +53,7 @@ from kommune.accounts.services import confirmation_token
 from kommune.core.access import Access
 from kommune.core.files import file_name
 from kommune.core.models import AccessibilityFeedback, PageKind, Role
+from kommune.core.moderation.models import ModerationAct, ReviewRequest
 from kommune.core.notifications.tokens import unsubscribe_token
 from kommune.council.oparl import KINDS as OPARL_KINDS
 from kommune.proposals.models import Attachment
@@ -180,6 +181,20 @@ def _report(municipality):
     return ReportFactory(target=_comment(municipality))
 
 
+def _decision(municipality, user=None):
+    # A comment hidden by the moderation: the decision its author may ask to have reviewed.
+    comment = _comment(municipality)
+    return ModerationAct.objects.create(
+        municipality=municipality, action=ModerationAct.Action.HIDE, reason="Beleidigung", rule="Respekt",
+        public_description="Ein Kommentar", affected_user=user or comment.author, target=comment)
+
+
+def _review(municipality):
+    act = _decision(municipality)
+    return ReviewRequest.objects.create(municipality=municipality, act=act, requester=act.affected_user,
+                                        text="Bitte prüfen")
+
+
 def _dataset(municipality):
     # A published dataset with an uploaded CSV; the slug names the tenant, so another tenant's slug is a 404.
     slug = f"einwohner-{municipality.slug}"
@@ -283,6 +298,11 @@ PROVIDERS: dict[str, Provider] = {
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),
     "notifications:unsubscribe:token": Provider(own=lambda w: unsubscribe_token(w.personas["alice"])),
     "api:revoke_token:token_id": personal(lambda w: _access_token(w.personas["alice"])),
+    "user_id": Provider(own=lambda w: w.memo("public_person", lambda: UserFactory(public_profile=True)).pk),
+    "act_id": personal(lambda w: _decision(w.musterstadt, w.personas["alice"])),
+    "review_id": owned(_review),
+    "reportable": Provider(own=lambda w: "proposal"),
+    "object_id": owned(_proposal),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.
@@ -310,9 +330,16 @@ POST_DATA: dict[str, Callable[[World], dict]] = {
     "comments:edit": lambda w: {"text": "Geändert von außen."},
     "comments:react": lambda w: {"value": "1"},
     "moderation:report_comment": lambda w: {"reason": "insult", "text": "Gemeldet von außen."},
-    "moderation:hide": lambda w: {"reason": "Verborgen von außen."},
+    "moderation:hide": lambda w: {"reason": "Verborgen von außen.", "rule": "Respektvoll und beim Thema"},
     "moderation:unhide": lambda w: {"reason": "Gezeigt von außen."},
-    "moderation:block_author": lambda w: {"duration": "7", "reason": "Gesperrt von außen."},
+    "moderation:block_author": lambda w: {"block-duration": "7", "block-reason": "Gesperrt von außen.",
+                                          "block-rule": "Respektvoll und beim Thema"},
+    "moderation:report_contribution": lambda w: {"reason": "spam", "text": "Gemeldet von außen."},
+    "moderation:hide_contribution": lambda w: {"reason": "Verborgen von außen.", "rule": "Respektvoll und beim Thema"},
+    "moderation:unhide_contribution": lambda w: {"reason": "Gezeigt von außen."},
+    "proposals:withdraw_proposal": lambda w: {"reason": "Von außen zurückgenommen."},
+    "moderation:request_review": lambda w: {"text": "Bitte von außen prüfen."},
+    "moderation:review_detail": lambda w: {"decision": "reverse", "answer": "Von außen entschieden."},
     "moderation:unblock": lambda w: {"reason": "Aufgehoben von außen."},
     "moderation:edit_netiquette": lambda w: {"body": "Fremde Netiquette."},
     "opendata:manage_create": lambda w: {

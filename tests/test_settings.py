@@ -35,6 +35,8 @@ PRODUCTION = {
     "SITE_URL": "https://example.org",
     "SECURE_SSL_REDIRECT": "true",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPERATOR_IMPRINT_URL": "https://example.org/impressum",
+    "OPERATOR_PRIVACY_URL": "https://example.org/datenschutz",
 }
 
 

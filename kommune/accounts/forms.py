@@ -94,6 +94,10 @@ class ProfileForm(forms.Form):
                                 help_text=_("Private. Only staff of your municipality see it, for example when "
                                             "they verify your residency."))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    public_profile = forms.BooleanField(
+        label=_("Show a public profile page"), required=False,
+        help_text=_("Shows your proposals and comments under your public name on one page, which others can "
+                    "follow. Off by default; turning it off ends everyone's follows of you."))
     birth_date = forms.DateField(
         label=_("Date of birth"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),

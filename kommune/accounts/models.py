@@ -37,6 +37,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True,
                                   help_text=_("Private. Needed only where a minimum age applies, for example to "
                                               "support citizen proposals."))
+    # Opt-in: a page per municipality lists what the person published there under their public name, and others
+    # can follow them through it. Off, the person is nobody's to look up (kommune/accounts/profiles.py).
+    public_profile = models.BooleanField(
+        _("public profile page"), default=False,
+        help_text=_("Shows your proposals and comments under your public name on one page, which others can "
+                    "follow. Off by default."))
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

@@ -23,6 +23,13 @@ def export_residencies(user) -> list[dict]:
     ]
 
 
+def export_letter_codes(user) -> list[dict]:
+    from kommune.accounts.models import LetterCode
+
+    return [{"municipality": code.municipality.name, "used_at": code.used_at.isoformat() if code.used_at else None}
+            for code in LetterCode.objects.filter(used_by=user).select_related("municipality").order_by("used_at")]
+
+
 def delete_login_records(user) -> None:
     """Failed-login records name the account's e-mail address; they go with the account."""
     for model in (AccessAttempt, AccessFailureLog, AccessLog):

@@ -119,12 +119,23 @@ def clean_birth_date(value: date | None) -> date | None:
 
 
 def do_update_profile(*, user: User, display_name: str, real_name: str, language: str,
-                      birth_date: date | None = None) -> None:
+                      birth_date: date | None = None, public_profile: bool | None = None) -> None:
+    """``public_profile=None`` keeps the setting. Turning the public page off ends the follows of the person:
+    they followed the page."""
+    from kommune.core.notifications.followables import content_type_id
+    from kommune.core.notifications.models import Follow
+
     user.display_name = refuse_control_characters(display_name.strip())
     user.real_name = refuse_control_characters(real_name.strip())
     user.language = language
     user.birth_date = clean_birth_date(birth_date)
-    user.save(update_fields=["display_name", "real_name", "language", "birth_date"])
+    ends_follows = public_profile is False and user.public_profile
+    if public_profile is not None:
+        user.public_profile = public_profile
+    with transaction.atomic():
+        user.save(update_fields=["display_name", "real_name", "language", "birth_date", "public_profile"])
+        if ends_follows:
+            Follow.objects.filter(content_type_id=content_type_id(user), object_id=user.pk).delete()
 
 
 def last_admin_tenants(user: User) -> list[str]:

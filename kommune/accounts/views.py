@@ -7,14 +7,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommune.accounts import services
+from kommune.accounts import profiles, services
 from kommune.accounts.forms import (
     DeleteAccountForm,
     JoinMunicipalityForm,
@@ -24,8 +24,10 @@ from kommune.accounts.forms import (
     RegistrationForm,
     ResendConfirmationForm,
 )
+from kommune.accounts.models import User
 from kommune.core import ratelimit
-from kommune.core.access import login_view, public_view
+from kommune.core.access import login_view, municipality_view, public_view
+from kommune.core.models import Municipality
 from kommune.core.privacy import export_sections
 from kommune.core.selectors import managed_tenants, management_url
 from kommune.core.services import do_join_municipality
@@ -157,7 +159,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={
         "display_name": user.display_name, "real_name": user.real_name, "language": user.language,
-        "birth_date": user.birth_date})
+        "birth_date": user.birth_date, "public_profile": user.public_profile})
     if request.method == "POST" and form.is_valid():
         services.do_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
@@ -168,6 +170,17 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         "memberships": memberships,
         "residencies": user.residencies.select_related("municipality"),
         "join_form": JoinMunicipalityForm(),
+    })
+
+
+@municipality_view()
+def person(request: HttpRequest, municipality: Municipality, user_id: int) -> HttpResponse:
+    """A person's public page: a 404 for a person without one, as for an account that does not exist."""
+    found = User.objects.filter(pk=user_id).first()
+    if found is None or not profiles.has_public_page(found):
+        raise Http404
+    return render(request, "accounts/person.html", {
+        "municipality": municipality, "person": found, "sections": profiles.sections_of(found, municipality),
     })
 
 

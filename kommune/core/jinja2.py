@@ -54,6 +54,22 @@ def number(value, decimal_pos: int | None = None) -> str:
     return formats.number_format(value, decimal_pos, force_grouping=True)
 
 
+class Operator:
+    """The operator's name and legal pages for the templates, read from the settings when a page renders."""
+
+    @property
+    def name(self) -> str:
+        return settings.OPERATOR_NAME
+
+    @property
+    def imprint_url(self) -> str:
+        return settings.OPERATOR_IMPRINT_URL
+
+    @property
+    def privacy_url(self) -> str:
+        return settings.OPERATOR_PRIVACY_URL
+
+
 def environment(**options) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
@@ -66,8 +82,7 @@ def environment(**options) -> Environment:
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
         platform_name="Offene Kommune",
-        operator={"name": settings.OPERATOR_NAME, "imprint_url": settings.OPERATOR_IMPRINT_URL,
-                  "privacy_url": settings.OPERATOR_PRIVACY_URL},
+        operator=Operator(),
     )
     env.globals.update(_app_globals)
     env.filters.update(localtime=localtime, date=date, number=number, capfirst=capfirst)

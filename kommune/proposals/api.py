@@ -29,7 +29,7 @@ router = Router(tags=["Citizen proposals"])
 MAX_CATEGORIES = 500
 BASE = "/municipalities/{municipality_slug}/proposals"
 
-StateFilter = QueryEx[Literal["collecting", "threshold_reached", "answered", "expired"] | None,
+StateFilter = QueryEx[Literal["collecting", "threshold_reached", "answered", "expired", "withdrawn"] | None,
                     P(description="Only proposals in this state.")]
 SortOrder = QueryEx[Literal["supports", "newest", "answered", "deadline"],
                   P(description="`supports`: most first; `newest`: latest published first; `answered`: latest "
@@ -53,7 +53,7 @@ class ProposalOut(Schema):
     latitude: float | None
     longitude: float | None
     author: str | None = Field(description="Public name; null for a deleted account.")
-    state: Literal["draft", "collecting", "threshold_reached", "answered", "expired"]
+    state: Literal["draft", "collecting", "threshold_reached", "answered", "expired", "withdrawn"]
     required_supports: int
     online_supports: int
     paper_supports: int

@@ -83,3 +83,27 @@ class ProposalReferred(ProposalEvent):
 class ProposalExpired(ProposalEvent):
     name = "proposal.expired"
     requires = ("notifications", "opendata_records", "pagecache")
+
+
+@dataclass(frozen=True)
+class ProposalWithdrawn(ProposalEvent):
+    """The author withdrew the proposal; data: reason. Its supports stay, the collection ends."""
+
+    name = "proposal.withdrawn"
+    requires = ("notifications", "search", "opendata_records", "pagecache")
+
+
+@dataclass(frozen=True)
+class ProposalHidden(ProposalEvent):
+    """Hidden by the moderation (kommune.core.moderation); data: reason."""
+
+    name = "proposal.hidden"
+    requires = ("notifications", "search", "opendata_records", "pagecache")
+    visibility = Visibility.HIDDEN
+
+
+@dataclass(frozen=True)
+class ProposalUnhidden(ProposalEvent):
+    name = "proposal.unhidden"
+    requires = ("notifications", "search", "opendata_records", "pagecache")
+    visibility = Visibility.SHOWN

@@ -262,3 +262,10 @@ class SignatureListForm(forms.Form):
             "types": _types(services.SCAN_EXTENSIONS), "max": _megabytes(services.MAX_SCAN_SIZE)}
         self.fields["scan"].widget.attrs["accept"] = _accept(services.SCAN_EXTENSIONS)
         self.fields["received_on"].initial = timezone.localdate()
+
+
+class WithdrawProposalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw your proposal?"), max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the proposal for everyone, and told to the people who follow it."),
+        error_messages={"required": _("Please tell the supporters why you withdraw the proposal.")})

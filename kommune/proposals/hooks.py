@@ -11,14 +11,18 @@ from kommune.core.search.text import plain_text
 from kommune.proposals.events import (
     ProposalAnswered,
     ProposalExpired,
+    ProposalHidden,
     ProposalPublished,
     ProposalReferred,
     ProposalThresholdReached,
+    ProposalUnhidden,
     ProposalUpdated,
+    ProposalWithdrawn,
 )
 from kommune.proposals.models import Proposal, ProposalSettings
 
-SEARCH_INDEX_ON = (ProposalPublished, ProposalUpdated, ProposalAnswered)
+SEARCH_INDEX_ON = (ProposalPublished, ProposalUpdated, ProposalAnswered, ProposalWithdrawn, ProposalUnhidden)
+SEARCH_REMOVE_ON = (ProposalHidden,)
 
 
 def is_open_for_comments(proposal: Proposal, now) -> bool:
@@ -27,8 +31,9 @@ def is_open_for_comments(proposal: Proposal, now) -> bool:
 
 
 def search_document(proposal: Proposal) -> SearchDocumentData | None:
-    """A published proposal, found by its title, text, area, category and answer; drafts are never found."""
-    if not proposal.is_published:
+    """A public proposal, found by its title, text, area, category and answer; drafts and hidden proposals are
+    never found."""
+    if not proposal.is_public:
         return None
     text = plain_text(proposal.text_html) if proposal.text_html else proposal.text
     answer = plain_text(proposal.answer_html) if proposal.answer_html else proposal.answer
@@ -39,7 +44,7 @@ def search_document(proposal: Proposal) -> SearchDocumentData | None:
 
 
 def search_queryset():
-    return Proposal.objects.exclude(state=Proposal.State.DRAFT).select_related("municipality", "category")
+    return Proposal.objects.filter(Proposal.public_q()).select_related("municipality", "category")
 
 
 def register_verbs() -> None:
@@ -52,6 +57,7 @@ def register_verbs() -> None:
     register_verb(ProposalReferred, _("The citizen proposal “%(title)s” was handed to the council"))
     register_verb(ProposalExpired, _("The citizen proposal “%(title)s” did not reach the number of supports "
                                    "needed in time"))
+    register_verb(ProposalWithdrawn, _("Its author withdrew the citizen proposal “%(title)s”"))
 
 
 def _proposal_title(pk) -> str:
@@ -100,12 +106,61 @@ def register() -> None:
 
     register_verbs()
     register_audit_details()
-    register_followable(Proposal, is_visible=lambda proposal: proposal.is_published)
+    register_followable(Proposal, is_visible=lambda proposal: proposal.is_public)
     register_commentable(Proposal, is_open=is_open_for_comments, scope=lambda proposal: proposal,
+                         is_visible=lambda proposal, user: proposal.is_public,
                          closed_message=_("Comments are closed: this proposal no longer collects supports."))
     register_searchable(Proposal, kind="proposal", label=_("Citizen proposal"), document=search_document,
-                        queryset=search_queryset, index_on=SEARCH_INDEX_ON)
-    register_exporter("proposals", privacy.export_proposals)
-    register_exporter("proposal_supports", privacy.export_supports)
+                        queryset=search_queryset, index_on=SEARCH_INDEX_ON, remove_on=SEARCH_REMOVE_ON)
+    register_exporter("proposals", privacy.export_proposals, covers=["proposals.Proposal.author"])
+    register_exporter("proposal_supports", privacy.export_supports, covers=["proposals.Support.user"])
     register_anonymiser("proposal_drafts", services.delete_drafts)
     records.register()
+    register_reportable_proposals()
+    register_profile_section()
+
+
+def _profile_items(user, municipality, limit: int):
+    from kommune.accounts.profiles import ProfileItem
+
+    proposals = (Proposal.objects.filter(Proposal.public_q(), author=user, municipality=municipality)
+                 .select_related("municipality").order_by("-published_at", "-id")[:limit])
+    return [ProfileItem(title=proposal.title, url=proposal.get_absolute_url(), date=proposal.published_at)
+            for proposal in proposals]
+
+
+def register_profile_section() -> None:
+    from kommune.accounts.profiles import ProfileSection, register_profile_section
+
+    register_profile_section(ProfileSection("proposals", _("Citizen proposals"), _profile_items, order=10))
+
+
+def _proposal_text(proposal: Proposal) -> str:
+    return f"{proposal.title}\n\n{proposal.text}"
+
+
+def _describe(proposal: Proposal) -> str:
+    # The public log names where, never who: the title of a proposal is public, its author is not named.
+    return _("Citizen proposal “%(title)s”") % {"title": proposal.title}
+
+
+def register_reportable_proposals() -> None:
+    from django.urls import reverse
+
+    from kommune.core.moderation.reportables import Reportable, register_reportable
+    from kommune.proposals import services
+
+    register_reportable(Reportable(
+        model=Proposal,
+        kind="proposal",
+        author=lambda proposal: proposal.author,
+        text=_proposal_text,
+        describe=_describe,
+        moderation_url=lambda proposal: reverse("moderation:contribution", kwargs={
+            "municipality_slug": proposal.municipality.slug, "reportable": "proposal", "object_id": proposal.pk}),
+        public_url=lambda proposal: proposal.get_absolute_url(),
+        is_hidden=lambda proposal: proposal.hidden_at is not None,
+        is_reportable=lambda proposal: proposal.is_published,
+        hide=services.apply_hidden,
+        unhide=services.apply_shown,
+    ))

@@ -90,6 +90,7 @@ class Proposal(models.Model):
         THRESHOLD_REACHED = "threshold_reached", _("threshold reached")
         ANSWERED = "answered", _("answered")
         EXPIRED = "expired", _("expired")
+        WITHDRAWN = "withdrawn", _("withdrawn by its author")
 
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", _("accepted")
@@ -142,6 +143,13 @@ class Proposal(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
+    # Withdrawn by its author (services.do_withdraw_proposal): the reason is shown on it, supports stay.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for the withdrawal"), max_length=500, blank=True)
+    # Hidden by the moderation (kommune.core.moderation through the reportables registry): gone from every list,
+    # the search, the feeds, the API and the open data; its page says so.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -184,6 +192,19 @@ class Proposal(models.Model):
         return self.state != self.State.DRAFT
 
     @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to everyone: published and not hidden by the moderation."""
+        return self.is_published and not self.is_hidden
+
+    @classmethod
+    def public_q(cls) -> Q:
+        return ~Q(state=cls.State.DRAFT) & Q(hidden_at__isnull=True)
+
+    @property
     def has_point(self) -> bool:
         return self.latitude is not None
 
@@ -199,12 +220,14 @@ class Proposal(models.Model):
 
     def is_collecting(self, now: datetime) -> bool:
         """Whether supports can be given (and withdrawn) now: published and neither answered nor expired, and
-        before the end of the collection, also when the expiry job has not yet moved a proposal past its end."""
-        return self.state in self.OPEN_STATES and self.collection_ends_at is not None and now < self.collection_ends_at
+        before the end of the collection, also when the expiry job has not yet moved a proposal past its end.
+        A proposal hidden by the moderation takes no supports while it is hidden."""
+        return (self.state in self.OPEN_STATES and self.collection_ends_at is not None
+                and now < self.collection_ends_at and self.hidden_at is None)
 
     @classmethod
     def collecting_q(cls, now: datetime) -> Q:
-        return Q(state__in=cls.OPEN_STATES, collection_ends_at__gt=now)
+        return Q(state__in=cls.OPEN_STATES, collection_ends_at__gt=now, hidden_at__isnull=True)
 
     @property
     def answered_in_time(self) -> bool:

@@ -17,12 +17,15 @@ from kommune.core.records import Column, register_record_set
 from kommune.proposals.events import (
     ProposalAnswered,
     ProposalExpired,
+    ProposalHidden,
     ProposalPublished,
     ProposalSignaturesAdded,
     ProposalSupported,
     ProposalSupportWithdrawn,
     ProposalThresholdReached,
+    ProposalUnhidden,
     ProposalUpdated,
+    ProposalWithdrawn,
 )
 from kommune.proposals.models import Proposal
 
@@ -34,7 +37,8 @@ COLUMNS = (
     Column("area", "string", _("Part of the municipality concerned, if given.")),
     Column("latitude", "number", _("Latitude of the place concerned (WGS 84), if given.")),
     Column("longitude", "number", _("Longitude of the place concerned (WGS 84), if given.")),
-    Column("state", "string", _("State: collecting, threshold_reached, answered or expired."), required=True),
+    Column("state", "string", _("State: collecting, threshold_reached, answered, expired or withdrawn."),
+           required=True),
     Column("published_at", "datetime", _("When the proposal was published."), required=True),
     Column("collection_ends_at", "datetime", _("When the collection of supports ends or ended."), required=True),
     Column("required_supports", "integer", _("Supports needed to oblige the municipality to answer."),
@@ -53,7 +57,8 @@ COLUMNS = (
 )
 
 CHANGED_BY = (ProposalPublished, ProposalUpdated, ProposalSupported, ProposalSupportWithdrawn, ProposalSignaturesAdded,
-              ProposalThresholdReached, ProposalAnswered, ProposalExpired,
+              ProposalThresholdReached, ProposalAnswered, ProposalExpired, ProposalWithdrawn, ProposalHidden,
+              ProposalUnhidden,
               # The comment counts.
               CommentPosted, CommentHidden, CommentUnhidden)
 
@@ -62,7 +67,7 @@ def rows(municipality: Municipality) -> Iterator[dict[str, Any]]:
     """One query, streamed, oldest first; datetimes as aware datetime objects, coordinates as floats."""
     comment_count = Thread.objects.filter(content_type=ContentType.objects.get_for_model(Proposal),
                                           object_id=OuterRef("pk")).values("comment_count")[:1]
-    proposals = (Proposal.objects.filter(municipality=municipality).exclude(state=Proposal.State.DRAFT)
+    proposals = (Proposal.objects.filter(Proposal.public_q(), municipality=municipality)
                  .annotate(comment_count=Subquery(comment_count))
                  .values("id", "title", "text", "category__name", "area", "latitude", "longitude", "state",
                          "published_at", "collection_ends_at", "required_supports", "online_supports",

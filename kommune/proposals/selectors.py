@@ -46,12 +46,19 @@ SIMILAR_TEXT_WORDS = 8
 
 
 def published_proposals(municipality: Municipality) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(municipality=municipality).exclude(state=State.DRAFT)
+    """What everyone sees: published and not hidden by the moderation (lists, map, feeds, search, API)."""
+    return Proposal.objects.filter(Proposal.public_q(), municipality=municipality)
+
+
+def hidden_proposal(municipality: Municipality, proposal_id: int) -> Proposal | None:
+    """A published proposal hidden by the moderation, for the page that says so."""
+    return (Proposal.objects.filter(municipality=municipality, pk=proposal_id, hidden_at__isnull=False)
+            .exclude(state=State.DRAFT).select_related("municipality").first())
 
 
 def visible_proposals(municipality: Municipality, user) -> QuerySet[Proposal]:
-    """The published proposals and the person's own drafts."""
-    visible = ~Q(state=State.DRAFT)
+    """The public proposals and the person's own (drafts, and their own proposal when it is hidden)."""
+    visible = Proposal.public_q()
     if getattr(user, "is_authenticated", False):
         visible |= Q(author=user)
     return (Proposal.objects.filter(visible, municipality=municipality)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -40,13 +42,16 @@ from kommune.core.slugs import german_slug
 from kommune.proposals.events import (
     ProposalAnswered,
     ProposalExpired,
+    ProposalHidden,
     ProposalPublished,
     ProposalReferred,
     ProposalSignaturesAdded,
     ProposalSupported,
     ProposalSupportWithdrawn,
     ProposalThresholdReached,
+    ProposalUnhidden,
     ProposalUpdated,
+    ProposalWithdrawn,
 )
 from kommune.proposals.models import Attachment, Category, Proposal, ProposalSettings, SignatureList, Support
 
@@ -397,6 +402,79 @@ def do_publish_proposal(*, proposal: Proposal, actor: User) -> Proposal:
     return locked
 
 
+# --- Withdrawing and deleting (the author) ----------------------------------------------------------------------
+#
+# The state machine: draft -> collecting (do_publish_proposal) -> threshold_reached -> answered, or -> expired at
+# the end of the collection. Its author may withdraw a proposal while it collects or waits for its answer
+# (collecting, threshold_reached): it becomes withdrawn, shows the author's reason, keeps its supports (valid acts,
+# still counted and exported) and collects no more; the municipality need not answer it any longer. Answered and
+# expired proposals are settled and cannot be withdrawn, and nothing leads back from withdrawn. A draft was never
+# public: its author may delete it, with its image and attachments.
+
+WITHDRAWABLE_STATES = (State.COLLECTING, State.THRESHOLD_REACHED)
+MAX_WITHDRAWAL_REASON_LENGTH = 500
+
+
+def can_withdraw(proposal: Proposal, user: User | AnonymousUser) -> bool:
+    return (getattr(user, "is_authenticated", False) and proposal.author_id == user.pk
+            and proposal.state in WITHDRAWABLE_STATES)
+
+
+def do_withdraw_proposal(*, proposal: Proposal, actor: User, reason: str) -> Proposal:
+    _check_author(proposal, actor)
+    reason = clean_text(reason, max_length=MAX_WITHDRAWAL_REASON_LENGTH,
+                        required=_("Please tell the supporters why you withdraw the proposal."))
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state not in WITHDRAWABLE_STATES:
+            raise ValidationError(_("Only a proposal that collects supports or waits for its answer can be "
+                                    "withdrawn."), code="state")
+        locked.state, locked.withdrawn_at, locked.withdrawal_reason = State.WITHDRAWN, timezone.now(), reason
+        locked.save(update_fields=["state", "withdrawn_at", "withdrawal_reason", "updated_at"])
+        publish(ProposalWithdrawn(locked.municipality, locked, actor=actor, scope=locked, data={"reason": reason}))
+    return locked
+
+
+def _stored_files(proposal: Proposal) -> list[FieldFile]:
+    files = [attachment.file for attachment in proposal.attachments.all() if attachment.file]
+    return [proposal.image, *files] if proposal.image else files
+
+
+def _delete_files(files: list[FieldFile]) -> None:
+    for stored in files:
+        if stored.name:
+            stored.storage.delete(stored.name)
+
+
+def do_delete_draft(*, proposal: Proposal, actor: User) -> None:
+    """Delete a draft with its attachments; the files leave the storage after the commit."""
+    _check_author(proposal, actor)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != State.DRAFT:
+            raise ValidationError(_("Only a draft can be deleted; a published proposal can be withdrawn."),
+                                  code="published")
+        files = _stored_files(locked)
+        locked.delete()
+        transaction.on_commit(partial(_delete_files, files), robust=True)
+
+
+# --- Moderation (called by kommune.core.moderation through the reportables registry, inside its transaction) -----
+
+
+def apply_hidden(proposal: Proposal, *, reason: str, moderator: User) -> None:
+    Proposal.objects.filter(pk=proposal.pk).update(hidden_at=timezone.now(), hidden_reason=reason)
+    proposal.refresh_from_db(fields=["hidden_at", "hidden_reason"])
+    publish(ProposalHidden(proposal.municipality, proposal, actor=moderator, scope=proposal, data={"reason": reason}))
+
+
+def apply_shown(proposal: Proposal, *, reason: str, moderator: User) -> None:
+    Proposal.objects.filter(pk=proposal.pk).update(hidden_at=None, hidden_reason="")
+    proposal.refresh_from_db(fields=["hidden_at", "hidden_reason"])
+    publish(ProposalUnhidden(proposal.municipality, proposal, actor=moderator, scope=proposal,
+                             data={"reason": reason}))
+
+
 # --- Supports ---------------------------------------------------------------------------------------------------
 
 
@@ -420,6 +498,10 @@ def collection_refusal(proposal: Proposal, now: datetime) -> Refusal | None:
         return None
     if proposal.state == State.DRAFT:
         return Refusal("draft", _("This proposal has not been published yet, so it cannot be supported."))
+    if proposal.hidden_at is not None:
+        return Refusal("hidden", _("This proposal has been hidden by the moderation; supporting is not possible."))
+    if proposal.state == State.WITHDRAWN:
+        return Refusal("withdrawn", _("Its author has withdrawn this proposal; supporting is no longer possible."))
     if proposal.state == State.ANSWERED:
         return Refusal("answered", _("The municipality has answered this proposal; supporting is no longer "
                                      "possible."))
@@ -697,4 +779,7 @@ def do_expire_due_proposals(*, now: datetime | None = None) -> int:
 def delete_drafts(user: User) -> None:
     """Account deletion: unpublished drafts were never public and go; published proposals and supports stay
     (they were valid, counted acts), under the deleted account."""
-    Proposal.objects.filter(author=user, state=State.DRAFT).delete()
+    for draft in Proposal.objects.filter(author=user, state=State.DRAFT):
+        files = _stored_files(draft)
+        draft.delete()
+        transaction.on_commit(partial(_delete_files, files), robust=True)

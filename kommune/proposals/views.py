@@ -24,7 +24,7 @@ from kommune.core.models import Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.selectors import council_referral_for
 from kommune.proposals import selectors, services
-from kommune.proposals.forms import ProposalFilterForm, ProposalForm, attachment_title
+from kommune.proposals.forms import ProposalFilterForm, ProposalForm, WithdrawProposalForm, attachment_title
 from kommune.proposals.models import Attachment, Proposal
 
 State = Proposal.State
@@ -162,7 +162,15 @@ def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[Timeli
 @municipality_view()
 def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     now = timezone.now()
-    proposal = _proposal(request, municipality, proposal_id)
+    try:
+        proposal = _proposal(request, municipality, proposal_id)
+    except Http404:
+        hidden = selectors.hidden_proposal(municipality, proposal_id)
+        if hidden is None:
+            raise
+        # Gone for everyone but its author: the page says that the moderation hid it, and nothing of it.
+        return render(request, "proposals/hidden.html", {"municipality": municipality, "proposal": hidden},
+                      status=410)
     settings_row = services.get_settings(municipality)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
     return render(request, "proposals/detail.html", {
@@ -181,6 +189,9 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
                                                 exclude=proposal) if is_author and not proposal.is_published
                     else []),
         "can_edit": services.can_edit(proposal, request.user),
+        "can_withdraw": services.can_withdraw(proposal, request.user),
+        "can_report": proposal.is_public and not is_author,
+        "can_moderate": request.user.has_perm("moderation.moderate", municipality),
         "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
         "geojson": points_geojson([proposal]),
     })
@@ -220,7 +231,7 @@ def image(request: HttpRequest, municipality: Municipality, proposal_id: int, fi
         raise Http404
     if filename != file_name(proposal.image):  # the image was replaced since the address was given out
         return redirect(image_url(proposal))
-    return file_response(proposal.image, private=not proposal.is_published, max_age=FILE_MAX_AGE)
+    return file_response(proposal.image, private=not proposal.is_public, max_age=FILE_MAX_AGE)
 
 
 @municipality_view()
@@ -228,7 +239,7 @@ def attachment(request: HttpRequest, municipality: Municipality, proposal_id: in
                attachment_id: int) -> HttpResponseBase:
     proposal = _visible(request, municipality, proposal_id)
     found = get_for_tenant(Attachment.objects.filter(proposal=proposal), municipality, pk=attachment_id)
-    return file_response(found.file, private=not proposal.is_published, max_age=FILE_MAX_AGE)
+    return file_response(found.file, private=not proposal.is_public, max_age=FILE_MAX_AGE)
 
 
 # --- Supporting -------------------------------------------------------------------------------------------------
@@ -378,3 +389,43 @@ def publish(request: HttpRequest, municipality: Municipality, proposal_id: int) 
         messages.success(request, _("Your proposal is published and collects supports now. Share its address "
                                     "with people who might support it."))
     return redirect(proposal.get_absolute_url())
+
+
+# --- Withdrawing a published proposal, deleting a draft (its author) ---------------------------------------------
+
+
+@municipality_view()
+def withdraw_proposal(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal = _proposal(request, municipality, proposal_id)
+    if not services.can_withdraw(proposal, request.user):
+        messages.error(request, _("Only its author can withdraw a proposal, and only while it collects supports "
+                                  "or waits for its answer."))
+        return redirect(proposal.get_absolute_url())
+    form = WithdrawProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_withdraw_proposal(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your proposal is withdrawn. Its supports stay; it collects no more."))
+            return redirect(proposal.get_absolute_url())
+    return render(request, "proposals/withdraw.html", {"municipality": municipality, "proposal": proposal,
+                                                       "form": form})
+
+
+@municipality_view()
+def delete_draft(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal = _proposal(request, municipality, proposal_id)
+    if proposal.author_id != request.user.pk or proposal.is_published:
+        messages.error(request, _("Only its author can delete a draft; a published proposal can be withdrawn."))
+        return redirect(proposal.get_absolute_url())
+    if request.method == "POST":
+        services.do_delete_draft(proposal=proposal, actor=request.user)
+        messages.success(request, _("Your draft “%(title)s” is deleted.") % {"title": proposal.title})
+        return redirect("proposals:list", municipality_slug=municipality.slug)
+    return render(request, "proposals/delete_draft.html", {"municipality": municipality, "proposal": proposal})

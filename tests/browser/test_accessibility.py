@@ -101,6 +101,7 @@ class Site:
         self.geojson = file_resource(self.dataset, GEOJSON, "GEOJSON", title="Standorte der Trinkbrunnen")
 
         self.add_proposals(musterstadt, alice)
+        self.add_decisions(musterstadt, alice, bob)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -129,6 +130,27 @@ class Site:
                                           threshold_reached_at=now - timedelta(days=40),
                                           answer_due_at=now - timedelta(days=10))
         self.draft = ProposalFactory(municipality=musterstadt, author=alice, title="Spielplätze sanieren")
+
+    def add_decisions(self, musterstadt, alice, bob) -> None:
+        """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
+        her review request); the collecting proposal is reported, another one hidden."""
+        from kommune.core.moderation.models import ModerationAct
+        from kommune.core.moderation.netiquette import netiquette_rules
+        from kommune.core.moderation.services import do_hide, do_hide_contribution, do_request_review
+        from kommune.core.selectors import page_of
+
+        alice.public_profile = True
+        alice.save(update_fields=["public_profile"])
+        rule = netiquette_rules(musterstadt, page_of(musterstadt, PageKind.NETIQUETTE))[0]  # the site's own text
+        self.own_proposal = published_proposal(musterstadt, author=alice, title="Radweg am Fluss")
+        for text in ("Ein Satz gegen die Netiquette.", "Noch ein Satz gegen die Netiquette."):
+            do_hide(moderator=bob, comment=do_post_comment(actor=alice, target=self.process, text=text),
+                    reason="Beleidigung", rule=rule)
+        self.decision, reviewed = ModerationAct.objects.filter(affected_user=alice).order_by("pk")
+        self.review = do_request_review(user=alice, act=reviewed, text="Das war sachlich gemeint.")
+        self.hidden_proposal = published_proposal(musterstadt, title="Werbung für Schuhe")
+        do_hide_contribution(moderator=bob, target=self.hidden_proposal, reason="Werbung", rule=rule)
+        do_report(reporter=bob, target=self.proposal, reason="off_topic", text="Gehört nicht hierher.")
 
     def url(self, name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs)
@@ -337,6 +359,14 @@ VISITS = [
           then=lambda page, s: submit(page, {"title": "", "latitude": "91", "longitude": ""})),
     Visit("proposal_edit", "proposals:edit", lambda s: s.m("proposals:edit", proposal_id=s.draft.pk),
           persona="alice", then=lambda page, s: submit(page, {"text": ""})),
+    Visit("proposal_hidden", "proposals:detail",
+          lambda s: s.m("proposals:detail", proposal_id=s.hidden_proposal.pk), status=410),
+    Visit("proposal_withdraw", "proposals:withdraw_proposal",
+          lambda s: s.m("proposals:withdraw_proposal", proposal_id=s.own_proposal.pk), persona="alice",
+          then=lambda page, s: submit(page)),
+    Visit("proposal_delete_draft", "proposals:delete_draft",
+          lambda s: s.m("proposals:delete_draft", proposal_id=s.draft.pk), persona="alice"),
+    Visit("person", "people:person", lambda s: s.m("people:person", user_id=s.people["alice"].pk)),
     Visit("proposal_cannot_write", "proposals:create", lambda s: s.m("proposals:create"), persona="dave"),
     Visit("manage_proposals", "proposals:manage", lambda s: s.m("proposals:manage"), persona="carol"),
     Visit("manage_proposal_settings", "proposals:manage_settings", lambda s: s.m("proposals:manage_settings"),
@@ -355,6 +385,19 @@ VISITS = [
           lambda s: s.m("moderation:report_detail", report_id=s.report.pk), persona="bob"),
     Visit("moderate_comment", "moderation:comment", lambda s: s.m("moderation:comment", comment_id=s.comment.pk),
           persona="bob", then=lambda page, s: submit(page, form="main form.form-stack >> nth=0")),
+    Visit("report_proposal", "moderation:report_contribution",
+          lambda s: s.m("moderation:report_contribution", reportable="proposal", object_id=s.proposal.pk),
+          persona="alice", then=lambda page, s: submit(page)),
+    Visit("moderate_proposal", "moderation:contribution",
+          lambda s: s.m("moderation:contribution", reportable="proposal", object_id=s.proposal.pk), persona="bob",
+          then=lambda page, s: submit(page)),
+    Visit("request_review", "moderation:request_review",
+          lambda s: s.m("moderation:request_review", act_id=s.decision.pk), persona="alice",
+          then=lambda page, s: submit(page)),
+    Visit("reviews", "moderation:reviews", lambda s: s.m("moderation:reviews"), persona="bob"),
+    Visit("review_detail", "moderation:review_detail",
+          lambda s: s.m("moderation:review_detail", review_id=s.review.pk), persona="bob",
+          then=lambda page, s: submit(page)),
     Visit("blocks", "moderation:blocks", lambda s: s.m("moderation:blocks"), persona="bob"),
     Visit("unblock", "moderation:unblock", lambda s: s.m("moderation:unblock", block_id=s.block.pk), persona="bob"),
     # Errors; the 404 page also in English
@@ -389,6 +432,8 @@ NOT_PAGES = {
     "moderation:hide": "POST-only; its errors show on moderation:comment",
     "moderation:unhide": "POST-only; its errors show on moderation:comment",
     "moderation:block_author": "POST-only; its errors show on moderation:comment",
+    "moderation:hide_contribution": "POST-only; its errors show on moderation:contribution",
+    "moderation:unhide_contribution": "POST-only; its errors show on moderation:contribution",
     "notifications:follow": "POST-only, redirects back",
     "notifications:mark_all_read": "POST-only, redirects to the inbox",
     "notifications:mark_read": "POST-only, redirects to the inbox",

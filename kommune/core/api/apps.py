@@ -11,5 +11,5 @@ class ApiConfig(AppConfig):
         from kommune.core.api import privacy
         from kommune.core.privacy import register_anonymiser, register_exporter
 
-        register_exporter("access_tokens", privacy.export_tokens)
+        register_exporter("access_tokens", privacy.export_tokens, covers=["api.AccessToken.user"])
         register_anonymiser("access_tokens", privacy.revoke_tokens)

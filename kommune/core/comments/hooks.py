@@ -66,7 +66,18 @@ def export_comments(user) -> list[dict]:
     return rows
 
 
+def export_reactions(user) -> list[dict]:
+    """The person's agree/disagree reactions and the comment each is on."""
+    from kommune.core.comments.models import Reaction
+
+    reactions = Reaction.objects.filter(user=user).select_related("comment").order_by("pk")
+    return [{"comment": reaction.comment.text[:200], "value": reaction.value,
+             "at": reaction.created_at.isoformat()}
+            for reaction in reactions.iterator(chunk_size=500)]
+
+
 def register() -> None:
     from kommune.core import privacy
 
-    privacy.register_exporter("comments", export_comments)
+    privacy.register_exporter("comments", export_comments, covers=["comments.Comment.author"])
+    privacy.register_exporter("reactions", export_reactions, covers=["comments.Reaction.user"])

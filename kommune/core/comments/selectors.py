@@ -7,6 +7,7 @@ loaded on demand (their number comes from the stored counter).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -89,6 +90,8 @@ class Viewing:
     can_enter_assisted: bool = False
     reactions: dict[int, int] = field(default_factory=dict)
     now: datetime = field(default_factory=timezone.now)
+    # Replies shown open under their top-level comment (the one just replied to), by its id.
+    open_replies: dict[int, "OpenReplies"] = field(default_factory=dict)
 
     @property
     def may_take_part(self) -> bool:
@@ -125,6 +128,52 @@ def viewing(request: HttpRequest, municipality: Municipality, commentable: Comme
         reactions=viewer_reactions(user, comments),
         now=now,
     )
+
+
+@dataclass
+class OpenReplies:
+    """The first page of a top-level comment's replies, shown in the thread (as comments/_replies.html)."""
+
+    parent: Comment
+    replies: list[Comment]
+    next_cursor: str | None
+    form: object
+    replies_url: str
+
+
+# The query parameter that opens one comment's replies in the thread: after posting a reply, the person sees it.
+OPEN_REPLIES_PARAMETER = "antworten"
+
+
+def with_open_replies(url: str, top: Comment, reply: Comment) -> str:
+    """``url`` (a thread or the page embedding it) with ``top``'s replies open, anchored at ``reply``."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != OPEN_REPLIES_PARAMETER]
+    query.append((OPEN_REPLIES_PARAMETER, str(top.pk)))
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=f"comment-{reply.pk}"))
+
+
+def _requested_open(request: HttpRequest, thread: Thread | None, comments: list[Comment]) -> Comment | None:
+    """The top-level comment whose replies the request asks to open; it joins the page if it is not on it."""
+    value = request.GET.get(OPEN_REPLIES_PARAMETER, "")
+    if thread is None or not value.isdigit():
+        return None
+    top = next((c for c in comments if c.pk == int(value)), None)
+    if top is None:
+        top = _comments().filter(thread=thread, parent__isnull=True, pk=int(value)).first()
+        if top is not None:
+            comments.insert(0, top)
+    return top
+
+
+def _open_replies(top: Comment, municipality: Municipality) -> OpenReplies:
+    from kommune.core.comments.forms import ReplyForm
+
+    replies, next_cursor = replies_page(top, None)
+    return OpenReplies(parent=top, replies=replies, next_cursor=next_cursor,
+                       form=ReplyForm(auto_id=f"id_reply{top.pk}_%s"),
+                       replies_url=reverse("comments:replies", kwargs={"municipality_slug": municipality.slug,
+                                                                       "comment_id": top.pk}))
 
 
 @dataclass
@@ -169,9 +218,14 @@ def thread_page(request: HttpRequest, target: Model, *, cursor: str | None = Non
     municipality = commentable.municipality_of(target)
     thread = thread_of(target)
     comments, next_cursor = top_level_page(thread, cursor)
+    opened = _requested_open(request, thread, comments) if cursor is None else None
+    open_replies = {opened.pk: _open_replies(opened, municipality)} if opened is not None else {}
+    shown = comments + [reply for group in open_replies.values() for reply in group.replies]
+    view = viewing(request, municipality, commentable, target, shown)
+    view.open_replies = open_replies
     return ThreadPage(
         target=target, target_key=target_key(target), municipality=municipality, thread=thread, comments=comments,
-        next_cursor=next_cursor, viewing=viewing(request, municipality, commentable, target, comments),
+        next_cursor=next_cursor, viewing=view,
         next_url=next_url or request.get_full_path(), form=form or CommentForm(auto_id="id_comment_%s"))
 
 

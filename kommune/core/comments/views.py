@@ -172,7 +172,9 @@ def reply(request: HttpRequest, municipality: Municipality, comment_id: int) -> 
             form.add_error(None, error)
         else:
             messages.success(request, _("Your reply has been published."))
-            return _back(request, fallback, comment)
+            # Back in the thread with this comment's replies open, at the new reply (not behind "show replies").
+            back = selectors.safe_next(request, request.POST.get("next") or request.GET.get("next"), fallback)
+            return redirect(selectors.with_open_replies(back, top, comment))
     context = _replies_context(request, municipality, top, target, None, form=form,
                                next_url=selectors.safe_next(request, request.POST.get("next"), fallback))
     return render(request, "comments/replies.html", context)

@@ -38,3 +38,26 @@ class UserUnblocked(Event):
 
     def page_tags(self) -> Iterable[str]:
         return ()
+
+
+@dataclass(frozen=True)
+class DecisionTaken(Event):
+    """target: the ModerationAct of a decision about a person's contribution or about the person (a hide, a
+    block). The person it affects receives the statement of reasons (Art. 17 DSA) in the site and by e-mail."""
+
+    name = "moderation.decision"
+    requires = ("notifications",)
+
+    def page_tags(self) -> Iterable[str]:
+        return ()
+
+
+@dataclass(frozen=True)
+class ReviewDecided(Event):
+    """target: the ReviewRequest; data: upheld. The person who asked for the review hears the outcome."""
+
+    name = "moderation.review_decided"
+    requires = ("notifications",)
+
+    def page_tags(self) -> Iterable[str]:
+        return ()

@@ -9,10 +9,14 @@ from kommune.core.management_menu import ManagementEntry, register_entry
 
 
 def _open_reports(municipality) -> str:
-    from kommune.core.moderation.selectors import open_report_count
+    from kommune.core.moderation.selectors import open_report_count, open_review_count
 
     count = open_report_count(municipality)
-    return ngettext("%(num)d open report", "%(num)d open reports", count) % {"num": count}
+    text = ngettext("%(num)d open report", "%(num)d open reports", count) % {"num": count}
+    reviews = open_review_count(municipality)
+    if reviews:
+        text += ", " + ngettext("%(num)d review request", "%(num)d review requests", reviews) % {"num": reviews}
+    return text
 
 
 def register() -> None:

@@ -72,6 +72,14 @@ class ModerationAct(models.Model):
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The netiquette rule the decision applies (a heading of the municipality's netiquette), if any.
+    rule = models.CharField(_("rule of the netiquette"), max_length=200, blank=True)
+    # The person the decision is about (the author of a hidden contribution, the blocked person), who receives
+    # the statement of reasons (Art. 17 DSA). Never shown publicly.
+    affected_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    # Decided by software rather than a person; the platform decides nothing automatically today.
+    automated = models.BooleanField(default=False)
     public_description = models.CharField(max_length=300)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -110,3 +118,32 @@ class Block(models.Model):
     @property
     def is_active(self) -> bool:
         return self.until > timezone.now()
+
+
+class ReviewRequest(models.Model):
+    """The affected person asks the moderators to look at a decision again (one request per decision)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        UPHELD = "upheld", _("decision upheld")
+        REVERSED = "reversed", _("decision reversed")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    act = models.OneToOneField(ModerationAct, on_delete=models.CASCADE, related_name="review_request")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("why the decision should be reviewed"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "status", "-created_at", "-id"], name="review_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} #{self.pk}"

@@ -1,5 +1,7 @@
 """The netiquette of a municipality: its own text (a Page of kind netiquette) or a sensible default."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kommune.core.models import Municipality, Page
@@ -37,3 +39,14 @@ def netiquette_html(municipality: Municipality, page: Page | None) -> str:
     if page is not None and page.body_html:
         return page.body_html
     return render_markdown(default_netiquette(municipality))
+
+
+def netiquette_rules(municipality: Municipality, page: Page | None) -> list[str]:
+    """The rules a moderator can name in a decision: the second-level headings of the municipality's netiquette
+    (its own text, or the default), without the closing section on how the moderation works. In the platform's
+    language, like the public log, whoever reads the form."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = page.body if page is not None and page.body.strip() else default_netiquette(municipality)
+        headings = [line[3:].strip() for line in body.splitlines() if line.startswith("## ")]
+        rules = [heading for heading in headings if heading and heading != _("How we moderate")]
+        return rules or [str(_("The netiquette as a whole"))]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kommune.core import cursor as cursors
 from kommune.core.models import Municipality
-from kommune.core.moderation.models import Block, ModerationAct, Report
+from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
 
 QUEUE_PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
@@ -64,3 +64,13 @@ def reports_on(target, *, status: str | None = None) -> QuerySet[Report]:
     if status:
         found = found.filter(status=status)
     return found.select_related("reporter").order_by("-created_at", "-id")
+
+
+def open_review_count(municipality: Municipality) -> int:
+    return ReviewRequest.objects.filter(municipality=municipality, status=ReviewRequest.Status.OPEN).count()
+
+
+def open_reviews(municipality: Municipality) -> list[ReviewRequest]:
+    """The review requests the moderators still have to decide, oldest first (they wait longest)."""
+    return list(ReviewRequest.objects.filter(municipality=municipality, status=ReviewRequest.Status.OPEN)
+                .select_related("act", "requester").order_by("created_at", "id")[:200])

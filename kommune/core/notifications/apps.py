@@ -14,8 +14,10 @@ class NotificationsConfig(AppConfig):
 
         followables.register_comment_followable()
         subscribers.register()
-        register_exporter("follows", services.export_follows)
-        register_exporter("notifications", services.export_notifications)
+        register_exporter("follows", services.export_follows, covers=["notifications.Follow.user"])
+        register_exporter("notifications", services.export_notifications,
+                          covers=["notifications.Notification.user", "notifications.NotificationSettings.user"])
+        register_exporter("activities", services.export_activities, covers=["notifications.Activity.actor"])
         register_anonymiser("notifications", services.delete_personal_data)
         # What notifications/follow_button.html shows, and the unread count of the header's badge.
         register_template_global("follow_state", selectors.follow_state)

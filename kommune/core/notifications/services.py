@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -171,6 +171,49 @@ def notify_reporter(event: Event) -> None:
     transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
 
+# Notices the operator owes the person by law (Art. 17 DSA): e-mailed right away whatever the person chose for
+# their notification e-mails (to a confirmed address).
+LEGAL_NOTICE_VERBS = ("moderation.decision", "moderation.review_decided")
+
+
+def notify_decision(event: Event) -> None:
+    """Handler for DecisionTaken: the statement of reasons reaches the person the decision is about."""
+    from kommune.core.moderation.models import ModerationAct
+    from kommune.core.moderation.statements import review_url, statement_of_reasons
+
+    act = event.target
+    if not isinstance(act, ModerationAct) or act.pk is None:
+        return
+    user = act.affected_user
+    if user is None or user.is_deleted:
+        return
+    with translation.override(user.language):
+        text = statement_of_reasons(act)
+    _private_notice(user, event, text=text, url=review_url(act))
+
+
+def notify_review_outcome(event: Event) -> None:
+    """Handler for ReviewDecided: the person who asked for the review hears the outcome."""
+    from kommune.core.moderation.models import ReviewRequest
+    from kommune.core.moderation.statements import review_outcome, review_url
+
+    review = event.target
+    if not isinstance(review, ReviewRequest) or review.pk is None:
+        return
+    user = review.requester
+    if user is None or user.is_deleted:
+        return
+    with translation.override(user.language):
+        text = review_outcome(review)
+    _private_notice(user, event, text=text, url=review_url(review.act))
+
+
+def _private_notice(user: User, event: Event, *, text: str, url: str) -> None:
+    ids = _notify([user.pk], municipality=event.municipality, verb=event.name,
+                  text=Truncator(text).chars(2000), url=url)
+    transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
+
+
 def _enqueue_immediate_emails(notification_ids: list[int]) -> None:
     from kommune.core.notifications.tasks import send_immediate_emails
 
@@ -258,7 +301,8 @@ def _mailable() -> Q:
 
 def _with_email_setting(choice: str) -> Q:
     if choice == Email.IMMEDIATELY:  # the default for people who never saved their settings
-        return Q(user__notification_settings__isnull=True) | Q(user__notification_settings__email=choice)
+        return (Q(user__notification_settings__isnull=True) | Q(user__notification_settings__email=choice)
+                | Q(activity__isnull=True, verb__in=LEGAL_NOTICE_VERBS))
     return Q(user__notification_settings__email=choice)
 
 
@@ -332,6 +376,13 @@ def export_notifications(user: User) -> dict:
             for n in user.notifications.select_related("activity").order_by("created_at", "id").iterator()
         ],
     }
+
+
+def export_activities(user: User) -> list[dict[str, object]]:
+    """What the stream shows the person did under their name."""
+    return [{"what": activity.sentence, "url": activity.url, "at": activity.created_at.isoformat(),
+             "hidden": activity.is_hidden}
+            for activity in Activity.objects.filter(actor=user).order_by("created_at", "id").iterator()]
 
 
 def delete_personal_data(user: User) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kommune.core.comments.events import CommentPosted
 from kommune.core.events import Event
-from kommune.core.moderation.events import ReportAnswered
+from kommune.core.moderation.events import DecisionTaken, ReportAnswered, ReviewDecided
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,5 @@ def describe(name: str, *, actor: str = "", title: str = "", scope: str = "") ->
 # The verbs of the apps below notifications; every app above registers its own (processes, proposals, opendata).
 register_verb(CommentPosted, _("%(actor)s commented on “%(title)s”"), names_actor=True)
 register_verb(ReportAnswered, _("The moderators answered your report"), public=False)
+register_verb(DecisionTaken, _("The moderators took a decision about you or your contribution"), public=False)
+register_verb(ReviewDecided, _("The moderators reviewed their decision"), public=False)

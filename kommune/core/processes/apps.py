@@ -23,7 +23,7 @@ class ProcessesConfig(AppConfig):
                              scope=lambda process: process,
                              closed_message=_("Comments are closed at the moment: the phase that allows them is not "
                                               "running."))
-        register_exporter("process_news", privacy.export_news)
+        register_exporter("process_news", privacy.export_news, covers=["processes.ProcessNews.author"])
         management_entries.register()
         home.register()
         register_demo_seeder("processes", demo.seed_process, order=10)
