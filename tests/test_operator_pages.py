@@ -20,6 +20,7 @@ def test_the_deploy_check_warns_without_imprint_and_privacy_notice(settings):
     assert check_operator_legal_pages() == []
 
 
+@pytest.mark.django_db  # the model checks ask the database whether it supports JSON fields
 def test_check_deploy_reports_the_warning_and_plain_check_does_not(settings):
     settings.OPERATOR_PRIVACY_URL = ""
     out = StringIO()
