@@ -8,7 +8,7 @@ their work: the map visits wait for their markers, and the similar-proposals sea
 
 import pytest
 
-from tests.browser.test_accessibility import PERSONAS, VISITS, site  # noqa: F401 - site is a fixture
+from tests.browser.test_accessibility import PERSONAS, site, walk_visits  # noqa: F401 - site is a fixture
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -50,22 +50,14 @@ def assert_none(violations: Violations, label: str) -> None:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_page_type_loads_without_a_csp_violation(persona, page, site, log_in, subtests):  # noqa: F811
     violations = Violations(page)
-    for visit in VISITS:
-        if (visit.persona or "anonymous") != persona:
-            continue
-        with subtests.test(msg=visit.id):
-            page.context.clear_cookies()
-            if visit.persona:
-                log_in(site.people[visit.persona])
-            response = page.goto(visit.url(site))
-            assert response.status == visit.status, f"{visit.id}: {page.url} answered {response.status}"
-            assert response.headers.get("content-security-policy"), f"{visit.id}: no CSP header"
-            page.wait_for_load_state("load")
-            assert_none(violations, visit.id)
-            if visit.then:
-                visit.then(page, site)
-                page.wait_for_load_state("load")
-                assert_none(violations, f"{visit.id}, second state")
+
+    def check(response, label: str) -> None:
+        if response is not None:
+            assert response.headers.get("content-security-policy"), f"{label}: no CSP header"
+        page.wait_for_load_state("load")
+        assert_none(violations, label)
+
+    walk_visits(persona, page, site, log_in, subtests, check=check)
 
 
 def test_htmx_swaps_the_similar_proposals_in_under_the_policy(page, site, log_in):  # noqa: F811
