@@ -70,6 +70,10 @@ class InvalidObject(Exception):
     """An object that misses a field the import needs, or has one of the wrong type."""
 
 
+class MissingReference(InvalidObject):
+    """An object whose required parent (a membership's person, an agenda item's meeting) is not imported (yet)."""
+
+
 @dataclass
 class Http:
     timeout: float = 20.0
@@ -230,6 +234,7 @@ class BodyImport:
         self.fetch_files = fetch_files
         self.report = Report()
         self._deferred: list[tuple[Json, Parent | None]] = []
+        self._deferred_ids: set[str] = set()
         self._deferring = True
 
     # Crawling
@@ -283,6 +288,13 @@ class BodyImport:
     def save(self, obj: Any, parent: Parent | None = None) -> CouncilObject | None:
         try:
             return self._save(obj, parent)
+        except MissingReference:
+            if self._deferring:  # the parent may come later in the crawl: try once more at the end
+                self._defer(obj, parent)
+                return None
+            logger.warning("OParl import: object skipped, its parent is unknown: %s", obj.get("id"))
+            self.report.skipped.append(f"{obj.get('id')}: parent unknown")
+            return None
         except InvalidObject as error:
             logger.warning("OParl import: object skipped: %s", error)
             self.report.skipped.append(str(error))
@@ -307,6 +319,12 @@ class BodyImport:
             self._fetch_content(instance, obj)
         return instance
 
+    def _defer(self, obj: Json, parent: Parent | None) -> None:
+        key = obj["id"]
+        if self._deferring and key not in self._deferred_ids:
+            self._deferred_ids.add(key)
+            self._deferred.append((obj, parent))
+
     def _common(self, obj: Json) -> Json:
         fields: Json = {"keyword": _strings(obj, "keyword"), "web": _url(obj, "web")}
         created = _datetime(obj, "created")
@@ -318,8 +336,8 @@ class BodyImport:
         if not url:
             return None
         found = model._default_manager.filter(municipality=self.municipality, oparl_id=url).first()
-        if found is None and self._deferring:
-            self._deferred.append((obj, parent))
+        if found is None:
+            self._defer(obj, parent)
         return found
 
     def _location(self, obj: Json, key: str, parent: Parent | None) -> Location | None:
@@ -382,7 +400,7 @@ class BodyImport:
         person = self._parent_or_ref(Person, obj, "person", parent)
         organization = self._ref(Organization, _first_url(obj, "organization"), obj, parent)
         if person is None or organization is None:
-            raise InvalidObject(f"{obj['id']}: person or organization unknown")
+            raise MissingReference(f"{obj['id']}: person or organization unknown")
         return {"person": person, "organization": organization, "role": _text(obj, "role"),
                 "voting_right": _bool(obj, "votingRight", True), "start_date": _date(obj, "startDate"),
                 "end_date": _date(obj, "endDate"),
@@ -399,7 +417,7 @@ class BodyImport:
     def _agenda_item(self, obj: Json, parent: Parent | None) -> Json:
         meeting = self._parent_or_ref(Meeting, obj, "meeting", parent)
         if meeting is None:
-            raise InvalidObject(f"{obj['id']}: meeting unknown")
+            raise MissingReference(f"{obj['id']}: meeting unknown")
         return {"meeting": meeting, "number": _text(obj, "number"), "order": _int(obj, "order"),
                 "name": _text(obj, "name"), "public": _bool(obj, "public", True), "result": _text(obj, "result"),
                 "resolution_text": _text(obj, "resolutionText"), "start": _datetime(obj, "start"),
@@ -416,7 +434,7 @@ class BodyImport:
     def _consultation(self, obj: Json, parent: Parent | None) -> Json:
         paper = self._parent_or_ref(Paper, obj, "paper", parent)
         if paper is None:
-            raise InvalidObject(f"{obj['id']}: paper unknown")
+            raise MissingReference(f"{obj['id']}: paper unknown")
         return {"paper": paper, "agenda_item": self._ref(AgendaItem, _first_url(obj, "agendaItem"), obj, parent),
                 "meeting": self._ref(Meeting, _first_url(obj, "meeting"), obj, parent),
                 "organization": self._ref(Organization, _first_url(obj, "organization"), obj, parent),
@@ -427,7 +445,8 @@ class BodyImport:
             raise InvalidObject(f"{obj['id']}: no accessUrl")
         fields: Json = {"name": _text(obj, "name") or _text(obj, "fileName"), "file_name": _text(obj, "fileName"),
                         "mime_type": _text(obj, "mimeType") or "application/octet-stream",
-                        "date": _date(obj, "date"), "text": _text(obj, "text")}
+                        "date": _date(obj, "date"), "text": _text(obj, "text"),
+                        "size": _int(obj, "size", 0)}
         if parent is not None:
             fields["role"] = FILE_ROLES.get(parent.key, File.Role.AUXILIARY)
             for model, name in [(Paper, "paper"), (Meeting, "meeting"), (AgendaItem, "agenda_item")]:
@@ -452,7 +471,7 @@ class BodyImport:
                     self.save(embedded, Parent(instance, key))
 
     def _fetch_content(self, file: File, obj: Json) -> None:
-        checksum = _text(obj, "sha1Checksum")
+        checksum = _text(obj, "sha1Checksum")  # ours is computed from the stored content, never copied
         if not self.fetch_files or (file.file and checksum and checksum == file.sha1_checksum):
             return
         url = _text(obj, "downloadUrl") or _text(obj, "accessUrl")
