@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -57,6 +57,9 @@ MODELS: dict[str, type[CouncilObject]] = {
 # The Body's lists in an order in which most references point to objects imported before.
 BODY_LISTS = ["legislativeTermList", "locationList", "organization", "person", "membership", "meeting", "paper",
               "agendaItem", "consultation", "file"]
+# Asked for a little earlier than the last run started, so that a source whose clock runs behind ours loses nothing
+# (a second import of an object only updates it).
+CLOCK_MARGIN = timedelta(minutes=5)
 FILE_ROLES = {"mainFile": File.Role.MAIN, "auxiliaryFile": File.Role.AUXILIARY, "invitation": File.Role.INVITATION,
               "resultsProtocol": File.Role.RESULTS_PROTOCOL, "verbatimProtocol": File.Role.VERBATIM_PROTOCOL,
               "resolutionFile": File.Role.RESOLUTION}
@@ -241,7 +244,7 @@ class BodyImport:
 
     def run(self, *, system_url: str, body: Json) -> Report:
         source = OParlImport.objects.filter(municipality=self.municipality, body_id=body["id"]).first()
-        since = source.last_success if source else None
+        since = source.last_success - CLOCK_MARGIN if source and source.last_success else None
         started = timezone.now()
         for term in body.get("legislativeTerm") or []:
             if isinstance(term, dict):
