@@ -163,6 +163,9 @@ def serve_examples(server: OParlServer, *, paper_count: int = 25) -> dict[str, l
     server.json("/", system)
     server.object_list("/bodies", [body])
     papers = [example("Paper", base)] + generated_papers(base, paper_count)
+    if paper_count > 3:
+        papers[3]["mainFile"]["fileName"] = "../../../etc/passwd"  # a hostile name stays inside our storage
+        papers[4]["mainFile"]["size"] = 2**70  # more than our columns hold: that file alone is skipped
     papers[12:12] = [
         {"id": f"{base}/paper/bad-date", "type": T + "Paper", "name": "Datum kaputt", "date": 5},
         *BROKEN,
@@ -227,6 +230,9 @@ def test_imports_the_official_examples_and_skips_broken_objects_despite_a_500_an
     assert "-> koeln" in output
     assert Paper.objects.filter(municipality=koeln, oparl_id=f"{server.base}/paper/749").exists()
     assert Paper.objects.filter(municipality=koeln, oparl_id__contains="/paper/gen-").count() == 25
+    hostile = File.objects.get(municipality=koeln, oparl_id=f"{server.base}/files/gen-2")
+    assert hostile.file.name.startswith("council/") and ".." not in hostile.file.name
+    assert not File.objects.filter(municipality=koeln, oparl_id=f"{server.base}/files/gen-3").exists()
     assert not Paper.objects.filter(municipality=koeln, name__in=["Datum kaputt", "no id", "bad id", "bad type"])
     assert sum("/body/0/papers/?page=2" in path for path in server.requests) == 2  # retried once
     assert sum(path.startswith("/body/0/meetings/") for path in server.requests) == 2  # timed out, retried

@@ -20,6 +20,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
+from django.db import DatabaseError
 from django.db.models import CharField, Model
 from django.utils import timezone
 
@@ -166,10 +167,11 @@ def _bool(obj: Json, key: str, default: bool) -> bool:
     return value
 
 
-def _int(obj: Json, key: str, default: int | None = None) -> int:
+def _int(obj: Json, key: str, default: int | None = None, maximum: int = 2**31) -> int:
+    """A non-negative integer below ``maximum`` (the range of the column it goes into)."""
     value = obj.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidObject(f"{obj['id']}: {key} is not a non-negative integer")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < maximum:
+        raise InvalidObject(f"{obj['id']}: {key} is not a non-negative integer of our range")
     return value
 
 
@@ -301,6 +303,10 @@ class BodyImport:
         except InvalidObject as error:
             logger.warning("OParl import: object skipped: %s", error)
             self.report.skipped.append(str(error))
+            return None
+        except DatabaseError as error:  # a value our columns cannot hold (a number out of range, ...)
+            logger.warning("OParl import: object not saved: %s: %s", obj.get("id"), error)
+            self.report.skipped.append(f"{obj.get('id')}: {error}")
             return None
 
     def _save(self, obj: Any, parent: Parent | None) -> CouncilObject | None:
@@ -449,7 +455,7 @@ class BodyImport:
         fields: Json = {"name": _text(obj, "name") or _text(obj, "fileName"), "file_name": _text(obj, "fileName"),
                         "mime_type": _text(obj, "mimeType") or "application/octet-stream",
                         "date": _date(obj, "date"), "text": _text(obj, "text"),
-                        "size": _int(obj, "size", 0)}
+                        "size": _int(obj, "size", 0, maximum=2**63)}
         if parent is not None:
             fields["role"] = FILE_ROLES.get(parent.key, File.Role.AUXILIARY)
             for model, name in [(Paper, "paper"), (Meeting, "meeting"), (AgendaItem, "agenda_item")]:

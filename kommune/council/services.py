@@ -2,10 +2,13 @@
 
 import hashlib
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.text import get_valid_filename
 
 from kommune.core.models import Municipality
 from kommune.council.models import CouncilObject, File, OParlImport
@@ -31,7 +34,7 @@ def do_mark_council_object_deleted(*, municipality: Municipality, model: type[Co
 def do_store_council_file_content(*, file: File, content: bytes) -> File:
     """Store the fetched document of ``file`` with its size and checksum."""
     with transaction.atomic():
-        name = file.file_name or f"{file.pk}.bin"
+        name = _storage_name(file)
         if file.file:
             file.file.delete(save=False)
         file.file.save(name, ContentFile(content), save=False)
@@ -39,6 +42,15 @@ def do_store_council_file_content(*, file: File, content: bytes) -> File:
         file.sha1_checksum = hashlib.sha1(content).hexdigest()
         file.save(update_fields=["file", "size", "sha1_checksum", "modified"])
     return file
+
+
+def _storage_name(file: File) -> str:
+    """The source's file name without any path in it (a foreign server chooses it), short enough for the column."""
+    name = PurePosixPath(file.file_name.replace("\\", "/")).name[-80:]
+    try:
+        return get_valid_filename(name)
+    except SuspiciousFileOperation:
+        return f"file-{file.pk}"
 
 
 def do_finish_oparl_import(*, municipality: Municipality, system_url: str, body_id: str,
