@@ -430,4 +430,5 @@ def test_an_object_that_refers_to_a_later_one_is_linked_at_the_end(server, muste
     importer = BodyImport(http=fast_http(), municipality=musterstadt)
     report = importer.run(system_url=f"{base}/", body=bodies(fast_http(), f"{base}/")[0])
     assert report.complete
+    assert report.saved == {"Organization": 2}
     assert Organization.objects.get(oparl_id=f"{base}/org/2").sub_organization_of.name == "Rat"

@@ -240,6 +240,7 @@ class BodyImport:
         self.report = Report()
         self._deferred: list[tuple[Json, Parent | None]] = []
         self._deferred_ids: set[str] = set()
+        self._saved_ids: set[str] = set()
         self._deferring = True
 
     # Crawling
@@ -322,7 +323,9 @@ class BodyImport:
         fields.update(self._common(obj))
         instance = do_save_council_object(municipality=self.municipality, model=model, oparl_id=obj["id"],
                                           fields=_clipped(model, fields))
-        self.report.saved[type_name] += 1
+        if obj["id"] not in self._saved_ids:  # objects saved again (embedded twice, deferred) count once
+            self._saved_ids.add(obj["id"])
+            self.report.saved[type_name] += 1
         self._save_embedded(type_name, obj, instance)
         if isinstance(instance, File):
             self._fetch_content(instance, obj)
