@@ -10,6 +10,7 @@ from kommune.council.models import (
     Location,
     Meeting,
     Membership,
+    OParlImport,
     Organization,
     Paper,
     Person,
@@ -18,7 +19,7 @@ from kommune.council.models import (
 
 class CouncilAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "deleted"]
-    readonly_fields = ["modified"]
+    readonly_fields = ["modified", "oparl_id"]
 
 
 @admin.register(LegislativeTerm)
@@ -109,3 +110,11 @@ class ConsultationAdmin(CouncilAdmin):
 class FileAdmin(CouncilAdmin):
     list_display = ["name", "file_name", "role", "municipality", "deleted"]
     search_fields = ["name", "file_name"]
+
+
+@admin.register(OParlImport)
+class OParlImportAdmin(admin.ModelAdmin):
+    # Emptying "last successful import" makes the next run of import_oparl a full one.
+    list_display = ["body_id", "municipality", "last_success"]
+    list_filter = ["municipality"]
+    readonly_fields = ["municipality", "system_url", "body_id"]

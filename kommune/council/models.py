@@ -21,9 +21,16 @@ class CouncilObject(models.Model):
                                   help_text=_("Deleted objects stay visible to OParl clients that sync changes."))
     keyword = models.JSONField(_("keywords"), default=list, blank=True)
     web = models.URLField(_("web page"), blank=True)
+    oparl_id = models.URLField(_("OParl source"), max_length=500, blank=True, default="",
+                               help_text=_("The id of the object in the OParl system it was imported from."))
 
     class Meta:
         abstract = True
+        constraints = [
+            # A second import of the same source updates the row instead of adding one.
+            models.UniqueConstraint(fields=["municipality", "oparl_id"], condition=~models.Q(oparl_id=""),
+                                    name="%(app_label)s_%(class)s_unique_oparl_id"),
+        ]
 
 
 class LegislativeTerm(CouncilObject):
@@ -31,7 +38,7 @@ class LegislativeTerm(CouncilObject):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("legislative term")
         verbose_name_plural = _("legislative terms")
 
@@ -48,7 +55,7 @@ class Location(CouncilObject):
     locality = models.CharField(_("locality"), max_length=100, blank=True)
     geojson = models.JSONField(_("GeoJSON"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
 
@@ -79,7 +86,7 @@ class Organization(CouncilObject):
     location = models.ForeignKey(Location, verbose_name=_("location"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("council organization")
         verbose_name_plural = _("council organizations")
 
@@ -102,7 +109,7 @@ class Person(CouncilObject):
     location = models.ForeignKey(Location, verbose_name=_("contact address"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("council person")
         verbose_name_plural = _("council persons")
 
@@ -122,7 +129,7 @@ class Membership(CouncilObject):
     on_behalf_of = models.ForeignKey(Organization, verbose_name=_("on behalf of"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("council membership")
         verbose_name_plural = _("council memberships")
 
@@ -146,7 +153,7 @@ class Meeting(CouncilObject):
     organization = models.ForeignKey(Organization, verbose_name=_("organization"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="meetings")
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
@@ -166,7 +173,7 @@ class AgendaItem(CouncilObject):
     start = models.DateTimeField(_("start"), null=True, blank=True)
     end = models.DateTimeField(_("end"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["order", "pk"]
@@ -188,7 +195,7 @@ class Paper(CouncilObject):
     location = models.ForeignKey(Location, verbose_name=_("location"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("council paper")
         verbose_name_plural = _("council papers")
 
@@ -209,7 +216,7 @@ class Consultation(CouncilObject):
     role = models.CharField(_("role"), max_length=100, blank=True,
                             help_text=_("For example “Beratung” or “Entscheidung”."))
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
@@ -242,9 +249,29 @@ class File(CouncilObject):
     agenda_item = models.ForeignKey(AgendaItem, verbose_name=_("agenda item"), null=True, blank=True,
                                     on_delete=models.CASCADE, related_name="files")
 
-    class Meta:
+    class Meta(CouncilObject.Meta):
         verbose_name = _("council file")
         verbose_name_plural = _("council files")
 
     def __str__(self) -> str:
         return self.name
+
+
+class OParlImport(models.Model):
+    """One OParl body imported into a municipality; the start of its last successful run is the ``modified_since``
+    of the next one."""
+
+    municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
+                                     related_name="+")
+    system_url = models.URLField(_("OParl system"), max_length=500)
+    body_id = models.URLField(_("OParl body"), max_length=500)
+    last_success = models.DateTimeField(_("last successful import"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OParl import")
+        verbose_name_plural = _("OParl imports")
+        constraints = [models.UniqueConstraint(fields=["municipality", "body_id"],
+                                               name="council_oparlimport_unique_body")]
+
+    def __str__(self) -> str:
+        return self.body_id
