@@ -76,7 +76,6 @@ def _tenant_view(model, url_kwarg: str, argument: str, scope: str, permission: s
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             tenant = get_object_or_404(model, slug=kwargs.pop(url_kwarg))
-            request.tenant = tenant  # type: ignore[attr-defined]
             try:
                 authorise(request, permission, tenant)
                 return view(request, *args, **{argument: tenant}, **kwargs)

@@ -9,9 +9,11 @@ directly, as staff do in the admin: the council information has no services of i
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from kommune.core.models import Municipality
@@ -123,8 +125,8 @@ class _Council:
         self.municipality = municipality
         self.today = timezone.localdate()
 
-    def create[M](self, model: type[M], **fields) -> M:
-        return model.objects.create(municipality=self.municipality, **fields)  # type: ignore[attr-defined]
+    def create[M: Model](self, model: type[M], **fields: Any) -> M:
+        return model._default_manager.create(municipality=self.municipality, **fields)
 
     def build(self) -> None:
         self.create(LegislativeTerm, name="Wahlperiode 2025–2030", start_date=date(2025, 11, 1),
