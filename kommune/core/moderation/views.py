@@ -50,21 +50,29 @@ def report_comment(request: HttpRequest, municipality: Municipality, comment_id:
     back = safe_next(request, request.GET.get("next") or request.POST.get("next"), reportable.public_url(comment))
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    form = _report_form(request, municipality, comment)
+    if form is None:
+        return redirect(back.split("#")[0] + f"#comment-{comment.pk}")
+    return render(request, "moderation/report.html", {
+        "municipality": municipality, "comment": comment, "target": target, "form": form, "next_url": back,
+        "is_own": request.user.is_authenticated and comment.author_id == request.user.pk,
+    })
+
+
+def _report_form(request: HttpRequest, municipality: Municipality, target: Model) -> ReportForm | None:
+    """The report form, bound to a POST; None once the report is filed (the caller redirects back)."""
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and request.user.is_authenticated and form.is_valid():
         try:
-            services.do_report(reporter=request.user, target=comment, reason=form.cleaned_data["reason"],
+            services.do_report(reporter=request.user, target=target, reason=form.cleaned_data["reason"],
                                text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Thank you. The moderators of %(name)s will look at the contribution and "
                                         "answer you.") % {"name": municipality.name})
-            return redirect(back.split("#")[0] + f"#comment-{comment.pk}")
-    return render(request, "moderation/report.html", {
-        "municipality": municipality, "comment": comment, "target": target, "form": form, "next_url": back,
-        "is_own": request.user.is_authenticated and comment.author_id == request.user.pk,
-    })
+            return None
+    return form
 
 
 def _contribution_or_404(municipality: Municipality, kind: str, object_id: int) -> tuple[Model, Reportable]:
@@ -86,17 +94,9 @@ def report_contribution(request: HttpRequest, municipality: Municipality, report
     back = registered.public_url(target)
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
-        try:
-            services.do_report(reporter=request.user, target=target, reason=form.cleaned_data["reason"],
-                               text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Thank you. The moderators of %(name)s will look at the contribution and "
-                                        "answer you.") % {"name": municipality.name})
-            return redirect(back)
+    form = _report_form(request, municipality, target)
+    if form is None:
+        return redirect(back)
     author = registered.author(target)
     return render(request, "moderation/report_contribution.html", {
         "municipality": municipality, "form": form, "next_url": back, "where": registered.describe(target),
