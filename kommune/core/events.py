@@ -121,7 +121,13 @@ def consumers() -> list[Consumer]:
 
 
 def consumers_of(event_type: type[Event]) -> list[Consumer]:
-    return [consumer for consumer in consumers() if consumer.handler_for(event_type) is not None]
+    return [consumer for consumer, _handler in handlers_of(event_type)]
+
+
+def handlers_of(event_type: type[Event]) -> list[tuple[Consumer, Handler]]:
+    """Each consumer of ``event_type`` with its handler (a consumer's mapping is derived from registries: once)."""
+    found = ((consumer, consumer.handler_for(event_type)) for consumer in consumers())
+    return [(consumer, handler) for consumer, handler in found if handler is not None]
 
 
 # --- Publishing -------------------------------------------------------------------------------------------------
@@ -129,14 +135,13 @@ def consumers_of(event_type: type[Event]) -> list[Consumer]:
 
 def publish(event: Event) -> None:
     """Called by a service inside its transaction, after its write."""
-    handling = consumers_of(type(event))
-    if any(consumer.durable for consumer in handling):
+    handling = handlers_of(type(event))
+    if any(consumer.durable for consumer, _handler in handling):
         entry = OutboxEntry.objects.create(event=event.name, municipality=event.municipality,
                                            payload=_payload(event))
         transaction.on_commit(partial(_enqueue_delivery, entry.pk), robust=True)
-    for consumer in handling:
-        handler = consumer.handler_for(type(event))
-        if handler is not None and not consumer.durable:
+    for consumer, handler in handling:
+        if not consumer.durable:
             transaction.on_commit(partial(handler, event), robust=True)
 
 
@@ -206,9 +211,9 @@ def _deliver_entry(entry: OutboxEntry) -> bool:
         return False
     event = rebuild(entry)
     delivered = True
-    for consumer in consumers_of(event_type):
+    for consumer, handler in handlers_of(event_type):
         if consumer.durable:
-            delivered &= _apply(consumer, entry, event)
+            delivered &= _apply(consumer, handler, entry, event)
     if delivered:
         OutboxEntry.objects.filter(pk=entry.pk).update(delivered_at=timezone.now(), last_error="")
     return delivered
@@ -229,7 +234,7 @@ def deliver_pending_events() -> int:
     return deliver_pending()
 
 
-def _apply(consumer: Consumer, entry: OutboxEntry, event: Event) -> bool:
+def _apply(consumer: Consumer, handler: Handler, entry: OutboxEntry, event: Event) -> bool:
     """The consumer's effect and the note that it happened, in one transaction: once, however often delivered."""
     try:
         with transaction.atomic():
@@ -238,9 +243,7 @@ def _apply(consumer: Consumer, entry: OutboxEntry, event: Event) -> bool:
                     OutboxDelivery.objects.create(entry=entry, consumer=consumer.name)
             except IntegrityError:
                 return True  # applied before
-            handler = consumer.handler_for(type(event))
-            if handler is not None:
-                handler(event)
+            handler(event)
     except Exception as error:
         logger.exception("Consumer %s failed on outbox entry %s (%s); it stays pending.", consumer.name, entry.pk,
                          entry.event)
