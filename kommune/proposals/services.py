@@ -58,7 +58,6 @@ from kommune.proposals.models import Attachment, Category, Proposal, ProposalSet
 CREATE_PERMISSION = "proposals.create_proposal"
 MANAGE_PERMISSION = "proposals.manage"
 State = Proposal.State
-OPEN_STATES = Proposal.OPEN_STATES
 
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
