@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from kommune.adoptions import records, services
@@ -192,7 +193,7 @@ def test_a_broken_photo_or_one_without_description_is_refused(assets, alice):
     adoption = services.do_adopt(asset=assets["t1"], actor=alice)
     broken = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
     with pytest.raises(ValidationError) as error:
-        services.do_record_care(adoption=adoption, actor=alice, kind="watering", done_on=date.today(),
+        services.do_record_care(adoption=adoption, actor=alice, kind="watering", done_on=timezone.localdate(),
                                 photo=broken)
     assert set(error.value.message_dict) == {"photo", "photo_alt"}
     assert not CareEntry.objects.exists()
@@ -201,7 +202,7 @@ def test_a_broken_photo_or_one_without_description_is_refused(assets, alice):
 def test_only_the_adopter_records_care(assets, alice, carol):
     adoption = services.do_adopt(asset=assets["t1"], actor=alice)
     with pytest.raises(PermissionDenied):
-        services.do_record_care(adoption=adoption, actor=carol, kind="watering", done_on=date.today())
+        services.do_record_care(adoption=adoption, actor=carol, kind="watering", done_on=timezone.localdate())
 
 
 def test_followers_hear_of_new_care_entries(assets, alice, carol):
@@ -209,7 +210,7 @@ def test_followers_hear_of_new_care_entries(assets, alice, carol):
 
     do_follow(user=carol, target=assets["t1"])
     adoption = services.do_adopt(asset=assets["t1"], actor=alice)
-    services.do_record_care(adoption=adoption, actor=alice, kind="watering", done_on=date.today())
+    services.do_record_care(adoption=adoption, actor=alice, kind="watering", done_on=timezone.localdate())
     assert Notification.objects.filter(user=carol).count() == 2  # adopted, care recorded
 
 
@@ -275,7 +276,8 @@ def test_the_export_holds_the_adoptions_and_deletion_frees_the_asset(assets, ali
     from kommune.core.privacy import run_anonymisers
 
     adoption = services.do_adopt(asset=assets["t1"], actor=alice)
-    services.do_record_care(adoption=adoption, actor=alice, kind="watering", done_on=date.today(), note="Gegossen")
+    services.do_record_care(adoption=adoption, actor=alice, kind="watering", done_on=timezone.localdate(),
+                            note="Gegossen")
     sections = export_sections(alice)
     assert sections["adoptions"][0]["asset"] == "Linde am Markt"
     assert sections["adoption_care_entries"][0]["note"] == "Gegossen"
