@@ -283,3 +283,27 @@ def test_the_export_holds_the_adoptions_and_deletion_frees_the_asset(assets, ali
     assert sections["adoption_care_entries"][0]["note"] == "Gegossen"
     run_anonymisers(alice)
     assert not Adoption.objects.get(pk=adoption.pk).is_running
+
+
+# --- REST API ---------------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_and_reads_assets_and_a_resident_adopts_one(assets, alice, dave):
+    from tests.factories_api import ApiClient, api_token, error_of
+
+    anonymous = ApiClient()
+    listed = anonymous.get("municipalities/musterstadt/adoption-assets?kind=tree")
+    assert listed.status_code == 200
+    assert [item["name"] for item in listed.json()["items"]] == ["Linde am Markt"]
+    tree = assets["t1"]
+    path = f"municipalities/musterstadt/adoption-assets/{tree.pk}"
+    assert anonymous.get(path).json()["adopted"] is False
+    created = ApiClient(api_token(alice)).post(path + "/adoptions", {"public_name": "Familie Sommer"})
+    assert created.status_code == 201 and created.json()["public_name"] == "Familie Sommer"
+    detail = anonymous.get(path).json()
+    assert detail["adopted"] and detail["adopted_by"] == "Familie Sommer" and detail["care_log"] == []
+    again = ApiClient(api_token(dave)).post(path + "/adoptions", {})
+    assert again.status_code == 403 and error_of(again)
+    assert anonymous.get(f"municipalities/anderstadt/adoption-assets/{tree.pk}").status_code == 404
+    assert error_of(anonymous.get("municipalities/musterstadt/adoption-assets?cursor=kaputt"))["code"]
+    assert Adoption.objects.count() == 1

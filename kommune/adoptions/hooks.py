@@ -15,7 +15,8 @@ def search_document(asset: Asset) -> SearchDocumentData:
 
 
 def register() -> None:
-    from kommune.adoptions import demo, privacy, records, services
+    from kommune.adoptions import api, demo, privacy, records, services
+    from kommune.core.api.registry import register_router
     from kommune.core.demo import register_demo_seeder
     from kommune.core.notifications.followables import register_followable
     from kommune.core.notifications.verbs import register_verb
@@ -33,4 +34,5 @@ def register() -> None:
     register_exporter("adoption_care_entries", privacy.export_care_entries, covers=["adoptions.CareEntry.author"])
     register_anonymiser("adoptions", services.delete_user_adoptions)
     records.register()
+    register_router("", api.router, tags=["Adoptions of public green"])
     register_demo_seeder("adoptions", demo.seed_adoptions, 60)

@@ -29,10 +29,11 @@ def assets(municipality: Municipality, *, kind: str = "", state: str = "",
     return queryset
 
 
-def asset_page(municipality: Municipality, *, kind: str, state: str, cursor: str | None) -> KeysetPage:
+def asset_page(municipality: Municipality, *, kind: str, state: str, cursor: str | None,
+               size: int = PAGE_SIZE) -> KeysetPage:
     """Raises kommune.core.cursor.InvalidCursor for a cursor that was not made here."""
     return cursor_module.keyset_page(assets(municipality, kind=kind, state=state), field="created_at",
-                                     cursor=cursor, size=PAGE_SIZE)
+                                     cursor=cursor, size=size)
 
 
 def recent_entries(asset: Asset, limit: int = 30) -> list[CareEntry]:
