@@ -26,12 +26,17 @@ StateFilter = QueryEx[Literal["free", "adopted"] | None, P(description="Only fre
                                                                          "season).")]
 
 
+class GeometryOut(Schema):
+    type: Literal["Point", "LineString"]
+    coordinates: list[float] | list[list[float]] = Field(description="[longitude, latitude], or a list of them.")
+
+
 class AssetOut(Schema):
     id: int
     kind: Kind
     name: str
     description: str
-    geometry: dict = Field(description="GeoJSON geometry (Point or LineString, WGS 84).")
+    geometry: GeometryOut = Field(description="GeoJSON geometry (Point or LineString, WGS 84).")
     latitude: float
     longitude: float
     adopted: bool = Field(description="Whether someone looks after it this season.")
