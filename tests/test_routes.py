@@ -235,6 +235,25 @@ def _proposal_files(municipality):
     return SimpleNamespace(proposal_id=proposal.pk, filename=file_name(proposal.image), attachment_id=attachment.pk)
 
 
+def _asset(municipality):
+    from kommune.adoptions.models import Asset
+
+    return Asset.objects.create(municipality=municipality, kind="tree", name="Linde",
+                                geometry={"type": "Point", "coordinates": [7.6, 51.9]}, latitude=51.9, longitude=7.6)
+
+
+def _care_photo(municipality):
+    from kommune.adoptions.models import Adoption, CareEntry
+
+    asset = _asset(municipality)
+    adoption = Adoption.objects.create(municipality=municipality, asset=asset, season=timezone.localdate().year,
+                                       adopted_at=timezone.now())
+    entry = CareEntry.objects.create(
+        municipality=municipality, adoption=adoption, asset=asset, kind="watering", done_on=timezone.localdate(),
+        photo=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff", content_type="image/jpeg"), photo_alt="Baum")
+    return SimpleNamespace(asset_id=asset.pk, entry_id=entry.pk)
+
+
 def _logo(municipality):
     municipality.logo = SimpleUploadedFile("wappen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
     municipality.save(update_fields=["logo"])
@@ -293,6 +312,9 @@ PROVIDERS: dict[str, Provider] = {
     **{f"council:{kind}:object_id": owned(council_ids, attr=kind) for kind in OPARL_KINDS},
     "council:file_download:object_id": owned(council_ids, attr="file"),
     "council:file_access:object_id": owned(council_ids, attr="file"),
+    "asset_id": owned(_asset),
+    "adoptions:photo:asset_id": owned(_care_photo, attr="asset_id"),
+    "entry_id": owned(_care_photo, attr="entry_id"),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

@@ -105,6 +105,26 @@ class Site:
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
+        self.add_adoptions(musterstadt, alice, carol)
+
+    def add_adoptions(self, musterstadt, alice, carol) -> None:
+        """A hedge (a line) adopted by alice with a care entry, and a free tree."""
+        import json
+
+        from kommune.adoptions.models import Asset
+        from kommune.adoptions.services import do_adopt, do_import_assets, do_record_care
+
+        features = [
+            {"type": "Feature", "id": "h", "properties": {"kind": "hedge", "name": "Hecke am Feldweg"},
+             "geometry": {"type": "LineString", "coordinates": [[7.60, 51.97], [7.61, 51.971]]}},
+            {"type": "Feature", "id": "t", "properties": {"kind": "tree", "name": "Linde am Markt"},
+             "geometry": {"type": "Point", "coordinates": [7.6258, 51.9625]}}]
+        do_import_assets(municipality=musterstadt, actor=carol,
+                         geojson=json.dumps({"type": "FeatureCollection", "features": features}))
+        self.hedge = Asset.objects.get(external_id="h")
+        adoption = do_adopt(asset=self.hedge, actor=alice, public_name="Hecken-AG")
+        do_record_care(adoption=adoption, actor=alice, kind="cleaning", done_on=timezone.localdate(),
+                       note="Müll gesammelt.")
 
     def add_proposals(self, musterstadt, alice) -> None:
         """Citizen proposals: one collecting with a place, one answered in time, alice's draft; paper signatures."""
@@ -400,6 +420,16 @@ VISITS = [
           then=lambda page, s: submit(page)),
     Visit("blocks", "moderation:blocks", lambda s: s.m("moderation:blocks"), persona="bob"),
     Visit("unblock", "moderation:unblock", lambda s: s.m("moderation:unblock", block_id=s.block.pk), persona="bob"),
+    # Adoptions of public green
+    Visit("adoption_list", "adoptions:list", lambda s: s.m("adoptions:list")),
+    Visit("adoption_map", "adoptions:map", lambda s: s.m("adoptions:map"),
+          then=lambda page, s: page.wait_for_selector("#adoption-map .leaflet-marker-icon", state="attached")),
+    Visit("adoption_asset", "adoptions:asset", lambda s: s.m("adoptions:asset", asset_id=s.hedge.pk)),
+    Visit("adoption_care", "adoptions:asset", lambda s: s.m("adoptions:asset", asset_id=s.hedge.pk),
+          persona="alice", then=lambda page, s: submit(page, {"done_on": ""},
+                                                       form="#care-heading ~ form.form-stack")),
+    Visit("adoption_import", "adoptions:import", lambda s: s.m("adoptions:import"), persona="carol",
+          then=lambda page, s: submit(page)),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
@@ -441,6 +471,10 @@ NOT_PAGES = {
     "opendata:manage_publish": "POST-only, redirects to the list",
     "opendata:manage_unpublish": "POST-only, redirects to the list",
     "core:logo": "an image file, shown on core:municipality_home",
+    "adoptions:adopt": "POST-only; its errors show on adoptions:asset",
+    "adoptions:care": "POST-only; its errors show on adoptions:asset",
+    "adoptions:end": "POST-only, redirects to adoptions:asset",
+    "adoptions:photo": "an image file, shown on adoptions:asset",
     "ckan:action": "JSON for CKAN clients (tests/test_ckan_api.py)",
     "ckan:action_unversioned": "JSON for CKAN clients (tests/test_ckan_api.py)",
     **{f"dcat:{name}": "RDF for harvesters (tests/test_dcat.py)" for name in (

@@ -1,0 +1,38 @@
+"""How adoptions plug into the core registries: verbs, follows, search, privacy and open data. Called once from
+AdoptionsConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kommune.adoptions.events import AdoptionEnded, AssetAdopted, AssetSaved, CareRecorded
+from kommune.adoptions.models import Asset
+from kommune.core.search.registry import SearchDocumentData
+
+
+def search_document(asset: Asset) -> SearchDocumentData:
+    body = "\n".join(part for part in (asset.get_kind_display(), asset.description) if part)
+    return SearchDocumentData(municipality=asset.municipality, title=asset.name, body=body,
+                              url=asset.get_absolute_url())
+
+
+def register() -> None:
+    from kommune.adoptions import api, demo, privacy, records, services
+    from kommune.core.api.registry import register_router
+    from kommune.core.demo import register_demo_seeder
+    from kommune.core.notifications.followables import register_followable
+    from kommune.core.notifications.verbs import register_verb
+    from kommune.core.privacy import register_anonymiser, register_exporter
+    from kommune.core.search.registry import register_searchable
+
+    register_verb(AssetAdopted, _("“%(title)s” was adopted"))
+    register_verb(AdoptionEnded, _("“%(title)s” is free to adopt again"))
+    register_verb(CareRecorded, _("New entry in the care log of “%(title)s”"))
+    register_followable(Asset)
+    register_searchable(Asset, kind="adoption", label=_("Public green to adopt"), document=search_document,
+                        queryset=lambda: Asset.objects.select_related("municipality"), index_on=(AssetSaved,))
+    register_exporter("adoptions", privacy.export_adoptions,
+                      covers=["adoptions.Adoption.user"])
+    register_exporter("adoption_care_entries", privacy.export_care_entries, covers=["adoptions.CareEntry.author"])
+    register_anonymiser("adoptions", services.delete_user_adoptions)
+    records.register()
+    register_router("", api.router, tags=["Adoptions of public green"])
+    register_demo_seeder("adoptions", demo.seed_adoptions, 60)
