@@ -9,6 +9,7 @@ class CouncilConfig(AppConfig):
 
     def ready(self) -> None:
         from kommune.core.demo import register_demo_seeder
-        from kommune.council import demo
+        from kommune.council import demo, searchables
 
+        searchables.register()
         register_demo_seeder("council", lambda d: demo.seed_council(municipality=d.municipality), 30)
