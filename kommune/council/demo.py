@@ -183,6 +183,7 @@ class _Council:
         for index, key in enumerate(MEETINGS):
             # Every three weeks, the last two meetings ahead; committees meet a week before the council.
             day = self.today - timedelta(weeks=3 * (count - 3 - index)) - timedelta(weeks=1 if key != "Rat" else 0)
+            day -= timedelta(days=(day.weekday() - 1) % 7)  # on the Tuesday of that week (or the one before)
             start = timezone.make_aware(datetime.combine(day, time(17, 0)))
             held = start < timezone.now()
             numbers[key] = numbers.get(key, 0) + 1

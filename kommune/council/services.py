@@ -56,10 +56,10 @@ def do_mark_council_object_deleted(*, municipality: Municipality, model: type[Co
     return bool(objects)
 
 
-def do_store_council_file_content(*, file: File, content: bytes) -> File:
-    """Store the fetched document of ``file`` with its size and checksum, and the text of a PDF for the search (a
-    PDF that cannot be read keeps the text the source gave, if any)."""
-    text = extract_text(content) if _is_pdf(file, content) else ""
+def do_store_council_file_content(*, file: File, content: bytes, extract: bool = True) -> File:
+    """Store the fetched document of ``file`` with its size and checksum and, with ``extract``, the text of a PDF
+    for the search (a PDF that cannot be read, broken or encrypted, is stored without text: logged, no error)."""
+    text = extract_text(content) if extract and _is_pdf(file, content) else None
     with transaction.atomic():
         name = _storage_name(file)
         if file.file:
@@ -67,7 +67,7 @@ def do_store_council_file_content(*, file: File, content: bytes) -> File:
         file.file.save(name, ContentFile(content), save=False)
         file.size = len(content)
         file.sha1_checksum = hashlib.sha1(content).hexdigest()
-        if text:
+        if text is not None:
             file.text = text
         file.save(update_fields=["file", "size", "sha1_checksum", "text", "modified"])
         _publish_saved(file)
