@@ -4,7 +4,7 @@ following the council's events; query counts that do not grow with the data."""
 
 import io
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,9 +138,9 @@ def test_the_paper_list_filters_by_type_committee_and_date_and_pages(client, mus
     other = Organization.objects.create(municipality=musterstadt, name="Umweltausschuss")
     for number in range(30):
         Paper.objects.create(municipality=musterstadt, name=f"Anfrage Nummer {number}", reference=f"AF/{number}",
-                             paper_type="Anfrage", date=datetime(2026, 1, 1).date() + timedelta(days=number))
+                             paper_type="Anfrage", date=date(2026, 1, 1) + timedelta(days=number))
     motion = Paper.objects.create(municipality=musterstadt, name="Antrag Bäume", paper_type="Antrag",
-                                  date=datetime(2025, 6, 1).date())
+                                  date=date(2025, 6, 1))
     Consultation.objects.create(municipality=musterstadt, paper=motion, organization=other, role="Entscheidung")
     Paper.objects.create(municipality=musterstadt, name="Gelöschter Antrag", paper_type="Antrag", deleted=True)
 
@@ -335,7 +335,7 @@ def test_the_pages_are_cached_for_visitors_and_refreshed_by_the_councils_events(
     assert home[pagecache.HIT_HEADER] == "hit"
 
 
-def queries_for(client, url, django_assert_max_num_queries=None) -> int:
+def queries_for(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
