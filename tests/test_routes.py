@@ -293,6 +293,11 @@ PROVIDERS: dict[str, Provider] = {
     **{f"council:{kind}:object_id": owned(council_ids, attr=kind) for kind in OPARL_KINDS},
     "council:file_download:object_id": owned(council_ids, attr="file"),
     "council:file_access:object_id": owned(council_ids, attr="file"),
+    # The council's web pages (/<slug>/rat/…)
+    "council_pages:meeting:meeting_id": owned(council_ids, attr="meeting"),
+    "council_pages:paper:paper_id": owned(council_ids, attr="paper"),
+    "council_pages:organization:organization_id": owned(council_ids, attr="organization"),
+    "council_pages:person:person_id": owned(council_ids, attr="person"),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

@@ -218,7 +218,8 @@ class _Council:
             # Each paper goes to its committee and, a week later, to the council; spread over the meetings.
             council_meetings = [m for m in meetings if m.organization == committees["Rat"]]
             council_meeting = council_meetings[number % len(council_meetings)]
-            paper_day = (council_meeting.start - timedelta(weeks=4)).date() if council_meeting.start else None
+            paper_day = (min((council_meeting.start - timedelta(weeks=4)).date(), self.today - timedelta(days=3))
+                         if council_meeting.start else None)  # a paper is never dated in the future
             originator = parties.get(paper_data.originator)
             paper = self.create(Paper, name=paper_data.name, reference=paper_data.reference, date=paper_day,
                                 paper_type=paper_data.paper_type, originator_organization=originator,

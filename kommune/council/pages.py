@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.models import Municipality
@@ -39,7 +38,6 @@ def _bad_request(request: HttpRequest, municipality: Municipality, message: str,
                                                         "back": back}, status=400)
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -52,7 +50,6 @@ def home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     })
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def meeting_calendar(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -79,7 +76,6 @@ def meeting_calendar(request: HttpRequest, municipality: Municipality) -> HttpRe
     })
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def calendar_feed(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -94,7 +90,6 @@ def calendar_feed(request: HttpRequest, municipality: Municipality) -> HttpRespo
     return response
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def meeting_detail(request: HttpRequest, municipality: Municipality, meeting_id: int) -> HttpResponse:
@@ -104,7 +99,6 @@ def meeting_detail(request: HttpRequest, municipality: Municipality, meeting_id:
                                                     "now": timezone.now()})
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def paper_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -116,7 +110,6 @@ def paper_list(request: HttpRequest, municipality: Municipality) -> HttpResponse
         "municipality": municipality, "form": form, "page": page, "query": form.query()})
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def paper_detail(request: HttpRequest, municipality: Municipality, paper_id: int) -> HttpResponse:
@@ -125,7 +118,6 @@ def paper_detail(request: HttpRequest, municipality: Municipality, paper_id: int
                                                   "now": timezone.now()})
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def organization_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -134,7 +126,6 @@ def organization_list(request: HttpRequest, municipality: Municipality) -> HttpR
     return render(request, "council/organizations.html", {"municipality": municipality, "groups": groups})
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def organization_detail(request: HttpRequest, municipality: Municipality, organization_id: int) -> HttpResponse:
@@ -148,7 +139,6 @@ def organization_detail(request: HttpRequest, municipality: Municipality, organi
     })
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def person_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -156,7 +146,6 @@ def person_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
     return render(request, "council/people.html", {"municipality": municipality, "page": page, "query": {}})
 
 
-@require_safe
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def person_detail(request: HttpRequest, municipality: Municipality, person_id: int) -> HttpResponse:
