@@ -678,7 +678,8 @@ class Generator:
     def _finish_database(self) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                models_with_ids = [User, Proposal, Thread, Comment, *council_city.MODELS_WITH_IDS]
+                models_with_ids: list[type[models.Model]] = [User, Proposal, Thread, Comment,
+                                                             *council_city.MODELS_WITH_IDS]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_with_ids):
                     cursor.execute(sql)
             # Fresh statistics (and, outside a transaction, the visibility map) as a maintained database has.
