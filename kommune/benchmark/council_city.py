@@ -9,14 +9,11 @@ Files are rows only (the benchmark reads no document), with a short text as extr
 """
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection, models
 
 from kommune.council.models import AgendaItem, Consultation, File, Meeting, Organization, Paper
-
-if TYPE_CHECKING:  # the generator imports this module
-    from kommune.benchmark.management.commands.generate_city import Generator
 
 PAPERS_PER_PROPOSAL = 0.25
 PAPERS_PER_MEETING = 10
@@ -75,7 +72,8 @@ def paper_count(proposals: int) -> int:
     return max(50, int(proposals * PAPERS_PER_PROPOSAL))
 
 
-def generate_council(generator: "Generator") -> None:
+def generate_council(generator: Any) -> None:
+    """Called by generate_city's Generator (which imports this module) inside its bulk-loading transaction."""
     rnd, now, tables, add = generator.random, generator.now, generator.tables, generator.loader.add
     municipality = generator.places[0].municipality
     keywords = _keywords()
