@@ -2,8 +2,9 @@
 
 Every council page shows many kinds of objects (a meeting its agenda, papers and files; a paper its path through
 the committees), so they all carry one page-cache tag, ``council``: a change anywhere refreshes the council pages
-of that municipality and no other page (a meeting also the home page, home_section.py). A paper is searchable with the text of its files, so a paper's event is
-also published when one of its files (or its fetched content) changes.
+of that municipality and no other page (a meeting also the home page, home_section.py). A paper is searchable with
+the text of its files, so a paper's event is also published when one of its files (or its fetched content)
+changes.
 """
 
 from collections.abc import Iterable
