@@ -155,9 +155,12 @@ class Site:
 
     def add_council(self, musterstadt) -> None:
         """Council information: committees with members, meetings with agendas and files, papers."""
+        from kommune.council.models import Meeting
         from tests.factories_council import council
 
         self.council = council(musterstadt, size=2)
+        Meeting.objects.create(municipality=musterstadt, name="Sitzung des Rates", organization=self.council.committee,
+                               start=timezone.now() + timedelta(days=7))  # for the home page's section
 
     def url(self, name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs)
