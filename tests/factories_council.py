@@ -20,7 +20,7 @@ from kommune.council.models import (
     Paper,
     Person,
 )
-from kommune.council.pdf import text_pdf
+from kommune.council.pdf import extract_text, text_pdf
 
 
 @dataclass
@@ -37,7 +37,8 @@ class Council:
 def council_file(municipality, name: str = "Vorlage", **owner) -> File:
     content = text_pdf(name, ["Die Verwaltung empfiehlt, den Antrag anzunehmen."])
     file = File(municipality=municipality, name=name, file_name=f"{name}.pdf", size=len(content),
-                sha1_checksum=hashlib.sha1(content).hexdigest(), role=owner.pop("role", File.Role.MAIN), **owner)
+                sha1_checksum=hashlib.sha1(content).hexdigest(), role=owner.pop("role", File.Role.MAIN),
+                text=extract_text(content), **owner)
     file.file.save(f"{name}.pdf", ContentFile(content), save=False)
     file.save()
     return file

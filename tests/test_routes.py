@@ -315,6 +315,11 @@ PROVIDERS: dict[str, Provider] = {
     "asset_id": owned(_asset),
     "adoptions:photo:asset_id": owned(_care_photo, attr="asset_id"),
     "entry_id": owned(_care_photo, attr="entry_id"),
+    # The council's web pages (/<slug>/rat/…)
+    "council_pages:meeting:meeting_id": owned(council_ids, attr="meeting"),
+    "council_pages:paper:paper_id": owned(council_ids, attr="paper"),
+    "council_pages:organization:organization_id": owned(council_ids, attr="organization"),
+    "council_pages:person:person_id": owned(council_ids, attr="person"),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

@@ -8,7 +8,11 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Council information")
 
     def ready(self) -> None:
+        from kommune.core.api.registry import register_router
         from kommune.core.demo import register_demo_seeder
-        from kommune.council import demo
+        from kommune.council import api, demo, home_section, searchables
 
+        searchables.register()
+        home_section.register()
+        register_router("", api.router, tags=["Council information"])  # the REST API (kommune/council/api.py)
         register_demo_seeder("council", lambda d: demo.seed_council(municipality=d.municipality), 30)

@@ -1,9 +1,11 @@
 """The council of Musterstadt for `seed_demo`: a legislative term, the council and two committees, parties, twelve
-councillors, eight meetings of the last months with their agendas, and ten papers with small PDF files and their
-path through the committees. All names and numbers are fictional.
+councillors, a year of meetings (every three weeks, the last two still to come) with their agendas, and ten papers
+with PDF files (rendered by WeasyPrint from a short German text) and their path through the committees. All names
+and numbers are fictional. The text of every file is extracted from its PDF, as the importer does, and the papers
+are indexed for the search through their events (delivered by ``deliver_events``).
 
 Idempotent: a municipality that has a legislative term already keeps its council as it is. The rows are written
-directly, as staff do in the admin: the council information has no services of its own until the importer comes.
+directly, as staff do in the admin.
 """
 
 import hashlib
@@ -16,7 +18,9 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from kommune.core.events import publish
 from kommune.core.models import Municipality
+from kommune.council.events import PaperChanged
 from kommune.council.models import (
     AgendaItem,
     Consultation,
@@ -29,7 +33,7 @@ from kommune.council.models import (
     Paper,
     Person,
 )
-from kommune.council.pdf import text_pdf
+from kommune.council.pdf import extract_text, render_pdf, text_pdf
 
 PARTIES = [("Christlich Demokratische Union", "CDU"), ("Sozialdemokratische Partei Deutschlands", "SPD"),
            ("Bündnis 90/Die Grünen", "GRÜNE"), ("Freie Demokratische Partei", "FDP"),
@@ -110,7 +114,8 @@ COMMITTEES = {"Rat": "Rat der Stadt Musterstadt", "Hauptausschuss": "Hauptaussch
               "Umwelt": "Ausschuss für Umwelt und Verkehr"}
 GENITIVE = {"Rat": "des Rates", "Hauptausschuss": "des Hauptausschusses",
             "Umwelt": "des Ausschusses für Umwelt und Verkehr"}
-MEETINGS = ["Umwelt", "Hauptausschuss", "Rat", "Umwelt", "Hauptausschuss", "Rat", "Umwelt", "Rat"]
+# A year of them: every three weeks, each committee a week before the council meeting that follows it.
+MEETINGS = ["Umwelt", "Hauptausschuss", "Rat"] * 6
 
 
 def seed_council(*, municipality: Municipality) -> None:
@@ -176,8 +181,9 @@ class _Council:
         numbers: dict[str, int] = {}
         count = len(MEETINGS)
         for index, key in enumerate(MEETINGS):
-            # Every three weeks up to one meeting ahead; committees meet a week before the council.
-            day = self.today - timedelta(weeks=3 * (count - 2 - index)) - timedelta(weeks=1 if key != "Rat" else 0)
+            # Every three weeks, the last two meetings ahead; committees meet a week before the council.
+            day = self.today - timedelta(weeks=3 * (count - 3 - index)) - timedelta(weeks=1 if key != "Rat" else 0)
+            day -= timedelta(days=(day.weekday() - 1) % 7)  # on the Tuesday of that week (or the one before)
             start = timezone.make_aware(datetime.combine(day, time(17, 0)))
             held = start < timezone.now()
             numbers[key] = numbers.get(key, 0) + 1
@@ -212,18 +218,21 @@ class _Council:
             # Each paper goes to its committee and, a week later, to the council; spread over the meetings.
             council_meetings = [m for m in meetings if m.organization == committees["Rat"]]
             council_meeting = council_meetings[number % len(council_meetings)]
-            paper_day = (council_meeting.start - timedelta(weeks=4)).date() if council_meeting.start else None
+            paper_day = (min((council_meeting.start - timedelta(weeks=4)).date(), self.today - timedelta(days=3))
+                         if council_meeting.start else None)  # a paper is never dated in the future
             originator = parties.get(paper_data.originator)
             paper = self.create(Paper, name=paper_data.name, reference=paper_data.reference, date=paper_day,
                                 paper_type=paper_data.paper_type, originator_organization=originator,
                                 under_direction_of=committees["Hauptausschuss"] if originator is None else None)
             self._file(f"{paper_data.paper_type} {paper_data.reference}: {paper_data.name}",
                        [f"Datum: {paper_day:%d.%m.%Y}" if paper_day else "", *paper_data.text],
-                       role=File.Role.MAIN, paper=paper, day=paper_day)
+                       role=File.Role.MAIN, paper=paper, day=paper_day, rendered=True)
             if number % 3 == 0:
                 self._file(f"Anlage zu {paper_data.reference}: Kostenübersicht", [
-                    "Die Kosten verteilen sich auf die Haushaltsjahre 2027 bis 2029."],
-                           role=File.Role.AUXILIARY, paper=paper, day=paper_day)
+                    "Die Kosten verteilen sich auf die Haushaltsjahre 2027 bis 2029.",
+                    "Die Verwaltung prüft Fördermittel des Landes und des Bundes."],
+                           role=File.Role.AUXILIARY, paper=paper, day=paper_day, rendered=True)
+            publish(PaperChanged(municipality=self.municipality, target=paper))
             steps = []
             if paper_data.committee:
                 committee_meetings = [m for m in meetings if m.organization == committees[paper_data.committee]
@@ -243,12 +252,19 @@ class _Council:
             self._agenda_item(meeting, agendas[meeting.pk], "Mitteilungen der Verwaltung")
             self._agenda_item(meeting, agendas[meeting.pk] + 1, "Anfragen")
 
-    def _file(self, name: str, lines: list[str], *, role: str, day: date | None, **owner) -> File:
-        content = text_pdf(name, [line for line in lines if line])
+    def _file(self, name: str, lines: list[str], *, role: str, day: date | None, rendered: bool = False,
+              **owner) -> File:
+        """A PDF file: the papers' documents rendered by WeasyPrint, the meetings' short notes written by hand (a
+        year of meetings would make the seed slow); the text is extracted from the PDF as the importer does."""
+        lines = [line for line in lines if line]
+        if rendered:
+            content = render_pdf(title=name, lines=lines, sender=f"Stadt {self.municipality.name}")
+        else:
+            content = text_pdf(name, lines)
         file_name = f"{name[:60]}.pdf".replace("/", "-").replace(":", "").replace(" ", "_")
         file = File(municipality=self.municipality, name=name, file_name=file_name, mime_type="application/pdf",
                     date=day, size=len(content), sha1_checksum=hashlib.sha1(content).hexdigest(),
-                    text="\n".join([name, *lines]), role=role, **owner)
+                    text=extract_text(content) or "\n".join([name, *lines]), role=role, **owner)
         file.file.save(file_name, ContentFile(content), save=False)
         file.save()
         return file

@@ -457,8 +457,9 @@ class BodyImport:
             raise InvalidObject(f"{obj['id']}: no accessUrl")
         fields: Json = {"name": _text(obj, "name") or _text(obj, "fileName"), "file_name": _text(obj, "fileName"),
                         "mime_type": _text(obj, "mimeType") or "application/octet-stream",
-                        "date": _date(obj, "date"), "text": _text(obj, "text"),
-                        "size": _int(obj, "size", 0, maximum=2**63)}
+                        "date": _date(obj, "date"), "size": _int(obj, "size", 0, maximum=2**63)}
+        if _text(obj, "text"):  # else the text extracted from the fetched PDF stays (a later run fetches no more)
+            fields["text"] = _text(obj, "text")
         if parent is not None:
             fields["role"] = FILE_ROLES.get(parent.key, File.Role.AUXILIARY)
             for model, name in [(Paper, "paper"), (Meeting, "meeting"), (AgendaItem, "agenda_item")]:
@@ -493,7 +494,8 @@ class BodyImport:
             logger.warning("OParl import: file not fetched: %s", error)
             self.report.skipped.append(f"file content {url}: {error}")
             return
-        do_store_council_file_content(file=file, content=content)
+        # The source's own text of the file wins; else ours is extracted from the PDF (pdf.extract_text).
+        do_store_council_file_content(file=file, content=content, extract=not _text(obj, "text"))
         self.report.files_fetched += 1
 
 

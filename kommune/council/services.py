@@ -1,4 +1,5 @@
-"""Writes of the council objects: the OParl importer saves through these, one transaction per object."""
+"""Writes of the council objects: the OParl importer saves through these, one transaction per object, each
+publishing what it did (kommune/council/events.py), so that the council pages and the search follow."""
 
 import hashlib
 from datetime import datetime
@@ -10,8 +11,21 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
+from kommune.core.events import publish
 from kommune.core.models import Municipality
-from kommune.council.models import CouncilObject, File, OParlImport
+from kommune.council.events import CouncilObjectDeleted, CouncilObjectSaved, PaperChanged, PaperDeleted
+from kommune.council.models import CouncilObject, File, OParlImport, Paper
+from kommune.council.pdf import extract_text
+
+
+def _publish_saved(obj: CouncilObject) -> None:
+    """A paper, or a file of a paper, changes what the search finds of the paper; anything else only pages."""
+    if isinstance(obj, Paper):
+        publish(PaperChanged(municipality=obj.municipality, target=obj))
+    elif isinstance(obj, File) and obj.paper is not None:
+        publish(PaperChanged(municipality=obj.municipality, target=obj.paper))
+    else:
+        publish(CouncilObjectSaved(municipality=obj.municipality, target=obj))
 
 
 def do_save_council_object[M: CouncilObject](*, municipality: Municipality, model: type[M], oparl_id: str,
@@ -20,6 +34,7 @@ def do_save_council_object[M: CouncilObject](*, municipality: Municipality, mode
     with transaction.atomic():
         obj, _created = model._default_manager.update_or_create(
             municipality=municipality, oparl_id=oparl_id, defaults={**fields, "deleted": False})
+        _publish_saved(obj)
     return obj
 
 
@@ -27,12 +42,24 @@ def do_mark_council_object_deleted(*, municipality: Municipality, model: type[Co
                                    oparl_id: str) -> bool:
     """The source deleted the object: keep the row, flagged, so that our own OParl clients learn of it."""
     with transaction.atomic():
-        updated = model._default_manager.filter(municipality=municipality, oparl_id=oparl_id).update(deleted=True)
-    return updated > 0
+        objects = list(model._default_manager.select_for_update().filter(
+            municipality=municipality, oparl_id=oparl_id, deleted=False))
+        for obj in objects:
+            obj.deleted = True
+            obj.save(update_fields=["deleted", "modified"])
+            if isinstance(obj, Paper):
+                publish(PaperDeleted(municipality=municipality, target=obj))
+            elif isinstance(obj, File) and obj.paper is not None:
+                publish(PaperChanged(municipality=municipality, target=obj.paper))
+            else:
+                publish(CouncilObjectDeleted(municipality=municipality, target=obj))
+    return bool(objects)
 
 
-def do_store_council_file_content(*, file: File, content: bytes) -> File:
-    """Store the fetched document of ``file`` with its size and checksum."""
+def do_store_council_file_content(*, file: File, content: bytes, extract: bool = True) -> File:
+    """Store the fetched document of ``file`` with its size and checksum and, with ``extract``, the text of a PDF
+    for the search (a PDF that cannot be read, broken or encrypted, is stored without text: logged, no error)."""
+    text = extract_text(content) if extract and _is_pdf(file, content) else None
     with transaction.atomic():
         name = _storage_name(file)
         if file.file:
@@ -40,8 +67,15 @@ def do_store_council_file_content(*, file: File, content: bytes) -> File:
         file.file.save(name, ContentFile(content), save=False)
         file.size = len(content)
         file.sha1_checksum = hashlib.sha1(content).hexdigest()
-        file.save(update_fields=["file", "size", "sha1_checksum", "modified"])
+        if text is not None:
+            file.text = text
+        file.save(update_fields=["file", "size", "sha1_checksum", "text", "modified"])
+        _publish_saved(file)
     return file
+
+
+def _is_pdf(file: File, content: bytes) -> bool:
+    return file.mime_type == "application/pdf" or content[:5] == b"%PDF-"
 
 
 def _storage_name(file: File) -> str:

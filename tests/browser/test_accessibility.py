@@ -102,6 +102,7 @@ class Site:
 
         self.add_proposals(musterstadt, alice)
         self.add_decisions(musterstadt, alice, bob)
+        self.add_council(musterstadt)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -171,6 +172,15 @@ class Site:
         self.hidden_proposal = published_proposal(musterstadt, title="Werbung für Schuhe")
         do_hide_contribution(moderator=bob, target=self.hidden_proposal, reason="Werbung", rule=rule)
         do_report(reporter=bob, target=self.proposal, reason="off_topic", text="Gehört nicht hierher.")
+
+    def add_council(self, musterstadt) -> None:
+        """Council information: committees with members, meetings with agendas and files, papers."""
+        from kommune.council.models import Meeting
+        from tests.factories_council import council
+
+        self.council = council(musterstadt, size=2)
+        Meeting.objects.create(municipality=musterstadt, name="Sitzung des Rates", organization=self.council.committee,
+                               start=timezone.now() + timedelta(days=7))  # for the home page's section
 
     def url(self, name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs)
@@ -430,6 +440,23 @@ VISITS = [
                                                        form="#care-heading ~ form.form-stack")),
     Visit("adoption_import", "adoptions:import", lambda s: s.m("adoptions:import"), persona="carol",
           then=lambda page, s: submit(page)),
+    # Council information (the OParl JSON routes are in NOT_PAGE_NAMESPACES)
+    Visit("council_home", "council_pages:home", lambda s: s.m("council_pages:home")),
+    Visit("council_calendar", "council_pages:calendar", lambda s: s.m("council_pages:calendar")),
+    Visit("council_calendar_bad_month", "council_pages:calendar",
+          lambda s: s.m("council_pages:calendar") + "?monat=2026-13", status=400),
+    Visit("council_meeting", "council_pages:meeting",
+          lambda s: s.m("council_pages:meeting", meeting_id=s.council.meetings[0].pk)),
+    Visit("council_papers", "council_pages:papers",
+          lambda s: s.m("council_pages:papers") + "?von=gestern"),  # with a field error
+    Visit("council_paper", "council_pages:paper",
+          lambda s: s.m("council_pages:paper", paper_id=s.council.papers[0].pk)),
+    Visit("council_organizations", "council_pages:organizations", lambda s: s.m("council_pages:organizations")),
+    Visit("council_organization", "council_pages:organization",
+          lambda s: s.m("council_pages:organization", organization_id=s.council.committee.pk)),
+    Visit("council_people", "council_pages:people", lambda s: s.m("council_pages:people")),
+    Visit("council_person", "council_pages:person",
+          lambda s: s.m("council_pages:person", person_id=s.council.people[0].pk)),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
@@ -438,6 +465,7 @@ VISITS = [
 # Routes that render no page of their own, and why.
 NOT_PAGES = {
     "proposals:feed": "an Atom feed",
+    "council_pages:calendar_feed": "an iCalendar feed (tests/test_council_pages.py)",
     "proposals:similar": "an htmx fragment inside proposals:create; without JavaScript on proposals:detail",
     "proposals:publish": "POST-only, redirects to the proposal",
     "proposals:support": "POST-only, redirects to the proposal",

@@ -109,6 +109,8 @@ PAGES = [
     BenchPage("proposal detail ({comments} comments)",
               lambda city: _in(city, "proposals:detail", proposal_id=city.proposal_id), cached=True),
     BenchPage(f"search „{SEARCH_WORD}“", lambda city: _in(city, "search:municipality_search", {"q": SEARCH_WORD})),
+    BenchPage("council paper list", lambda city: _in(city, "council_pages:papers"), cached=True),
+    BenchPage("OParl paper list (JSON)", lambda city: _in(city, "council:paper_list")),
 ]
 
 

@@ -36,6 +36,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kommune.accounts.models import Residency, User
+from kommune.benchmark import council_city
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import RESERVED_SLUGS, Lab, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
@@ -368,6 +369,7 @@ class Generator:
             "document": Table(SearchDocument, ["municipality_id", "content_type_id", "object_id", "kind", "title",
                                                "body", "url", "context", "updated_at"]),
         }
+        self.tables.update(council_city.council_tables(Table))
         self.loader = Loader(list(self.tables.values()))
 
     # --- Steps ---
@@ -378,6 +380,7 @@ class Generator:
             self.places = self._step("municipalities", self._municipalities)
             self._step("people", self._people)
             self._step("proposals, supports and comments", self._participation)
+            self._step("council information", lambda: council_city.generate_council(self))
             self._step("writing the rest", self.loader.flush_all)
         with transaction.atomic():
             self._step("search index", self._search_index)
@@ -675,7 +678,8 @@ class Generator:
     def _finish_database(self) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                models_with_ids = [User, Proposal, Thread, Comment]
+                models_with_ids: list[type[models.Model]] = [User, Proposal, Thread, Comment,
+                                                             *council_city.MODELS_WITH_IDS]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_with_ids):
                     cursor.execute(sql)
             # Fresh statistics (and, outside a transaction, the visibility map) as a maintained database has.
