@@ -183,8 +183,10 @@ def full_trail(proposal: Proposal, steps: list[TimelineStep], *, referral: Counc
                                                    if step.done and step.when is not None]
     if referral is not None:
         dated.append((_day(referral.referred_at), _REFERRAL, TimelineStep(
-            _("Handed to the council"), referral.referred_at, True, text=referral.paper_reference,
-            url=referral.paper_url if not referral.paper_id else "")))
+            _("Handed to the council"), referral.referred_at, True,
+            # With a paper of the council feature attached, its own entry names and links it.
+            text="" if referral.paper_id else referral.paper_reference,
+            url="" if referral.paper_id else referral.paper_url)))
     dated += [(_day(entry.when), _TRAIL, TimelineStep(str(entry.title), entry.when, True, text=entry.text,
                                                       url=entry.url)) for entry in entries]
     dated += [(update.happened_on, _UPDATE, TimelineStep(update.title, update.happened_on, True,
