@@ -43,8 +43,8 @@ def paper_url(paper: Paper) -> str:
             or reverse("council:paper", kwargs={"municipality_slug": slug, "object_id": paper.pk}))
 
 
-def meeting_url(meeting: Meeting) -> str:
-    slug = meeting.municipality.slug
+def meeting_url(meeting: Meeting, municipality_slug: str) -> str:
+    slug = municipality_slug
     return (_first_url(MEETING_PAGES, slug, meeting.pk, "meeting_id")
             or reverse("council:meeting", kwargs={"municipality_slug": slug, "object_id": meeting.pk}))
 
@@ -93,7 +93,7 @@ def _decided(result: str) -> str:
     return "decided"
 
 
-def _consultation_entry(consultation: Consultation, now: datetime) -> TrailEntry | None:
+def _consultation_entry(consultation: Consultation, now: datetime, slug: str) -> TrailEntry | None:
     when = _when(consultation)
     if when is None:
         return None
@@ -103,7 +103,7 @@ def _consultation_entry(consultation: Consultation, now: datetime) -> TrailEntry
     committee = _committee(consultation)
     role = consultation.role or (_("decision") if consultation.authoritative else _("consultation"))
     meeting = consultation.meeting
-    url = meeting_url(meeting) if meeting is not None and not meeting.deleted else ""
+    url = meeting_url(meeting, slug) if meeting is not None and not meeting.deleted else ""
     cancelled = meeting is not None and meeting.cancelled
     if consultation.authoritative and result:
         return TrailEntry(when=when, source=SOURCE, status=_decided(result), url=url,
@@ -133,7 +133,7 @@ def council_trail(matter: Model) -> list[TrailEntry]:
                               "kind": kind, "reference": paper.reference, "name": paper.name}
                           if paper.reference else f"{kind}: {paper.name}")]
     for consultation in paper.consultations.all():
-        entry = _consultation_entry(consultation, now)
+        entry = _consultation_entry(consultation, now, paper.municipality.slug)
         if entry is not None:
             entries.append(entry)
     return entries
