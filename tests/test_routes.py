@@ -65,6 +65,7 @@ from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
+from tests.factories_trail import answered_proposal, referral_of
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.
 SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_URL.lstrip("/"))
@@ -235,6 +236,10 @@ def _proposal_files(municipality):
     return SimpleNamespace(proposal_id=proposal.pk, filename=file_name(proposal.image), attachment_id=attachment.pk)
 
 
+def _answered_proposal(municipality):
+    return answered_proposal(municipality)
+
+
 def _logo(municipality):
     municipality.logo = SimpleUploadedFile("wappen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
     municipality.save(update_fields=["logo"])
@@ -293,6 +298,10 @@ PROVIDERS: dict[str, Provider] = {
     **{f"council:{kind}:object_id": owned(council_ids, attr=kind) for kind in OPARL_KINDS},
     "council:file_download:object_id": owned(council_ids, attr="file"),
     "council:file_access:object_id": owned(council_ids, attr="file"),
+    # The accountability trail: an answered proposal handed to the council (tests/factories_trail.py)
+    "proposals:manage_updates:proposal_id": owned(_answered_proposal),
+    "proposals:updates_feed:proposal_id": owned(_answered_proposal),
+    "referral_id": owned(lambda m: referral_of(_answered_proposal(m))),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),
