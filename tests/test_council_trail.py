@@ -21,10 +21,10 @@ from kommune.core.models import CouncilReferral
 from kommune.core.notifications.models import Notification
 from kommune.core.notifications.services import do_follow
 from kommune.core.trail import TrailEntry, register_trail_source, trail_for
-from kommune.council.events import CouncilPaperAttached
 from kommune.council.models import Consultation, Paper
-from kommune.council.services import do_attach_paper_to_referral
 from kommune.council.trail import council_trail, paper_url
+from kommune.council.trail_events import CouncilPaperAttached
+from kommune.council.trail_services import do_attach_paper_to_referral
 from kommune.proposals import services as proposals
 from kommune.proposals.models import Proposal, ProposalUpdate
 from tests.factories_trail import answered_proposal, paper_with_decision, referral_of
@@ -277,3 +277,22 @@ def test_the_demo_has_a_proposal_whose_trail_runs_to_a_decision_and_a_second_run
     counts = (ProposalUpdate.objects.count(), CouncilReferral.objects.count(), Proposal.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (ProposalUpdate.objects.count(), CouncilReferral.objects.count(), Proposal.objects.count()) == counts
+
+
+# --- The page cache ---------------------------------------------------------------------------------------------
+
+
+def test_the_cached_proposal_page_is_renewed_by_an_update_and_by_an_attached_paper(client, musterstadt, carol,
+                                                                                  settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    proposal = answered_proposal(musterstadt, days_ago=90)
+    path = paper_with_decision(musterstadt)
+    first = client.get(proposal.get_absolute_url())
+    assert "einstimmig beschlossen" not in text_of(first)
+    assert client.get(proposal.get_absolute_url())["X-Page-Cache"] == "hit"
+    do_attach_paper_to_referral(referral=referral_of(proposal), paper=path.paper, actor=carol)
+    renewed = client.get(proposal.get_absolute_url())
+    assert renewed.get("X-Page-Cache") != "hit" and "einstimmig beschlossen" in text_of(renewed)
+    proposals.do_add_proposal_update(proposal=proposal, actor=carol, kind=ProposalUpdate.Kind.NEWS,
+                                     happened_on=timezone.localdate(), title="Planung läuft")
+    assert "Planung läuft" in text_of(client.get(proposal.get_absolute_url()))

@@ -4,7 +4,7 @@ role) and the decision with its result. Three queries at most, whatever the numb
 referral, the paper, its consultations with their meeting, committee and agenda item.
 
 Registered in CouncilConfig.ready() with the permission of staff to attach a paper to a referral
-(services.do_attach_paper_to_referral, the pages in trail_views.py).
+(trail_services.do_attach_paper_to_referral, the pages in trail_views.py).
 """
 
 from datetime import date, datetime
@@ -23,8 +23,8 @@ from kommune.council.models import Consultation, Meeting, Paper
 
 SOURCE = "council"
 # The public pages of papers and meetings, when the council pages are installed; else their OParl objects.
-PAPER_PAGES = ("council:paper_detail", "council:paper_page")
-MEETING_PAGES = ("council:meeting_detail", "council:meeting_page")
+PAPER_PAGES = ("council_pages:paper",)
+MEETING_PAGES = ("council_pages:meeting",)
 
 
 def _first_url(names: tuple[str, ...], municipality_slug: str, object_id: int, key: str) -> str | None:
@@ -143,7 +143,7 @@ def register() -> None:
     from django.utils.translation import gettext_lazy
 
     from kommune.core.notifications.verbs import register_verb
-    from kommune.council.events import CouncilPaperAttached
+    from kommune.council.trail_events import CouncilPaperAttached
 
     register_trail_source(SOURCE, council_trail)
     register_verb(CouncilPaperAttached, gettext_lazy("“%(title)s” was handed to the council: its council paper is "

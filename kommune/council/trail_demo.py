@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from kommune.core.models import CouncilReferral, Municipality
 from kommune.core.types import User
 from kommune.council.models import Paper
-from kommune.council.services import do_attach_paper_to_referral
+from kommune.council.trail_services import do_attach_paper_to_referral
 
 
 def seed_trail(*, municipality: Municipality, staff: User) -> None:

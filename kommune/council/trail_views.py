@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.models import CouncilReferral, Municipality
 from kommune.core.types import AuthenticatedHttpRequest
-from kommune.council import services
+from kommune.council import trail_services as services
 from kommune.council.models import Paper
 from kommune.council.trail import attached_paper, paper_url
 

@@ -24,6 +24,7 @@ from kommune.core.files import file_name, file_response
 from kommune.core.models import CouncilReferral, Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.selectors import council_referral_for
+from kommune.core.trail import PAGE_TAG as TRAIL_PAGE_TAG
 from kommune.core.trail import TrailEntry, trail_for
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import ProposalFilterForm, ProposalForm, WithdrawProposalForm, attachment_title
@@ -197,7 +198,7 @@ def full_trail(proposal: Proposal, steps: list[TimelineStep], *, referral: Counc
     return [step for _day_, _rank, step in dated] + [step for step in steps if not step.done or step.when is None]
 
 
-@cached_for_anonymous("proposal:{proposal_id}")
+@cached_for_anonymous("proposal:{proposal_id}", TRAIL_PAGE_TAG)
 @municipality_view()
 def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     now = timezone.now()

@@ -135,7 +135,7 @@ class Site:
     def add_trail(self, musterstadt) -> None:
         """The accountability trail: a proposal handed to the council, its paper attached with a committee's
         consultation and the council's decision, and an update under the answer."""
-        from kommune.council.services import do_attach_paper_to_referral
+        from kommune.council.trail_services import do_attach_paper_to_referral
         from kommune.proposals.services import do_add_proposal_update
         from tests.factories_trail import answered_proposal, paper_with_decision, referral_of
 

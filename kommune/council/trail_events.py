@@ -1,10 +1,12 @@
-"""The events the council app publishes (kommune.core.events)."""
+"""The events of the accountability trail in the council app (kommune.core.events); imported in
+CouncilConfig.ready() through trail.py."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kommune.core.events import Event
 from kommune.core.pagecache import page_tags_of
+from kommune.core.trail import PAGE_TAG
 
 
 @dataclass(frozen=True)
@@ -16,4 +18,5 @@ class CouncilPaperAttached(Event):
     requires = ("notifications", "pagecache")
 
     def page_tags(self) -> Iterable[str] | None:
-        return page_tags_of(self.target)
+        tags = page_tags_of(self.target)
+        return None if tags is None else (*tags, PAGE_TAG)
