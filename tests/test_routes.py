@@ -65,6 +65,7 @@ from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
+from tests.factories_trail import answered_proposal, referral_of
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.
 SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_URL.lstrip("/"))
@@ -252,6 +253,8 @@ def _care_photo(municipality):
         municipality=municipality, adoption=adoption, asset=asset, kind="watering", done_on=timezone.localdate(),
         photo=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff", content_type="image/jpeg"), photo_alt="Baum")
     return SimpleNamespace(asset_id=asset.pk, entry_id=entry.pk)
+def _answered_proposal(municipality):
+    return answered_proposal(municipality)
 
 
 def _logo(municipality):
@@ -320,6 +323,10 @@ PROVIDERS: dict[str, Provider] = {
     "council_pages:paper:paper_id": owned(council_ids, attr="paper"),
     "council_pages:organization:organization_id": owned(council_ids, attr="organization"),
     "council_pages:person:person_id": owned(council_ids, attr="person"),
+    # The accountability trail: an answered proposal handed to the council (tests/factories_trail.py)
+    "proposals:manage_updates:proposal_id": owned(_answered_proposal),
+    "proposals:updates_feed:proposal_id": owned(_answered_proposal),
+    "referral_id": owned(lambda m: referral_of(_answered_proposal(m))),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

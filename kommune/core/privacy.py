@@ -41,6 +41,7 @@ NOT_EXPORTED: dict[str, str] = {
     "moderation.ReviewRequest.decided_by": "moderator act: deciding a review",
     "proposals.Proposal.answered_by": "staff act: the official answer to a proposal",
     "proposals.SignatureList.entered_by": "staff act: entering paper signatures",
+    "proposals.ProposalUpdate.author": "staff act: an update under the official answer to a proposal",
     "opendata.Dataset.created_by": "staff act: publishing a dataset",
 }
 

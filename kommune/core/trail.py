@@ -31,6 +31,10 @@ class TrailEntry:
 
 TrailSource = Callable[[Model], list[TrailEntry]]
 
+# The page-cache tag (kommune.core.pagecache) of every cached page that shows a trail (a proposal's page): an event
+# that changes what a source reports (a council paper's consultation, a project's status) names it in page_tags().
+PAGE_TAG = "trail"
+
 _sources: dict[str, TrailSource] = {}
 
 

@@ -16,3 +16,11 @@ class CouncilConfig(AppConfig):
         home_section.register()
         register_router("", api.router, tags=["Council information"])  # the REST API (kommune/council/api.py)
         register_demo_seeder("council", lambda d: demo.seed_council(municipality=d.municipality), 30)
+
+        from kommune.council import trail, trail_demo, trail_entries
+
+        trail.register()  # the council's trail source and the right to attach a paper (kommune/council/trail.py)
+        trail_entries.register()  # the management entry "Referrals to the council"
+        # After the council (30) and the proposals (20): a proposal whose trail runs to a council decision.
+        register_demo_seeder("council_trail", lambda d: trail_demo.seed_trail(municipality=d.municipality,
+                                                                              staff=d.staff), 40)

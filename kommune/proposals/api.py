@@ -1,5 +1,6 @@
-"""REST API of citizen proposals: list, read, write a draft, publish, support and withdraw the support, and
-the staff's answer and paper signature lists. Registered in ProposalsConfig.ready() (kommune.core.api.registry).
+"""REST API of citizen proposals: list, read (with the trail), write a draft, publish, support and withdraw the
+support, and the staff's answer, the updates under it and paper signature lists. Registered in
+ProposalsConfig.ready() (kommune.core.api.registry).
 
 Every write calls kommune/proposals/services.py, which checks the same rules as the web pages: who may write
 and support (the municipality's settings, residency, age), the states and periods, staff rights.
@@ -20,9 +21,10 @@ from kommune.core.api.common import MunicipalitySlug, ObjectId, SlugFilter, Text
 from kommune.core.api.errors import PAGE, READ, WRITE, ApiError, responses
 from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, page_schema
 from kommune.core.comments.registry import target_key
+from kommune.core.trail import TrailEntry, trail_for
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.proposals import selectors, services
-from kommune.proposals.models import Proposal, SignatureList
+from kommune.proposals.models import Proposal, ProposalUpdate, SignatureList
 
 router = Router(tags=["Citizen proposals"])
 
@@ -112,6 +114,63 @@ class ProposalOut(Schema):
 ProposalPage = page_schema("ProposalPage", ProposalOut)
 
 
+class ProposalUpdateOut(Schema):
+    id: int
+    kind: Literal["decision", "implementation_started", "implementation_done", "delay", "news"]
+    happened_on: date
+    title: str
+    text: str = Field(description="Markdown.")
+    text_html: str
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: ProposalUpdate, context) -> str:
+        return absolute(context["request"], obj.get_absolute_url())
+
+
+class TrailEntryOut(Schema):
+    when: date | datetime
+    source: str = Field(description="The feature that reports the step, e.g. `council` or `projects`.")
+    title: str
+    text: str
+    url: str
+    status: str = Field(description="A short machine-readable state, e.g. `decided`; may be empty.")
+
+    @staticmethod
+    def resolve_title(obj: TrailEntry) -> str:
+        return str(obj.title)
+
+    @staticmethod
+    def resolve_url(obj: TrailEntry, context) -> str:
+        return absolute(context["request"], obj.url) if obj.url.startswith("/") else obj.url
+
+
+class ProposalDetailOut(ProposalOut):
+    updates: list[ProposalUpdateOut] = Field(description="The updates under the official answer, oldest first: the "
+                                                         "council's decision, the start and end of the "
+                                                         "implementation.")
+    trail: list[TrailEntryOut] = Field(description="What other features report about the proposal after it left "
+                                                   "them, oldest first: the council paper, its consultations and "
+                                                   "decision, the project's status.")
+
+    @staticmethod
+    def resolve_updates(obj: Proposal) -> list[ProposalUpdate]:
+        return selectors.updates_of(obj) if obj.answered_at else []
+
+    @staticmethod
+    def resolve_trail(obj: Proposal) -> list[TrailEntry]:
+        return trail_for(obj) if obj.is_public else []
+
+
+class ProposalUpdateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["decision", "implementation_started", "implementation_done", "delay", "news"]
+    happened_on: date = Field(description="The day it happened: not before the answer, not in the future.")
+    title: Text = Field(max_length=150, examples=["Der Rat hat zugestimmt"])
+    text: Text = Field("", max_length=5_000, description="Markdown.")
+
+
 class ProposalIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -187,10 +246,11 @@ def list_proposals(request: HttpRequest, municipality_slug: MunicipalitySlug, st
     return {"items": result.items, "next": result.next_cursor}
 
 
-@router.get(BASE + "/{proposal_id}", response=responses({200: ProposalOut}, *READ), auth=auth.READ,
+@router.get(BASE + "/{proposal_id}", response=responses({200: ProposalDetailOut}, *READ), auth=auth.READ,
             openapi_extra=auth.OPTIONAL_TOKEN, summary="Get a citizen proposal")
 def get_proposal(request: HttpRequest, municipality_slug: MunicipalitySlug, proposal_id: ObjectId):
-    """A published proposal, or one's own draft."""
+    """A published proposal, or one's own draft, with its trail: the updates under the answer and what other
+    features (council, projects) report about it."""
     return _proposal(request, municipality_slug, proposal_id)
 
 
@@ -272,3 +332,15 @@ def add_signature_list(request: AuthenticatedHttpRequest, municipality_slug: Mun
     signature_list.proposal.refresh_from_db(fields=["total_supports"])
     return Status(201, signature_list)
 
+
+
+@router.post(BASE + "/{proposal_id}/updates", response=responses({201: ProposalUpdateOut}, *WRITE),
+             auth=auth.WRITE, summary="Add an update under the answer (staff)")
+def add_proposal_update(request: AuthenticatedHttpRequest, municipality_slug: MunicipalitySlug,
+                        proposal_id: ObjectId, payload: ProposalUpdateIn):
+    """A later step under the official answer (the council's decision, the start or end of the implementation);
+    the answer stays as published, the followers are told. Staff of the municipality only."""
+    proposal = _proposal(request, municipality_slug, proposal_id)
+    update = services.do_add_proposal_update(proposal=proposal, actor=request.user, kind=payload.kind,
+                                             happened_on=payload.happened_on, title=payload.title, text=payload.text)
+    return Status(201, update)

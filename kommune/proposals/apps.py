@@ -18,3 +18,9 @@ class ProposalsConfig(AppConfig):
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)
         register_demo_seeder("proposals", lambda d: demo.seed_proposals(municipality=d.municipality, staff=d.staff,
                                                                         resident=d.resident, partner=d.partner), 20)
+        # The accountability trail: a proposal handed to the council (25); the council attaches its paper (40);
+        # the updates under the answer follow the decision the council's trail reports (45).
+        register_demo_seeder("proposals_trail", lambda d: demo.seed_trail_proposal(
+            municipality=d.municipality, staff=d.staff, resident=d.resident), 25)
+        register_demo_seeder("proposals_trail_updates", lambda d: demo.seed_trail_updates(
+            municipality=d.municipality, staff=d.staff), 45)

@@ -1,5 +1,6 @@
 """Demo citizen proposals for `seed_demo`: Musterstadt's settings, three categories and five proposals, one in
-each state (collecting, threshold reached, answered in time, expired), with online supports and paper lists.
+each state (collecting, threshold reached, answered in time, expired), with online supports and paper lists; and
+one whose accountability trail runs to a council decision and the start of its implementation (seed_trail_*).
 
 Written through the services; afterwards the dates are moved into the past, so that the pages tell a believable
 story (published weeks ago, answered in time). Idempotent: a proposal is keyed on its title in the municipality,
@@ -7,16 +8,18 @@ and nothing is written when it exists.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from kommune.core.demo import neighbour_places
-from kommune.core.models import Municipality
+from kommune.core.models import CouncilReferral, Municipality
+from kommune.core.trail import trail_for
 from kommune.proposals import services
-from kommune.proposals.models import Category, Proposal, ProposalSettings
+from kommune.proposals.models import Category, Proposal, ProposalSettings, ProposalUpdate
 
 SETTINGS: dict[str, Any] = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
             "threshold_kind": ProposalSettings.ThresholdKind.ABSOLUTE, "threshold_absolute": 300,
@@ -168,3 +171,63 @@ def _proposal(municipality: Municipality, demo: DemoProposal, category: Category
 def _move(proposal: Proposal, **dates) -> None:
     """Dates of the demo story; the services always write 'now'."""
     Proposal.objects.filter(pk=proposal.pk).update(**dates)
+
+
+# --- The accountability trail: a proposal handed to the council, decided there and being implemented -------------
+
+TRAIL_PROPOSAL = DemoProposal(
+    "Geschützte Radwege auf dem Wallring",
+    "Auf dem Wallring teilen sich Radfahrende die Fahrbahn mit Bussen und Lastwagen. Viele Eltern lassen ihre "
+    "Kinder deshalb nicht mit dem Rad zur Schule fahren.\n\n## Vorschlag\n\n- ein baulich getrennter Radweg auf "
+    "beiden Seiten des Wallrings\n- sichere Kreuzungen mit eigenen Ampelphasen für den Radverkehr",
+    "Verkehr", "Innenstadt", "resident", ("51.960720", "7.621350"), 280, paper=342, reached_days_ago=192)
+TRAIL_ANSWER = {
+    "answer": "Die Stadt unterstützt den Vorschlag. Geschützte Radwege auf dem Wallring sind Teil des "
+              "Radverkehrskonzepts 2030, das die Verwaltung dem Rat zur Entscheidung vorlegt. Über die "
+              "Finanzierung entscheidet der Rat; die Stadt beantragt Fördermittel des Landes.",
+    "department": "Amt für Mobilität und Tiefbau",
+    "paper_reference": "VO/2026/014",  # the demo council's paper (kommune/council/demo.py), attached by reference
+}
+TRAIL_ANSWERED_DAYS_AGO = 190
+TRAIL_STARTED_DAYS_AGO = 14
+
+
+def seed_trail_proposal(*, municipality: Municipality, staff, resident) -> None:
+    """Order 25, after the proposals: the proposal, answered months ago with the outcome "handed to the council"
+    and the council paper's reference. The council's seeder (40) attaches the paper by that reference."""
+    if Proposal.objects.filter(municipality=municipality, title=TRAIL_PROPOSAL.title).exists():
+        return
+    category = _category(municipality, staff, TRAIL_PROPOSAL.category)
+    _proposal(municipality, TRAIL_PROPOSAL, category, resident, staff, resident)
+    proposal = Proposal.objects.get(municipality=municipality, title=TRAIL_PROPOSAL.title)
+    services.do_answer_proposal(proposal=proposal, actor=staff, outcome=Proposal.Outcome.COUNCIL, **TRAIL_ANSWER)
+    answered = timezone.now() - timedelta(days=TRAIL_ANSWERED_DAYS_AGO)
+    _move(proposal, answered_at=answered)
+    CouncilReferral.objects.filter(source_type=ContentType.objects.get_for_model(Proposal),
+                                   source_id=proposal.pk).update(referred_at=answered)
+
+
+def seed_trail_updates(*, municipality: Municipality, staff) -> None:
+    """Order 45, after the council's paper is attached: the staff's updates under the answer, the council's
+    decision on the day the trail (kommune.core.trail, the council's source) reports it, and the start of the
+    work two weeks ago. Nothing when the proposal has updates, or when no decision is known."""
+    proposal = Proposal.objects.filter(municipality=municipality, title=TRAIL_PROPOSAL.title,
+                                       state=Proposal.State.ANSWERED).select_related("municipality").first()
+    if proposal is None or proposal.updates.exists():
+        return
+    decisions = [entry for entry in trail_for(proposal) if entry.status == "decided"]
+    if not decisions:
+        return
+    decided = decisions[-1].when
+    decided_on = timezone.localdate(decided) if isinstance(decided, datetime) else decided
+    services.do_add_proposal_update(
+        proposal=proposal, actor=staff, kind=ProposalUpdate.Kind.DECISION, happened_on=decided_on,
+        title="Der Rat hat das Radverkehrskonzept beschlossen",
+        text="Der Rat hat das Radverkehrskonzept 2030 einstimmig beschlossen. Die geschützten Radwege auf dem "
+             "Wallring werden im ersten Bauabschnitt gebaut; das Land fördert sie mit 60 Prozent der Kosten.")
+    started = timezone.localdate() - timedelta(days=TRAIL_STARTED_DAYS_AGO)
+    services.do_add_proposal_update(
+        proposal=proposal, actor=staff, kind=ProposalUpdate.Kind.IMPLEMENTATION_STARTED,
+        happened_on=max(started, decided_on), title="Baubeginn am Wallring",
+        text="Die Bauarbeiten für den ersten Abschnitt zwischen Ludgeriplatz und Hauptbahnhof haben begonnen. "
+             "Sie dauern voraussichtlich bis zum Herbst; der Radverkehr wird während der Bauzeit umgeleitet.")

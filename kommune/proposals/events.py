@@ -107,3 +107,12 @@ class ProposalUnhidden(ProposalEvent):
     name = "proposal.unhidden"
     requires = ("notifications", "search", "opendata_records", "pagecache")
     visibility = Visibility.SHOWN
+
+
+@dataclass(frozen=True)
+class ProposalUpdateAdded(ProposalEvent):
+    """Staff added an update under the answer (a decision, the start or end of the implementation); data: update
+    (its id), kind. Its followers hear of it."""
+
+    name = "proposal.update_added"
+    requires = ("notifications", "opendata_records", "pagecache")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kommune.core.forms import choice_field, model_choice_field
 from kommune.proposals import services
-from kommune.proposals.models import Category, Proposal, ProposalSettings
+from kommune.proposals.models import Category, Proposal, ProposalSettings, ProposalUpdate
 
 SORTS = {
     "supports": _("most supports"),
@@ -269,3 +269,21 @@ class WithdrawProposalForm(forms.Form):
         label=_("Why do you withdraw your proposal?"), max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown on the proposal for everyone, and told to the people who follow it."),
         error_messages={"required": _("Please tell the supporters why you withdraw the proposal.")})
+
+
+class ProposalUpdateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of update"),
+                             choices=lambda: [(value, capfirst(label))
+                                              for value, label in ProposalUpdate.Kind.choices])
+    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  help_text=_("The day it happened, for example the day of the council's decision."))
+    title = forms.CharField(label=_("Title"), max_length=150,
+                            help_text=_("Short, for example “Der Rat hat zugestimmt” or “Baubeginn”."))
+    text = forms.CharField(label=_("Text"), max_length=5_000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("Optional: what was decided or done, and what comes next. Markdown: ## "
+                                       "heading, - list item, **bold**, [link](https://…)."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].initial = timezone.localdate()

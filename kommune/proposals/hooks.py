@@ -16,6 +16,7 @@ from kommune.proposals.events import (
     ProposalReferred,
     ProposalThresholdReached,
     ProposalUnhidden,
+    ProposalUpdateAdded,
     ProposalUpdated,
     ProposalWithdrawn,
 )
@@ -55,6 +56,8 @@ def register_verbs() -> None:
                                              "needed; the municipality will answer it"))
     register_verb(ProposalAnswered, _("The municipality answered the citizen proposal “%(title)s”"))
     register_verb(ProposalReferred, _("The citizen proposal “%(title)s” was handed to the council"))
+    register_verb(ProposalUpdateAdded, _("There is news about the citizen proposal “%(title)s”: the municipality "
+                                         "added an update to its answer"))
     register_verb(ProposalExpired, _("The citizen proposal “%(title)s” did not reach the number of supports "
                                    "needed in time"))
     register_verb(ProposalWithdrawn, _("Its author withdrew the citizen proposal “%(title)s”"))
@@ -116,6 +119,7 @@ def register() -> None:
     register_exporter("proposal_supports", privacy.export_supports, covers=["proposals.Support.user"])
     register_anonymiser("proposal_drafts", services.delete_drafts)
     records.register()
+    records.register_updates()
     register_reportable_proposals()
     register_profile_section()
 

@@ -1,5 +1,6 @@
 """Managing citizen proposals under /<slug>/verwaltung/vorschlaege/ (permission proposals.manage): the queue of
-proposals awaiting their official answer, the answer, paper signature lists, settings and categories."""
+proposals awaiting their official answer, the answer and the later updates under it, paper signature lists,
+settings and categories."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from kommune.core.files import file_response
 from kommune.core.models import Municipality
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.proposals import selectors, services
-from kommune.proposals.forms import AnswerForm, CategoryForm, SettingsForm, SignatureListForm
+from kommune.proposals.forms import AnswerForm, CategoryForm, ProposalUpdateForm, SettingsForm, SignatureListForm
 from kommune.proposals.models import Proposal, SignatureList
 
 PERMISSION = services.MANAGE_PERMISSION
@@ -108,6 +109,27 @@ def answer(request: AuthenticatedHttpRequest, municipality: Municipality, propos
         "municipality": municipality, "proposal": proposal, "form": form, "now": now,
         "can_answer": proposal.state == State.THRESHOLD_REACHED,
         "overdue": proposal.is_answer_overdue(now),
+    })
+
+
+@municipality_view(PERMISSION)
+def updates(request: AuthenticatedHttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
+    """Later updates under the official answer, as a dated timeline; the answer itself stays as published."""
+    proposal = _published(municipality, proposal_id)
+    form = ProposalUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_add_proposal_update(proposal=proposal, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The update “%(title)s” is published; the followers of the proposal are "
+                                        "told.") % {"title": form.cleaned_data["title"]})
+            return redirect(_url("manage_updates", municipality, proposal))
+    return render(request, "proposals/manage/updates.html", {
+        "municipality": municipality, "proposal": proposal, "form": form,
+        "updates": selectors.updates_of(proposal, with_author=True),
+        "can_add": proposal.state == State.ANSWERED,
     })
 
 

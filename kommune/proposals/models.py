@@ -319,3 +319,43 @@ class SignatureList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} – {self.received_on}"
+
+
+class ProposalUpdate(models.Model):
+    """A later step under the official answer, added by staff as a dated timeline: the council's decision, the start
+    and the end of the implementation. The answer itself stays as it was published; an update never changes it.
+    Written only by ``services.do_add_proposal_update``. ``author`` is the staff member who entered it, never
+    shown: the municipality speaks."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        IMPLEMENTATION_STARTED = "implementation_started", _("implementation started")
+        IMPLEMENTATION_DONE = "implementation_done", _("implementation finished")
+        DELAY = "delay", _("delay")
+        NEWS = "news", _("news")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(_("kind of update"), max_length=30, choices=Kind.choices, default=Kind.NEWS)
+    happened_on = models.DateField(_("date"), help_text=_("The day it happened, for example the day of the "
+                                                           "council's decision."))
+    title = models.CharField(_("title"), max_length=150, help_text=_("For example “Der Rat hat zugestimmt”."))
+    text = models.TextField(_("text"), max_length=5_000, blank=True,
+                            help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))
+    text_html = models.TextField(editable=False, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("update of a proposal")
+        verbose_name_plural = _("updates of proposals")
+        ordering = ["happened_on", "id"]
+        indexes = [models.Index(fields=["proposal", "happened_on", "id"], name="proposal_update_by_date"),
+                   models.Index(fields=["municipality", "happened_on", "id"], name="proposal_update_municipal")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.proposal.get_absolute_url()}#update-{self.pk}"

@@ -24,6 +24,7 @@ from kommune.proposals.events import (
     ProposalSupportWithdrawn,
     ProposalThresholdReached,
     ProposalUnhidden,
+    ProposalUpdateAdded,
     ProposalUpdated,
     ProposalWithdrawn,
 )
@@ -100,4 +101,41 @@ def register() -> None:
                       "answers. Without personal data: no authors, no supporters."),
         columns=COLUMNS, rows=rows, changed_by=CHANGED_BY, themes=("GOVE",),
         keywords=("Bürgerbeteiligung", "Bürgervorschlag", "Einwohnerantrag", "Offene Themensetzung"),
+    )
+
+
+UPDATE_COLUMNS = (
+    Column("id", "integer", _("Number of the update on this platform."), required=True),
+    Column("proposal_id", "integer", _("Number of the citizen proposal (the id in the record set “proposals”)."),
+           required=True),
+    Column("happened_on", "date", _("The day it happened."), required=True),
+    Column("kind", "string", _("Kind: decision, implementation_started, implementation_done, delay or news."),
+           required=True),
+    Column("title", "string", _("Title."), required=True),
+    Column("text", "string", _("Text (Markdown), if any.")),
+    Column("url", "string", _("Address of the update on the proposal's page."), required=True),
+)
+
+
+def update_rows(municipality: Municipality) -> Iterator[dict[str, Any]]:
+    """The updates of the public proposals, one query, streamed, oldest first; without the staff author."""
+    from kommune.proposals.models import ProposalUpdate
+
+    updates = (ProposalUpdate.objects.filter(municipality=municipality, proposal__hidden_at__isnull=True)
+               .exclude(proposal__state=Proposal.State.DRAFT)
+               .values("id", "proposal_id", "happened_on", "kind", "title", "text").order_by("happened_on", "id"))
+    site = settings.SITE_URL.rstrip("/")
+    for row in updates.iterator(chunk_size=2000):
+        page = reverse("proposals:detail", kwargs={"municipality_slug": municipality.slug,
+                                                   "proposal_id": row["proposal_id"]})
+        yield {**row, "url": f"{site}{page}#update-{row['id']}"}
+
+
+def register_updates() -> None:
+    register_record_set(
+        key="proposal_updates", title=_("Updates of citizen proposals"),
+        description=_("What happened after the official answer to a citizen proposal: the council's decision, "
+                      "the start and the end of the implementation, as dated entries. Without personal data."),
+        columns=UPDATE_COLUMNS, rows=update_rows, changed_by=(ProposalUpdateAdded, ProposalHidden, ProposalUnhidden),
+        themes=("GOVE",), keywords=("Bürgerbeteiligung", "Bürgervorschlag", "Rechenschaft", "Umsetzung"),
     )

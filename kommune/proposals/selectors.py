@@ -30,7 +30,7 @@ from kommune.core.models import Municipality
 from kommune.core.search import backends
 from kommune.core.search.german import ParsedQuery, Term, words
 from kommune.core.search.models import SearchDocument
-from kommune.proposals.models import Attachment, Category, Proposal, SignatureList, Support
+from kommune.proposals.models import Attachment, Category, Proposal, ProposalUpdate, SignatureList, Support
 
 State = Proposal.State
 PAGE_SIZE = 20
@@ -90,6 +90,13 @@ def attachments_of(proposal: Proposal) -> list[Attachment]:
 def signature_lists_of(proposal: Proposal) -> list[SignatureList]:
     return list(SignatureList.objects.filter(proposal=proposal).select_related("entered_by")
                 .order_by("received_on", "id"))
+
+
+def updates_of(proposal: Proposal, *, with_author: bool = False) -> list[ProposalUpdate]:
+    """The updates under a proposal's answer, oldest first (at most services.MAX_UPDATES); the staff author only
+    for the management page."""
+    updates = ProposalUpdate.objects.filter(proposal=proposal).order_by("happened_on", "id")
+    return list(updates.select_related("author") if with_author else updates.defer("author"))
 
 
 def categories_of(municipality: Municipality) -> QuerySet[Category]:

@@ -10,7 +10,8 @@ list they count. Every write that looks at or moves the counters locks the propo
 always taken in the same order (the proposal, then its supports).
 
 Events: proposal.published, proposal.updated, proposal.supported, proposal.support_withdrawn,
-proposal.signatures_added, proposal.threshold_reached, proposal.answered, proposal.referred, proposal.expired.
+proposal.signatures_added, proposal.threshold_reached, proposal.answered, proposal.referred,
+proposal.update_added, proposal.expired.
 """
 
 import math
@@ -50,10 +51,19 @@ from kommune.proposals.events import (
     ProposalSupportWithdrawn,
     ProposalThresholdReached,
     ProposalUnhidden,
+    ProposalUpdateAdded,
     ProposalUpdated,
     ProposalWithdrawn,
 )
-from kommune.proposals.models import Attachment, Category, Proposal, ProposalSettings, SignatureList, Support
+from kommune.proposals.models import (
+    Attachment,
+    Category,
+    Proposal,
+    ProposalSettings,
+    ProposalUpdate,
+    SignatureList,
+    Support,
+)
 
 CREATE_PERMISSION = "proposals.create_proposal"
 MANAGE_PERMISSION = "proposals.manage"
@@ -747,6 +757,63 @@ def do_answer_proposal(*, proposal: Proposal, actor: User, outcome: str, answer:
                                 paper_reference=paper_reference, paper_url=paper_url)
             publish(ProposalReferred(municipality, locked, actor=actor, scope=locked))
     return locked
+
+
+MAX_UPDATES = 100
+
+
+def can_add_update(proposal: Proposal, user: User | AnonymousUser) -> bool:
+    """For pages: may ``user`` add an update under the answer of ``proposal`` now?"""
+    return (proposal.state == State.ANSWERED and getattr(user, "is_authenticated", False)
+            and user.has_perm(MANAGE_PERMISSION, proposal.municipality))
+
+
+def do_add_proposal_update(*, proposal: Proposal, actor: User, kind: str, happened_on: date, title: str,
+                           text: str = "") -> ProposalUpdate:
+    """A later step under the official answer (the council's decision, the start or end of the implementation), as
+    a dated entry of the proposal's timeline. The answer stays as it was published. Its followers are told.
+
+    The day lies between the answer and today: an update tells what happened, not what is planned."""
+    municipality = proposal.municipality
+    _check_manage(actor, municipality)
+    errors: dict[str, list] = {}
+    if kind not in ProposalUpdate.Kind.values:
+        errors["kind"] = [_("Please choose the kind of update.")]
+    if not isinstance(happened_on, date) or isinstance(happened_on, datetime):
+        errors["happened_on"] = [_("Please enter the day it happened.")]
+    elif happened_on > timezone.localdate():
+        errors["happened_on"] = [_("The day cannot be in the future: an update tells what has happened.")]
+    try:
+        title = clean_text(title, max_length=150, required=_("Please enter a short title, for example “Der Rat "
+                                                             "hat zugestimmt”."))
+    except ValidationError as error:
+        errors["title"] = error.messages
+    try:
+        text = clean_text(text, max_length=5_000)
+    except ValidationError as error:
+        errors["text"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != State.ANSWERED or locked.answered_at is None:
+            raise ValidationError(_("Updates follow the official answer: please answer the proposal first."),
+                                  code="not_answered")
+        answered_on = timezone.localdate(locked.answered_at)
+        if happened_on < answered_on:
+            raise ValidationError({"happened_on": [
+                _("The day cannot be before the official answer of %(date)s.")
+                % {"date": formats.date_format(answered_on, "DATE_FORMAT")}]}, code="before_answer")
+        if ProposalUpdate.objects.filter(proposal=locked).count() >= MAX_UPDATES:
+            raise ValidationError(_("This proposal has the most updates possible (%(max)d).") % {"max": MAX_UPDATES},
+                                  code="too_many")
+        update = ProposalUpdate.objects.create(municipality=municipality, proposal=locked, kind=kind,
+                                               happened_on=happened_on, title=title, text=text,
+                                               text_html=render_markdown(text) if text else "", author=actor)
+        Proposal.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        publish(ProposalUpdateAdded(municipality, locked, actor=actor, scope=locked,
+                                    data={"update": update.pk, "kind": kind}))
+    return update
 
 
 def do_expire_due_proposals(*, now: datetime | None = None) -> int:

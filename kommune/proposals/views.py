@@ -2,7 +2,7 @@
 writing, previewing and publishing a proposal. Views are thin: forms parse, services decide, selectors read."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -14,18 +14,21 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_name, file_response
-from kommune.core.models import Municipality
+from kommune.core.models import CouncilReferral, Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.selectors import council_referral_for
+from kommune.core.trail import PAGE_TAG as TRAIL_PAGE_TAG
+from kommune.core.trail import TrailEntry, trail_for
 from kommune.proposals import selectors, services
 from kommune.proposals.forms import ProposalFilterForm, ProposalForm, WithdrawProposalForm, attachment_title
-from kommune.proposals.models import Attachment, Proposal
+from kommune.proposals.models import Attachment, Proposal, ProposalUpdate
 
 State = Proposal.State
 # Where a map without any point starts: the middle of Germany.
@@ -123,10 +126,14 @@ def _municipality_center(municipality: Municipality) -> tuple[float, float, int]
 @dataclass(frozen=True)
 class TimelineStep:
     label: str
-    when: datetime | None
+    when: datetime | date | None
     done: bool
     note: str = ""
     is_late: bool = False
+    text: str = ""  # plain text, escaped on output (a trail source's description)
+    text_html: str = ""  # sanitised HTML (an update's Markdown, rendered when it was written)
+    url: str = ""  # where the step is shown in full (the council paper, the project)
+    anchor: str = ""  # the id of the step on the page (an update's, for its link in notifications and feeds)
 
 
 def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[TimelineStep]:
@@ -158,7 +165,40 @@ def timeline(proposal: Proposal, now: datetime, answer_days: int) -> list[Timeli
     return steps
 
 
-@cached_for_anonymous("proposal:{proposal_id}")
+# Within one day: the proposal's own steps, then the referral, what other features report, the updates.
+_OWN, _REFERRAL, _TRAIL, _UPDATE = range(4)
+
+
+def _day(when: datetime | date) -> date:
+    if isinstance(when, datetime):
+        return timezone.localdate(when) if timezone.is_aware(when) else when.date()
+    return when
+
+
+def full_trail(proposal: Proposal, steps: list[TimelineStep], *, referral: CouncilReferral | None,
+               updates: list[ProposalUpdate], entries: list[TrailEntry]) -> list[TimelineStep]:
+    """One timeline for a resident: the proposal's own stations, its referral to the council, what the features
+    that took it further report (kommune.core.trail: the council's consultations and decision, the project's
+    status) and the staff's updates under the answer, in date order; the stations still to come after them."""
+    dated: list[tuple[date, int, TimelineStep]] = [(_day(step.when), _OWN, step) for step in steps
+                                                   if step.done and step.when is not None]
+    if referral is not None:
+        dated.append((_day(referral.referred_at), _REFERRAL, TimelineStep(
+            _("Handed to the council"), referral.referred_at, True,
+            # With a paper of the council feature attached, its own entry names and links it.
+            text="" if referral.paper_id else referral.paper_reference,
+            url="" if referral.paper_id else referral.paper_url)))
+    dated += [(_day(entry.when), _TRAIL, TimelineStep(str(entry.title), entry.when, True, text=entry.text,
+                                                      url=entry.url)) for entry in entries]
+    dated += [(update.happened_on, _UPDATE, TimelineStep(update.title, update.happened_on, True,
+                                                         note=capfirst(update.get_kind_display()),
+                                                         text_html=update.text_html, anchor=f"update-{update.pk}"))
+              for update in updates]
+    dated.sort(key=lambda item: (item[0], item[1]))
+    return [step for _day_, _rank, step in dated] + [step for step in steps if not step.done or step.when is None]
+
+
+@cached_for_anonymous("proposal:{proposal_id}", TRAIL_PAGE_TAG)
 @municipality_view()
 def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     now = timezone.now()
@@ -173,6 +213,7 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
                       status=410)
     settings_row = services.get_settings(municipality)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
+    referral = council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None
     return render(request, "proposals/detail.html", {
         "municipality": municipality,
         "proposal": proposal,
@@ -183,8 +224,11 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         "may_withdraw": getattr(proposal, "user_supports", False) and proposal.is_collecting(now),
         "attachments": selectors.attachments_of(proposal),
         "image_url": image_url(proposal),
-        "referral": council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None,
-        "timeline": timeline(proposal, now, settings_row.answer_days),
+        "referral": referral,
+        "timeline": full_trail(proposal, timeline(proposal, now, settings_row.answer_days), referral=referral,
+                               updates=selectors.updates_of(proposal) if proposal.answered_at else [],
+                               entries=trail_for(proposal) if proposal.is_published else []),
+        "has_trail": bool(referral) or proposal.state == State.ANSWERED,
         "similar": (selectors.similar_proposals(municipality, title=proposal.title, text=proposal.text,
                                                 exclude=proposal) if is_author and not proposal.is_published
                     else []),
@@ -193,6 +237,7 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         "can_report": proposal.is_public and not is_author,
         "can_moderate": request.user.has_perm("moderation.moderate", municipality),
         "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
+        "can_add_update": services.can_add_update(proposal, request.user),
         "geojson": points_geojson([proposal]),
     })
 

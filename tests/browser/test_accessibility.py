@@ -103,6 +103,7 @@ class Site:
         self.add_proposals(musterstadt, alice)
         self.add_decisions(musterstadt, alice, bob)
         self.add_council(musterstadt)
+        self.add_trail(musterstadt)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -151,6 +152,21 @@ class Site:
                                           threshold_reached_at=now - timedelta(days=40),
                                           answer_due_at=now - timedelta(days=10))
         self.draft = ProposalFactory(municipality=musterstadt, author=alice, title="Spielplätze sanieren")
+
+    def add_trail(self, musterstadt) -> None:
+        """The accountability trail: a proposal handed to the council, its paper attached with a committee's
+        consultation and the council's decision, and an update under the answer."""
+        from kommune.council.trail_services import do_attach_paper_to_referral
+        from kommune.proposals.services import do_add_proposal_update
+        from tests.factories_trail import answered_proposal, paper_with_decision, referral_of
+
+        carol = self.people["carol"]
+        self.trail_proposal = answered_proposal(musterstadt, title="Geschützte Radwege auf dem Wallring")
+        self.referral = referral_of(self.trail_proposal)
+        do_attach_paper_to_referral(referral=self.referral, paper=paper_with_decision(musterstadt).paper, actor=carol)
+        do_add_proposal_update(proposal=self.trail_proposal, actor=carol, kind="implementation_started",
+                               happened_on=timezone.localdate(), title="Baubeginn",
+                               text="Die Arbeiten dauern bis zum **Herbst**.")
 
     def add_decisions(self, musterstadt, alice, bob) -> None:
         """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
@@ -409,6 +425,17 @@ VISITS = [
     Visit("manage_proposal_signatures", "proposals:manage_signatures",
           lambda s: s.m("proposals:manage_signatures", proposal_id=s.proposal.pk), persona="carol",
           then=lambda page, s: submit(page, {"count": "0"})),
+    # The accountability trail
+    Visit("proposal_trail", "proposals:detail",
+          lambda s: s.m("proposals:detail", proposal_id=s.trail_proposal.pk)),
+    Visit("manage_proposal_updates", "proposals:manage_updates",
+          lambda s: s.m("proposals:manage_updates", proposal_id=s.trail_proposal.pk), persona="carol",
+          then=lambda page, s: submit(page, {"title": ""})),
+    Visit("council_referrals", "council_trail:referrals", lambda s: s.m("council_trail:referrals"),
+          persona="carol"),
+    Visit("council_attach_paper", "council_trail:attach_paper",
+          lambda s: s.m("council_trail:attach_paper", referral_id=s.referral.pk), persona="carol",
+          then=lambda page, s: submit(page, {"reference": "VO/1999/001"})),
     # Moderation
     Visit("moderation_queue", "moderation:queue", lambda s: s.m("moderation:queue"), persona="bob"),
     Visit("report_detail", "moderation:report_detail",
@@ -466,6 +493,7 @@ VISITS = [
 NOT_PAGES = {
     "proposals:feed": "an Atom feed",
     "council_pages:calendar_feed": "an iCalendar feed (tests/test_council_pages.py)",
+    "proposals:updates_feed": "an Atom feed",
     "proposals:similar": "an htmx fragment inside proposals:create; without JavaScript on proposals:detail",
     "proposals:publish": "POST-only, redirects to the proposal",
     "proposals:support": "POST-only, redirects to the proposal",
