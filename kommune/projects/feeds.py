@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kommune.core.access import get_for_tenant, municipality_view
@@ -57,7 +58,7 @@ class StatusChangesFeed(AtomFeed):
 
     def item_title(self, change: StatusChange) -> str:
         return _("%(project)s: %(status)s") % {"project": change.project.title,
-                                               "status": change.get_status_display()}
+                                               "status": capfirst(change.get_status_display())}
 
     def item_description(self, change: StatusChange) -> str:
         return change.note or _("Status since %(date)s: %(status)s.") % {
@@ -73,7 +74,7 @@ class StatusChangesFeed(AtomFeed):
         return change.created_at
 
     def item_categories(self, change: StatusChange) -> list[str]:
-        return [change.get_status_display()]
+        return [str(capfirst(change.get_status_display()))]
 
     def item_guid(self, change: StatusChange) -> str:
         return _tag(change)
