@@ -72,7 +72,7 @@ def test_the_list_and_detail_cost_a_constant_number_of_queries(client, mustersta
     project = ProjectFactory(municipality=musterstadt)
     few = count(url("list", musterstadt)), count(url("detail", musterstadt, project)), count(url("map", musterstadt))
     proposal = published_proposal(musterstadt)
-    for number in range(15):
+    for _number in range(15):
         other = ProjectFactory(municipality=musterstadt, latitude="51.9", longitude="7.6")
         MilestoneFactory(project=other)
         MilestoneFactory(project=project)
