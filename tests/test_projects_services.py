@@ -208,3 +208,15 @@ def test_the_list_pages_filter_and_count(musterstadt, anderstadt):
     assert selectors.departments_of(musterstadt) == ["Jugendamt", "Tiefbauamt"]
     assert selectors.areas_of(musterstadt) == ["Nord", "Süd"]
     assert selectors.status_counts(musterstadt)["decided"] == 1
+
+
+@pytest.mark.parametrize("key", ["projects", "project_status_changes"])
+def test_the_record_sets_are_valid_frictionless_packages(key, musterstadt, carol, tmp_path):
+    from tests.test_open_records import assert_valid, write
+
+    project = _create(carol, musterstadt, summary="Mit „Anführungszeichen“, Komma; und Semikolon",
+                      estimated_costs="1234.5", latitude="51.96", longitude="7.62")
+    services.do_add_funding(project=project, actor=carol, source="Land", amount="1000")
+    services.do_change_status(project=project, actor=carol, status=Status.DONE, note="Fertig.")
+    _create(carol, musterstadt, title="Ohne Kosten")
+    assert_valid(write(key, musterstadt, tmp_path))
