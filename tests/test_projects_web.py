@@ -234,3 +234,11 @@ def test_the_demo_seeder_is_idempotent(musterstadt):
         "idea", "planning", "decided", "in_construction", "done", "stopped"}
     demo.seed_projects(data)
     assert (Project.objects.count(), StatusChange.objects.count(), Milestone.objects.count()) == counts
+
+
+@pytest.mark.parametrize("query", [{"text": "Kita\x00"}, {"text": "x" * 500}, {"department": "Tiefbau\x1f"},
+                                   {"status": "in_construction' OR 1=1"}, {"area": "Süd" * 100}])
+def test_hostile_filters_are_ignored_with_a_message(client, musterstadt, kita, query):
+    response = client.get(url("list", musterstadt), query)
+    assert response.status_code == 200
+    assert "Neubau Kita Lindenhof" in response.content.decode()

@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.cleaning import validate_no_control_characters
 from kommune.core.forms import choice_field
 from kommune.core.linkables import linkables
 from kommune.projects.models import Status
@@ -21,7 +22,8 @@ def _status_choices() -> list[tuple[str, str | Promise]]:
 
 
 class ProjectFilterForm(forms.Form):
-    text = forms.CharField(label=_("Search words"), required=False, max_length=100)
+    text = forms.CharField(label=_("Search words"), required=False, max_length=100,
+                           validators=[validate_no_control_characters])
     status = forms.ChoiceField(label=_("Status"), required=False)
     department = forms.ChoiceField(label=_("Department"), required=False)
     area = forms.ChoiceField(label=_("Area"), required=False)
