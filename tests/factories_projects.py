@@ -14,6 +14,7 @@ from tests.factories import MunicipalityFactory
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     municipality = factory.SubFactory(MunicipalityFactory)
     title = factory.Sequence(lambda n: f"Vorhaben {n}")
