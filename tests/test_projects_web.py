@@ -242,3 +242,10 @@ def test_hostile_filters_are_ignored_with_a_message(client, musterstadt, kita, q
     response = client.get(url("list", musterstadt), query)
     assert response.status_code == 200
     assert "Neubau Kita Lindenhof" in response.content.decode()
+
+
+def test_the_home_page_shows_the_projects_whose_status_changed_last(client, musterstadt, anderstadt, kita):
+    ProjectFactory(municipality=musterstadt, title="Radweg", status="in_construction")
+    page = client.get(musterstadt.get_absolute_url()).content.decode()
+    assert "Neubau Kita Lindenhof" in page and "davon 1 im Bau" in page
+    assert "home-projects-heading" not in client.get(anderstadt.get_absolute_url()).content.decode()

@@ -10,8 +10,8 @@ from kommune.projects.models import Project
 
 
 def project_page_tags(project: Project) -> tuple[str, ...]:
-    """The cached pages that show a project: its own page and the list (with the map)."""
-    return (f"project:{project.pk}", "projects")
+    """The cached pages that show a project: its own page, the list (with the map) and the home page's section."""
+    return (f"project:{project.pk}", "projects", "home")
 
 
 register_page_tags(Project, project_page_tags)

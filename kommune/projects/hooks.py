@@ -34,7 +34,7 @@ def register() -> None:
     from kommune.core.notifications.followables import register_followable
     from kommune.core.search.registry import register_searchable
     from kommune.core.trail import register_trail_source
-    from kommune.projects import management_entries, records, trail
+    from kommune.projects import home, management_entries, records, trail
 
     register_verbs()
     register_followable(Project)
@@ -42,4 +42,5 @@ def register() -> None:
                         queryset=search_queryset, index_on=SEARCH_INDEX_ON)
     records.register()
     management_entries.register()
+    home.register()
     register_trail_source("projects", trail.project_trail)
