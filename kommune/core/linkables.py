@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 
 from kommune.core.models import Municipality
@@ -24,7 +25,7 @@ def _absolute_url(obj: Model) -> str:
     get_url = getattr(obj, "get_absolute_url", None)
     try:
         return get_url() if get_url else ""
-    except Exception:  # noqa: BLE001 - a target without a page (yet) is shown without a link
+    except NoReverseMatch:  # a target whose pages are not routed is shown without a link
         return ""
 
 

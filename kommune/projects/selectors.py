@@ -8,6 +8,7 @@ the linked objects in one query per kind.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -129,9 +130,7 @@ def linked_objects(projects: list[Project] | Project, *, municipality: Municipal
 
 
 def links_to(matter) -> QuerySet[ProjectLink]:
-    """The links of projects to ``matter`` (a proposal, a process, a paper) within its municipality."""
-    from django.contrib.contenttypes.models import ContentType
-
+    """The links of projects to ``matter`` (a proposal, a process, a paper)."""
     content_type = ContentType.objects.get_for_model(matter, for_concrete_model=False)
     return ProjectLink.objects.filter(content_type=content_type, object_id=matter.pk)
 
