@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kommune.opendata",
     "kommune.council",
     "kommune.adoptions",
+    "kommune.projects",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

@@ -56,7 +56,7 @@ from kommune.core.models import AccessibilityFeedback, PageKind, Role
 from kommune.core.moderation.models import ModerationAct, ReviewRequest
 from kommune.core.notifications.tokens import unsubscribe_token
 from kommune.council.oparl import KINDS as OPARL_KINDS
-from kommune.proposals.models import Attachment
+from kommune.proposals.models import Attachment, Proposal
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory, CommentFactory, ReportFactory, thread_for
@@ -263,6 +263,21 @@ def _logo(municipality):
     return SimpleNamespace(filename=file_name(municipality.logo))
 
 
+def _project_parts(municipality):
+    # A project with a milestone, a funding source and a link to a proposal of its municipality: their ids.
+    from django.contrib.contenttypes.models import ContentType
+
+    from kommune.projects.models import ProjectLink
+    from tests.factories_projects import FundingFactory, MilestoneFactory, ProjectFactory
+
+    project = ProjectFactory(municipality=municipality)
+    link = ProjectLink.objects.create(municipality=municipality, project=project,
+                                      content_type=ContentType.objects.get_for_model(Proposal),
+                                      object_id=_proposal(municipality).pk)
+    return SimpleNamespace(project_id=project.pk, milestone_id=MilestoneFactory(project=project).pk,
+                           funding_id=FundingFactory(project=project).pk, link_id=link.pk)
+
+
 def _access_token(user):
     from kommune.core.api.services import do_create_access_token
 
@@ -337,6 +352,10 @@ PROVIDERS: dict[str, Provider] = {
     "review_id": owned(_review),
     "reportable": Provider(own=lambda w: "proposal"),
     "object_id": owned(_proposal),
+    "project_id": owned(_project_parts, attr="project_id"),
+    "milestone_id": owned(_project_parts, attr="milestone_id"),
+    "funding_id": owned(_project_parts, attr="funding_id"),
+    "link_id": owned(_project_parts, attr="link_id"),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.
@@ -385,6 +404,12 @@ POST_DATA: dict[str, Callable[[World], dict]] = {
     "opendata:manage_add_resource": lambda w: {"title": "Fremd", "format": "PDF",
                                                "url": "https://anderstadt.example/fremd.pdf"},
     "opendata:manage_replace_resource": lambda w: {"file": SimpleUploadedFile("fremd.csv", b"a;b\n1;2\n")},
+    "projects:manage_create": lambda w: {"title": "Fremdes Vorhaben", "status": "idea"},
+    "projects:manage_edit": lambda w: {"title": "Fremd geändert"},
+    "projects:manage_status": lambda w: {"status": "stopped", "note": "Von außen eingestellt."},
+    "projects:manage_milestones": lambda w: {"title": "Fremder Meilenstein", "planned_on": "2030-01-01"},
+    "projects:manage_milestone": lambda w: {"title": "Fremd geändert", "planned_on": "2030-01-01"},
+    "projects:manage_funding": lambda w: {"source": "Fremdgeld", "amount": "1"},
 }
 
 

@@ -43,6 +43,9 @@ NOT_EXPORTED: dict[str, str] = {
     "proposals.SignatureList.entered_by": "staff act: entering paper signatures",
     "proposals.ProposalUpdate.author": "staff act: an update under the official answer to a proposal",
     "opendata.Dataset.created_by": "staff act: publishing a dataset",
+    "projects.Project.created_by": "staff act: adding a municipal project",
+    "projects.StatusChange.created_by": "staff act: recording a project's status",
+    "projects.ProjectLink.created_by": "staff act: linking a project",
 }
 
 

@@ -24,3 +24,14 @@ class CouncilConfig(AppConfig):
         # After the council (30) and the proposals (20): a proposal whose trail runs to a council decision.
         register_demo_seeder("council_trail", lambda d: trail_demo.seed_trail(municipality=d.municipality,
                                                                               staff=d.staff), 40)
+        register_linkable_papers()
+
+
+def register_linkable_papers() -> None:
+    """A municipal project may link to a council paper that is not deleted (kommune.core.linkables)."""
+    from kommune.core.linkables import register_linkable
+    from kommune.council.models import Paper
+
+    register_linkable(Paper, kind="paper", label=_("Council paper"), order=30, search_fields=("name", "reference"),
+                      queryset=lambda m: Paper.objects.filter(municipality=m, deleted=False)
+                      .select_related("municipality"))

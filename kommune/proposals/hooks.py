@@ -122,6 +122,16 @@ def register() -> None:
     records.register_updates()
     register_reportable_proposals()
     register_profile_section()
+    register_linkable_proposals()
+
+
+def register_linkable_proposals() -> None:
+    """A municipal project may link to a public proposal (kommune.core.linkables)."""
+    from kommune.core.linkables import register_linkable
+
+    register_linkable(Proposal, kind="proposal", label=_("Citizen proposal"), order=20,
+                      queryset=lambda m: Proposal.objects.filter(Proposal.public_q(), municipality=m)
+                      .select_related("municipality"))
 
 
 def _profile_items(user, municipality, limit: int):

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +105,7 @@ class Site:
         self.add_decisions(musterstadt, alice, bob)
         self.add_council(musterstadt)
         self.add_trail(musterstadt)
+        self.add_projects(musterstadt)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -167,6 +169,17 @@ class Site:
         do_add_proposal_update(proposal=self.trail_proposal, actor=carol, kind="implementation_started",
                                happened_on=timezone.localdate(), title="Baubeginn",
                                text="Die Arbeiten dauern bis zum **Herbst**.")
+    def add_projects(self, musterstadt) -> None:
+        """The Vorhabenliste: a project with a place, history, a milestone, funding and a link to a proposal."""
+        from kommune.projects.models import ProjectLink
+        from tests.factories_projects import FundingFactory, MilestoneFactory, ProjectFactory
+
+        self.project = ProjectFactory(municipality=musterstadt, title="Neubau Kita Lindenhof", area="Lindenhof",
+                                      latitude="51.97", longitude="7.61", estimated_costs=6_400_000)
+        self.milestone = MilestoneFactory(project=self.project, title="Richtfest")
+        FundingFactory(project=self.project, source="Land NRW", amount=2_500_000)
+        ProjectLink.objects.create(municipality=musterstadt, project=self.project, content_type=ContentType.objects
+                                   .get_for_model(self.proposal), object_id=self.proposal.pk)
 
     def add_decisions(self, musterstadt, alice, bob) -> None:
         """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
@@ -436,6 +449,30 @@ VISITS = [
     Visit("council_attach_paper", "council_trail:attach_paper",
           lambda s: s.m("council_trail:attach_paper", referral_id=s.referral.pk), persona="carol",
           then=lambda page, s: submit(page, {"reference": "VO/1999/001"})),
+    # Municipal projects (Vorhabenliste)
+    Visit("project_list", "projects:list", lambda s: s.m("projects:list")),
+    Visit("project_map", "projects:map", lambda s: s.m("projects:map")),
+    Visit("project_detail", "projects:detail", lambda s: s.m("projects:detail", project_id=s.project.pk)),
+    Visit("manage_projects", "projects:manage", lambda s: s.m("projects:manage"), persona="carol"),
+    Visit("manage_project_create", "projects:manage_create", lambda s: s.m("projects:manage_create"),
+          persona="carol", then=lambda page, s: submit(page, {"estimated_costs": "-1"})),
+    Visit("manage_project_edit", "projects:manage_edit",
+          lambda s: s.m("projects:manage_edit", project_id=s.project.pk), persona="carol",
+          then=lambda page, s: submit(page, {"title": ""})),
+    Visit("manage_project_status", "projects:manage_status",
+          lambda s: s.m("projects:manage_status", project_id=s.project.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_project_milestones", "projects:manage_milestones",
+          lambda s: s.m("projects:manage_milestones", project_id=s.project.pk), persona="carol",
+          then=lambda page, s: submit(page, form="main form.form-stack >> nth=-1")),
+    Visit("manage_project_milestone", "projects:manage_milestone",
+          lambda s: s.m("projects:manage_milestone", project_id=s.project.pk, milestone_id=s.milestone.pk),
+          persona="carol"),
+    Visit("manage_project_funding", "projects:manage_funding",
+          lambda s: s.m("projects:manage_funding", project_id=s.project.pk), persona="carol",
+          then=lambda page, s: submit(page, form="main form.form-stack >> nth=-1")),
+    Visit("manage_project_links", "projects:manage_links",
+          lambda s: s.m("projects:manage_links", project_id=s.project.pk) + "?kind=proposal&text=", persona="carol"),
     # Moderation
     Visit("moderation_queue", "moderation:queue", lambda s: s.m("moderation:queue"), persona="bob"),
     Visit("report_detail", "moderation:report_detail",
@@ -531,6 +568,11 @@ NOT_PAGES = {
     "adoptions:care": "POST-only; its errors show on adoptions:asset",
     "adoptions:end": "POST-only, redirects to adoptions:asset",
     "adoptions:photo": "an image file, shown on adoptions:asset",
+    "projects:feed": "an Atom feed",
+    "projects:project_feed": "an Atom feed",
+    "projects:manage_delete_milestone": "POST-only, redirects to projects:manage_milestones",
+    "projects:manage_remove_funding": "POST-only, redirects to projects:manage_funding",
+    "projects:manage_unlink": "POST-only, redirects to projects:manage_links",
     "ckan:action": "JSON for CKAN clients (tests/test_ckan_api.py)",
     "ckan:action_unversioned": "JSON for CKAN clients (tests/test_ckan_api.py)",
     **{f"dcat:{name}": "RDF for harvesters (tests/test_dcat.py)" for name in (

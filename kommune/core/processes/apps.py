@@ -35,3 +35,9 @@ class ProcessesConfig(AppConfig):
         register_verb(ProcessPublished, _("New participation process: “%(title)s”"))
         register_verb(ProcessUpdated, _("The participation process “%(title)s” was updated"))
         register_verb(ProcessNewsPosted, _("News from “%(scope)s”: %(title)s"))
+        # A municipal project may link to a published process (kommune.core.linkables).
+        from kommune.core.linkables import register_linkable
+
+        register_linkable(Process, kind="process", label=_("Participation process"), order=10,
+                          queryset=lambda m: Process.objects.filter(municipality=m, is_published=True)
+                          .select_related("municipality"))

@@ -111,6 +111,8 @@ PAGES = [
     BenchPage(f"search „{SEARCH_WORD}“", lambda city: _in(city, "search:municipality_search", {"q": SEARCH_WORD})),
     BenchPage("council paper list", lambda city: _in(city, "council_pages:papers"), cached=True),
     BenchPage("OParl paper list (JSON)", lambda city: _in(city, "council:paper_list")),
+    BenchPage("project list (in construction)", lambda city: _in(city, "projects:list", {"status": "in_construction"}),
+              cached=True),
 ]
 
 

@@ -382,6 +382,7 @@ class Generator:
             self._step("proposals, supports and comments", self._participation)
             self._step("council information", lambda: council_city.generate_council(self))
             self._step("writing the rest", self.loader.flush_all)
+            self._step("municipal projects", self._projects)
         with transaction.atomic():
             self._step("search index", self._search_index)
             self._step("marker", self._marker)
@@ -389,6 +390,13 @@ class Generator:
         for name, table in self.tables.items():
             self.out(f"  {name:<11} {table.written:>10,} rows, {table.seconds:6.1f} s in the database")
         return {name: table.written for name, table in self.tables.items()}
+
+    def _projects(self) -> None:
+        from kommune.benchmark.projects_city import generate_projects
+
+        count = generate_projects(self.places, proposals=self.scale.proposals, rnd=self.random,
+                                  today=timezone.localdate(), areas=AREAS)
+        self.out(f"  {count:,} municipal projects")
 
     def _step(self, title: str, work: Callable):
         self.out(f"{title} …")
