@@ -35,3 +35,8 @@ class ProcessesConfig(AppConfig):
         register_verb(ProcessPublished, _("New participation process: “%(title)s”"))
         register_verb(ProcessUpdated, _("The participation process “%(title)s” was updated"))
         register_verb(ProcessNewsPosted, _("News from “%(scope)s”: %(title)s"))
+        # The evaluation export (evaluation.py): the comments on the process itself.
+        from kommune.core.processes.evaluation import register_evaluation_source
+        from kommune.core.processes.evaluation_comments import process_comments
+
+        register_evaluation_source("comments", process_comments)
