@@ -111,13 +111,11 @@ def get_consultation(request: HttpRequest, municipality_slug: MunicipalitySlug, 
         return absolute(request, reverse("api_v1:list_comments", kwargs={
             "municipality_slug": slug, "target_type": target_key(paragraph), "target_id": paragraph.pk}))
 
-    return {
-        **ConsultationOut.from_orm(consultation, context={"request": request}).dict(),
-        "version": version.number,
-        "paragraphs": [{"id": p.pk, "position": p.position, "chapter": str(p.chapter), "kind": p.kind,
-                        "text": p.text, "data": p.data, "comment_count": counts.get(p.pk, 0),
-                        "comments_url": comments_url(p)} for p in paragraphs],
-    }
+    consultation.version = version.number  # type: ignore[attr-defined]  # read by ConsultationDetailOut
+    consultation.paragraphs = [  # type: ignore[attr-defined]
+        {"id": p.pk, "position": p.position, "chapter": str(p.chapter), "kind": p.kind, "text": p.text,
+         "data": p.data, "comment_count": counts.get(p.pk, 0), "comments_url": comments_url(p)} for p in paragraphs]
+    return consultation
 
 
 @router.get(BASE + "/{consultation_id}/considerations", response=responses({200: list[ConsiderationOut]}, *READ),

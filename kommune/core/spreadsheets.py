@@ -58,6 +58,19 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return candidate
 
 
+def _xlsx_cell(sheet, value: Any) -> Any:
+    """Text always as text: openpyxl would store a string that starts with "=" as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=_ILLEGAL_XML.sub("", value))
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     """One workbook with a sheet per table, the first row in bold and frozen."""
     from openpyxl import Workbook
@@ -76,8 +89,7 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
             header.append(cell)
         sheet.append(header)
         for row in rows:
-            sheet.append([_ILLEGAL_XML.sub("", cell) if isinstance(cell, str)
-                          else cell.replace(tzinfo=None) if isinstance(cell, datetime) else cell for cell in row])
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     if not used:
         workbook.create_sheet("Sheet")
     buffer = io.BytesIO()
