@@ -111,7 +111,7 @@ def test_a_highlight_survives_re_rendering(musterstadt, running, start, alice):
         comment = services.do_comment_on_paragraph(actor=alice, paragraph=paragraph, text="Warum nicht?",
                                                    quote="Kindertageseinrichtungen")
     passage = Passage.objects.get(comment=comment)
-    marked = '<mark class="passage" data-comments="comment-%d">Kindertageseinrichtungen</mark>' % comment.pk
+    marked = f'<mark class="passage" data-comments="comment-{comment.pk}">Kindertageseinrichtungen</mark>'
     first = render_paragraph(Paragraph.objects.get(pk=paragraph.pk), [passage])
     again = render_paragraph(Paragraph.objects.get(pk=paragraph.pk), Passage.objects.filter(pk=passage.pk))
     assert marked in first and first == again
@@ -124,8 +124,8 @@ def test_a_highlight_survives_re_rendering(musterstadt, running, start, alice):
         on_item = services.do_comment_on_paragraph(actor=alice, paragraph=items, text="Auch Dampfen?",
                                                    quote="Glasflaschen")
     html = render_paragraph(items, Passage.objects.filter(comment=on_item))
-    assert '<li><mark class="passage" data-comments="comment-%d">Glasflaschen</mark> sind untersagt.</li>' % (
-        on_item.pk) in html
+    assert (f'<li><mark class="passage" data-comments="comment-{on_item.pk}">Glasflaschen</mark> sind untersagt.'
+            '</li>') in html
 
 
 def _commented(running, start, people):

@@ -160,7 +160,7 @@ def test_markdown_keeps_structure():
 
 
 def test_uploads_are_read_by_their_type():
-    assert read_upload("entwurf.md", "# Titel\n\nText".encode())[1].text == "Text"
+    assert read_upload("entwurf.md", b"# Titel\n\nText")[1].text == "Text"
     with pytest.raises(ValidationError) as error:
         read_upload("entwurf.md", b"\xff\xfe\x00kaputt")
     assert error.value.code == "malformed"

@@ -172,7 +172,7 @@ def seed_consultations(demo: DemoData) -> None:
     reasons = {"mindestens sechs Wochen": [posted[0].pk], "drei Monate": [posted[4].pk],
                "Türkisch": [posted[1].pk]}
     for change in changes_of(version):
-        text = change.new.text if change.new is not None else ""
+        text = getattr(change.new, "text", "")
         for needle, ids in reasons.items():
             if needle in text:
                 services.do_link_change(actor=demo.staff, version=version, change_key=change.key, comment_ids=ids)

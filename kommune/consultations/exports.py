@@ -36,7 +36,7 @@ def table_file(consultation: Consultation, rows: list[TableRow], file_format: st
 
 
 def table_pdf(consultation: Consultation, rows: list[TableRow]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     html = render_to_string("consultations/table_pdf.html", {
         "consultation": consultation, "rows": rows, "now": timezone.now(), "columns": column_titles()})

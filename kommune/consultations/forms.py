@@ -1,5 +1,7 @@
 """Forms of the consultation pages. They parse input; the rules live in services.py."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ class DraftSourceMixin(forms.Form):
         validators=[validate_no_control_characters])
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("file") and not (data.get("text") or "").strip():
             raise ValidationError(_("Please upload the draft as a file or write it in the text field."),
                                   code="no_draft")
@@ -130,7 +132,7 @@ class TableFilterForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("all chapters"))] + [(title, title) for title in chapters]
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, Any]:
         if not self.is_bound or not self.is_valid():
             return {"chapter": "", "disposition": ""}
         return {"chapter": self.cleaned_data["chapter"], "disposition": self.cleaned_data["disposition"]}

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from kommune.core.cleaning import refuse_control_characters
 from kommune.core.comments.models import Comment
 from kommune.core.comments.services import do_post_comment
 from kommune.core.events import publish
+from kommune.core.models import Municipality
 from kommune.core.processes.models import Phase
 from kommune.core.types import User
 
@@ -42,7 +43,7 @@ MAX_QUOTE_LENGTH = 2000
 MAX_ANSWER_LENGTH = 10_000
 
 
-def _check_manage(actor: User, municipality) -> None:
+def _check_manage(actor: User, municipality: Municipality) -> None:
     if not actor.is_authenticated or not actor.has_perm(MANAGE, municipality):
         raise PermissionDenied
 
@@ -222,7 +223,7 @@ def _clean_answer(disposition: str, text: str) -> tuple[str, str]:
     return disposition, text
 
 
-def considered_comments(consultation: Consultation):
+def considered_comments(consultation: Consultation) -> QuerySet[Comment]:
     """The comments the table answers: visible top-level comments on any version's paragraphs."""
     from django.contrib.contenttypes.models import ContentType
 

@@ -99,10 +99,10 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
 
 def ods_bytes(sheets: Iterable[Sheet]) -> bytes:
     """An OpenDocument spreadsheet with a sheet per table."""
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style, TextProperties
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
+    from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-untyped]
+    from odf.style import Style, TextProperties  # type: ignore[import-untyped]
+    from odf.table import Table, TableCell, TableRow  # type: ignore[import-untyped]
+    from odf.text import P  # type: ignore[import-untyped]
 
     document = OpenDocumentSpreadsheet()
     bold = Style(name="Heading", family="table-cell")
