@@ -179,8 +179,8 @@ def edit_answer(request: AuthenticatedHttpRequest, municipality: Municipality, c
         status=400 if form.errors else 200)
 
 
-@require_POST
 @municipality_view(MANAGE)
+@require_POST
 def publish_considerations(request: AuthenticatedHttpRequest, municipality: Municipality,
                            consultation_id: int) -> HttpResponse:
     consultation = _consultation(municipality, consultation_id)

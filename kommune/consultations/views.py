@@ -107,8 +107,8 @@ def paragraph(request: HttpRequest, municipality: Municipality, consultation_id:
             status=400)
 
 
-@require_POST
 @municipality_view()
+@require_POST
 def comment(request: HttpRequest, municipality: Municipality, consultation_id: int, paragraph_id: int
             ) -> HttpResponse:
     consultation = _consultation(request, municipality, consultation_id)
