@@ -102,6 +102,7 @@ class Site:
 
         self.add_proposals(musterstadt, alice)
         self.add_decisions(musterstadt, alice, bob)
+        self.add_consultations(musterstadt, alice)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -130,6 +131,18 @@ class Site:
                                           threshold_reached_at=now - timedelta(days=40),
                                           answer_due_at=now - timedelta(days=10))
         self.draft = ProposalFactory(municipality=musterstadt, author=alice, title="Spielplätze sanieren")
+
+    def add_consultations(self, musterstadt, alice) -> None:
+        """Consultations: one running with alice's comment on a passage, one finished with its published table
+        and a second version."""
+        from kommune.consultations.services import do_comment_on_paragraph
+        from tests.factories_consultations import consultation, finished_scene, paragraph_starting
+
+        self.consultation = consultation(musterstadt, staff=self.people["carol"])
+        self.paragraph = paragraph_starting(self.consultation, "(1) Diese Satzung")
+        do_comment_on_paragraph(actor=alice, paragraph=self.paragraph, text="Auch für Bolzplätze?",
+                                quote="öffentlichen Spielplätze")
+        self.finished = finished_scene(musterstadt)
 
     def add_decisions(self, musterstadt, alice, bob) -> None:
         """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
@@ -400,6 +413,35 @@ VISITS = [
           then=lambda page, s: submit(page)),
     Visit("blocks", "moderation:blocks", lambda s: s.m("moderation:blocks"), persona="bob"),
     Visit("unblock", "moderation:unblock", lambda s: s.m("moderation:unblock", block_id=s.block.pk), persona="bob"),
+    # Consultations (the paragraph page also with its error state: a passage that is not in the text)
+    Visit("consultation_list", "consultations:list", lambda s: s.m("consultations:list")),
+    Visit("consultation_detail", "consultations:detail",
+          lambda s: s.m("consultations:detail", consultation_id=s.consultation.pk)),
+    Visit("consultation_paragraph", "consultations:paragraph",
+          lambda s: s.m("consultations:paragraph", consultation_id=s.consultation.pk, paragraph_id=s.paragraph.pk),
+          persona="alice", then=lambda page, s: submit(page, {"text": "Zitat", "quote": "steht nicht im Text"},
+                                                       form="#comment-form")),
+    Visit("consultation_table", "consultations:considerations",
+          lambda s: s.m("consultations:considerations", consultation_id=s.finished.consultation_id)),
+    Visit("consultation_changes", "consultations:changes",
+          lambda s: s.m("consultations:changes", consultation_id=s.finished.consultation_id, number=2)),
+    Visit("manage_consultations", "consultations:manage", lambda s: s.m("consultations:manage"), persona="carol"),
+    Visit("manage_consultation_create", "consultations:manage_create", lambda s: s.m("consultations:manage_create"),
+          persona="carol", then=lambda page, s: submit(page)),
+    Visit("manage_consultation_edit", "consultations:manage_edit",
+          lambda s: s.m("consultations:manage_edit", consultation_id=s.consultation.pk), persona="carol"),
+    Visit("manage_consultation_version", "consultations:manage_version",
+          lambda s: s.m("consultations:manage_version", consultation_id=s.consultation.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_consultation_answers", "consultations:manage_considerations",
+          lambda s: s.m("consultations:manage_considerations", consultation_id=s.finished.consultation_id),
+          persona="carol"),
+    Visit("manage_consultation_answer", "consultations:manage_answer",
+          lambda s: s.m("consultations:manage_answer", consultation_id=s.finished.consultation_id,
+                        answer_id=s.finished.answer_id), persona="carol"),
+    Visit("manage_consultation_reasons", "consultations:manage_change_reasons",
+          lambda s: s.m("consultations:manage_change_reasons", consultation_id=s.finished.consultation_id,
+                        number=2), persona="carol"),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
@@ -441,6 +483,11 @@ NOT_PAGES = {
     "opendata:manage_publish": "POST-only, redirects to the list",
     "opendata:manage_unpublish": "POST-only, redirects to the list",
     "core:logo": "an image file, shown on core:municipality_home",
+    "consultations:considerations_file": "a file download (CSV, ODS, XLSX, PDF)",
+    "consultations:comment": "POST-only; its errors show on consultations:paragraph (visited with one)",
+    "consultations:manage_publish_considerations": "POST-only; its errors show on manage_considerations",
+    "processes:manage_evaluation_csv": "a zip download",
+    "processes:manage_evaluation_xlsx": "an XLSX download",
     "ckan:action": "JSON for CKAN clients (tests/test_ckan_api.py)",
     "ckan:action_unversioned": "JSON for CKAN clients (tests/test_ckan_api.py)",
     **{f"dcat:{name}": "RDF for harvesters (tests/test_dcat.py)" for name in (
