@@ -50,7 +50,7 @@ class ConsiderationsChanged(ConsultationEvent):
     """Staff answered comments (before the table is published: only staff see it)."""
 
     name = "consultation.considerations_changed"
-    requires = ("opendata_records", "pagecache")
+    requires = ("pagecache",)
 
 
 @dataclass(frozen=True)
