@@ -31,6 +31,7 @@ from tests.factories import MembershipFactory
 from tests.factories_consultations import DRAFT, consultation, finished_scene, paragraph_starting, staff_of
 
 pytestmark = pytest.mark.django_db
+# The pages answer in German, the default language; the assertions quote the German texts.
 
 D = Answer.Disposition
 
@@ -62,11 +63,11 @@ def test_the_text_is_read_only_before_and_after_the_period(client, musterstadt, 
         with time_machine.travel(moment, tick=False):
             page = client.get(url("paragraph", running, paragraph_id=paragraph.pk))
             assert page.status_code == 200
-            assert "comment period of this consultation is not running" in page.content.decode()
+            assert "Kommentierungsfrist dieser Konsultation läuft nicht" in page.content.decode()
             assert 'id="comment-form"' not in page.content.decode()
             response = post_comment(client, paragraph, text="Zu spät oder zu früh?")
             assert response.status_code == 400
-            assert "comment period of this consultation is not running" in response.content.decode()
+            assert "Kommentierungsfrist dieser Konsultation läuft nicht" in response.content.decode()
             with pytest.raises(ValidationError):
                 services.do_comment_on_paragraph(actor=alice, paragraph=paragraph, text="Direkt")
     assert not Comment.objects.exists() and not Passage.objects.exists()
@@ -91,7 +92,7 @@ def test_comments_on_a_paragraph_and_a_passage_during_the_period(client, musters
         # A passage that is not in the paragraph: a clear message, nothing changes.
         before = Comment.objects.count()
         response = post_comment(client, paragraph, text="Falsch zitiert", quote="steht nicht im Text")
-        assert response.status_code == 400 and "not in this paragraph" in response.content.decode()
+        assert response.status_code == 400 and "steht nicht in diesem Absatz" in response.content.decode()
         assert Comment.objects.count() == before
         reading = client.get(running.get_absolute_url()).content.decode()
     passages = {p.quote: p for p in Passage.objects.all()}
@@ -101,7 +102,7 @@ def test_comments_on_a_paragraph_and_a_passage_during_the_period(client, musters
     assert paragraph.text[quoted.start:quoted.end] == "öffentlichen Spielplätze"
     assert passages["Stadt"].start == start_at
     # The margin shows the count, with the paragraph named for screen readers; the passage is marked.
-    assert "4 comments<span class=\"kern-sr-only\"> on paragraph" in reading
+    assert "4 Kommentare<span class=\"kern-sr-only\"> zu Absatz" in reading
     assert '<mark class="passage" data-comments="comment-' in reading
 
 
@@ -168,10 +169,10 @@ def test_the_consideration_table_runs_to_publication(client, musterstadt, runnin
         assert response.status_code == 302
         running.refresh_from_db()
         assert running.considerations_published_at is None
-        assert "1 comments have no answer yet" in client.get(manage).content.decode()
+        assert "1 Kommentare haben noch keine Antwort" in client.get(manage).content.decode()
         # An empty answer: a clear message.
         response = client.post(manage, {"comment": [comments[2].pk], "disposition": D.NOT_TAKEN_UP, "text": " "})
-        assert response.status_code == 400 and "the answer is empty" in response.content.decode()
+        assert response.status_code == 400 and "die Antwort ist leer" in response.content.decode()
         response = client.post(manage, {"comment": [comments[2].pk], "disposition": D.NOT_TAKEN_UP,
                                          "text": "Die Ruhezeiten gehen vor."})
         assert response.status_code == 302
@@ -196,10 +197,10 @@ def test_the_consideration_table_runs_to_publication(client, musterstadt, runnin
     # The public table, filtered by chapter and by disposition.
     table = url("considerations", running)
     page = anonymous.get(table).content.decode()
-    assert "3 comments" in page and "Bolzplätze werden aufgenommen" in page
-    assert "1 comment" in anonymous.get(table, {"chapter": "§ 2 Benutzungszeiten"}).content.decode()
+    assert "3 Kommentare" in page and "Bolzplätze werden aufgenommen" in page
+    assert "1 Kommentar" in anonymous.get(table, {"chapter": "§ 2 Benutzungszeiten"}).content.decode()
     filtered = anonymous.get(table, {"disposition": D.PARTLY}).content.decode()
-    assert "2 comments" in filtered and "Sonntags länger" not in filtered
+    assert "2 Kommentare" in filtered and "Sonntags länger" not in filtered
     assert anonymous.get(table, {"disposition": "gibt-es-nicht"}).status_code == 400
 
     # The files: CSV, ODS, XLSX and PDF, read back.
@@ -211,7 +212,7 @@ def test_the_consideration_table_runs_to_publication(client, musterstadt, runnin
     rows = list(csv.reader(io.StringIO(download("csv").decode("utf-8-sig"))))
     assert rows[0][0] in {"No.", "Nr."} and len(rows) == 4
     assert rows[2][4] == "'=SUMME(A1)" and rows[2][3] == "öffentlichen"
-    assert [row[6] for row in rows[1:]] == ["partly taken up", "partly taken up", "not taken up"]
+    assert [row[6] for row in rows[1:]] == ["teilweise berücksichtigt", "teilweise berücksichtigt", "nicht berücksichtigt"]
     workbook = openpyxl.load_workbook(io.BytesIO(download("xlsx")))
     sheet = workbook.worksheets[0]
     assert sheet.max_row == 4 and sheet.cell(3, 5).value == "=SUMME(A1)" and sheet.cell(3, 5).data_type == "s"
