@@ -166,3 +166,15 @@ def test_uploads_are_read_by_their_type():
     assert error.value.code == "malformed"
     with pytest.raises(ValidationError):
         read_upload("entwurf.md", b"   \n\n")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (101 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(ValidationError) as error:
+        read_docx(buffer.getvalue())
+    assert error.value.code == "too_large"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kommune.core.cleaning import refuse_control_characters
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
+MAX_UNPACKED_SIZE = 100 * 1024 * 1024  # a DOCX is a zip: what it may unpack to
 MAX_BLOCKS = 5000
 MAX_BLOCK_LENGTH = 20_000
 
@@ -123,6 +124,10 @@ def read_docx(content: bytes) -> list[Block]:
         _("The file could not be read as a Word document (DOCX). Please save it in Word or LibreOffice as “Word "
           "document (.docx)” and upload it again. Nothing was changed."), code="malformed")
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:  # a zip bomb is refused before it is unpacked
+            if sum(entry.file_size for entry in archive.infolist()) > MAX_UNPACKED_SIZE:
+                raise ValidationError(_("The file is larger than %(max)d MB.")
+                                      % {"max": MAX_UNPACKED_SIZE // (1024 * 1024)}, code="too_large")
         document = docx.Document(io.BytesIO(content))
         formats = _numbering_formats(document)
         blocks: list[Block] = []
