@@ -212,7 +212,8 @@ def test_the_consideration_table_runs_to_publication(client, musterstadt, runnin
     rows = list(csv.reader(io.StringIO(download("csv").decode("utf-8-sig"))))
     assert rows[0][0] in {"No.", "Nr."} and len(rows) == 4
     assert rows[2][4] == "'=SUMME(A1)" and rows[2][3] == "öffentlichen"
-    assert [row[6] for row in rows[1:]] == ["teilweise berücksichtigt", "teilweise berücksichtigt", "nicht berücksichtigt"]
+    partly, rejected = "teilweise berücksichtigt", "nicht berücksichtigt"
+    assert [row[6] for row in rows[1:]] == [partly, partly, rejected]
     workbook = openpyxl.load_workbook(io.BytesIO(download("xlsx")))
     sheet = workbook.worksheets[0]
     assert sheet.max_row == 4 and sheet.cell(3, 5).value == "=SUMME(A1)" and sheet.cell(3, 5).data_type == "s"
