@@ -9,7 +9,6 @@ Written through the services. Idempotent: nothing is written when the processes 
 from datetime import timedelta
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from kommune.consultations import services
@@ -56,18 +55,13 @@ GUIDELINE_COMMENTS = [
 ]
 
 
+# Who wrote: the demo resident and the partner online; the others by letter, phone or at the information evening,
+# entered by staff (assisted participation) under the name they chose.
+OFFLINE = [("letter", "Familie Özdemir"), ("phone", "Jonas K."), ("event", "Spielplatzpatin Erika")]
+
+
 def _people(demo: DemoData) -> list:
-    """The demo resident, the partner and four more demo readers (accounts without a password)."""
-    user_model = get_user_model()
-    people = [demo.resident, demo.partner]
-    for number, name in enumerate(["Familie Özdemir", "Jonas K.", "Spielplatzpatin Erika", "Marta W."], start=1):
-        email = f"konsultation{number}@example.org"
-        person = user_model.objects.filter(email=email).first()
-        if person is None:
-            person = user_model.objects.create_user(email, None, display_name=name,
-                                                    email_confirmed_at=timezone.now())
-        people.append(person)
-    return people
+    return [demo.resident, demo.partner, *OFFLINE]
 
 
 def _paragraph(consultation: Consultation, starts_with: str) -> Paragraph:
@@ -76,11 +70,17 @@ def _paragraph(consultation: Consultation, starts_with: str) -> Paragraph:
     return next(p for p in version.paragraphs.order_by("position") if p.text.startswith(starts_with))
 
 
-def _comment_all(consultation: Consultation, comments, people) -> list:
+def _comment_all(consultation: Consultation, comments, people, staff) -> list:
     posted = []
     for starts_with, passage, text, author in comments:
-        posted.append(services.do_comment_on_paragraph(actor=people[author], paragraph=_paragraph(
-            consultation, starts_with), text=text, quote=passage))
+        paragraph = _paragraph(consultation, starts_with)
+        person = people[author % len(people)]
+        if isinstance(person, tuple):
+            posted.append(services.do_comment_on_paragraph(actor=staff, paragraph=paragraph, text=text, quote=passage,
+                                                           channel=person[0], assisted_name=person[1]))
+        else:
+            posted.append(services.do_comment_on_paragraph(actor=person, paragraph=paragraph, text=text,
+                                                           quote=passage))
     return posted
 
 
@@ -115,7 +115,7 @@ def seed_consultations(demo: DemoData) -> None:
         opens_at=now - timedelta(days=7), closes_at=now + timedelta(days=14),
         blocks=read_markdown((TEXTS / "spielplatzsatzung.md").read_text(encoding="utf-8")),
         source_name="spielplatzsatzung-entwurf.md", publish_now=True)
-    _comment_all(consultation, PLAYGROUND_COMMENTS, people)
+    _comment_all(consultation, PLAYGROUND_COMMENTS, people, demo.staff)
     do_post_assisted_comment(staff=demo.staff, target=_paragraph(consultation, "(1) Die Spielplätze dürfen von"),
                              text="Auch Kinder bis 16 sollten die Spielplätze nutzen dürfen, viele Geräte sind für "
                              "Ältere gemacht.", channel="letter", assisted_name="Herr B. aus der Nordstadt")
@@ -136,7 +136,7 @@ def seed_consultations(demo: DemoData) -> None:
         summary="Das Leitbild legt fest, wann und wie die Stadt ihre Einwohnerinnen und Einwohner beteiligt.",
         opens_at=now - timedelta(days=60), closes_at=now + timedelta(minutes=5), blocks=read_markdown(source),
         source_name="leitbild-entwurf.docx", publish_now=True)
-    posted = _comment_all(consultation, GUIDELINE_COMMENTS, people)
+    posted = _comment_all(consultation, GUIDELINE_COMMENTS, people, demo.staff)
     services.do_update_consultation(actor=demo.staff, consultation=consultation, title=consultation.title,
                                     summary=consultation.summary, opens_at=now - timedelta(days=60),
                                     closes_at=now - timedelta(days=21), is_published=True)

@@ -32,7 +32,7 @@ from kommune.consultations.models import (
 from kommune.consultations.rules import MANAGE
 from kommune.core.cleaning import refuse_control_characters
 from kommune.core.comments.models import Comment
-from kommune.core.comments.services import do_post_comment
+from kommune.core.comments.services import do_post_assisted_comment, do_post_comment
 from kommune.core.events import publish
 from kommune.core.models import Municipality
 from kommune.core.processes.models import Phase
@@ -177,15 +177,22 @@ def clean_passage(paragraph: Paragraph, quote: str, start: int | None, end: int 
 
 
 def do_comment_on_paragraph(*, actor: User, paragraph: Paragraph, text: str, quote: str = "",
-                            start: int | None = None, end: int | None = None) -> Comment:
-    """A person comments on ``paragraph``, or on the passage ``quote`` of it (with its offsets, if known)."""
+                            start: int | None = None, end: int | None = None, channel: str = "",
+                            assisted_name: str = "") -> Comment:
+    """A person comments on ``paragraph``, or on the passage ``quote`` of it (with its offsets, if known). With a
+    ``channel`` (phone, letter, event), staff enter what a resident said offline under ``assisted_name``
+    (assisted participation, marked as such by the core comments)."""
     consultation = paragraph.version.consultation
     if paragraph.version_id != current_version_id(consultation):
         raise ValidationError(_("This paragraph belongs to an earlier version of the draft; please comment on the "
                                 "current version."), code="old_version")
     passage = clean_passage(paragraph, quote, start, end) if (quote or "").strip() else None
     with transaction.atomic():
-        comment = do_post_comment(actor=actor, target=paragraph, text=text)
+        if channel:
+            comment = do_post_assisted_comment(staff=actor, target=paragraph, text=text, channel=channel,
+                                               assisted_name=assisted_name)
+        else:
+            comment = do_post_comment(actor=actor, target=paragraph, text=text)
         if passage is not None:
             Passage.objects.create(municipality=paragraph.municipality, comment=comment, paragraph=paragraph,
                                    start=passage[0], end=passage[1], quote=passage[2])
