@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kommune.council",
     "kommune.adoptions",
     "kommune.projects",
+    "kommune.consultations",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

@@ -60,6 +60,7 @@ from kommune.proposals.models import Attachment, Proposal
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory, CommentFactory, ReportFactory, thread_for
+from tests.factories_consultations import finished_scene
 from tests.factories_council import council_ids
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
@@ -356,6 +357,12 @@ PROVIDERS: dict[str, Provider] = {
     "milestone_id": owned(_project_parts, attr="milestone_id"),
     "funding_id": owned(_project_parts, attr="funding_id"),
     "link_id": owned(_project_parts, attr="link_id"),
+    # Consultations: a finished one with its published consideration table and a second version.
+    "consultation_id": owned(finished_scene, attr="consultation_id"),
+    "paragraph_id": owned(finished_scene, attr="paragraph_id"),
+    "answer_id": owned(finished_scene, attr="answer_id"),
+    "number": Provider(own=lambda w: 2),
+    "file_format": Provider(own=lambda w: "csv"),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.

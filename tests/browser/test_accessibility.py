@@ -106,6 +106,7 @@ class Site:
         self.add_council(musterstadt)
         self.add_trail(musterstadt)
         self.add_projects(musterstadt)
+        self.add_consultations(musterstadt, alice)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -180,6 +181,17 @@ class Site:
         FundingFactory(project=self.project, source="Land NRW", amount=2_500_000)
         ProjectLink.objects.create(municipality=musterstadt, project=self.project, content_type=ContentType.objects
                                    .get_for_model(self.proposal), object_id=self.proposal.pk)
+    def add_consultations(self, musterstadt, alice) -> None:
+        """Consultations: one running with alice's comment on a passage, one finished with its published table
+        and a second version."""
+        from kommune.consultations.services import do_comment_on_paragraph
+        from tests.factories_consultations import consultation, finished_scene, paragraph_starting
+
+        self.consultation = consultation(musterstadt, staff=self.people["carol"])
+        self.paragraph = paragraph_starting(self.consultation, "(1) Diese Satzung")
+        do_comment_on_paragraph(actor=alice, paragraph=self.paragraph, text="Auch für Bolzplätze?",
+                                quote="öffentlichen Spielplätze")
+        self.finished = finished_scene(musterstadt)
 
     def add_decisions(self, musterstadt, alice, bob) -> None:
         """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
@@ -521,6 +533,35 @@ VISITS = [
     Visit("council_people", "council_pages:people", lambda s: s.m("council_pages:people")),
     Visit("council_person", "council_pages:person",
           lambda s: s.m("council_pages:person", person_id=s.council.people[0].pk)),
+    # Consultations (the paragraph page also with its error state: a passage that is not in the text)
+    Visit("consultation_list", "consultations:list", lambda s: s.m("consultations:list")),
+    Visit("consultation_detail", "consultations:detail",
+          lambda s: s.m("consultations:detail", consultation_id=s.consultation.pk)),
+    Visit("consultation_paragraph", "consultations:paragraph",
+          lambda s: s.m("consultations:paragraph", consultation_id=s.consultation.pk, paragraph_id=s.paragraph.pk),
+          persona="alice", then=lambda page, s: submit(page, {"text": "Zitat", "quote": "steht nicht im Text"},
+                                                       form="#comment-form")),
+    Visit("consultation_table", "consultations:considerations",
+          lambda s: s.m("consultations:considerations", consultation_id=s.finished.consultation_id)),
+    Visit("consultation_changes", "consultations:changes",
+          lambda s: s.m("consultations:changes", consultation_id=s.finished.consultation_id, number=2)),
+    Visit("manage_consultations", "consultations:manage", lambda s: s.m("consultations:manage"), persona="carol"),
+    Visit("manage_consultation_create", "consultations:manage_create", lambda s: s.m("consultations:manage_create"),
+          persona="carol", then=lambda page, s: submit(page)),
+    Visit("manage_consultation_edit", "consultations:manage_edit",
+          lambda s: s.m("consultations:manage_edit", consultation_id=s.consultation.pk), persona="carol"),
+    Visit("manage_consultation_version", "consultations:manage_version",
+          lambda s: s.m("consultations:manage_version", consultation_id=s.consultation.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_consultation_answers", "consultations:manage_considerations",
+          lambda s: s.m("consultations:manage_considerations", consultation_id=s.finished.consultation_id),
+          persona="carol"),
+    Visit("manage_consultation_answer", "consultations:manage_answer",
+          lambda s: s.m("consultations:manage_answer", consultation_id=s.finished.consultation_id,
+                        answer_id=s.finished.answer_id), persona="carol"),
+    Visit("manage_consultation_reasons", "consultations:manage_change_reasons",
+          lambda s: s.m("consultations:manage_change_reasons", consultation_id=s.finished.consultation_id,
+                        number=2), persona="carol"),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
@@ -573,6 +614,11 @@ NOT_PAGES = {
     "projects:manage_delete_milestone": "POST-only, redirects to projects:manage_milestones",
     "projects:manage_remove_funding": "POST-only, redirects to projects:manage_funding",
     "projects:manage_unlink": "POST-only, redirects to projects:manage_links",
+    "consultations:considerations_file": "a file download (CSV, ODS, XLSX, PDF)",
+    "consultations:comment": "POST-only; its errors show on consultations:paragraph (visited with one)",
+    "consultations:manage_publish_considerations": "POST-only; its errors show on manage_considerations",
+    "processes:manage_evaluation_csv": "a zip download",
+    "processes:manage_evaluation_xlsx": "an XLSX download",
     "ckan:action": "JSON for CKAN clients (tests/test_ckan_api.py)",
     "ckan:action_unversioned": "JSON for CKAN clients (tests/test_ckan_api.py)",
     **{f"dcat:{name}": "RDF for harvesters (tests/test_dcat.py)" for name in (

@@ -41,3 +41,8 @@ class ProcessesConfig(AppConfig):
         register_linkable(Process, kind="process", label=_("Participation process"), order=10,
                           queryset=lambda m: Process.objects.filter(municipality=m, is_published=True)
                           .select_related("municipality"))
+        # The evaluation export (evaluation.py): the comments on the process itself.
+        from kommune.core.processes.evaluation import register_evaluation_source
+        from kommune.core.processes.evaluation_comments import process_comments
+
+        register_evaluation_source("comments", process_comments)

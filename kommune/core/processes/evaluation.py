@@ -35,3 +35,47 @@ def register_evaluation_source(key: str, source: EvaluationSource) -> None:
 def evaluation_tables(process: Any, *, include_personal: bool = False) -> list[EvaluationTable]:
     """Every registered source's tables for ``process``, in the order of the sources' keys."""
     return [table for key in sorted(_sources) for table in _sources[key](process, include_personal=include_personal)]
+
+
+# --- Pseudonyms and the files -----------------------------------------------------------------------------------
+
+
+def pseudonym_for(process: Any, user: Any) -> str:
+    """A pseudonym for ``user`` in the evaluation of ``process`` ("P-1a2b3c4d5e"), the same in every table and
+    every export of the process, different between processes, not traceable to the account without the
+    platform's secret key. "" for a deleted account."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    if user is None or getattr(user, "pk", None) is None:
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"evaluation:{process.pk}:{user.pk}".encode(),
+                      hashlib.sha256).hexdigest()
+    return f"P-{digest[:10]}"
+
+
+def evaluation_zip(process: Any, *, include_personal: bool = False) -> bytes:
+    """A zip with one CSV file per table (UTF-8 with byte-order mark) and a README naming the tables."""
+    import io
+    import zipfile
+
+    from kommune.core.spreadsheets import csv_bytes
+
+    buffer = io.BytesIO()
+    tables = evaluation_tables(process, include_personal=include_personal)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            archive.writestr(f"{table.key}.csv", csv_bytes(table.columns, table.rows))
+        archive.writestr("README.txt", "\n".join(
+            [str(process), "", *(f"{table.key}.csv: {table.title}" for table in tables)]) + "\n")
+    return buffer.getvalue()
+
+
+def evaluation_xlsx(process: Any, *, include_personal: bool = False) -> bytes:
+    """One workbook with a sheet per table."""
+    from kommune.core.spreadsheets import xlsx_bytes
+
+    tables = evaluation_tables(process, include_personal=include_personal)
+    return xlsx_bytes((table.key, table.columns, table.rows) for table in tables)

@@ -160,3 +160,30 @@ def manage_news(request: AuthenticatedHttpRequest, municipality: Municipality, p
         "municipality": municipality, "process": process, "form": form,
         "recent": ProcessNews.objects.filter(process=process).order_by("-published_at", "-id")[:10],
     })
+
+
+# --- The evaluation export (evaluation.py): every contribution of the process, without personal data -------------
+
+
+def _evaluation_response(content: bytes, content_type: str, process: Process, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="auswertung-{process.slug}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@municipality_view(PERMISSION)
+def manage_evaluation_csv(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+    from kommune.core.processes.evaluation import evaluation_zip
+
+    process = _process(municipality, process_slug)
+    return _evaluation_response(evaluation_zip(process), "application/zip", process, "zip")
+
+
+@municipality_view(PERMISSION)
+def manage_evaluation_xlsx(request: HttpRequest, municipality: Municipality, process_slug: str) -> HttpResponse:
+    from kommune.core.processes.evaluation import evaluation_xlsx
+
+    process = _process(municipality, process_slug)
+    return _evaluation_response(
+        evaluation_xlsx(process), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", process, "xlsx")

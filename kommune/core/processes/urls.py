@@ -25,4 +25,8 @@ urlpatterns = [
     path(MANAGE + "<slug:process_slug>/veroeffentlichen/", manage_views.manage_publish, name="manage_publish"),
     path(MANAGE + "<slug:process_slug>/zurueckziehen/", manage_views.manage_unpublish, name="manage_unpublish"),
     path(MANAGE + "<slug:process_slug>/neuigkeiten/", manage_views.manage_news, name="manage_news"),
+    path(MANAGE + "<slug:process_slug>/auswertung.zip", manage_views.manage_evaluation_csv,
+         name="manage_evaluation_csv"),
+    path(MANAGE + "<slug:process_slug>/auswertung.xlsx", manage_views.manage_evaluation_xlsx,
+         name="manage_evaluation_xlsx"),
 ]
