@@ -3,9 +3,11 @@
 votes: participants × statements, +1 agree, -1 disagree, 0 pass, NaN not voted.
 
 1. Missing votes are imputed with the statement's (column's) mean; a statement nobody voted on gets 0.
-2. PCA to two components on the participants with enough votes; each participant's projection is scaled by
-   sqrt(statements / own votes), so that people who voted on few statements are not pulled to the centre.
-3. k-means on the projection for k = 2..5; the k with the best silhouette wins.
+2. PCA on the participants with enough votes; each participant's projection is scaled by
+   sqrt(statements / own votes), so that people who voted on few statements are not pulled to the centre. The
+   map shows the first two components.
+3. k-means on the projection (its first CLUSTER_COMPONENTS components: two dimensions alone merge groups that
+   differ only in the third) for k = 2..5; the k with the best silhouette wins.
 4. Representative statements of a group: those the group agrees (or disagrees) with significantly more often than
    everyone else (two-proportion z-test, Laplace-smoothed rates, z >= 1.645, one-sided 5 %).
 5. Consensus: statements that every group agrees with (or every group disagrees with), each with a smoothed rate
@@ -25,6 +27,7 @@ Z_SIGNIFICANT = 1.645
 CONSENSUS_RATE = 0.6
 MAX_REPRESENTATIVE = 5
 MAX_CONSENSUS = 10
+CLUSTER_COMPONENTS = 5
 SILHOUETTE_SAMPLE = 3000  # above this many participants the silhouette is computed on a sample
 
 
@@ -122,15 +125,17 @@ def compute(votes: np.ndarray, *, min_votes: int = MIN_VOTES, seed: int = 0) -> 
     if len(placed) < 4:
         return None
     matrix = impute(votes)[placed]
-    pca = PCA(n_components=2, random_state=seed)
-    coordinates = pca.fit_transform(matrix)
-    coordinates *= np.sqrt(votes.shape[1] / voted[placed])[:, None]
+    components = max(2, min(CLUSTER_COMPONENTS, votes.shape[1], len(placed) - 1))
+    pca = PCA(n_components=components, random_state=seed)
+    projection = pca.fit_transform(matrix)
+    projection *= np.sqrt(votes.shape[1] / voted[placed])[:, None]
+    coordinates = projection[:, :2]
     best: tuple[float, int, np.ndarray] | None = None
     for k in range(2, min(5, len(placed) - 1) + 1):
-        labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(coordinates)
+        labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(projection)
         if len(set(labels)) < 2:
             continue
-        score = float(silhouette_score(coordinates, labels, sample_size=min(len(placed), SILHOUETTE_SAMPLE),
+        score = float(silhouette_score(projection, labels, sample_size=min(len(placed), SILHOUETTE_SAMPLE),
                                        random_state=seed))
         if best is None or score > best[0]:
             best = (score, k, labels)
@@ -145,7 +150,7 @@ def compute(votes: np.ndarray, *, min_votes: int = MIN_VOTES, seed: int = 0) -> 
     members = [placed[labels == group] for group in range(k)]
     return OpinionResult(
         participants=placed.tolist(), coordinates=coordinates, labels=labels, k=k, silhouette=score,
-        explained_variance=[float(value) for value in pca.explained_variance_ratio_],
+        explained_variance=[float(value) for value in pca.explained_variance_ratio_[:2]],
         representative=representative_statements(votes, members),
         consensus=consensus_statements(votes, members))
 
