@@ -43,3 +43,26 @@ def opinion_map(municipality, *, process=None, statements=("Mehr Bäume", "Wenig
     for text in statements:
         Statement.objects.create(municipality=municipality, opinion_map=opinion_map, text=text)
     return opinion_map
+
+
+def add_demo_votes(target, person) -> None:
+    """A survey: ``person`` answers it. An opinion map: thirty people vote in three planted camps, and the map is
+    computed."""
+    from kommune.surveys import opinion, services
+    from kommune.surveys.models import Vote
+    from tests.factories import UserFactory
+
+    if isinstance(target, Survey):
+        ids = [question.pk for question in target.questions.order_by("position")]
+        services.do_submit_response(survey=target, user=person, answers={
+            ids[0]: "0", ids[1]: "Einkaufen", ids[2]: ["1"], ids[3]: "4", ids[4]: {0: "1", 1: "2", 2: "3"}})
+        return
+    statements = list(target.statements.order_by("id"))
+    votes, _truth, _consensus = opinion.synthetic_votes(30, len(statements), groups=3, consensus=2,
+                                                        participation=0.9, seed=5)
+    people = UserFactory.create_batch(30)
+    Vote.objects.bulk_create(
+        Vote(municipality=target.municipality, opinion_map=target, statement=statements[column],
+             participant=people[row], value=int(votes[row, column]))
+        for row in range(len(people)) for column in range(len(statements)) if votes[row, column] == votes[row, column])
+    services.do_compute_opinion_map(opinion_map=target)

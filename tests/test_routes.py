@@ -65,6 +65,7 @@ from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
+from tests.factories_surveys import opinion_map, survey_with_questions
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.
 SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_URL.lstrip("/"))
@@ -293,6 +294,8 @@ PROVIDERS: dict[str, Provider] = {
     **{f"council:{kind}:object_id": owned(council_ids, attr=kind) for kind in OPARL_KINDS},
     "council:file_download:object_id": owned(council_ids, attr="file"),
     "council:file_access:object_id": owned(council_ids, attr="file"),
+    "survey_id": owned(survey_with_questions),
+    "map_id": owned(opinion_map),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from kommune.surveys.selectors import Bar
 
-WIDTH = 640
+WIDTH = 360
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 18
 ROW = 48
-BAR_SPACE = 520  # the rest of the width holds the percentage
+BAR_SPACE = 300  # the rest of the width holds the percentage
 # Colour-blind-safe palette (Okabe–Ito), dark enough for 3:1 against white.
 GROUP_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7F6A00")
 

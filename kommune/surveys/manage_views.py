@@ -93,8 +93,8 @@ def survey(request: AuthenticatedHttpRequest, municipality: Municipality, survey
     }, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
 @municipality_view(PERMISSION)
+@require_POST
 def publish_survey(request: AuthenticatedHttpRequest, municipality: Municipality, survey_id: int) -> HttpResponse:
     survey = get_for_tenant(Survey.objects.select_related("process"), municipality, pk=survey_id)
     try:
@@ -142,8 +142,8 @@ def opinion_map(request: AuthenticatedHttpRequest, municipality: Municipality, m
     })
 
 
-@require_POST
 @municipality_view(PERMISSION)
+@require_POST
 def publish_map(request: AuthenticatedHttpRequest, municipality: Municipality, map_id: int) -> HttpResponse:
     opinion_map = get_for_tenant(OpinionMap.objects.select_related("process"), municipality, pk=map_id)
     services.do_publish_opinion_map(opinion_map=opinion_map, actor=request.user)
@@ -151,8 +151,8 @@ def publish_map(request: AuthenticatedHttpRequest, municipality: Municipality, m
     return redirect("surveys:manage_map", municipality_slug=municipality.slug, map_id=opinion_map.pk)
 
 
-@require_POST
 @municipality_view(PERMISSION)
+@require_POST
 def compute_map(request: AuthenticatedHttpRequest, municipality: Municipality, map_id: int) -> HttpResponse:
     opinion_map = get_for_tenant(OpinionMap, municipality, pk=map_id)
     compute_opinion_map.enqueue(opinion_map.pk)

@@ -206,8 +206,8 @@ def map_detail(request: HttpRequest, municipality: Municipality, map_id: int) ->
 VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
 
 
-@require_POST
 @municipality_view()
+@require_POST
 def vote(request: HttpRequest, municipality: Municipality, map_id: int) -> HttpResponse:
     opinion_map = _map(request, municipality, map_id)
     if not request.user.is_authenticated:
@@ -228,8 +228,8 @@ def vote(request: HttpRequest, municipality: Municipality, map_id: int) -> HttpR
     return redirect(opinion_map.get_absolute_url() + "#abstimmen")
 
 
-@require_POST
 @municipality_view()
+@require_POST
 def post_statement(request: HttpRequest, municipality: Municipality, map_id: int) -> HttpResponse:
     opinion_map = _map(request, municipality, map_id)
     if not request.user.is_authenticated:
