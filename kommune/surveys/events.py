@@ -35,6 +35,9 @@ class SurveyPublished(SurveyEvent):
     requires = ("notifications", "search", "opendata_records", "pagecache")
     visibility = Visibility.PUBLISHED
 
+    def page_tags(self) -> Iterable[str]:
+        return (*survey_page_tags(cast(Survey, self.target)), "home")  # the home page's section lists it
+
 
 @dataclass(frozen=True)
 class SurveyAnswered(SurveyEvent):
@@ -57,6 +60,9 @@ class OpinionMapPublished(OpinionMapEvent):
     name = "opinion_map.published"
     requires = ("notifications", "search", "opendata_records", "pagecache")
     visibility = Visibility.PUBLISHED
+
+    def page_tags(self) -> Iterable[str]:
+        return (*map_page_tags(cast(OpinionMap, self.target)), "home")
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,17 @@ def _paper_survey(pk) -> str:
     return f"„{title}“" if title else str(_("a deleted survey"))
 
 
+def home_context(municipality) -> dict | None:
+    """The three latest surveys and opinion maps; nothing when there are none. Two queries."""
+    from kommune.surveys import selectors
+
+    surveys = list(selectors.published_surveys(municipality)[:3])
+    maps = list(selectors.published_maps(municipality)[:3])
+    if not surveys and not maps:
+        return None
+    return {"municipality": municipality, "surveys": surveys, "maps": maps}
+
+
 def register() -> None:
     from kommune.core.api.registry import register_router
     from kommune.core.audit import register_audit_detail
@@ -99,3 +110,7 @@ def register() -> None:
                           format=_paper_survey)
     register_audit_detail("reference", _("Reference"), action=AuditLogEntry.Action.SURVEY_PAPER_RESPONSE)
     register_demo_seeder("surveys", demo.seed, 40)
+    from kommune.core.home_sections import HomeSection, register_home_section
+
+    register_home_section(HomeSection("surveys", "surveys/home_section.html", home_context, order=25,
+                                      title=_("Surveys and opinion maps"), anchor="home-surveys-heading"))
