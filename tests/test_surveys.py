@@ -65,8 +65,9 @@ def test_missing_required_and_wrong_answers_are_refused_and_change_nothing(muste
 def test_a_second_response_gets_a_clear_message_and_changes_nothing(musterstadt, alice):
     survey = survey_with_questions(musterstadt)
     services.do_submit_response(survey=survey, user=alice, answers=_full_answers(survey))
-    with pytest.raises(ValidationError, match="already answered"):
+    with pytest.raises(ValidationError, match="bereits beantwortet") as error:
         services.do_submit_response(survey=survey, user=alice, answers=_full_answers(survey, use=1))
+    assert error.value.code == "answered"
     assert Response.objects.count() == 1
     survey.refresh_from_db()
     assert survey.response_count == 1
@@ -79,7 +80,7 @@ def test_a_survey_is_open_only_while_a_phase_that_opens_surveys_runs(musterstadt
     survey = survey_with_questions(musterstadt)
     with time_machine.travel(timezone.now() + timedelta(days=30)):
         assert services.answer_refusal(survey, alice) == "closed"
-        with pytest.raises(ValidationError, match="not open"):
+        with pytest.raises(ValidationError, match="nicht geöffnet"):
             services.do_submit_response(survey=survey, user=alice, answers=_full_answers(survey))
     assert Response.objects.count() == 0
 
@@ -252,3 +253,14 @@ def test_parallel_second_responses_store_one(musterstadt, alice):
     assert Response.objects.filter(survey=survey).count() == 1
     survey.refresh_from_db()
     assert survey.response_count == 1
+
+
+def test_the_evaluation_names_only_those_who_agreed(musterstadt, alice, bob):
+    survey = survey_with_questions(musterstadt, is_anonymous=False)
+    services.do_submit_response(survey=survey, user=alice, answers=_full_answers(survey), shares_name=True)
+    services.do_submit_response(survey=survey, user=bob, answers=_full_answers(survey, use=1))
+    table = next(t for t in evaluation_tables(survey.process, include_personal=True) if t.key == "survey-answers")
+    names = {row[2] for row in table.rows}
+    assert names == {"Alice", ""}
+    table = next(t for t in evaluation_tables(survey.process) if t.key == "survey-answers")
+    assert {row[2] for row in table.rows} == {""}

@@ -81,10 +81,10 @@ def test_a_second_vote_and_a_vote_on_a_hidden_statement_change_nothing(mustersta
     debate = opinion_map(musterstadt)
     first, second = debate.statements.order_by("id")[:2]
     services.do_vote(statement=first, participant=alice, value=Vote.Value.AGREE)
-    with pytest.raises(ValidationError, match="already voted"):
+    with pytest.raises(ValidationError, match="bereits abgestimmt"):
         services.do_vote(statement=first, participant=alice, value=Vote.Value.DISAGREE)
     services.apply_hidden(second, reason="Beleidigung", moderator=bob)
-    with pytest.raises(ValidationError, match="hidden by the moderation"):
+    with pytest.raises(ValidationError, match="von der Moderation ausgeblendet"):
         services.do_vote(statement=second, participant=alice, value=Vote.Value.AGREE)
     assert Vote.objects.count() == 1
     first.refresh_from_db()
@@ -124,7 +124,7 @@ def test_voting_and_writing_through_the_pages_without_javascript(client, musters
 
 def test_a_closed_map_takes_no_votes(musterstadt, alice):
     debate = opinion_map(musterstadt, process=open_process(musterstadt, "comments"))
-    with pytest.raises(ValidationError, match="not open"):
+    with pytest.raises(ValidationError, match="nicht geöffnet"):
         services.do_vote(statement=debate.statements.first(), participant=alice, value=Vote.Value.AGREE)
     assert Vote.objects.count() == 0
 
