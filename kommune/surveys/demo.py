@@ -4,8 +4,8 @@ generated votes of three camps, computed into groups). Idempotent: nothing is wr
 
 import hashlib
 import random
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -96,7 +96,8 @@ def _seed_survey(demo: DemoData, process: Process) -> None:
         answers = []
         for response in responses:
             mode = rng.choices(range(4), weights=[30, 25, 15, 30])[0]
-            chosen: dict[int, Any] = {questions[0].pk: mode, questions[3].pk: rng.choices(range(1, 6), weights=[10, 25, 30, 25, 10])[0]}
+            safety = rng.choices(range(1, 6), weights=[10, 25, 30, 25, 10])[0]
+            chosen: dict[int, Any] = {questions[0].pk: mode, questions[3].pk: safety}
             if mode == 3 and rng.random() < 0.5:
                 chosen[questions[1].pk] = rng.choice(texts)
             bothers = sorted(rng.sample(range(5), rng.randint(1, 3)))
