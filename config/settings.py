@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kommune.adoptions",
     "kommune.projects",
     "kommune.consultations",
+    "kommune.surveys",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

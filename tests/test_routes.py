@@ -67,6 +67,7 @@ from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
 from tests.factories_trail import answered_proposal, referral_of
+from tests.factories_surveys import opinion_map, survey_with_questions
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.
 SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_URL.lstrip("/"))
@@ -343,6 +344,8 @@ PROVIDERS: dict[str, Provider] = {
     "proposals:manage_updates:proposal_id": owned(_answered_proposal),
     "proposals:updates_feed:proposal_id": owned(_answered_proposal),
     "referral_id": owned(lambda m: referral_of(_answered_proposal(m))),
+    "survey_id": owned(survey_with_questions),
+    "map_id": owned(opinion_map),
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

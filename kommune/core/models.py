@@ -264,6 +264,7 @@ class AuditLogEntry(models.Model):
         PROPOSAL_SETTINGS_CHANGED = "proposal_settings_changed", _("citizen proposal settings changed")
         PROPOSAL_SIGNATURES_ADDED = "proposal_signatures_added", _("paper signatures entered for a citizen proposal")
         PROPOSAL_ANSWERED = "proposal_answered", _("citizen proposal answered")
+        SURVEY_PAPER_RESPONSE = "survey_paper_response", _("paper questionnaire of a survey entered")
 
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="audit_log")

@@ -107,6 +107,7 @@ class Site:
         self.add_trail(musterstadt)
         self.add_projects(musterstadt)
         self.add_consultations(musterstadt, alice)
+        self.add_surveys(musterstadt, bob)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -130,6 +131,15 @@ class Site:
         adoption = do_adopt(asset=self.hedge, actor=alice, public_name="Hecken-AG")
         do_record_care(adoption=adoption, actor=alice, kind="cleaning", done_on=timezone.localdate(),
                        note="Müll gesammelt.")
+
+    def add_surveys(self, musterstadt, bob) -> None:
+        """A survey with every question type (bob answered it) and an opinion map with computed groups."""
+        from tests.factories_surveys import add_demo_votes, opinion_map, survey_with_questions
+
+        self.survey = survey_with_questions(musterstadt)
+        add_demo_votes(self.survey, bob)
+        self.opinion_map = opinion_map(musterstadt, statements=[f"Aussage Nummer {n}" for n in range(8)])
+        add_demo_votes(self.opinion_map, None)
 
     def add_proposals(self, musterstadt, alice) -> None:
         """Citizen proposals: one collecting with a place, one answered in time, alice's draft; paper signatures."""
@@ -562,6 +572,24 @@ VISITS = [
     Visit("manage_consultation_reasons", "consultations:manage_change_reasons",
           lambda s: s.m("consultations:manage_change_reasons", consultation_id=s.finished.consultation_id,
                         number=2), persona="carol"),
+    # Surveys and opinion maps
+    Visit("surveys", "surveys:overview", lambda s: s.m("surveys:overview")),
+    Visit("survey_detail", "surveys:detail", lambda s: s.m("surveys:detail", survey_id=s.survey.pk)),
+    Visit("survey_answer", "surveys:answer", lambda s: s.m("surveys:answer", survey_id=s.survey.pk),
+          persona="alice", then=lambda page, s: submit(page)),
+    Visit("survey_results", "surveys:results", lambda s: s.m("surveys:results", survey_id=s.survey.pk)),
+    Visit("opinion_map", "surveys:map_detail", lambda s: s.m("surveys:map_detail", map_id=s.opinion_map.pk)),
+    Visit("opinion_map_vote", "surveys:map_detail", lambda s: s.m("surveys:map_detail", map_id=s.opinion_map.pk),
+          persona="alice", then=lambda page, s: submit(page, form="main form.form-stack")),
+    Visit("manage_surveys", "surveys:manage", lambda s: s.m("surveys:manage"), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_survey", "surveys:manage_survey", lambda s: s.m("surveys:manage_survey", survey_id=s.survey.pk),
+          persona="carol"),
+    Visit("manage_survey_paper", "surveys:manage_paper",
+          lambda s: s.m("surveys:manage_paper", survey_id=s.survey.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_opinion_map", "surveys:manage_map", lambda s: s.m("surveys:manage_map", map_id=s.opinion_map.pk),
+          persona="carol"),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
@@ -580,6 +608,12 @@ NOT_PAGES = {
     "proposals:image": "an image file, shown on proposals:detail",
     "proposals:attachment": "a file download (or an image file)",
     "core:set_language": "POST-only, redirects back",
+    "surveys:results_csv": "a CSV download",
+    "surveys:vote": "POST-only, redirects to the opinion map",
+    "surveys:post_statement": "POST-only; its errors render surveys:map_detail (visit opinion_map_vote)",
+    "surveys:manage_publish_survey": "POST-only, redirects to the survey's management page",
+    "surveys:manage_publish_map": "POST-only, redirects to the opinion map's management page",
+    "surveys:manage_compute_map": "POST-only, redirects to the opinion map's management page",
     "core:healthz": "JSON for load balancers",
     "accounts:logout": "POST-only, redirects to the start page",
     "accounts:join_municipality": "POST-only, redirects to the profile",

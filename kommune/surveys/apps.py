@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "kommune.surveys"
+    label = "surveys"
+    verbose_name = _("Surveys and opinion maps")
+
+    def ready(self) -> None:
+        from kommune.surveys import hooks
+
+        hooks.register()
