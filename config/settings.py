@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kommune.proposals",
     "kommune.opendata",
     "kommune.council",
+    "kommune.inclusion",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("kommune.opendata.ckan.urls")),  # /api/3/action/<action> and /api/action/<action>
     path("", include("kommune.opendata.urls")),  # /<slug>/daten/… and /<slug>/verwaltung/daten/…
     path("", include("kommune.council.urls")),  # /oparl/v1.1/…
+    path("", include("kommune.inclusion.urls")),  # /<slug>/events.ics, /<slug>/veranstaltungen/, /<slug>/treffpunkte/
     # Last: the catch-all /<municipality_slug>/... routes.
     path("", include("kommune.core.urls")),
 ]
