@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from kommune.core.models import AuditLogEntry, Role
-from kommune.inclusion import services
+from kommune.inclusion import services, tokens
 from kommune.inclusion.models import Course, Event, Partner, Registration
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_inclusion import EventFactory, PartnerFactory, RegistrationFactory
@@ -76,8 +76,8 @@ def test_the_whole_journey_of_the_issue(musterstadt, alice, carol):
     assert "Warteliste" in mail.outbox[1].body or "waiting list" in mail.outbox[1].body
 
     mail.outbox.clear()
-    token = services.cancel_token(first)
-    found = services.registration_for_token(token, musterstadt)
+    token = tokens.cancel_token(first)
+    found = tokens.registration_for_token(token, musterstadt)
     assert found == first
     moved = services.do_cancel_registration(registration=found)
     assert [row.pk for row in moved] == [third.pk]
@@ -135,9 +135,9 @@ def test_a_logged_in_person_cannot_register_twice(musterstadt, partner, alice):
 def test_cancelling_twice_is_refused_and_a_forged_link_finds_nothing(musterstadt, anderstadt, partner):
     event = EventFactory(partner=partner)
     registration = services.do_register(target=event, name="Hans", phone="0421 777777")
-    token = services.cancel_token(registration)
-    assert services.registration_for_token(token + "x", musterstadt) is None
-    assert services.registration_for_token(token, anderstadt) is None
+    token = tokens.cancel_token(registration)
+    assert tokens.registration_for_token(token + "x", musterstadt) is None
+    assert tokens.registration_for_token(token, anderstadt) is None
     services.do_cancel_registration(registration=registration)
     with pytest.raises(ValidationError):
         services.do_cancel_registration(registration=registration)

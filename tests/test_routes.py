@@ -249,6 +249,12 @@ def _access_token(user):
 
 # Keyed by the URL keyword, or by "<namespace>:<route name>:<keyword>" where the keyword's meaning depends on the
 # route (a "pk" is a membership in one route and a batch of letter codes in the next). The specific key wins.
+def _inclusion(municipality):
+    from tests.factories_inclusion import inclusion_world
+
+    return inclusion_world(municipality)
+
+
 PROVIDERS: dict[str, Provider] = {
     # Tenants
     "municipality_slug": Provider(own=lambda w: w.musterstadt.slug, foreign=lambda w: w.anderstadt.slug),
@@ -303,6 +309,18 @@ PROVIDERS: dict[str, Provider] = {
     "review_id": owned(_review),
     "reportable": Provider(own=lambda w: "proposal"),
     "object_id": owned(_proposal),
+    # Digital help (kommune/inclusion)
+    "partner_slug": owned(_inclusion, attr="partner_slug"),
+    "event_id": owned(_inclusion, attr="event_id"),
+    "course_id": owned(_inclusion, attr="course_id"),
+    "registration_id": owned(_inclusion, attr="registration_id"),
+    "inclusion:registered:token": Provider(own=lambda w: w.build(id(_inclusion), "municipality", False,
+                                                                 _inclusion).token),
+    "inclusion:cancel:token": Provider(own=lambda w: w.build(id(_inclusion), "municipality", False,
+                                                             _inclusion).token),
+    "category": Provider(own=lambda w: "smartphone"),
+    "year": Provider(own=lambda w: 2027),
+    "month_number": Provider(own=lambda w: 3),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.

@@ -4,7 +4,8 @@ object rules (who manages a partner, an event) as plain functions, because they 
 - ``inclusion.manage``: staff of the municipality, or an administrator of a lab the municipality belongs to (the
   network can span a lab's municipalities): approve partners, edit every partner and event, see every list.
 - ``inclusion.propose_partner``: anyone with a confirmed account proposes a new partner (approved by the above).
-- ``inclusion.assist``: staff and partners register a person who phoned or came by (assisted, audited).
+- ``inclusion.organise``: staff and partners publish events, see participants, and register a person who
+  phoned or came by (assisted, audited); each only for the events they manage.
 - A partner is managed by the members of its organisation (a partner membership naming that organisation) and by
   the person who proposed it; an event by whoever manages its place, or by the team for events without a place.
 """
@@ -35,7 +36,7 @@ is_network_admin = is_staff | is_lab_admin
 
 rules.add_perm("inclusion.manage", is_network_admin)
 rules.add_perm("inclusion.propose_partner", has_confirmed_email)
-rules.add_perm("inclusion.assist", is_network_admin | has_role(Role.PARTNER))
+rules.add_perm("inclusion.organise", is_network_admin | has_role(Role.PARTNER))
 
 
 def manages_partner(user, partner) -> bool:

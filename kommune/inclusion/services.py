@@ -51,7 +51,7 @@ from kommune.inclusion.models import Category, Course, Event, Partner, PartnerOf
 BERLIN = ZoneInfo("Europe/Berlin")
 MANAGE_PERMISSION = "inclusion.manage"
 PROPOSE_PERMISSION = "inclusion.propose_partner"
-ASSIST_PERMISSION = "inclusion.assist"
+ORGANISE_PERMISSION = "inclusion.organise"
 MAX_SESSIONS = 26
 Status = Registration.Status
 
@@ -328,7 +328,8 @@ def do_register(*, target: Event | Course, name: str, phone: str = "", email: st
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": _("Please check the e-mail address.")}) from None
-    if assisted_by is not None and not assisted_by.has_perm(ASSIST_PERMISSION, target.municipality):
+    if assisted_by is not None and not (assisted_by.has_perm(ORGANISE_PERMISSION, target.municipality)
+                                        and rules.manages_event(assisted_by, target)):
         raise PermissionDenied
     account = cast(User, user) if user is not None and _authenticated(user) and assisted_by is None else None
     with transaction.atomic():

@@ -6,7 +6,6 @@ app_name = "inclusion"
 
 EVENTS = "<slug:municipality_slug>/veranstaltungen/"
 PARTNERS = "<slug:municipality_slug>/treffpunkte/"
-MANAGE = EVENTS + "verwalten/<str:kind>/<int:target_id>/"
 
 urlpatterns = [
     # The feed's address is fixed by DESIGN.md ("Tenancy and URLs").
@@ -25,10 +24,14 @@ urlpatterns = [
     path(EVENTS + "kurs/<int:course_id>/anmelden/", views.register_course, name="register_course"),
     path(EVENTS + "angemeldet/<str:token>/", views.registered, name="registered"),
     path(EVENTS + "abmelden/<str:token>/", views.cancel, name="cancel"),
-    path(MANAGE + "teilnehmende/", views.participants, name="participants"),
-    path(MANAGE + "teilnehmende.csv", views.participants_csv, name="participants_csv"),
-    path(MANAGE + "teilnehmende/<int:registration_id>/abmelden/", views.participant_cancel,
-         name="participant_cancel"),
+    path(EVENTS + "<int:event_id>/teilnehmende/", views.participants, name="participants_event"),
+    path(EVENTS + "<int:event_id>/teilnehmende.csv", views.participants_csv, name="participants_csv_event"),
+    path(EVENTS + "<int:event_id>/teilnehmende/<int:registration_id>/abmelden/", views.participant_cancel,
+         name="participant_cancel_event"),
+    path(EVENTS + "kurs/<int:course_id>/teilnehmende/", views.participants, name="participants_course"),
+    path(EVENTS + "kurs/<int:course_id>/teilnehmende.csv", views.participants_csv, name="participants_csv_course"),
+    path(EVENTS + "kurs/<int:course_id>/teilnehmende/<int:registration_id>/abmelden/", views.participant_cancel,
+         name="participant_cancel_course"),
     path(PARTNERS, views.partner_list, name="partners"),
     path(PARTNERS + "neu/", views.partner_propose, name="partner_propose"),
     path(PARTNERS + "<slug:partner_slug>/", views.partner_detail, name="partner"),

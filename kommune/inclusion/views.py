@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -207,7 +207,7 @@ def _detail(request: HttpRequest, municipality: Municipality, target: Event | Co
         "open": target.takes_registrations and not target.is_cancelled and begin is not None and begin > now,
         "form": form or _registration_form(request), "error": error,
         "can_manage": rules.manages_event(request.user, target),
-        "can_assist": request.user.has_perm(services.ASSIST_PERMISSION, municipality),
+
     }, status=status)
 
 
@@ -239,8 +239,8 @@ def _register(request: HttpRequest, municipality: Municipality, target: Event | 
         "municipality_slug": municipality.slug, "token": tokens.cancel_token(registration)}))
 
 
-@require_POST
 @municipality_view()
+@require_POST
 def register_event(request: HttpRequest, municipality: Municipality, event_id: int) -> HttpResponse:
     event = _event(municipality, event_id)
     if event.course_id:
@@ -248,8 +248,8 @@ def register_event(request: HttpRequest, municipality: Municipality, event_id: i
     return _register(request, municipality, event)
 
 
-@require_POST
 @municipality_view()
+@require_POST
 def register_course(request: HttpRequest, municipality: Municipality, course_id: int) -> HttpResponse:
     return _register(request, municipality, _course(municipality, course_id))
 
@@ -355,15 +355,13 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@municipality_view()
+@municipality_view(services.PROPOSE_PERMISSION)
 def partner_edit(request: HttpRequest, municipality: Municipality, partner_slug: str) -> HttpResponse:
     partner = get_for_tenant(Partner, municipality, slug=partner_slug)
     if not rules.manages_partner(request.user, partner):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
+        messages.error(request, _("Only the members of this place and the municipality's team can change it."))
+        return redirect(partner.get_absolute_url() if partner.is_approved else
+                        reverse("inclusion:partners", kwargs={"municipality_slug": municipality.slug}))
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -383,15 +381,12 @@ def partner_edit(request: HttpRequest, municipality: Municipality, partner_slug:
 # --- Organisers -------------------------------------------------------------------------------------------------
 
 
-@municipality_view()
-def event_create(request: HttpRequest, municipality: Municipality) -> HttpResponseBase:
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
+@municipality_view(services.ORGANISE_PERMISSION)
+def event_create(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponseBase:
     partners = selectors.partners_managed_by(request.user, municipality)
     if not partners.exists() and not request.user.has_perm(services.MANAGE_PERMISSION, municipality):
-        raise PermissionDenied
+        messages.error(request, _("You can publish events once your place is approved."))
+        return redirect(reverse("inclusion:list", kwargs={"municipality_slug": municipality.slug}))
     form = EventForm(request.POST or None, partners=partners)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -408,26 +403,45 @@ def event_create(request: HttpRequest, municipality: Municipality) -> HttpRespon
                   status=400 if form.errors else 200)
 
 
-def _managed_target(request: HttpRequest, municipality: Municipality, kind: str, target_id: int) -> Event | Course:
+class NotYours(Exception):
+    """The person may organise events, but not this one: sent back to its page with a message."""
+
+
+def _managed_target(request: HttpRequest, municipality: Municipality, event_id: int | None,
+                    course_id: int | None) -> Event | Course:
     target: Event | Course
-    if kind == "kurs":
-        target = get_for_tenant(Course.objects.select_related("partner"), municipality, pk=target_id)
-    elif kind == "termin":
-        target = get_for_tenant(Event.objects.select_related("partner", "course"), municipality, pk=target_id)
+    if course_id is not None:
+        target = get_for_tenant(Course.objects.select_related("partner"), municipality, pk=course_id)
+    else:
+        target = get_for_tenant(Event.objects.select_related("partner", "course"), municipality, pk=event_id)
         if target.course_id:
             target = target.course  # type: ignore[assignment]
-    else:
-        raise Http404
     if not rules.manages_event(request.user, target):
-        raise PermissionDenied
+        raise NotYours(target)
     return target
 
 
-@municipality_view(services.ASSIST_PERMISSION)
-def participants(request: AuthenticatedHttpRequest, municipality: Municipality, kind: str,
-                 target_id: int) -> HttpResponse:
+def _not_yours(request: HttpRequest, error: NotYours) -> HttpResponse:
+    messages.error(request, _("Only the organisers of this event and the municipality's team see its participants."))
+    return redirect(error.args[0].get_absolute_url())
+
+
+def _participants_url(municipality: Municipality, target: Event | Course) -> str:
+    if isinstance(target, Course):
+        return reverse("inclusion:participants_course", kwargs={"municipality_slug": municipality.slug,
+                                                                "course_id": target.pk})
+    return reverse("inclusion:participants_event", kwargs={"municipality_slug": municipality.slug,
+                                                           "event_id": target.pk})
+
+
+@municipality_view(services.ORGANISE_PERMISSION)
+def participants(request: AuthenticatedHttpRequest, municipality: Municipality, event_id: int | None = None,
+                 course_id: int | None = None) -> HttpResponse:
     """The organiser's list of participants and the waiting list, with the form for assisted registration."""
-    target = _managed_target(request, municipality, kind, target_id)
+    try:
+        target = _managed_target(request, municipality, event_id, course_id)
+    except NotYours as error:
+        return _not_yours(request, error)
     form = RegistrationForm(request.POST or None, initial={"waiting_list": True})
     status = 200
     if request.method == "POST":
@@ -447,18 +461,23 @@ def participants(request: AuthenticatedHttpRequest, municipality: Municipality, 
         else:
             status = 400
     rows = list(selectors.participants(target))
+    base = _participants_url(municipality, target)
     return render(request, "inclusion/participants.html", {
-        "municipality": municipality, "target": target, "rows": rows, "form": form, "kind": kind,
+        "municipality": municipality, "target": target, "rows": rows, "form": form,
         "sessions": selectors.sessions_of(target) if isinstance(target, Course) else [],
-        "print": request.GET.get("druck") == "1",
+        "print": request.GET.get("druck") == "1", "base": base,
+        "csv_url": base.rstrip("/") + ".csv",
     }, status=status)
 
 
+@municipality_view(services.ORGANISE_PERMISSION)
 @require_POST
-@municipality_view(services.ASSIST_PERMISSION)
-def participant_cancel(request: AuthenticatedHttpRequest, municipality: Municipality, kind: str, target_id: int,
-                       registration_id: int) -> HttpResponse:
-    target = _managed_target(request, municipality, kind, target_id)
+def participant_cancel(request: AuthenticatedHttpRequest, municipality: Municipality, registration_id: int,
+                       event_id: int | None = None, course_id: int | None = None) -> HttpResponse:
+    try:
+        target = _managed_target(request, municipality, event_id, course_id)
+    except NotYours as error:
+        return _not_yours(request, error)
     field = "course" if isinstance(target, Course) else "event"
     registration = get_for_tenant(Registration, municipality, pk=registration_id, **{field: target})
     try:
@@ -471,14 +490,18 @@ def participant_cancel(request: AuthenticatedHttpRequest, municipality: Municipa
             text += " " + _("Moved up from the waiting list: %(names)s.") % {
                 "names": ", ".join(row.name for row in moved)}
         messages.success(request, text)
-    return redirect(reverse("inclusion:participants", kwargs={
-        "municipality_slug": municipality.slug, "kind": kind, "target_id": target_id}))
+    return redirect(_participants_url(municipality, target))
 
 
-@municipality_view(services.ASSIST_PERMISSION)
-def participants_csv(request: HttpRequest, municipality: Municipality, kind: str, target_id: int) -> HttpResponse:
-    target = _managed_target(request, municipality, kind, target_id)
+@municipality_view(services.ORGANISE_PERMISSION)
+def participants_csv(request: HttpRequest, municipality: Municipality, event_id: int | None = None,
+                     course_id: int | None = None) -> HttpResponse:
+    try:
+        target = _managed_target(request, municipality, event_id, course_id)
+    except NotYours as error:
+        return _not_yours(request, error)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    kind = "kurs" if isinstance(target, Course) else "termin"
     response["Content-Disposition"] = f'attachment; filename="teilnehmende-{kind}-{target.pk}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
     writer = csv.writer(response, delimiter=";")
