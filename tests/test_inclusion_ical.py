@@ -1,7 +1,7 @@
 """The iCalendar feeds (RFC 5545), parsed with the icalendar package; the required properties are checked one by
 one, because the parser alone accepts calendars that lack them."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,7 +43,7 @@ def test_the_municipality_feed_is_rfc_5545_with_local_times_across_the_change_to
         client, musterstadt, partner, carol):
     with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=BERLIN), tick=False):
         course = services.do_publish_event(
-            actor=carol, municipality=musterstadt, first_day=datetime(2027, 3, 16).date(), starts=time(10),
+            actor=carol, municipality=musterstadt, first_day=date(2027, 3, 16), starts=time(10),
             ends=time(12), sessions=4,
             data={"title": "Smartphone-Kurs über die Zeitumstellung", "category": "smartphone", "partner": partner,
                   "capacity": 8, "description": "Vier Termine, immer dienstags um 10 Uhr. " * 5})
