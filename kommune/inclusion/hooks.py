@@ -38,9 +38,12 @@ def register_verbs() -> None:
 
 def register() -> None:
     from kommune.core.notifications.followables import register_followable
-    from kommune.inclusion import mails
+    from kommune.inclusion import mails, privacy, records, searchables
 
     mails.register()
+    searchables.register()
+    records.register()
+    privacy.register()
     register_verbs()
     register_audit_details()
     register_followable(Partner, is_visible=lambda partner: partner.is_approved)
