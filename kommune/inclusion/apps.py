@@ -10,6 +10,10 @@ class InclusionConfig(AppConfig):
     verbose_name = _("Digital help")
 
     def ready(self) -> None:
-        from kommune.inclusion import hooks
+        from kommune.core.api.registry import register_router
+        from kommune.core.demo import register_demo_seeder
+        from kommune.inclusion import api, demo, hooks
 
         hooks.register()
+        register_router("", api.router, tags=["Digital help"])  # the REST API (kommune/inclusion/api.py)
+        register_demo_seeder("inclusion", demo.seed_inclusion, 60)

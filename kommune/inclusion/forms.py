@@ -17,7 +17,7 @@ def _no_control(value: str) -> str:
 
 
 class PartnerFilterForm(forms.Form):
-    district = forms.ChoiceField(label=_("District"), required=False)
+    district = forms.ChoiceField(label=_("Part of town"), required=False)
     offer = forms.ChoiceField(label=_("Offer"), required=False,
                               choices=[("", _("all topics")), *Category.choices])
     step_free = forms.BooleanField(label=_("step-free access"), required=False)
@@ -40,7 +40,7 @@ class EventFilterForm(forms.Form):
     when = forms.ChoiceField(label=_("When"), required=False, choices=[
         ("upcoming", _("all coming dates")), ("today", _("today")), ("week", _("this week"))])
     category = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("all topics")), *Category.choices])
-    district = forms.ChoiceField(label=_("District"), required=False)
+    district = forms.ChoiceField(label=_("Part of town"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("all levels")), *Level.choices])
     online = forms.BooleanField(label=_("only online"), required=False)
     step_free = forms.BooleanField(label=_("only step-free places"), required=False)
