@@ -133,7 +133,7 @@ class Bookable(models.Model):
     """What people register for: a single event, or a whole course of several sessions."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey(Partner, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT,
+    partner = models.ForeignKey(Partner, verbose_name=_("place"), null=True, blank=True, on_delete=models.RESTRICT,
                                 related_name="+")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000, blank=True)

@@ -109,6 +109,7 @@ PAGES = [
     BenchPage("proposal detail ({comments} comments)",
               lambda city: _in(city, "proposals:detail", proposal_id=city.proposal_id), cached=True),
     BenchPage(f"search „{SEARCH_WORD}“", lambda city: _in(city, "search:municipality_search", {"q": SEARCH_WORD})),
+    BenchPage("digital-help calendar (coming dates)", lambda city: _in(city, "inclusion:list"), cached=True),
 ]
 
 
