@@ -119,6 +119,7 @@ class Partner(models.Model):
 class PartnerOffer(models.Model):
     """One topic a partner offers help with (mirrors Partner.offers, so that the directory filters in SQL)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="offer_rows")
     category = models.CharField(max_length=30, choices=Category.choices)
 

@@ -160,7 +160,7 @@ def upcoming_events(municipality: Municipality, filters: EventFilters, now: date
         events = events.filter(
             Q(course__isnull=True, capacity__isnull=True) | Q(course__isnull=True, capacity__gt=F("confirmed_count"))
             | Q(course__isnull=False, course__capacity__gt=F("course__confirmed_count")))
-    return events.select_related("partner", "course", "municipality").order_by("starts_at", "pk")
+    return events.select_related("partner__municipality", "course", "municipality").order_by("starts_at", "pk")
 
 
 def events_between(municipality: Municipality, begin: datetime, end: datetime, *,
@@ -170,7 +170,7 @@ def events_between(municipality: Municipality, begin: datetime, end: datetime, *
         events = events.filter(partner=partner)
     if category:
         events = events.filter(category=category)
-    return events.select_related("partner", "course", "municipality").order_by("starts_at", "pk")
+    return events.select_related("partner__municipality", "course", "municipality").order_by("starts_at", "pk")
 
 
 @dataclass

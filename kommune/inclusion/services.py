@@ -92,7 +92,8 @@ def _set_offers(partner: Partner, offers: list[str]) -> None:
     partner.offers = sorted(set(offers))
     PartnerOffer.objects.filter(partner=partner).exclude(category__in=partner.offers).delete()
     existing = set(PartnerOffer.objects.filter(partner=partner).values_list("category", flat=True))
-    PartnerOffer.objects.bulk_create([PartnerOffer(partner=partner, category=value)
+    PartnerOffer.objects.bulk_create([PartnerOffer(municipality_id=partner.municipality_id, partner=partner,
+                                                   category=value)
                                       for value in partner.offers if value not in existing])
 
 

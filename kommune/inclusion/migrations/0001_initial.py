@@ -128,6 +128,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('category', models.CharField(choices=[('smartphone', 'Smartphone and tablet'), ('online_banking', 'Online banking'), ('online_shopping', 'Online shopping'), ('security', 'Safety on the internet'), ('video_calls', 'Video calls'), ('computer', 'Computer basics'), ('services', 'Online services of the authorities'), ('consultation', 'Open consultation hour'), ('other', 'Other topics')], max_length=30)),
                 ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offer_rows', to='inclusion.partner')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.municipality')),
             ],
         ),
         migrations.CreateModel(
