@@ -31,10 +31,10 @@ from tests.browser.conftest import assert_styled, axe_violations, enable_axe, fo
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory
+from tests.factories_inclusion import inclusion_world
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import GEOJSON, file_resource, published_dataset
 from tests.factories_processes import ProcessNewsFactory, TopicFactory, published_process
-from tests.factories_inclusion import inclusion_world
 from tests.factories_proposals import (
     CategoryFactory,
     ProposalFactory,
