@@ -193,6 +193,8 @@ def test_lab_admins_approve_partners_of_their_municipalities(musterstadt, anders
     services.do_decide_partner(actor=lab_admin, partner=pending, approve=True)
     with pytest.raises(PermissionDenied):
         services.do_decide_partner(actor=lab_admin, partner=foreign, approve=True)
+    # A lab role gives nothing on the municipality's own pages and services (the lab has its page).
+    assert not lab_admin.has_perm("inclusion.manage", musterstadt)
 
 
 def test_weekly_sessions_keep_their_local_time_across_the_change_to_summer_time():

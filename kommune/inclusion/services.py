@@ -149,7 +149,7 @@ def do_update_partner(*, actor: User, partner: Partner, data: dict[str, Any], of
 
 def do_decide_partner(*, actor: User, partner: Partner, approve: bool) -> Partner:
     """The team of the municipality (or an administrator of its lab) approves or rejects a proposed partner."""
-    if not _authenticated(actor) or not actor.has_perm(MANAGE_PERMISSION, partner.municipality):
+    if not rules.decides_partner(actor, partner):
         raise PermissionDenied
     with transaction.atomic():
         partner = Partner.objects.select_for_update().select_related("municipality").get(pk=partner.pk)

@@ -38,4 +38,5 @@ urlpatterns = [
     path(PARTNERS + "<slug:partner_slug>/bearbeiten/", views.partner_edit, name="partner_edit"),
     path(PARTNERS + "<slug:partner_slug>/veranstaltungen.ics", views.partner_ics, name="partner_ics"),
     path("<slug:municipality_slug>/verwaltung/treffpunkte/", views.manage_partners, name="manage_partners"),
+    path("labs/<slug:lab_slug>/verwaltung/treffpunkte/", views.lab_partners, name="lab_partners"),
 ]

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommune.core.access import get_for_tenant, municipality_view
-from kommune.core.models import Municipality
+from kommune.core.access import get_for_tenant, lab_view, municipality_view
+from kommune.core.models import Lab, Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.core.types import AuthenticatedHttpRequest, User
@@ -316,7 +316,7 @@ def partner_list(request: HttpRequest, municipality: Municipality) -> HttpRespon
 def partner_detail(request: HttpRequest, municipality: Municipality, partner_slug: str) -> HttpResponse:
     partner = get_for_tenant(Partner, municipality, slug=partner_slug)
     may_manage = rules.manages_partner(request.user, partner)
-    if not partner.is_approved and not may_manage:
+    if not partner.is_approved and not (may_manage or rules.decides_partner(request.user, partner)):
         raise Http404
     events = list(selectors.upcoming_events(municipality, selectors.EventFilters(partner=partner))[:30])
     return render(request, "inclusion/partner_detail.html", {
@@ -515,25 +515,44 @@ def participants_csv(request: HttpRequest, municipality: Municipality, event_id:
     return response
 
 
+def _decide(request: AuthenticatedHttpRequest, partners) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    raw = request.POST.get("partner") or ""
+    partner = partners.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+    if partner is None or not form.is_valid():
+        messages.error(request, _("Please choose a partner and a decision."))
+    else:
+        try:
+            services.do_decide_partner(actor=request.user, partner=partner,
+                                       approve=form.cleaned_data["decision"] == "approve")
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors(error)))
+        else:
+            messages.success(request, _("Decided: %(name)s.") % {"name": partner.name})
+    return redirect(request.path)
+
+
 @municipality_view(services.MANAGE_PERMISSION)
 def manage_partners(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     """The team's page: proposed partners to approve or reject."""
     if request.method == "POST":
-        form = DecisionForm(request.POST)
-        partner = get_for_tenant(Partner, municipality, pk=request.POST.get("partner") or 0) \
-            if (request.POST.get("partner") or "").isdigit() else None
-        if partner is None or not form.is_valid():
-            messages.error(request, _("Please choose a partner and a decision."))
-        else:
-            try:
-                services.do_decide_partner(actor=request.user, partner=partner,
-                                           approve=form.cleaned_data["decision"] == "approve")
-            except ValidationError as error:
-                messages.error(request, " ".join(_errors(error)))
-            else:
-                messages.success(request, _("Decided: %(name)s.") % {"name": partner.name})
-        return redirect(request.path)
+        return _decide(request, Partner.objects.filter(municipality=municipality))
     return render(request, "inclusion/manage_partners.html", {
         "municipality": municipality, "pending": list(selectors.pending_partners(municipality)),
         "approved": list(selectors.approved_partners(municipality).order_by("name")[:200]),
+    })
+
+
+@lab_view(services.MANAGE_PERMISSION)
+def lab_partners(request: AuthenticatedHttpRequest, lab: Lab) -> HttpResponse:
+    """The lab's page: the places proposed in all its municipalities, to approve or reject (the network spans the
+    lab), and the approved ones."""
+    scope = Partner.objects.filter(municipality__labs=lab)
+    if request.method == "POST":
+        return _decide(request, scope)
+    return render(request, "inclusion/manage_partners.html", {
+        "lab": lab, "pending": list(scope.filter(state=Partner.State.PENDING).select_related(
+            "submitted_by", "municipality").order_by("created_at", "pk")),
+        "approved": list(scope.filter(state=Partner.State.APPROVED).select_related("municipality")
+                         .order_by("name", "pk")[:200]),
     })

@@ -435,6 +435,8 @@ VISITS = [
           lambda s: s.m("inclusion:participants_course", course_id=s.inclusion.course_id), persona="carol"),
     Visit("inclusion_manage_partners", "inclusion:manage_partners", lambda s: s.m("inclusion:manage_partners"),
           persona="carol"),
+    Visit("inclusion_lab_partners", "inclusion:lab_partners", lambda s: s.l("inclusion:lab_partners"),
+          persona="erin"),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
