@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kommune.projects",
     "kommune.consultations",
     "kommune.surveys",
+    "kommune.inclusion",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

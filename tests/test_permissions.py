@@ -33,6 +33,10 @@ MATRIX: dict[str, set[str]] = {
     "proposals.create_proposal": {A, S, M, P, R},
     "proposals.manage": {A, S},
     "opendata.manage_datasets": {A, S},
+    # Digital help (kommune/inclusion): approving places, proposing one (confirmed account, any role), organising.
+    "inclusion.manage": {A, S},
+    "inclusion.propose_partner": {A, S, M, P, R},
+    "inclusion.organise": {A, S, P},
 }
 
 

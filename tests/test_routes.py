@@ -66,8 +66,8 @@ from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import file_resource, published_dataset
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory, SignatureListFactory, published_proposal
-from tests.factories_trail import answered_proposal, referral_of
 from tests.factories_surveys import opinion_map, survey_with_questions
+from tests.factories_trail import answered_proposal, referral_of
 
 # URL prefixes the walk leaves out: the Django admin has its own authentication, static and media files none.
 SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_URL.lstrip("/"))
@@ -288,6 +288,12 @@ def _access_token(user):
 
 # Keyed by the URL keyword, or by "<namespace>:<route name>:<keyword>" where the keyword's meaning depends on the
 # route (a "pk" is a membership in one route and a batch of letter codes in the next). The specific key wins.
+def _inclusion(municipality):
+    from tests.factories_inclusion import inclusion_world
+
+    return inclusion_world(municipality)
+
+
 PROVIDERS: dict[str, Provider] = {
     # Tenants
     "municipality_slug": Provider(own=lambda w: w.musterstadt.slug, foreign=lambda w: w.anderstadt.slug),
@@ -366,6 +372,18 @@ PROVIDERS: dict[str, Provider] = {
     "answer_id": owned(finished_scene, attr="answer_id"),
     "number": Provider(own=lambda w: 2),
     "file_format": Provider(own=lambda w: "csv"),
+    # Digital help (kommune/inclusion)
+    "partner_slug": owned(_inclusion, attr="partner_slug"),
+    "event_id": owned(_inclusion, attr="event_id"),
+    "course_id": owned(_inclusion, attr="course_id"),
+    "registration_id": owned(_inclusion, attr="registration_id"),
+    "inclusion:registered:token": Provider(own=lambda w: w.build(id(_inclusion), "municipality", False,
+                                                                 _inclusion).token),
+    "inclusion:cancel:token": Provider(own=lambda w: w.build(id(_inclusion), "municipality", False,
+                                                             _inclusion).token),
+    "category": Provider(own=lambda w: "smartphone"),
+    "year": Provider(own=lambda w: 2027),
+    "month_number": Provider(own=lambda w: 3),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.

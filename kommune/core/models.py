@@ -265,6 +265,10 @@ class AuditLogEntry(models.Model):
         PROPOSAL_SIGNATURES_ADDED = "proposal_signatures_added", _("paper signatures entered for a citizen proposal")
         PROPOSAL_ANSWERED = "proposal_answered", _("citizen proposal answered")
         SURVEY_PAPER_RESPONSE = "survey_paper_response", _("paper questionnaire of a survey entered")
+        INCLUSION_PARTNER_DECIDED = "inclusion_partner_decided", _("partner of the digital-help network approved "
+                                                                   "or rejected")
+        INCLUSION_ASSISTED_REGISTRATION = "inclusion_assisted_registration", _("registration entered for a person")
+        INCLUSION_ASSISTED_CANCELLATION = "inclusion_assisted_cancellation", _("registration cancelled for a person")
 
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="audit_log")

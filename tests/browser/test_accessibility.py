@@ -32,6 +32,7 @@ from tests.browser.conftest import assert_styled, axe_violations, enable_axe, fo
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
 from tests.factories_comments import BlockFactory
+from tests.factories_inclusion import inclusion_world
 from tests.factories_notifications import NotificationFactory
 from tests.factories_opendata import GEOJSON, file_resource, published_dataset
 from tests.factories_processes import ProcessNewsFactory, TopicFactory, published_process
@@ -108,6 +109,7 @@ class Site:
         self.add_projects(musterstadt)
         self.add_consultations(musterstadt, alice)
         self.add_surveys(musterstadt, bob)
+        self.inclusion = inclusion_world(musterstadt)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -590,6 +592,41 @@ VISITS = [
           then=lambda page, s: submit(page)),
     Visit("manage_opinion_map", "surveys:manage_map", lambda s: s.m("surveys:manage_map", map_id=s.opinion_map.pk),
           persona="carol"),
+    # Digital help (kommune/inclusion): calendar, registration with its errors, places, organisers' pages
+    Visit("inclusion_list", "inclusion:list", lambda s: s.m("inclusion:list") + "?when=week"),
+    Visit("inclusion_month", "inclusion:month_current", lambda s: s.m("inclusion:month_current")),
+    Visit("inclusion_month_given", "inclusion:month", lambda s: s.m("inclusion:month", year=2027, month_number=3)),
+    Visit("inclusion_programme", "inclusion:programme", lambda s: s.m("inclusion:programme")),
+    Visit("inclusion_category", "inclusion:category", lambda s: s.m("inclusion:category", category="smartphone")),
+    Visit("inclusion_event", "inclusion:event", lambda s: s.m("inclusion:event", event_id=s.inclusion.event_id),
+          then=lambda page, s: submit(page, {"name": "Erna"})),
+    Visit("inclusion_course", "inclusion:course",
+          lambda s: s.m("inclusion:course", course_id=s.inclusion.course_id)),
+    Visit("inclusion_registered", "inclusion:registered",
+          lambda s: s.m("inclusion:registered", token=s.inclusion.token)),
+    Visit("inclusion_cancel", "inclusion:cancel", lambda s: s.m("inclusion:cancel", token=s.inclusion.token)),
+    Visit("inclusion_cancel_bad_link", "inclusion:cancel", lambda s: s.m("inclusion:cancel", token="kaputt"),
+          status=404),
+    Visit("inclusion_partners", "inclusion:partners", lambda s: s.m("inclusion:partners"),
+          then=lambda page, s: page.wait_for_selector("#partner-map .leaflet-marker-icon", state="attached")),
+    Visit("inclusion_partner", "inclusion:partner",
+          lambda s: s.m("inclusion:partner", partner_slug=s.inclusion.partner_slug)),
+    Visit("inclusion_partner_propose", "inclusion:partner_propose", lambda s: s.m("inclusion:partner_propose"),
+          persona="alice", then=lambda page, s: submit(page, {"name": ""})),
+    Visit("inclusion_partner_edit", "inclusion:partner_edit",
+          lambda s: s.m("inclusion:partner_edit", partner_slug=s.inclusion.partner_slug), persona="carol",
+          then=lambda page, s: submit(page, {"name": ""})),
+    Visit("inclusion_create", "inclusion:create", lambda s: s.m("inclusion:create"), persona="carol",
+          then=lambda page, s: submit(page, {"title": ""})),
+    Visit("inclusion_participants", "inclusion:participants_event",
+          lambda s: s.m("inclusion:participants_event", event_id=s.inclusion.event_id), persona="carol",
+          then=lambda page, s: submit(page, {"name": "Herr Yilmaz"}, form="main form.form-stack")),
+    Visit("inclusion_participants_course", "inclusion:participants_course",
+          lambda s: s.m("inclusion:participants_course", course_id=s.inclusion.course_id), persona="carol"),
+    Visit("inclusion_manage_partners", "inclusion:manage_partners", lambda s: s.m("inclusion:manage_partners"),
+          persona="carol"),
+    Visit("inclusion_lab_partners", "inclusion:lab_partners", lambda s: s.l("inclusion:lab_partners"),
+          persona="erin"),
     # Errors; the 404 page also in English
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
@@ -658,6 +695,16 @@ NOT_PAGES = {
     **{f"dcat:{name}": "RDF for harvesters (tests/test_dcat.py)" for name in (
         "catalogue", "catalogue_ttl", "catalogue_rdf", "catalogue_jsonld",
         "municipality", "municipality_ttl", "municipality_rdf", "municipality_jsonld")},
+    "inclusion:ics": "an iCalendar feed (tests/test_inclusion_ical.py)",
+    "inclusion:partner_ics": "an iCalendar feed (tests/test_inclusion_ical.py)",
+    "inclusion:category_ics": "an iCalendar feed (tests/test_inclusion_ical.py)",
+    "inclusion:programme_pdf": "a PDF (tests/test_inclusion_web.py)",
+    "inclusion:register_event": "POST-only; its errors show on inclusion:event",
+    "inclusion:register_course": "POST-only; its errors show on inclusion:event and inclusion:course",
+    "inclusion:participants_csv_event": "a CSV download",
+    "inclusion:participants_csv_course": "a CSV download",
+    "inclusion:participant_cancel_event": "POST-only, redirects to the participant list",
+    "inclusion:participant_cancel_course": "POST-only, redirects to the participant list",
 }
 # Whole URL namespaces that render no page, and why.
 NOT_PAGE_NAMESPACES = {

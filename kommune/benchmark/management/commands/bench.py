@@ -113,6 +113,7 @@ PAGES = [
     BenchPage("OParl paper list (JSON)", lambda city: _in(city, "council:paper_list")),
     BenchPage("project list (in construction)", lambda city: _in(city, "projects:list", {"status": "in_construction"}),
               cached=True),
+    BenchPage("digital-help calendar (coming dates)", lambda city: _in(city, "inclusion:list"), cached=True),
 ]
 
 

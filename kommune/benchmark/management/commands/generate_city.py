@@ -383,6 +383,7 @@ class Generator:
             self._step("council information", lambda: council_city.generate_council(self))
             self._step("writing the rest", self.loader.flush_all)
             self._step("municipal projects", self._projects)
+            self._step("digital help: places and coming dates", self._digital_help)
         with transaction.atomic():
             self._step("search index", self._search_index)
             self._step("marker", self._marker)
@@ -677,6 +678,33 @@ class Generator:
         self.loader.add(self.tables["document"], (
             data.municipality.pk, content_type.pk, obj.pk, searchable.kind, data.title[:300],
             data.body[:MAX_BODY_LENGTH], data.url[:500], data.context[:300], self.now))
+
+    def _digital_help(self) -> None:
+        """Places of the digital-help network (one per 5,000 people, 2 to 200) and their coming dates (a quarter
+        as many as proposals, 20 at least), over the next 60 days, for the calendar's list page."""
+        from kommune.inclusion.models import Category as Topic
+        from kommune.inclusion.models import Event as CalendarEvent
+        from kommune.inclusion.models import Partner
+
+        topics = list(Topic.values)
+        partners = events = 0
+        for place in self.places:
+            count = min(200, max(2, len(place.people) // 5000))
+            rows = Partner.objects.bulk_create([Partner(
+                municipality=place.municipality, name=f"Treffpunkt {n + 1}", slug=f"treffpunkt-{n + 1}",
+                street=f"Marktstraße {n + 1}", postcode="10000", city=place.municipality.name,
+                district=f"Stadtteil {n % 12 + 1}", state=Partner.State.APPROVED, step_free=n % 2 == 0,
+                offers=[topics[n % len(topics)]]) for n in range(count)], batch_size=1000)
+            dates = []
+            for n in range(max(20, place.proposals // 4)):
+                begin = self.now + timedelta(hours=2 + self.random.randrange(60 * 24))
+                dates.append(CalendarEvent(
+                    municipality=place.municipality, partner=rows[n % len(rows)], title=f"Digitalhilfe {n + 1}",
+                    category=topics[n % len(topics)], starts_at=begin, ends_at=begin + timedelta(hours=2),
+                    capacity=12 if n % 3 else None, confirmed_count=n % 13 if n % 3 else 0))
+            CalendarEvent.objects.bulk_create(dates, batch_size=5000)
+            partners, events = partners + len(rows), events + len(dates)
+        self.out(f"  {partners:,} places, {events:,} dates")
 
     def _search_index(self) -> None:
         # PostgreSQL computed the vectors while the rows went in; SQLite's FTS table is filled from the rows.
