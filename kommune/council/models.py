@@ -200,7 +200,8 @@ class Paper(CouncilObject):
         verbose_name = _("council paper")
         verbose_name_plural = _("council papers")
         # The paper list: newest first (a page costs the same on the last page as on the first).
-        indexes = [models.Index(fields=["municipality", "-date", "-id"], name="council_paper_list")]
+        indexes = [models.Index(fields=["municipality", "-date", "-id"], name="council_paper_list"),
+                   models.Index(fields=["municipality", "paper_type"], name="council_paper_types")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}".strip()

@@ -145,7 +145,9 @@ def papers_for_list(*, municipality: Municipality, paper_type: str = "", organiz
         papers = papers.filter(date__gte=date_from)
     if date_to is not None:
         papers = papers.filter(date__lte=date_to)
-    return papers.select_related("originator_organization", "under_direction_of") \
+    # The organizations come in a query of their own: joined, the database would join every matching paper
+    # before it sorts and cuts the page.
+    return papers.prefetch_related("originator_organization", "under_direction_of") \
         .order_by(F("date").desc(nulls_last=True), "-pk")
 
 
