@@ -210,9 +210,9 @@ def projects_source():
         return [TrailEntry(when=timezone.localdate() - timedelta(days=5), source="projects", title="Bau begonnen",
                            text="Status: in construction", url="/musterstadt/vorhaben/1/", status="in_construction")]
 
-    register_trail_source("projects", source)
+    register_trail_source("projects_in_this_test", source)
     yield
-    trail._sources.pop("projects", None)
+    trail._sources.pop("projects_in_this_test", None)
 
 
 def test_the_proposal_page_shows_the_whole_trail_in_date_order(client, musterstadt, carol, projects_source):
