@@ -3,7 +3,7 @@ council, and the proposal's page shows the paper, its consultations and the deci
 the proposal's own steps, the answer, the updates and what other features (projects) report."""
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -210,9 +210,9 @@ def projects_source():
         return [TrailEntry(when=timezone.localdate() - timedelta(days=5), source="projects", title="Bau begonnen",
                            text="Status: in construction", url="/musterstadt/vorhaben/1/", status="in_construction")]
 
-    register_trail_source("projects", source)
+    register_trail_source("projects_in_this_test", source)
     yield
-    trail._sources.pop("projects", None)
+    trail._sources.pop("projects_in_this_test", None)
 
 
 def test_the_proposal_page_shows_the_whole_trail_in_date_order(client, musterstadt, carol, projects_source):
@@ -274,6 +274,10 @@ def test_the_demo_has_a_proposal_whose_trail_runs_to_a_decision_and_a_second_run
     assert kinds == [ProposalUpdate.Kind.DECISION, ProposalUpdate.Kind.IMPLEMENTATION_STARTED]
     decided = next(entry for entry in entries if entry.status == "decided")
     assert proposal.updates.first().happened_on == timezone.localdate(decided.when)
+    proposal.refresh_from_db()
+    first_step = min(entry.when if isinstance(entry.when, date) and not isinstance(entry.when, datetime)
+                     else timezone.localdate(entry.when) for entry in entries)
+    assert timezone.localdate(proposal.answered_at) < first_step  # answered, then handed on, then decided
     counts = (ProposalUpdate.objects.count(), CouncilReferral.objects.count(), Proposal.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (ProposalUpdate.objects.count(), CouncilReferral.objects.count(), Proposal.objects.count()) == counts

@@ -8,18 +8,19 @@ and nothing is written when it exists.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.utils import timezone
 
 from kommune.core.demo import neighbour_places
 from kommune.core.models import CouncilReferral, Municipality
 from kommune.core.trail import trail_for
 from kommune.proposals import services
-from kommune.proposals.models import Category, Proposal, ProposalSettings, ProposalUpdate
+from kommune.proposals.models import Category, Proposal, ProposalSettings, ProposalUpdate, SignatureList
 
 SETTINGS: dict[str, Any] = {"is_enabled": True, "supporters": ProposalSettings.Supporters.VERIFIED, "minimum_age": 0,
             "threshold_kind": ProposalSettings.ThresholdKind.ABSOLUTE, "threshold_absolute": 300,
@@ -210,16 +211,19 @@ def seed_trail_proposal(*, municipality: Municipality, staff, resident) -> None:
 def seed_trail_updates(*, municipality: Municipality, staff) -> None:
     """Order 45, after the council's paper is attached: the staff's updates under the answer, the council's
     decision on the day the trail (kommune.core.trail, the council's source) reports it, and the start of the
-    work two weeks ago. Nothing when the proposal has updates, or when no decision is known."""
+    work two weeks ago; the proposal's dates move back when the council's paper is older than its answer. Nothing
+    when the proposal has updates, or when no decision is known."""
     proposal = Proposal.objects.filter(municipality=municipality, title=TRAIL_PROPOSAL.title,
                                        state=Proposal.State.ANSWERED).select_related("municipality").first()
     if proposal is None or proposal.updates.exists():
         return
-    decisions = [entry for entry in trail_for(proposal) if entry.status == "decided"]
+    entries = trail_for(proposal)
+    decisions = [entry for entry in entries if entry.status == "decided"]
     if not decisions:
         return
-    decided = decisions[-1].when
-    decided_on = timezone.localdate(decided) if isinstance(decided, datetime) else decided
+    _answer_before_the_council(proposal, min(_day(entry.when) for entry in entries))
+    proposal.refresh_from_db()
+    decided_on = _day(decisions[-1].when)
     services.do_add_proposal_update(
         proposal=proposal, actor=staff, kind=ProposalUpdate.Kind.DECISION, happened_on=decided_on,
         title="Der Rat hat das Radverkehrskonzept beschlossen",
@@ -231,3 +235,23 @@ def seed_trail_updates(*, municipality: Municipality, staff) -> None:
         happened_on=max(started, decided_on), title="Baubeginn am Wallring",
         text="Die Bauarbeiten für den ersten Abschnitt zwischen Ludgeriplatz und Hauptbahnhof haben begonnen. "
              "Sie dauern voraussichtlich bis zum Herbst; der Radverkehr wird während der Bauzeit umgeleitet.")
+
+
+def _day(when: date | datetime) -> date:
+    return timezone.localdate(when) if isinstance(when, datetime) else when
+
+
+def _answer_before_the_council(proposal: Proposal, first_step: date) -> None:
+    """The story runs proposal, answer, council: when the council's demo dates its paper before the answer, the
+    proposal's dates (and its referral and paper lists) move back, so that it was answered a month before."""
+    answered = timezone.localdate(proposal.answered_at)
+    if answered < first_step:
+        return
+    shift = timedelta(days=(answered - first_step).days + 30)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        published_at=F("published_at") - shift, collection_ends_at=F("collection_ends_at") - shift,
+        threshold_reached_at=F("threshold_reached_at") - shift, answer_due_at=F("answer_due_at") - shift,
+        answered_at=F("answered_at") - shift)
+    CouncilReferral.objects.filter(source_type=ContentType.objects.get_for_model(Proposal),
+                                   source_id=proposal.pk).update(referred_at=F("referred_at") - shift)
+    SignatureList.objects.filter(proposal=proposal).update(received_on=F("received_on") - shift)
