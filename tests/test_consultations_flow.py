@@ -319,3 +319,41 @@ def test_paragraph_comments_are_counted_in_the_core_threads(musterstadt, running
 
     assert comment_counts([paragraph]) == {paragraph.pk: 1}
     assert Comment.objects.get().thread.content_type == ContentType.objects.get_for_model(Paragraph)
+
+
+def test_pages_cost_the_same_queries_at_any_size(client, musterstadt, django_assert_num_queries):
+    """The reading view, a paragraph and the published table: the number of queries does not grow with the
+    paragraphs and comments."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories_comments import CommentFactory, thread_for
+
+    def counts(scene):
+        pages = [reverse("consultations:detail", kwargs={"municipality_slug": musterstadt.slug,
+                                                         "consultation_id": scene.consultation_id}),
+                 reverse("consultations:considerations", kwargs={"municipality_slug": musterstadt.slug,
+                                                                 "consultation_id": scene.consultation_id}),
+                 reverse("consultations:paragraph", kwargs={"municipality_slug": musterstadt.slug,
+                                                            "consultation_id": scene.consultation_id,
+                                                            "paragraph_id": scene.paragraph_id})]
+        result = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            result.append(len(queries))
+        return result
+
+    small = finished_scene(musterstadt)
+    before = counts(small)
+    # Ten more comments with answers and passages, on several paragraphs of both versions.
+    item = small.consultation
+    paragraphs = list(Paragraph.objects.filter(version__consultation=item, kind="text"))
+    for index in range(10):
+        paragraph = paragraphs[index % len(paragraphs)]
+        comment = CommentFactory(thread=thread_for(paragraph), text=f"Hinweis {index}")
+        Passage.objects.create(municipality=musterstadt, comment=comment, paragraph=paragraph, start=0, end=3,
+                               quote=paragraph.text[:3])
+        Consideration.objects.create(municipality=musterstadt, consultation=item, comment=comment,
+                                     answer=small.answer)
+    assert counts(small) == before

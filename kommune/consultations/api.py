@@ -9,7 +9,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from kommune.consultations import selectors
 from kommune.consultations.models import Consultation, Paragraph
@@ -52,13 +52,21 @@ class ConsultationOut(Schema):
 ConsultationPage = page_schema("ConsultationPage", ConsultationOut)
 
 
+class ParagraphData(Schema):
+    level: int | None = Field(None, description="A heading's level (1 = chapter).")
+    items: list[str] | None = Field(None, description="A list's items.")
+    ordered: bool | None = Field(None, description="Whether a list is numbered.")
+    rows: list[list[str]] | None = Field(None, description="A table's rows of cells; the first row is the head.")
+
+
 class ParagraphOut(Schema):
     id: int
     position: int
     chapter: str
     kind: Literal["heading", "text", "list", "table"]
-    text: str
-    data: dict
+    text: str = Field(description="The plain text; passages are quoted from it (list items joined by newlines, "
+                                  "table cells by tabs and rows by newlines).")
+    data: ParagraphData
     comment_count: int
     comments_url: str
 

@@ -72,9 +72,8 @@ def _heading_level(style_name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _list_kind(paragraph, numbering_formats: dict[str, str]) -> bool | None:
+def _list_kind(paragraph, style_name: str, numbering_formats: dict[str, str]) -> bool | None:
     """None if not a list item, else whether the list is ordered (numbered)."""
-    style_name = (paragraph.style.name if paragraph.style is not None else "") or ""
     lowered = style_name.lower()
     p_pr = paragraph._p.pPr
     num_id = None
@@ -130,6 +129,8 @@ def read_docx(content: bytes) -> list[Block]:
                                       % {"max": MAX_UNPACKED_SIZE // (1024 * 1024)}, code="too_large")
         document = docx.Document(io.BytesIO(content))
         formats = _numbering_formats(document)
+        # Style names by style id, read once (python-docx looks a paragraph's style up in the whole styles part).
+        style_names = {style.style_id: style.name or "" for style in document.styles}
         blocks: list[Block] = []
         items: list[str] = []
         ordered = False
@@ -147,13 +148,13 @@ def read_docx(content: bytes) -> list[Block]:
                 text = _clean(paragraph.text)
                 if not text:
                     continue
-                style_name = (paragraph.style.name if paragraph.style is not None else "") or ""
+                style_name = style_names.get(child.style or "", "")
                 level = _heading_level(style_name)
                 if level is not None:
                     flush()
                     blocks.append(Block("heading", text, {"level": min(level, 6)}))
                     continue
-                is_ordered = _list_kind(paragraph, formats)
+                is_ordered = _list_kind(paragraph, style_name, formats)
                 if is_ordered is not None:
                     if items and is_ordered != ordered:
                         flush()

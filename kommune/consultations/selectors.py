@@ -111,7 +111,8 @@ def table_rows(consultation: Consultation, *, chapter: str = "", disposition: st
     of time. Fixed number of queries. ``chapter`` filters by chapter title, ``disposition`` by the answer's."""
     comments = list(paragraph_comments(consultation).select_related("thread", "author").order_by("created_at", "pk"))
     paragraph_ids = {comment.thread.object_id for comment in comments}
-    paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=paragraph_ids).select_related("chapter", "version")}
+    paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=paragraph_ids)
+                  .select_related("chapter", "version", "municipality")}
     passages = {p.comment_id: p for p in Passage.objects.filter(comment__in=[c.pk for c in comments])}
     answers = {c.comment_id: c.answer for c in Consideration.objects.filter(consultation=consultation)
                .select_related("answer")}
