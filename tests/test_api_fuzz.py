@@ -32,6 +32,7 @@ from tests.factories import MembershipFactory
 from tests.factories_api import api_token
 from tests.factories_processes import published_process
 from tests.factories_proposals import CategoryFactory, ProposalFactory, ProposalSettingsFactory, published_proposal
+from tests.factories_surveys import opinion_map, survey_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +51,11 @@ def world(musterstadt, alice, bob) -> dict[str, str]:
     proposal = published_proposal(musterstadt, author=MembershipFactory(municipality=musterstadt).user)
     ProposalFactory(municipality=musterstadt, author=alice)
     published_process(musterstadt, slug="werkstatt")  # for the staff's writes, which may unpublish or rename it
+    survey = survey_with_questions(musterstadt)  # surveys and opinion maps (kommune/surveys)
+    debate = opinion_map(musterstadt)
     return {"municipality_slug": "musterstadt", "process_slug": process.slug, "target_type": "processes.process",
-            "target_id": process.pk, "comment_id": comment.pk, "proposal_id": proposal.pk}
+            "target_id": process.pk, "comment_id": comment.pk, "proposal_id": proposal.pk,
+            "survey_id": survey.pk, "map_id": debate.pk, "statement_id": debate.statements.first().pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict, world: dict) -> None:
