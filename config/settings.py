@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kommune.proposals",
     "kommune.opendata",
     "kommune.council",
+    "kommune.reports",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

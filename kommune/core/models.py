@@ -264,6 +264,9 @@ class AuditLogEntry(models.Model):
         PROPOSAL_SETTINGS_CHANGED = "proposal_settings_changed", _("citizen proposal settings changed")
         PROPOSAL_SIGNATURES_ADDED = "proposal_signatures_added", _("paper signatures entered for a citizen proposal")
         PROPOSAL_ANSWERED = "proposal_answered", _("citizen proposal answered")
+        REPORT_ENTERED = "report_entered", _("issue report entered for a resident")
+        OPEN311_KEY_CREATED = "open311_key_created", _("Open311 key created")
+        OPEN311_KEY_REVOKED = "open311_key_revoked", _("Open311 key revoked")
 
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="audit_log")
