@@ -11,7 +11,6 @@ from xml.etree import ElementTree
 
 import pytest
 import requests
-import xmltodict
 from georeport import GeoReport
 from PIL import Image
 
