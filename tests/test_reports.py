@@ -137,7 +137,7 @@ def test_merging_closes_the_duplicate_and_moves_its_followers(musterstadt, alice
     services.do_merge_report(report=duplicate, actor=carol, into=original)
     duplicate.refresh_from_db()
     assert duplicate.status == Report.Status.CLOSED and duplicate.duplicate_of == original
-    assert "%d" % original.pk in duplicate.status_note
+    assert str(original.pk) in duplicate.status_note
     assert Follow.objects.filter(user=alice, object_id=original.pk).exists()
     with pytest.raises(ValidationError):
         services.do_merge_report(report=original, actor=carol, into=duplicate)  # into itself, through the chain
@@ -198,7 +198,8 @@ def test_an_assisted_report_needs_staff_and_is_audited(musterstadt, alice, carol
     service = lamp_service(musterstadt)
     with pytest.raises(PermissionDenied):
         create(musterstadt, service, actor=alice, source=Report.Source.ASSISTED)
-    report = create(musterstadt, service, actor=carol, source=Report.Source.ASSISTED, contact_name="Herr Meier", contact_phone="0251 1")
+    report = create(musterstadt, service, actor=carol, source=Report.Source.ASSISTED, contact_name="Herr Meier",
+                    contact_phone="0251 1")
     assert report.source == "assisted"
     assert AuditLogEntry.objects.filter(action="report_entered", actor=carol, details__report=report.pk).exists()
 
