@@ -165,8 +165,8 @@ def api_keys(request: AuthenticatedHttpRequest, municipality: Municipality) -> H
         "new_key": new_key}, status=400 if request.method == "POST" and not new_key else 200)
 
 
-@require_POST
 @municipality_view(PERMISSION)
+@require_POST
 def revoke_key(request: AuthenticatedHttpRequest, municipality: Municipality, key_id: int) -> HttpResponse:
     key = get_for_tenant(ApiKey, municipality, pk=key_id)
     services.do_revoke_api_key(key=key, actor=request.user)
