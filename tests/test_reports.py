@@ -118,7 +118,7 @@ def test_the_reporter_follows_and_hears_about_each_status_change(musterstadt, al
         services.do_change_status(report=report, actor=carol, status=Report.Status.CLOSED, note="")
     services.do_change_status(report=report, actor=carol, status=Report.Status.CLOSED, note="Repariert.")
     verbs = list(Notification.objects.filter(user=alice).values_list("activity__verb", flat=True))
-    assert verbs.count("report.status_changed") == 2
+    assert verbs.count("issue_report.status_changed") == 2
     report.refresh_from_db()
     assert report.closed_at and report.answered_at and report.status_note == "Repariert."
 
@@ -141,7 +141,7 @@ def test_merging_closes_the_duplicate_and_moves_its_followers(musterstadt, alice
     assert Follow.objects.filter(user=alice, object_id=original.pk).exists()
     with pytest.raises(ValidationError):
         services.do_merge_report(report=original, actor=carol, into=duplicate)  # into itself, through the chain
-    assert Notification.objects.filter(user=alice, activity__verb="report.merged").exists()
+    assert Notification.objects.filter(user=alice, activity__verb="issue_report.merged").exists()
 
 
 def test_routing_to_a_department_of_another_municipality_is_refused(musterstadt, anderstadt, carol):
@@ -177,8 +177,8 @@ def test_reports_without_an_answer_are_flagged_once_and_staff_are_told(mustersta
         assert services.flag_overdue_reports() == 1
         assert services.flag_overdue_reports() == 0
     assert Report.objects.get(pk=waiting.pk).overdue_flagged_at is not None
-    notice = Notification.objects.get(user=carol, verb="report.overdue")
-    assert "?overdue=on" in notice.url and not Notification.objects.filter(user=alice, verb="report.overdue")
+    notice = Notification.objects.get(user=carol, verb="issue_report.overdue")
+    assert "?overdue=on" in notice.url and not Notification.objects.filter(user=alice, verb="issue_report.overdue")
 
 
 def test_the_municipality_sets_its_own_time_for_an_answer(musterstadt, alice):

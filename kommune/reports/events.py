@@ -28,7 +28,7 @@ class ReportEvent(Event):
 class ReportCreated(ReportEvent):
     """A new report (web, REST API, Open311 or entered by staff)."""
 
-    name = "report.created"
+    name = "issue_report.created"
     requires = ("notifications", "search", "opendata_records", "pagecache")
 
 
@@ -36,7 +36,7 @@ class ReportCreated(ReportEvent):
 class ReportStatusChanged(ReportEvent):
     """data: status (the new one), previous, note. The reporter and the followers are notified."""
 
-    name = "report.status_changed"
+    name = "issue_report.status_changed"
     requires = ("notifications", "search", "opendata_records", "pagecache")
 
 
@@ -44,7 +44,7 @@ class ReportStatusChanged(ReportEvent):
 class ReportRouted(ReportEvent):
     """Given to a department; data: department."""
 
-    name = "report.routed"
+    name = "issue_report.routed"
     requires = ("opendata_records", "pagecache")
 
 
@@ -52,7 +52,7 @@ class ReportRouted(ReportEvent):
 class ReportMerged(ReportEvent):
     """The target was closed as a duplicate of data["into"] (a report id); its followers now follow that one."""
 
-    name = "report.merged"
+    name = "issue_report.merged"
     requires = ("notifications", "search", "opendata_records", "pagecache")
 
 
@@ -61,8 +61,8 @@ class ReportsOverdue(ReportEvent):
     """Reports of a municipality waited longer than its set time for an answer; target: the oldest of them.
     data: count, notify_users (the staff)."""
 
-    name = "report.overdue"
-    requires = ("notifications",)
+    name = "issue_report.overdue"
+    requires = ("reports_overdue",)
 
     def page_tags(self) -> Iterable[str]:
         return ()

@@ -36,6 +36,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kommune.accounts.models import Residency, User
+from kommune.benchmark.reports_city import generate_reports
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import RESERVED_SLUGS, Lab, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
@@ -378,6 +379,7 @@ class Generator:
             self.places = self._step("municipalities", self._municipalities)
             self._step("people", self._people)
             self._step("proposals, supports and comments", self._participation)
+            self._step("issue reports", lambda: generate_reports(self))  # kommune/benchmark/reports_city.py
             self._step("writing the rest", self.loader.flush_all)
         with transaction.atomic():
             self._step("search index", self._search_index)
