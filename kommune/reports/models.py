@@ -173,7 +173,7 @@ class Report(models.Model):
     OPEN_STATES = (Status.OPEN, Status.IN_PROGRESS)
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="reports")
-    service = models.ForeignKey(Service, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
+    service = models.ForeignKey(Service, verbose_name=_("category"), on_delete=models.RESTRICT, related_name="reports")
     description = models.TextField(_("description"), max_length=4000,
                                    help_text=_("What is the problem, and where exactly?"))
     address = models.CharField(_("address or place"), max_length=300, blank=True,

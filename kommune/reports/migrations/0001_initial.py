@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
                 ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='reports.report', verbose_name='duplicate of')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='core.municipality')),
                 ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.service', verbose_name='category')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='reports', to='reports.service', verbose_name='category')),
             ],
             options={
                 'verbose_name': 'issue report',
