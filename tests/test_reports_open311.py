@@ -231,6 +231,8 @@ def test_hostile_input_never_gives_a_server_error(server):
                              params={"jurisdiction_id": "musterstadt"}, timeout=30),
                 _post(root, fmt, lat=value, long=value),
                 _post(root, fmt, description=value, **{"attribute[zustand]": value}),
+                _post(root, fmt, description=value, address_string=value, **{"attribute[mastnummer]": value,
+                                                                             f"attribute[{value}]": value}),
                 _post(root, fmt, service_code=value, media_url=value),
             ]
             for response in gets:

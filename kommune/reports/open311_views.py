@@ -106,7 +106,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 @_errors
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     municipality = _jurisdiction(request)
-    service = selectors.service_by_code(municipality, service_code)
+    service = selectors.service_by_code(municipality, service_code.translate(CHARSET_SAFE))
     if service is None:
         raise Open311Error(404, "service_code provided was not found")
     return open311.render(fmt, "service_definition", open311.service_definition(service))
@@ -180,7 +180,7 @@ def _attributes(request: HttpRequest) -> dict[str, str | list[str]]:
     for key in list(request.POST.keys())[:200]:
         if not key.startswith("attribute[") or "]" not in key:
             continue
-        code = key[len("attribute["):key.index("]")]
+        code = key[len("attribute["):key.index("]")].translate(CHARSET_SAFE)
         if key.endswith("[]"):
             found[code] = request.POST.getlist(key)[:50]
         else:
@@ -249,7 +249,8 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
 @_errors
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     municipality = _jurisdiction(request)
-    report = Report.objects.filter(municipality=municipality, token=token[:64]).first() if token else None
+    token = token.translate(CHARSET_SAFE)[:64]
+    report = Report.objects.filter(municipality=municipality, token=token).first() if token else None
     if report is None:
         raise Open311Error(404, "token provided was not found")
     return open311.render(fmt, "service_requests", [open311.token(report)])

@@ -44,6 +44,11 @@ MAX_ATTRIBUTE_LENGTH = 1000
 # --- Creating a report ------------------------------------------------------------------------------------------
 
 
+def _plain(value: str) -> str:
+    """Text as stored: without NUL characters, which PostgreSQL refuses in text and JSON."""
+    return (value or "").replace("\x00", "")
+
+
 def clean_attributes(service: Service, raw: dict[str, Any]) -> dict[str, Any]:
     """The answers to the service's questions, checked against its definition; unknown codes are dropped."""
     cleaned: dict[str, Any] = {}
@@ -52,7 +57,7 @@ def clean_attributes(service: Service, raw: dict[str, Any]) -> dict[str, Any]:
         value = raw.get(attribute.code)
         values = [str(v) for v in value] if isinstance(value, list | tuple) else (
             [] if value in (None, "") else [str(value)])
-        values = [v.strip()[:MAX_ATTRIBUTE_LENGTH] for v in values if str(v).strip()]
+        values = [_plain(v).strip()[:MAX_ATTRIBUTE_LENGTH] for v in values if _plain(v).strip()]
         if not values:
             if attribute.required:
                 errors.append(_("Please answer: %(question)s") % {"question": attribute.description})
@@ -128,13 +133,13 @@ def do_create_report(*, municipality: Municipality, service: Service, descriptio
                               code="unknown_service")
     if source == Report.Source.ASSISTED and (actor is None or not actor.has_perm(MANAGE_PERMISSION, municipality)):
         raise PermissionDenied
-    description = (description or "").strip()
+    description = _plain(description).strip()
     if not description:
         raise ValidationError({"description": _("Please describe the problem.")}, code="required")
     if len(description) > 4000:
         raise ValidationError({"description": _("Please describe the problem in at most 4000 characters.")},
                               code="too_long")
-    address = (address or "").strip()[:300]
+    address = _plain(address).strip()[:300]
     lat, lng = _point(latitude, longitude)
     if lat is None and not address:
         raise ValidationError({"latitude": _("Please set the point on the map, enter its coordinates or give an "
@@ -145,10 +150,11 @@ def do_create_report(*, municipality: Municipality, service: Service, descriptio
         pending_photo = None
     with transaction.atomic():
         report = Report(municipality=municipality, service=service, description=description, address=address,
-                        latitude=lat, longitude=lng, attributes=cleaned_attributes, media_url=media_url[:500],
-                        department=service.department, source=source, reporter=reporter,
-                        contact_name=contact_name[:200], contact_email=contact_email[:254],
-                        contact_phone=contact_phone[:50], api_key=api_key)
+                        latitude=lat, longitude=lng, attributes=cleaned_attributes,
+                        media_url=_plain(media_url)[:500], department=service.department, source=source,
+                        reporter=reporter, contact_name=_plain(contact_name)[:200],
+                        contact_email=_plain(contact_email)[:254], contact_phone=_plain(contact_phone)[:50],
+                        api_key=api_key)
         if file is not None:
             report.photo.save(file.name or "photo.jpg", file, save=False)
         elif pending_photo is not None:
