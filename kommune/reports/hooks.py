@@ -93,6 +93,8 @@ def register() -> None:
     register_searchable(Report, kind="report", label=_("Issue report"), document=search_document,
                         queryset=search_queryset, index_on=SEARCH_INDEX_ON)
     register_exporter("issue_reports", privacy.export_reports, covers=["reports.Report.reporter"])
+    register_exporter("issue_report_photos", privacy.export_pending_photos, covers=["reports.PendingPhoto.user"])
+    register_exporter("open311_keys", privacy.export_api_keys, covers=["reports.ApiKey.created_by"])
     register_anonymiser("issue_reports", services.anonymise_reports)
     records.register()
     register_entry(ManagementEntry("reports", _("Issue reports"), services.MANAGE_PERMISSION, "reports:manage",
