@@ -369,3 +369,18 @@ def test_the_lists_cost_the_same_number_of_queries_for_few_and_many_reports(clie
     IssueReportFactory.create_batch(40, service=ServiceFactory(municipality=musterstadt), department=department)
     many = [_queries(client, url) for url in urls]
     assert few == many
+
+
+# --- Search ------------------------------------------------------------------------------------------------------
+
+
+def test_a_report_is_found_by_its_words_and_its_public_note_but_not_by_its_reporter(musterstadt, alice, carol):
+    from kommune.core.search.selectors import search
+
+    report = create(musterstadt, lamp_service(musterstadt), description="Die Laterne am Schwanenteich ist dunkel.",
+                    reporter=alice, contact_name="Alicia Sonderbar")
+    services.do_change_status(report=report, actor=carol, status=Report.Status.CLOSED, note="Leuchtmittel getauscht.")
+    found = search(query="Schwanenteich", municipality=musterstadt, kinds=["report"])
+    assert [r.document.object_id for r in found.results] == [report.pk]
+    assert search(query="Leuchtmittel", municipality=musterstadt, kinds=["report"]).total == 1
+    assert search(query="Sonderbar", municipality=musterstadt).total == 0
