@@ -362,9 +362,10 @@ POST_DATA: dict[str, Callable[[World], dict]] = {
 
 
 def _report_service(municipality):
-    from tests.factories_reports import ServiceFactory
+    from kommune.reports.models import Service
 
-    return ServiceFactory(municipality=municipality, code=f"laterne-{municipality.slug}")
+    return Service.objects.get_or_create(municipality=municipality, code=f"laterne-{municipality.slug}",
+                                         defaults={"name": "Straßenbeleuchtung defekt"})[0]
 
 
 def _issue_report(municipality):
