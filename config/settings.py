@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kommune.consultations",
     "kommune.surveys",
     "kommune.inclusion",
+    "kommune.reports",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

@@ -76,6 +76,10 @@ SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"), settings.MEDIA_UR
 # kommune/core/api/auth.py (read / token / write) and its answers in the OpenAPI schema. tests/test_api.py checks
 # tenants, roles and scopes there, and tests/test_api_fuzz.py runs schemathesis over every operation.
 SKIPPED_APPS = {"ninja"}
+# Open311 GeoReport v2 (/open311/v2/): its jurisdictions come in the query string (jurisdiction_id), which the walk
+# does not fill; tests/test_reports_open311.py checks every endpoint with a real client, other jurisdictions and
+# hostile input.
+SKIPPED_APPS |= {"open311"}
 # The URL keyword that carries the tenant, per scope.
 TENANT_KWARG = {"municipality": "municipality_slug", "lab": "lab_slug"}
 MISSING_SLUG = "gibt-es-nicht"
@@ -440,6 +444,42 @@ POST_DATA: dict[str, Callable[[World], dict]] = {
     "projects:manage_funding": lambda w: {"source": "Fremdgeld", "amount": "1"},
 }
 
+
+# --- Issue reports (kommune/reports) ---
+
+
+def _report_service(municipality):
+    from kommune.reports.models import Service
+
+    return Service.objects.get_or_create(municipality=municipality, code=f"laterne-{municipality.slug}",
+                                         defaults={"name": "Straßenbeleuchtung defekt"})[0]
+
+
+def _issue_report(municipality):
+    from tests.factories_reports import IssueReportFactory
+
+    return IssueReportFactory(service=_report_service(municipality), photo=SimpleUploadedFile(
+        "foto.jpg", b"\xff\xd8\xff\xe0 Foto", content_type="image/jpeg"))
+
+
+def _open311_key(municipality):
+    from tests.factories_reports import api_key
+
+    return api_key(municipality, raw=f"o311_walk-{municipality.slug}")
+
+
+PROVIDERS.update({
+    "issue_id": owned(_issue_report),
+    "service_code": owned(_report_service, attr="code"),
+    "key_id": owned(_open311_key),
+})
+POST_DATA.update({
+    "reports:create": lambda w: {"description": "Von außen gemeldet.", "address": "Fremdweg 1"},
+    "reports:manage_assisted": lambda w: {"description": "Von außen erfasst.", "address": "Fremdweg 1"},
+    "reports:manage_report": lambda w: {"action": "status", "status-status": "closed", "status-note": "Fremd."},
+    "reports:manage_settings": lambda w: {"answer_days": "3", "duplicate_radius": "50", "contact": "fremd"},
+    "reports:manage_keys": lambda w: {"name": "Fremde App"},
+})
 
 def provider_for(route: "Route", kwarg: str) -> Provider | None:
     return PROVIDERS.get(f"{route.name}:{kwarg}") or PROVIDERS.get(kwarg)

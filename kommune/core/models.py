@@ -269,6 +269,9 @@ class AuditLogEntry(models.Model):
                                                                    "or rejected")
         INCLUSION_ASSISTED_REGISTRATION = "inclusion_assisted_registration", _("registration entered for a person")
         INCLUSION_ASSISTED_CANCELLATION = "inclusion_assisted_cancellation", _("registration cancelled for a person")
+        REPORT_ENTERED = "report_entered", _("issue report entered for a resident")
+        OPEN311_KEY_CREATED = "open311_key_created", _("Open311 key created")
+        OPEN311_KEY_REVOKED = "open311_key_revoked", _("Open311 key revoked")
 
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="audit_log")

@@ -10,6 +10,7 @@ must get a visit here, or be listed in NOT_PAGES with the reason.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -711,6 +712,90 @@ NOT_PAGE_NAMESPACES = {
     "council": "the OParl 1.1 server: JSON for council-information clients (tests/test_council_oparl.py)",
 }
 
+
+# --- Issue reports (kommune/reports) ---
+
+
+def _reports(s: Site):
+    """Musterstadt's report categories and reports in several states, built on the first visit that needs them."""
+    if not hasattr(s, "reports_data"):
+        from kommune.reports import services as report_services
+        from tests.factories_reports import DepartmentFactory, api_key, lamp_service
+
+        lamp = lamp_service(s.musterstadt)
+        DepartmentFactory(municipality=s.musterstadt, name="Tiefbauamt")
+        alice, carol = s.people["alice"], s.people["carol"]
+        report = report_services.do_create_report(
+            municipality=s.musterstadt, service=lamp, description="Die Laterne vor der Schule ist dunkel.",
+            address="Lindenstraße 14", latitude="51.961850", longitude="7.624310", attributes={"zustand": "dunkel"},
+            reporter=alice, actor=alice)
+        duplicate = report_services.do_create_report(
+            municipality=s.musterstadt, service=lamp, description="Dunkel an der Schule.", address="Lindenstraße",
+            attributes={"zustand": "dunkel"}, reporter=alice, actor=alice)
+        report_services.do_merge_report(report=duplicate, actor=carol, into=report)
+        report_services.do_change_status(report=report, actor=carol, status="in_progress", note="Beauftragt.")
+        api_key(s.musterstadt, "o311_axe-schluessel")
+        s.reports_data = SimpleNamespace(lamp=lamp, report=report, duplicate=duplicate)
+    return s.reports_data
+
+
+def _r(s: Site, name: str, **kwargs) -> str:
+    _reports(s)
+    return s.m(name, **kwargs)
+
+
+def _report_status_errors(page, s) -> None:
+    form = page.locator("main form.form-stack").first
+    form.locator("select[name=status-status]").select_option("closed")
+    form.locator("[name=status-note]").fill("")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+    assert page.locator("#error-summary").count() > 0
+
+
+def _report_similar(page, s) -> None:
+    form = page.locator("main form.form-stack").first
+    for name, value in {"description": "Auch hier dunkel.", "latitude": "51.961860", "longitude": "7.624320"}.items():
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("[name=attr_zustand]").first.check()
+    # Submitted by script: the map shows its "Remove the point" button when the point is typed in, which moves the
+    # send button under the pointer.
+    with page.expect_navigation():
+        form.evaluate("form => form.requestSubmit()")
+    assert "Lindenstraße 14" in page.content()
+
+
+VISITS += [
+    Visit("report_list", "reports:list", lambda s: _r(s, "reports:list")),
+    Visit("report_list_bad_cursor", "reports:list", lambda s: _r(s, "reports:list") + "?cursor=kaputt", status=400),
+    Visit("report_detail", "reports:detail", lambda s: _r(s, "reports:detail", issue_id=_reports(s).report.pk)),
+    Visit("report_duplicate", "reports:detail",
+          lambda s: _r(s, "reports:detail", issue_id=_reports(s).duplicate.pk), persona="alice"),
+    Visit("report_choose", "reports:choose", lambda s: _r(s, "reports:choose"), persona="alice"),
+    Visit("report_create", "reports:create", lambda s: _r(s, "reports:create", service_code=_reports(s).lamp.code),
+          persona="alice", then=lambda page, s: submit(page)),
+    Visit("report_similar", "reports:create",
+          lambda s: _r(s, "reports:create", service_code=_reports(s).lamp.code), persona="alice",
+          then=_report_similar),
+    Visit("manage_reports", "reports:manage", lambda s: _r(s, "reports:manage") + "?overdue=on", persona="carol"),
+    Visit("manage_report", "reports:manage_report",
+          lambda s: _r(s, "reports:manage_report", issue_id=_reports(s).report.pk), persona="carol",
+          then=_report_status_errors),
+    Visit("manage_report_assisted_choose", "reports:manage_assisted_choose",
+          lambda s: _r(s, "reports:manage_assisted_choose"), persona="carol"),
+    Visit("manage_report_assisted", "reports:manage_assisted",
+          lambda s: _r(s, "reports:manage_assisted", service_code=_reports(s).lamp.code), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("manage_report_settings", "reports:manage_settings", lambda s: _r(s, "reports:manage_settings"),
+          persona="carol", then=lambda page, s: submit(page, {"answer_days": "0"})),
+    Visit("manage_report_keys", "reports:manage_keys", lambda s: _r(s, "reports:manage_keys"), persona="carol",
+          then=lambda page, s: submit(page)),
+]
+NOT_PAGES.update({
+    "reports:photo": "an image file, shown on reports:detail",
+    "reports:manage_revoke_key": "POST-only, redirects to reports:manage_keys",
+})
+NOT_PAGE_NAMESPACES["open311"] = "Open311 GeoReport v2: XML and JSON for clients (tests/test_reports_open311.py)"
 
 def _english(page, site) -> None:
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.url}])

@@ -117,6 +117,14 @@ PAGES = [
 ]
 
 
+# Issue reports (kommune/reports): the public list and the Open311 GeoReport v2 request list (the last 90 days, at
+# most 1,000 requests).
+PAGES += [
+    BenchPage("issue report list", lambda city: _in(city, "reports:list"), cached=True),
+    BenchPage("Open311 requests (JSON)", lambda city: reverse("open311:requests_json") + "?" + urlencode(
+        {"jurisdiction_id": city.municipality.slug}), visitors=(ANONYMOUS,)),
+]
+
 @dataclass
 class Row:
     page: str

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from kommune.accounts.models import Residency, User
 from kommune.benchmark import council_city
+from kommune.benchmark.reports_city import generate_reports
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import RESERVED_SLUGS, Lab, Membership, Municipality, Role
 from kommune.core.richtext import render_markdown
@@ -381,6 +382,7 @@ class Generator:
             self._step("people", self._people)
             self._step("proposals, supports and comments", self._participation)
             self._step("council information", lambda: council_city.generate_council(self))
+            self._step("issue reports", lambda: generate_reports(self))  # kommune/benchmark/reports_city.py
             self._step("writing the rest", self.loader.flush_all)
             self._step("municipal projects", self._projects)
             self._step("digital help: places and coming dates", self._digital_help)
