@@ -72,9 +72,11 @@ class MunicipalityDay:
 
 def municipality_days(municipality: Municipality, start: date, end: date) -> list[MunicipalityDay]:
     rows = (DailyMean.objects.filter(municipality=municipality, day__gte=start, day__lte=end)
-            .values("day").annotate(pm10=Avg("pm10"), pm25=Avg("pm25"), pm10_max=Max("pm10"), sensors=Count("pk"))
+            .values("day").annotate(pm10_mean=Avg("pm10"), pm25_mean=Avg("pm25"), pm10_max=Max("pm10"),
+                                    sensors=Count("pk"))
             .order_by("day"))
-    return [MunicipalityDay(row["day"], row["pm10"], row["pm25"], row["pm10_max"], row["sensors"]) for row in rows]
+    return [MunicipalityDay(row["day"], row["pm10_mean"], row["pm25_mean"], row["pm10_max"], row["sensors"])
+            for row in rows]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import UTC, date, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -117,7 +117,6 @@ def sensor_detail(request: HttpRequest, municipality: Municipality, sensor_id: i
         "geojson": _points_geojson([sensor]),
         "csv_days": [mean.day for mean in reversed(daily)],
         "is_owner": request.user.has_perm("sensors.change_sensor", sensor),
-        "can_manage": request.user.has_perm("sensors.manage", municipality),
     })
 
 
@@ -226,10 +225,9 @@ def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 def _own_sensor(request: HttpRequest, municipality: Municipality, sensor_id: int) -> Sensor:
-    sensor = get_for_tenant(Sensor.objects.select_related("municipality"), municipality, pk=sensor_id)
-    if not request.user.has_perm("sensors.change_sensor", sensor):
-        raise PermissionDenied
-    return sensor
+    """One of the person's own sensors; anybody else's is a 404, like a missing one."""
+    return get_for_tenant(Sensor.objects.select_related("municipality"), municipality, pk=sensor_id,
+                          owner=request.user)
 
 
 @municipality_view()
@@ -270,15 +268,12 @@ def renew_token(request: HttpRequest, municipality: Municipality, sensor_id: int
 def remove(request: HttpRequest, municipality: Municipality, sensor_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    sensor = get_for_tenant(Sensor.objects.select_related("municipality"), municipality, pk=sensor_id)
-    is_owner = request.user.has_perm("sensors.change_sensor", sensor)
-    if not (is_owner or request.user.has_perm("sensors.manage", municipality)):
-        raise PermissionDenied
+    sensor = _own_sensor(request, municipality, sensor_id)
     if request.method == "POST":
         name = sensor.name
         services.do_remove_sensor(sensor=sensor, actor=request.user)
         messages.success(request, _("The sensor “%(name)s” and its readings are removed.") % {"name": name})
-        return redirect("sensors:mine" if is_owner else "sensors:list", municipality_slug=municipality.slug)
+        return redirect("sensors:mine", municipality_slug=municipality.slug)
     return render(request, "sensors/confirm.html", {
         "municipality": municipality, "sensor": sensor, "action": "remove",
         "question": _("Remove “%(name)s” with all its readings? This cannot be undone.") % {"name": sensor.name}})
