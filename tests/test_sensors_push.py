@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from kommune.sensors import services
-from kommune.sensors.models import DailyMean, Reading
+from kommune.sensors.models import DailyMean, Reading, Sensor
 from tests.factories_sensors import basic, make_sensor, push_body, push_headers
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +223,20 @@ def test_recent_readings_are_not_downsampled(musterstadt):
     services.store_reading(sensor_id=sensor.pk, values=services.Values(pm10=10.0), measured_at=datetime.now(BERLIN))
     assert services.downsample(raw_days=1) == 0
     assert Reading.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_push_is_one_statement_and_a_removed_sensor_is_refused(client):
+    """The path the server takes (autocommit; on PostgreSQL one round trip without waiting for the disk). A sensor
+    removed while its look-up is remembered gets a 404, and the connection stays usable."""
+    from tests.factories import MunicipalityFactory
+
+    municipality = MunicipalityFactory(slug="musterstadt")
+    sensor, token = make_sensor(municipality)
+    assert _post(client, push_body(sensor.chip_id, pm10="33.3"), push_headers(sensor, token)).status_code == 200
+    assert Reading.objects.get().pm10 == pytest.approx(33.3)
+    Sensor.objects.filter(pk=sensor.pk).delete()  # behind the services' back: the look-up is still remembered
+    response = _post(client, push_body(sensor.chip_id), push_headers(sensor, token))
+    assert response.status_code == 404
+    assert not Reading.objects.exists()
+    assert Sensor.objects.count() == 0  # the connection still answers
