@@ -25,6 +25,7 @@ import random
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
@@ -206,7 +207,7 @@ class Command(BaseCommand):
     def _check_means(self, sensors: int, hours: int, day: date) -> int:
         """The day's means of the service equal those computed here from the values sent (every sensor)."""
         services.compute_daily_means(day=day)
-        means = {row["sensor__chip_id"]: row for row in DailyMean.objects.filter(
+        means: dict[str, Any] = {row["sensor__chip_id"]: row for row in DailyMean.objects.filter(
             sensor__municipality__slug=SLUG, day=day).values("sensor__chip_id", "pm10", "pm25", "temperature",
                                                               "humidity", "readings")}
         for index in range(sensors):
