@@ -235,6 +235,18 @@ def _proposal_files(municipality):
     return SimpleNamespace(proposal_id=proposal.pk, filename=file_name(proposal.image), attachment_id=attachment.pk)
 
 
+def _sensor(municipality):
+    from tests.factories_sensors import make_sensor
+
+    return make_sensor(municipality)[0]
+
+
+def _alices_sensor(w: World):
+    from tests.factories_sensors import make_sensor
+
+    return make_sensor(w.musterstadt, w.personas["alice"], name="Alices Sensor")[0]
+
+
 def _logo(municipality):
     municipality.logo = SimpleUploadedFile("wappen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
     municipality.save(update_fields=["logo"])
@@ -293,6 +305,9 @@ PROVIDERS: dict[str, Provider] = {
     **{f"council:{kind}:object_id": owned(council_ids, attr=kind) for kind in OPARL_KINDS},
     "council:file_download:object_id": owned(council_ids, attr="file"),
     "council:file_access:object_id": owned(council_ids, attr="file"),
+    "sensor_id": owned(_sensor),
+    "sensors:day_csv:day": Provider(own=lambda w: "2025-01-15"),
+    **{f"sensors:{name}:sensor_id": personal(_alices_sensor) for name in ("edit", "renew_token", "remove")},
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

@@ -102,6 +102,7 @@ class Site:
 
         self.add_proposals(musterstadt, alice)
         self.add_decisions(musterstadt, alice, bob)
+        self.add_sensors(musterstadt, alice)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -130,6 +131,14 @@ class Site:
                                           threshold_reached_at=now - timedelta(days=40),
                                           answer_due_at=now - timedelta(days=10))
         self.draft = ProposalFactory(municipality=musterstadt, author=alice, title="Spielplätze sanieren")
+
+    def add_sensors(self, musterstadt, alice) -> None:
+        """Fine-dust sensors: the demo's four with a month of readings (days above the limit among them)."""
+        from kommune.sensors.demo import seed_sensors
+        from kommune.sensors.models import Sensor
+
+        seed_sensors(municipality=musterstadt, resident=alice)
+        self.sensor = Sensor.objects.order_by("pk").first()
 
     def add_decisions(self, musterstadt, alice, bob) -> None:
         """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
@@ -401,6 +410,18 @@ VISITS = [
     Visit("blocks", "moderation:blocks", lambda s: s.m("moderation:blocks"), persona="bob"),
     Visit("unblock", "moderation:unblock", lambda s: s.m("moderation:unblock", block_id=s.block.pk), persona="bob"),
     # Errors; the 404 page also in English
+    # Fine-dust sensors
+    Visit("sensor_list", "sensors:list", lambda s: s.m("sensors:list")),
+    Visit("sensor_detail", "sensors:detail", lambda s: s.m("sensors:detail", sensor_id=s.sensor.pk)),
+    Visit("sensor_register", "sensors:register", lambda s: s.m("sensors:register"), persona="alice",
+          then=lambda page, s: submit(page)),
+    Visit("sensor_mine", "sensors:mine", lambda s: s.m("sensors:mine"), persona="alice"),
+    Visit("sensor_edit", "sensors:edit", lambda s: s.m("sensors:edit", sensor_id=s.sensor.pk), persona="alice"),
+    Visit("sensor_renew_token", "sensors:renew_token",
+          lambda s: s.m("sensors:renew_token", sensor_id=s.sensor.pk), persona="alice",
+          then=lambda page, s: submit(page)),
+    Visit("sensor_remove", "sensors:remove", lambda s: s.m("sensors:remove", sensor_id=s.sensor.pk),
+          persona="alice"),
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
 ]
@@ -415,6 +436,9 @@ NOT_PAGES = {
     "proposals:manage_signature_scan": "a file download",
     "proposals:image": "an image file, shown on proposals:detail",
     "proposals:attachment": "a file download (or an image file)",
+    "sensors:push": "POST-only: the sensor firmware's push, JSON (tests/test_sensors_push.py)",
+    "sensors:day_csv": "a CSV download",
+    "sensors:datapackage": "JSON (a Frictionless data package)",
     "core:set_language": "POST-only, redirects back",
     "core:healthz": "JSON for load balancers",
     "accounts:logout": "POST-only, redirects to the start page",
