@@ -419,7 +419,7 @@ VISITS = [
     Visit("sensor_edit", "sensors:edit", lambda s: s.m("sensors:edit", sensor_id=s.sensor.pk), persona="alice"),
     Visit("sensor_renew_token", "sensors:renew_token",
           lambda s: s.m("sensors:renew_token", sensor_id=s.sensor.pk), persona="alice",
-          then=lambda page, s: submit(page)),
+          then=lambda page, s: submit(page, errors=False)),  # the second state: the new token, shown once
     Visit("sensor_remove", "sensors:remove", lambda s: s.m("sensors:remove", sensor_id=s.sensor.pk),
           persona="alice"),
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
