@@ -25,8 +25,8 @@ import random
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from statistics import fmean
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
