@@ -198,10 +198,15 @@ def test_the_api_reads_and_writes_a_reading(client, musterstadt):
                            content_type="application/json", headers={"X-Sensor-Token": token})
     assert response.status_code == 201, response.content
     assert response.json() == {"accepted": True, "unreliable": True}
+    response = client.post(f"{base}/{sensor.pk}/readings", {"pm25": 4.5}, content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201, response.content
     count = Reading.objects.count()
     for body, headers, status in (({"pm10": 14.5}, {"X-Sensor-Token": "wrong"}, 403),
                                   ({"pm10": -1}, {"X-Sensor-Token": token}, 422),
-                                  ({}, {"X-Sensor-Token": token}, 422)):
+                                  ({}, {"X-Sensor-Token": token}, 422),
+                                  ({"pm10": 1, "measured_at": "2025-02-01T12:00:00"}, {"X-Sensor-Token": token}, 422),
+                                  ({"pm10": 1, "measured_at": "2001-02-01T12:00:00Z"}, {"X-Sensor-Token": token}, 422)):
         answer = client.post(f"{base}/{sensor.pk}/readings", body, content_type="application/json", headers=headers)
         assert answer.status_code in (status, 400), (body, answer.content)
     assert Reading.objects.count() == count

@@ -113,13 +113,16 @@ def daily_means(request: HttpRequest, municipality_slug: MunicipalitySlug, senso
 
 
 @router.post(BASE + "/{sensor_id}/readings", response=responses({201: AcceptedOut}, *WRITE), auth=None,
-             summary="Write a reading (with the sensor's token)")
+             openapi_extra={"security": [{"BearerToken": []}]}, summary="Write a reading (with the sensor's token)")
 def write_reading(request: HttpRequest, municipality_slug: MunicipalitySlug, sensor_id: ObjectId, payload: ReadingIn,
                   x_sensor_token: Annotated[str, Header(alias="X-Sensor-Token", max_length=200)] = ""):
-    """Authenticated by the sensor's token in the header `X-Sensor-Token` (not by a personal access token). A
-    reading above 70 % relative humidity is stored as unreliable."""
+    """Authenticated by the **sensor's** token (shown when it was registered), as `Authorization: Bearer <token>`
+    or in the header `X-Sensor-Token`; a personal access token does not work here. A reading above 70 % relative
+    humidity is stored as unreliable."""
+    scheme, _space, bearer = request.headers.get("Authorization", "").partition(" ")
+    token = x_sensor_token or (bearer.strip() if scheme.lower() == "bearer" else "")
     sensor = _sensor(municipality_slug, sensor_id)
     values = services.Values(pm10=payload.pm10, pm25=payload.pm25, temperature=payload.temperature,
                              humidity=payload.humidity)
-    services.do_record_reading(sensor=sensor, token=x_sensor_token, values=values, measured_at=payload.measured_at)
+    services.do_record_reading(sensor=sensor, token=token, values=values, measured_at=payload.measured_at)
     return Status(201, {"accepted": True, "unreliable": values.unreliable})

@@ -386,6 +386,8 @@ def do_record_reading(*, sensor: Sensor, token: str, values: Values, measured_at
                 "field": key, "low": low, "high": high})
     now = timezone.now()
     measured_at = measured_at or now
+    if timezone.is_naive(measured_at):
+        raise ValidationError(_("Give the time of the reading with its time zone, e.g. 2025-03-01T12:00:00+01:00."))
     if measured_at > now + timedelta(minutes=5) or measured_at < now - timedelta(days=7):
         raise ValidationError(_("The time of the reading must lie within the last seven days."))
     store_reading(sensor_id=sensor.pk, values=values, measured_at=measured_at)
