@@ -93,6 +93,7 @@ bench: install
 	$(BENCH_RUN) generate_city --scale $(SCALE)
 	$(BENCH_RUN) collectstatic --no-input -v0
 	$(BENCH_RUN) bench $(BENCH_ARGS)
+	$(BENCH_RUN) bench_sensors $(BENCH_SENSORS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kommune.surveys",
     "kommune.inclusion",
     "kommune.reports",
+    "kommune.sensors",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),
@@ -332,3 +333,9 @@ TASKS = {
         }[env_choice("TASKS_BACKEND", "database", choices=("database", "immediate"))],
     }
 }
+
+# Citizen fine-dust sensors (kommune/sensors, docs/sensors.md): readings older than SENSORS_RAW_DAYS days are
+# replaced by hourly means (manage.py sensors_aggregate); a push of the sensor firmware larger than
+# SENSORS_MAX_PUSH_BYTES is refused (the firmware sends about 1 KB).
+SENSORS_RAW_DAYS = env_int("SENSORS_RAW_DAYS", 90)
+SENSORS_MAX_PUSH_BYTES = env_int("SENSORS_MAX_PUSH_BYTES", 16384)

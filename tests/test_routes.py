@@ -261,6 +261,16 @@ def _care_photo(municipality):
     return SimpleNamespace(asset_id=asset.pk, entry_id=entry.pk)
 def _answered_proposal(municipality):
     return answered_proposal(municipality)
+def _sensor(municipality):
+    from tests.factories_sensors import make_sensor
+
+    return make_sensor(municipality)[0]
+
+
+def _alices_sensor(w: World):
+    from tests.factories_sensors import make_sensor
+
+    return make_sensor(w.musterstadt, w.personas["alice"], name="Alices Sensor")[0]
 
 
 def _logo(municipality):
@@ -356,6 +366,9 @@ PROVIDERS: dict[str, Provider] = {
     "referral_id": owned(lambda m: referral_of(_answered_proposal(m))),
     "survey_id": owned(survey_with_questions),
     "map_id": owned(opinion_map),
+    "sensor_id": owned(_sensor),
+    "sensors:day_csv:day": Provider(own=lambda w: "2025-01-15"),
+    **{f"sensors:{name}:sensor_id": personal(_alices_sensor) for name in ("edit", "renew_token", "remove")},
     # A person's own
     "notifications:mark_read:notification_id": personal(
         lambda w: NotificationFactory(user=w.personas["alice"], municipality=w.musterstadt)),

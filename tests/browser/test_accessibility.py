@@ -111,6 +111,7 @@ class Site:
         self.add_consultations(musterstadt, alice)
         self.add_surveys(musterstadt, bob)
         self.inclusion = inclusion_world(musterstadt)
+        self.add_sensors(musterstadt, alice)
         from kommune.core.api.services import do_create_access_token
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
@@ -205,6 +206,13 @@ class Site:
         do_comment_on_paragraph(actor=alice, paragraph=self.paragraph, text="Auch für Bolzplätze?",
                                 quote="öffentlichen Spielplätze")
         self.finished = finished_scene(musterstadt)
+    def add_sensors(self, musterstadt, alice) -> None:
+        """Fine-dust sensors: the demo's four with a month of readings (days above the limit among them)."""
+        from kommune.sensors.demo import seed_sensors
+        from kommune.sensors.models import Sensor
+
+        seed_sensors(municipality=musterstadt, resident=alice)
+        self.sensor = Sensor.objects.order_by("pk").first()
 
     def add_decisions(self, musterstadt, alice, bob) -> None:
         """alice has a public page, a published proposal of her own, two comments hidden by bob (one of them with
@@ -629,6 +637,18 @@ VISITS = [
     Visit("inclusion_lab_partners", "inclusion:lab_partners", lambda s: s.l("inclusion:lab_partners"),
           persona="erin"),
     # Errors; the 404 page also in English
+    # Fine-dust sensors
+    Visit("sensor_list", "sensors:list", lambda s: s.m("sensors:list")),
+    Visit("sensor_detail", "sensors:detail", lambda s: s.m("sensors:detail", sensor_id=s.sensor.pk)),
+    Visit("sensor_register", "sensors:register", lambda s: s.m("sensors:register"), persona="alice",
+          then=lambda page, s: submit(page)),
+    Visit("sensor_mine", "sensors:mine", lambda s: s.m("sensors:mine"), persona="alice"),
+    Visit("sensor_edit", "sensors:edit", lambda s: s.m("sensors:edit", sensor_id=s.sensor.pk), persona="alice"),
+    Visit("sensor_renew_token", "sensors:renew_token",
+          lambda s: s.m("sensors:renew_token", sensor_id=s.sensor.pk), persona="alice",
+          then=lambda page, s: submit(page, errors=False)),  # the second state: the new token, shown once
+    Visit("sensor_remove", "sensors:remove", lambda s: s.m("sensors:remove", sensor_id=s.sensor.pk),
+          persona="alice"),
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
 ]
@@ -645,6 +665,9 @@ NOT_PAGES = {
     "proposals:manage_signature_scan": "a file download",
     "proposals:image": "an image file, shown on proposals:detail",
     "proposals:attachment": "a file download (or an image file)",
+    "sensors:push": "POST-only: the sensor firmware's push, JSON (tests/test_sensors_push.py)",
+    "sensors:day_csv": "a CSV download",
+    "sensors:datapackage": "JSON (a Frictionless data package)",
     "core:set_language": "POST-only, redirects back",
     "surveys:results_csv": "a CSV download",
     "surveys:vote": "POST-only, redirects to the opinion map",
