@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kommune.core.events import Event
+from kommune.core.trail import PAGE_TAG as TRAIL_TAG
 from kommune.council.models import Meeting
 
 PAGE_TAG = "council"
@@ -18,10 +19,11 @@ PAGE_TAG = "council"
 
 @dataclass(frozen=True)
 class CouncilEvent(Event):
-    """target: the council object. A meeting also shows in the home page's section of the next meetings."""
+    """target: the council object. A meeting also shows in the home page's section of the next meetings; papers,
+    consultations and meetings in the accountability trail of the proposals handed to the council."""
 
     def page_tags(self) -> Iterable[str]:
-        return (PAGE_TAG, "home") if isinstance(self.target, Meeting) else (PAGE_TAG,)
+        return (PAGE_TAG, TRAIL_TAG, "home") if isinstance(self.target, Meeting) else (PAGE_TAG, TRAIL_TAG)
 
 
 @dataclass(frozen=True)
