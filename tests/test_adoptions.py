@@ -26,6 +26,15 @@ TREE = {"type": "Feature", "id": "t1", "properties": {"kind": "tree", "name": "L
 JUNE = date(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # The services' messages are compared with their English source; the pages speak German.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def collection(*features) -> str:
     return json.dumps({"type": "FeatureCollection", "features": list(features)})
 

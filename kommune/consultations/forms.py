@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kommune.consultations.models import Answer
-from kommune.core.cleaning import validate_no_control_characters
+from kommune.core.cleaning import parse_id, validate_no_control_characters
 from kommune.core.comments.models import MAX_COMMENT_LENGTH
 from kommune.core.processes.forms import BerlinDateTimeField
 
@@ -96,7 +96,8 @@ class CommentForm(forms.Form):
         if quote:
             return quote
         choice = self.cleaned_data.get("sentence") or ""
-        return self.sentences[int(choice)] if choice.isdigit() and int(choice) < len(self.sentences) else ""
+        index = parse_id(choice, max_digits=6)
+        return self.sentences[index] if index is not None and index < len(self.sentences) else ""
 
 
 class AnswerForm(forms.Form):

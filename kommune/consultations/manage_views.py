@@ -24,6 +24,7 @@ from kommune.consultations.forms import (
 from kommune.consultations.models import Answer, Consultation, DraftVersion
 from kommune.consultations.rules import MANAGE
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.cleaning import parse_id
 from kommune.core.models import Municipality
 from kommune.core.processes.models import Phase
 from kommune.core.types import AuthenticatedHttpRequest
@@ -135,7 +136,7 @@ def considerations(request: AuthenticatedHttpRequest, municipality: Municipality
     form = AnswerForm(request.POST or None, answers=answers)
     status = 200
     if request.method == "POST":
-        ids = [value for value in request.POST.getlist("comment") if value.isdigit()]
+        ids = [value for value in request.POST.getlist("comment") if parse_id(value) is not None]
         if form.is_valid():
             try:
                 existing = form.answers.get(form.cleaned_data["existing"] or "")
@@ -201,7 +202,7 @@ def change_reasons(request: AuthenticatedHttpRequest, municipality: Municipality
     changes = selectors.changes_of(version)
     error = None
     if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+        ids = [pk for value in request.POST.getlist("comment") if (pk := parse_id(value)) is not None]
         try:
             services.do_link_change(actor=request.user, version=version, change_key=request.POST.get("change", ""),
                                     comment_ids=ids)

@@ -79,3 +79,11 @@ class FieldCleaner:
                 self.cleaned[name] = clean(self.data[name])
             except ValidationError as error:
                 self.errors[name] = error.messages
+
+
+def parse_id(value: str, *, max_digits: int = 18) -> int | None:
+    """``value`` as a non-negative integer if it is one made of ASCII digits only (``"²".isdigit()`` is true, but
+    ``int("²")`` fails) and short enough for a database key; otherwise None."""
+    if value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None

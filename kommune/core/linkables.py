@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 
+from kommune.core.cleaning import parse_id
 from kommune.core.models import Municipality
 
 
@@ -49,7 +50,7 @@ class Linkable:
         condition = Q()
         for name in self.search_fields:
             condition |= Q(**{f"{name}__icontains": text})
-        if text.isdigit() and len(text) < 18:
+        if parse_id(text) is not None:
             condition |= Q(pk=int(text))
         return list(self.queryset(municipality).filter(condition).order_by("-pk")[:limit])
 

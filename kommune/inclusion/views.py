@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
+from kommune.core.cleaning import parse_id
 from kommune.core.models import Lab, Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.spreadsheets import spreadsheet_safe
@@ -518,7 +519,7 @@ def participants_csv(request: HttpRequest, municipality: Municipality, event_id:
 def _decide(request: AuthenticatedHttpRequest, partners) -> HttpResponse:
     form = DecisionForm(request.POST)
     raw = request.POST.get("partner") or ""
-    partner = partners.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+    partner = partners.filter(pk=int(raw)).first() if parse_id(raw, max_digits=11) is not None else None
     if partner is None or not form.is_valid():
         messages.error(request, _("Please choose a partner and a decision."))
     else:

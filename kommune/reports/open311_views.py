@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from kommune.core.access import public_view
+from kommune.core.cleaning import parse_id
 from kommune.core.models import Municipality
 from kommune.reports import open311, selectors, services
 from kommune.reports.models import Report
@@ -133,7 +134,7 @@ def _requests(request: HttpRequest, municipality: Municipality) -> list[Report]:
     reports = selectors.reports_of(municipality)
     ids = _list(request, "service_request_id")
     if ids:  # overrides every other filter (spec)
-        if not all(part.isdigit() and len(part) < 19 for part in ids):
+        if not all(parse_id(part) is not None for part in ids):
             raise Open311Error(400, "service_request_id must be a comma-separated list of request ids")
         return list(reports.filter(pk__in=[int(part) for part in ids]).order_by("-created_at", "-id"))
     codes = _list(request, "service_code")
@@ -237,7 +238,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     municipality = _jurisdiction(request)
     report = (selectors.reports_of(municipality).filter(pk=int(service_request_id)).first()
-              if service_request_id.isdigit() and len(service_request_id) < 19 else None)
+              if parse_id(service_request_id) is not None else None)
     if report is None:
         raise Open311Error(404, "service_request_id provided was not found")
     return open311.render(fmt, "service_requests", [open311.request(report, absolute=_absolute(request))])

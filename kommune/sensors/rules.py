@@ -17,7 +17,7 @@ def has_confirmed_email(user, tenant) -> bool:
 
 @rules.predicate
 def owns_sensor(user, sensor) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and sensor.owner_id == user.pk)
+    return bool(getattr(user, "is_authenticated", False) and getattr(sensor, "owner_id", None) == user.pk)
 
 
 # Register a sensor: a person with a confirmed account who named the municipality as theirs.

@@ -15,6 +15,7 @@ from kommune.core.api import auth
 from kommune.core.api.common import MunicipalitySlug, Text, absolute, municipality_or_404
 from kommune.core.api.errors import PAGE, READ, WRITE, responses
 from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, check_cursor, page, page_schema
+from kommune.core.cleaning import parse_id
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.surveys import selectors, services
 from kommune.surveys.models import OpinionMap, Question, Statement, Survey
@@ -241,8 +242,8 @@ def answer_survey(request: AuthenticatedHttpRequest, municipality_slug: Municipa
     survey = _survey(request, municipality_slug, survey_id)
     answers: dict[int, Any] = {}
     for key, value in payload.answers.items():
-        if key.isdigit():
-            answers[int(key)] = value
+        if (question_id := parse_id(key)) is not None:
+            answers[question_id] = value
     response = services.do_submit_response(survey=survey, user=request.user, answers=answers)
     return Status(201, {"survey": survey.pk, "submitted_at": response.created_at})
 

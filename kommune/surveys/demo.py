@@ -128,9 +128,12 @@ def _seed_opinion_map(demo: DemoData, process: Process) -> None:
     users = get_user_model()
     voters = []
     for index in range(VOTERS):
-        voter, _created = users.objects.get_or_create(
+        voter, created = users.objects.get_or_create(
             email=f"meinungsbild-{index:03d}@demo.invalid",
             defaults={"display_name": f"Teilnehmende {index + 1}", "email_confirmed_at": timezone.now()})
+        if created:  # nobody logs in with these accounts
+            voter.set_unusable_password()
+            voter.save(update_fields=["password"])
         voters.append(voter)
     rng = random.Random(12)
     votes = []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.cleaning import parse_id
 from kommune.core.models import Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.spreadsheets import spreadsheet_safe
@@ -214,7 +215,7 @@ def vote(request: HttpRequest, municipality: Municipality, map_id: int) -> HttpR
         return redirect_to_login(opinion_map.get_absolute_url())
     statement_id = request.POST.get("statement", "")
     statement = (Statement.objects.filter(opinion_map=opinion_map, pk=int(statement_id)).first()
-                 if statement_id.isdigit() and len(statement_id) < 10 else None)
+                 if parse_id(statement_id, max_digits=9) is not None else None)
     value = VOTE_VALUES.get(request.POST.get("vote", ""))
     if statement is None or value is None:
         messages.error(request, _("Please choose a statement and agree, disagree or pass."))

@@ -80,7 +80,7 @@ def type_label(node: dict[str, Any]) -> str:
     kind = node.get("type", "any")
     if kind == "array":
         return f"list of {type_label(node.get('items', {}))}"
-    if kind == "object" and "additionalProperties" in node:
+    if kind == "object" and isinstance(node.get("additionalProperties"), dict):
         return f"object of {type_label(node['additionalProperties'])}"
     if kind == "null":
         return "null"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from kommune.core import cursor as cursors
+from kommune.core.cleaning import parse_id
 from kommune.core.comments.blocks import active_block
 from kommune.core.comments.models import Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for, target_key
@@ -156,9 +157,10 @@ def with_open_replies(url: str, top: Comment, reply: Comment) -> str:
 def _requested_open(request: HttpRequest, thread: Thread | None, comments: list[Comment]) -> Comment | None:
     """The top-level comment whose replies the request asks to open; it joins the page if it is not on it."""
     value = request.GET.get(OPEN_REPLIES_PARAMETER, "")
-    if thread is None or not value.isdigit():
+    wanted = parse_id(value)
+    if thread is None or wanted is None:
         return None
-    top = next((c for c in comments if c.pk == int(value)), None)
+    top = next((c for c in comments if c.pk == wanted), None)
     if top is None:
         top = _comments().filter(thread=thread, parent__isnull=True, pk=int(value)).first()
         if top is not None:
