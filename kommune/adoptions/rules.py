@@ -8,13 +8,7 @@ for people who phoned or came by.
 import rules
 
 from kommune.core.models import Role
-from kommune.core.rules import has_role, is_staff
-
-
-@rules.predicate
-def has_confirmed_email(user, tenant) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at and user.is_active)
-
+from kommune.core.rules import has_confirmed_email, has_role, is_staff
 
 rules.add_perm("adoptions.adopt",
                has_confirmed_email & has_role(Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER, Role.RESIDENT))

@@ -29,3 +29,9 @@ rules.add_perm("core.manage_roles", is_admin)
 rules.add_perm("core.view_audit_log", is_admin)
 rules.add_perm("core.edit_pages", is_staff)
 rules.add_perm("core.read_accessibility_feedback", is_staff)
+
+
+@rules.predicate
+def has_confirmed_email(user, tenant) -> bool:
+    """An active account whose e-mail address is confirmed (what writing, adopting or reporting needs)."""
+    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at and user.is_active)

@@ -16,13 +16,7 @@ object rules (who manages a partner, an event) as plain functions, because they 
 import rules
 
 from kommune.core.models import Lab, Membership, Role
-from kommune.core.rules import has_role, is_staff
-
-
-@rules.predicate
-def has_confirmed_email(user, tenant) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at and user.is_active)
-
+from kommune.core.rules import has_confirmed_email, has_role, is_staff
 
 rules.add_perm("inclusion.manage", is_staff)
 rules.add_perm("inclusion.propose_partner",

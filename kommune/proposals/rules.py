@@ -7,13 +7,7 @@ confirmed account, or verified residents, with a minimum age), checked by servic
 import rules
 
 from kommune.core.models import Role
-from kommune.core.rules import has_role, is_staff
-
-
-@rules.predicate
-def has_confirmed_email(user, tenant) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at and user.is_active)
-
+from kommune.core.rules import has_confirmed_email, has_role, is_staff
 
 # Write and publish a proposal: a person with a confirmed account who named the municipality as theirs (any role
 # in it; registration and the "my municipality" page give the resident role).

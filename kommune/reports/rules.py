@@ -2,13 +2,7 @@
 
 import rules
 
-from kommune.core.rules import is_staff
-
-
-@rules.predicate
-def has_confirmed_email(user, tenant) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at and user.is_active)
-
+from kommune.core.rules import has_confirmed_email, is_staff
 
 # Anybody with a confirmed account may report a problem in any municipality (people report where they pass by).
 rules.add_perm("reports.create_report", has_confirmed_email)

@@ -7,12 +7,7 @@ Pushing readings needs no permission: the sensor authenticates with its own toke
 import rules
 
 from kommune.core.models import Role
-from kommune.core.rules import has_role, is_staff
-
-
-@rules.predicate
-def has_confirmed_email(user, tenant) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at and user.is_active)
+from kommune.core.rules import has_confirmed_email, has_role, is_staff
 
 
 @rules.predicate
