@@ -448,3 +448,11 @@ def test_lists_cost_the_same_queries_for_5_and_for_50_items(alice, musterstadt, 
     fill(45)
     many = [_queries(path, api) for path in paths]
     assert few == many, dict(zip(paths, zip(few, many, strict=True), strict=True))
+
+
+def test_every_operation_id_is_unique():
+    # Two apps' view functions of the same name (list_projects) would share an id, and the documentation page
+    # would repeat its anchors.
+    ids = [operation["operationId"] for methods in get_api().get_openapi_schema()["paths"].values()
+           for operation in methods.values()]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
