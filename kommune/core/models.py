@@ -272,6 +272,18 @@ class AuditLogEntry(models.Model):
         REPORT_ENTERED = "report_entered", _("issue report entered for a resident")
         OPEN311_KEY_CREATED = "open311_key_created", _("Open311 key created")
         OPEN311_KEY_REVOKED = "open311_key_revoked", _("Open311 key revoked")
+        COMMENT_ENTERED_ASSISTED = "comment_entered_assisted", _("comment entered for a resident")
+        ADOPTION_ENTERED_ASSISTED = "adoption_entered_assisted", _("adoption or care entry entered for a resident")
+        NEWSLETTER_SENT = "newsletter_sent", _("newsletter sent")
+        NEWSLETTER_SUBSCRIBER_ENTERED = "newsletter_subscriber_entered", _("newsletter subscriber entered by staff")
+        VOLUNTEER_ASSISTED_SIGNUP = "volunteer_assisted_signup", _("volunteer sign-up entered for a person")
+        VOLUNTEER_ASSISTED_CANCELLATION = "volunteer_assisted_cancel", _("volunteer sign-up cancelled for a person")
+        VOLUNTEER_ATTENDANCE_CONFIRMED = "volunteer_attendance_confirmed", _("volunteer attendance confirmed")
+        CODESIGN_CHANGE_PUBLISHED = "codesign_change_published", _("change to a public service published")
+        LAB_ITEM_VISIBILITY_CHANGED = "lab_item_visibility_changed", _("visibility of a lab item changed")
+        TEMPLATE_COPIED = "template_copied", _("participation template copied")
+        INDICATOR_VALUE_ENTERED = "indicator_value_entered", _("indicator value entered")
+        OPENNESS_REPORT_PUBLISHED = "openness_report_published", _("annual open-government report published")
 
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="audit_log")
