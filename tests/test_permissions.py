@@ -22,10 +22,13 @@ MATRIX: dict[str, set[str]] = {
     "core.view_audit_log": {A},
     "core.edit_pages": {A, S},
     "core.read_accessibility_feedback": {A, S},
+    # Assisted entry: staff and partners enter for residents; staff see everyone's entries, partners their own.
+    "core.enter_assisted": {A, S, P},
+    "core.view_assisted_log": {A, S},
     "accounts.verify_residents": {A, S},
     "accounts.manage_letter_codes": {A, S},
     "processes.manage": {A, S},
-    "comments.enter_assisted": {A, S},
+    "comments.enter_assisted": {A, S, P},
     "moderation.moderate": {A, S, M},
     "moderation.edit_netiquette": {A, S},
     # Writing a proposal needs a confirmed account and the municipality as one's own (any role); supporting needs
@@ -44,6 +47,7 @@ MATRIX: dict[str, set[str]] = {
     # Adopting green and registering a sensor: a confirmed account that named the municipality as its own.
     "adoptions.adopt": {A, S, M, P, R},
     "adoptions.manage": {A, S},
+    "adoptions.enter_assisted": {A, S, P},
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kommune.adoptions.models import AssetKind, CareKind
+from kommune.adoptions.models import AssetKind, AssistedChannel, CareKind
 
 
 class AssetFilterForm(forms.Form):
@@ -15,6 +15,18 @@ class AdoptForm(forms.Form):
     public_name = forms.CharField(
         label=_("Name shown on the map"), required=False, max_length=100,
         help_text=_("For example “Familie Yilmaz” or “Kita Sonnenschein”. Leave it empty to stay anonymous."))
+
+
+ASSISTED_CHANNEL_CHOICES = [(value, label) for value, label in AssistedChannel.choices if value]
+
+
+class AssistedAdoptForm(forms.Form):
+    public_name = forms.CharField(label=_("Name shown on the map"), max_length=100,
+                                  help_text=_("The name the adopters chose, for example “Familie Yilmaz”."))
+    contact = forms.CharField(label=_("Phone or e-mail (not public)"), max_length=100,
+                              help_text=_("So that the municipality can reach the adopters."))
+    channel = forms.ChoiceField(label=_("How did the adopters reach you?"), choices=ASSISTED_CHANNEL_CHOICES,
+                                widget=forms.RadioSelect)
 
 
 class CareForm(forms.Form):
@@ -35,3 +47,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("GeoJSON file"),
                            help_text=_("A FeatureCollection of points and lines with the properties “name” and "
                                        "“kind” (hedge, tree, bed, bench, water_point), at most 5 MB."))
+
+
+class AssistedCareForm(CareForm):
+    channel = forms.ChoiceField(label=_("How did the adopters tell you?"), choices=ASSISTED_CHANNEL_CHOICES,
+                                widget=forms.RadioSelect)

@@ -30,9 +30,27 @@ def register() -> None:
     register_searchable(Asset, kind="adoption", label=_("Public green to adopt"), document=search_document,
                         queryset=lambda: Asset.objects.select_related("municipality"), index_on=(AssetSaved,))
     register_exporter("adoptions", privacy.export_adoptions,
-                      covers=["adoptions.Adoption.user"])
+                      covers=["adoptions.Adoption.user", "adoptions.Adoption.entered_by"])
     register_exporter("adoption_care_entries", privacy.export_care_entries, covers=["adoptions.CareEntry.author"])
     register_anonymiser("adoptions", services.delete_user_adoptions)
     records.register()
+    register_assisted()
     register_router("", api.router, tags=["Adoptions of public green"])
     register_demo_seeder("adoptions", demo.seed_adoptions, 60)
+
+
+def register_assisted() -> None:
+    """Staff and partners adopt or record care for residents without an account (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry
+    from kommune.core.audit import register_audit_detail
+    from kommune.core.models import AuditLogEntry
+
+    action = AuditLogEntry.Action.ADOPTION_ENTERED_ASSISTED
+    for key, label in (("asset", _("Asset")), ("season", _("Season")), ("public_name", _("Name shown on the map")),
+                       ("care", _("What was done"))):
+        register_audit_detail(key, label, action=action)
+    register_assisted_entry(
+        key="adoptions", label=_("Adoption of public green for a resident"),
+        description=_("Open a hedge, tree or bed: “Adopt for a resident” and “Record care for the adopters” take "
+                      "what someone said by phone, by letter or in person."),
+        url_name="adoptions:list", permission="adoptions.enter_assisted", actions=[action], order=60)

@@ -57,6 +57,13 @@ class Asset(models.Model):
         return self.geometry.get("type") == "LineString"
 
 
+class AssistedChannel(models.TextChoices):
+    ONLINE = "", _("online")
+    PHONE = "phone", _("by phone")
+    LETTER = "letter", _("by letter")
+    COUNTER = "counter", _("in person")
+
+
 class Adoption(models.Model):
     """One person's (or group's) care of one asset for one season (a calendar year)."""
 
@@ -69,6 +76,12 @@ class Adoption(models.Model):
     public_name = models.CharField(_("name shown on the map"), max_length=100, blank=True)
     adopted_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Assisted entry: staff or a partner adopted for a resident who phoned, wrote or came by (no account then).
+    channel = models.CharField(_("received"), max_length=10, choices=AssistedChannel.choices, default="", blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    # How the municipality reaches the adopter without an account; never public, cleared when the adoption ends.
+    contact = models.CharField(_("phone or e-mail (not public)"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("adoption")
@@ -82,6 +95,10 @@ class Adoption(models.Model):
     @property
     def is_running(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def is_assisted(self) -> bool:
+        return bool(self.channel)
 
 
 class CareKind(models.TextChoices):
@@ -105,6 +122,8 @@ class CareEntry(models.Model):
     # Re-encoded on upload: no EXIF, no location, no camera data.
     photo = models.ImageField(_("photo"), upload_to="adoptions/", blank=True)
     photo_alt = models.CharField(_("description of the photo"), max_length=300, blank=True)
+    # Entered by staff for the adopters (the author is then the staff member), and how it reached them.
+    channel = models.CharField(_("received"), max_length=10, choices=AssistedChannel.choices, default="", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

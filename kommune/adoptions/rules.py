@@ -8,8 +8,9 @@ for people who phoned or came by.
 import rules
 
 from kommune.core.models import Role
-from kommune.core.rules import has_confirmed_email, has_role, is_staff
+from kommune.core.rules import has_confirmed_email, has_role, is_assisting, is_staff
 
 rules.add_perm("adoptions.adopt",
                has_confirmed_email & has_role(Role.ADMIN, Role.STAFF, Role.MODERATOR, Role.PARTNER, Role.RESIDENT))
 rules.add_perm("adoptions.manage", is_staff)
+rules.add_perm("adoptions.enter_assisted", is_assisting)

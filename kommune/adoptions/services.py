@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommune.adoptions.events import AdoptionEnded, AssetAdopted, AssetSaved, CareRecorded
-from kommune.adoptions.models import Adoption, Asset, AssetKind, CareEntry, CareKind
+from kommune.adoptions.models import Adoption, Asset, AssetKind, AssistedChannel, CareEntry, CareKind
 from kommune.core.cleaning import clean_text
 from kommune.core.events import publish
-from kommune.core.models import Municipality
+from kommune.core.models import AuditLogEntry, Municipality
+from kommune.core.services import log_action
 from kommune.core.types import User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -28,6 +29,7 @@ MAX_PHOTO_PIXELS = 40_000_000
 PHOTO_LONG_SIDE = 1600
 # Kinds that § 39 (5) no. 2 BNatSchG protects from cutting back between 1 March and 30 September.
 WOODY_KINDS = frozenset({AssetKind.HEDGE, AssetKind.TREE})
+ASSISTED_CHANNELS = frozenset(AssistedChannel.values) - {""}
 
 
 # --- The cutting ban --------------------------------------------------------------------------------------------
@@ -171,23 +173,56 @@ def do_adopt(*, asset: Asset, actor: User, public_name: str = "", season: int | 
     """``actor`` adopts the free ``asset`` for the season (the current year unless given)."""
     if not actor.has_perm("adoptions.adopt", asset.municipality):
         raise PermissionDenied
+    return _create_adoption(asset=asset, actor=actor, season=season, public_name=public_name, user=actor)
+
+
+def do_adopt_for_resident(*, asset: Asset, actor: User, public_name: str, contact: str, channel: str,
+                          season: int | None = None) -> Adoption:
+    """Staff or a partner adopt ``asset`` for a resident who phoned, wrote or came by and has no account: marked
+    as assisted, with who entered it, and in the audit log. ``contact`` (phone or e-mail) is never shown."""
+    if not actor.has_perm("adoptions.enter_assisted", asset.municipality):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if channel not in ASSISTED_CHANNELS:
+        errors["channel"] = [_("Please say how the resident reached you: by phone, by letter or in person.")]
+    try:
+        public_name = clean_text(public_name, max_length=100)
+        contact = clean_text(contact, max_length=100)
+    except ValidationError as error:
+        errors.setdefault("public_name", []).extend(error.messages)
+    if not public_name:
+        errors.setdefault("public_name", []).append(_("Please enter the name the adopters want shown."))
+    if not contact:
+        errors["contact"] = [_("Please enter a phone number or an e-mail address, so that the municipality can "
+                               "reach the adopters.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        adoption = _create_adoption(asset=asset, actor=actor, season=season, public_name=public_name, user=None,
+                                    channel=channel, entered_by=actor, contact=contact)
+        log_action(tenant=asset.municipality, actor=actor, action=AuditLogEntry.Action.ADOPTION_ENTERED_ASSISTED,
+                   asset=asset.name, season=adoption.season, public_name=public_name, channel=channel)
+    return adoption
+
+
+def _create_adoption(*, asset: Asset, actor: User, season: int | None, public_name: str,
+                     **fields: Any) -> Adoption:
     season = season or timezone.localdate().year
     if season < timezone.localdate().year:
         raise ValidationError(_("This season is over. Please adopt for the current season."))
     public_name = clean_text(public_name, max_length=100)
+    taken = _("Someone has already adopted “%(name)s” for %(season)d. Please choose a free one.")
     try:
         with transaction.atomic():
             locked = Asset.objects.select_for_update().get(pk=asset.pk)
             if running_adoption(locked, season) is not None:
-                raise ValidationError(_("Someone has already adopted “%(name)s” for %(season)d. Please choose a "
-                                        "free one.") % {"name": locked.name, "season": season})
+                raise ValidationError(taken % {"name": locked.name, "season": season})
             adoption = Adoption.objects.create(municipality=locked.municipality, asset=locked, season=season,
-                                               user=actor, public_name=public_name, adopted_at=timezone.now())
+                                               public_name=public_name, adopted_at=timezone.now(), **fields)
             publish(AssetAdopted(municipality=locked.municipality, target=locked, actor=actor,
                                  data={"season": season, "public_name": public_name}))
     except IntegrityError:  # a parallel adoption won the unique constraint (SQLite has no row lock)
-        raise ValidationError(_("Someone has already adopted “%(name)s” for %(season)d. Please choose a free "
-                                "one.") % {"name": asset.name, "season": season}) from None
+        raise ValidationError(taken % {"name": asset.name, "season": season}) from None
     return adoption
 
 
@@ -195,12 +230,18 @@ def may_care(adoption: Adoption, user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and adoption.is_running and adoption.user_id == user.pk)
 
 
+def may_enter_care_for(adoption: Adoption, user: User) -> bool:
+    """Staff and partners record care for adopters who tell them by phone, by letter or in person."""
+    return adoption.is_running and user.has_perm("adoptions.enter_assisted", adoption.municipality)
+
+
 def do_end_adoption(*, adoption: Adoption, actor: User) -> Adoption:
     """The adopter gives the asset back (or staff end the adoption); the asset is free again."""
     if not (may_care(adoption, actor) or actor.has_perm("adoptions.manage", adoption.municipality)):
         raise PermissionDenied
     with transaction.atomic():
-        updated = Adoption.objects.filter(pk=adoption.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+        updated = Adoption.objects.filter(pk=adoption.pk, ended_at__isnull=True).update(ended_at=timezone.now(),
+                                                                                        contact="")
         if not updated:
             raise ValidationError(_("This adoption has already ended."))
         adoption.refresh_from_db()
@@ -236,12 +277,15 @@ def clean_photo(upload: UploadedFile) -> ContentFile:
 
 
 def do_record_care(*, adoption: Adoption, actor: User, kind: str, done_on: date, note: str = "",
-                   photo: UploadedFile | None = None, photo_alt: str = "") -> CareEntry:
-    """The adopter records what they did. Cutting back a hedge or tree during the breeding season is refused
-    with the reason; so are dates in the future or outside the adoption's season."""
-    if not may_care(adoption, actor):
+                   photo: UploadedFile | None = None, photo_alt: str = "", channel: str = "") -> CareEntry:
+    """The adopter records what they did (or staff enter it for them, with the ``channel`` it came by: marked
+    and audited). Cutting back a hedge or tree during the breeding season is refused with the reason; so are
+    dates in the future or outside the adoption's season."""
+    if not (may_enter_care_for(adoption, actor) if channel else may_care(adoption, actor)):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
+    if channel and channel not in ASSISTED_CHANNELS:
+        errors["channel"] = [_("Please say how the adopters reached you: by phone, by letter or in person.")]
     asset = adoption.asset
     if kind not in CareKind.values:
         errors.setdefault("kind", []).append(_("Please choose what you did."))
@@ -270,10 +314,14 @@ def do_record_care(*, adoption: Adoption, actor: User, kind: str, done_on: date,
         raise ValidationError(errors)
     with transaction.atomic():
         entry = CareEntry(municipality=adoption.municipality, adoption=adoption, asset=asset, author=actor,
-                          kind=kind, done_on=done_on, note=note, photo_alt=photo_alt if cleaned_photo else "")
+                          kind=kind, done_on=done_on, note=note, photo_alt=photo_alt if cleaned_photo else "",
+                          channel=channel)
         if cleaned_photo is not None:
             entry.photo.save(cleaned_photo.name or "photo.jpg", cleaned_photo, save=False)
         entry.save()
+        if channel:
+            log_action(tenant=adoption.municipality, actor=actor, channel=channel,
+                       action=AuditLogEntry.Action.ADOPTION_ENTERED_ASSISTED, asset=asset.name, care=kind)
         publish(CareRecorded(municipality=adoption.municipality, target=asset, actor=actor,
                              data={"kind": kind, "done_on": done_on.isoformat()}))
     return entry

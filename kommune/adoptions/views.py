@@ -1,6 +1,8 @@
 """The pages of adoptions: the list and map of assets, an asset with its care log, adopting and recording care,
 and the staff's GeoJSON import."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +15,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.adoptions import selectors, services
-from kommune.adoptions.forms import AdoptForm, AssetFilterForm, CareForm, ImportForm
+from kommune.adoptions.forms import (
+    AdoptForm,
+    AssetFilterForm,
+    AssistedAdoptForm,
+    AssistedCareForm,
+    CareForm,
+    ImportForm,
+)
 from kommune.adoptions.models import Asset, CareEntry
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_response
 from kommune.core.models import Municipality
 from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.types import AuthenticatedHttpRequest
 
 GERMANY = (51.1657, 10.4515, 6)
 
@@ -73,7 +83,8 @@ def _asset(municipality: Municipality, asset_id: int) -> Asset:
 
 
 def _detail(request: HttpRequest, municipality: Municipality, asset: Asset, *, care_form: CareForm | None = None,
-            adopt_form: AdoptForm | None = None, status: int = 200) -> HttpResponse:
+            adopt_form: AdoptForm | None = None, assisted_adopt_form: AssistedAdoptForm | None = None,
+            assisted_care_form: AssistedCareForm | None = None, status: int = 200) -> HttpResponse:
     season = timezone.localdate().year
     running = services.running_adoption(asset, season)
     user = request.user
@@ -82,7 +93,12 @@ def _detail(request: HttpRequest, municipality: Municipality, asset: Asset, *, c
         "entries": selectors.recent_entries(asset),
         "is_adopter": running is not None and services.may_care(running, user),  # type: ignore[arg-type]
         "may_adopt": user.has_perm("adoptions.adopt", municipality),
+        "may_enter_assisted": user.has_perm("adoptions.enter_assisted", municipality),
         "care_form": care_form or CareForm(), "adopt_form": adopt_form or AdoptForm(),
+        "assisted_adopt_form": assisted_adopt_form or AssistedAdoptForm(prefix="assisted"),
+        "assisted_care_form": assisted_care_form or AssistedCareForm(prefix="assisted"),
+        "damage_report_query": urlencode({"lat": asset.latitude, "lon": asset.longitude,
+                                          "description": _("Damage at “%(name)s”: ") % {"name": asset.name}}),
         "cutting_ban": services.in_cutting_ban(timezone.localdate()) and asset.kind in services.WOODY_KINDS,
         "cutting_ban_message": services.cutting_ban_message(),
         "geojson": {"type": "FeatureCollection", "features": [{
@@ -147,6 +163,44 @@ def record_care(request: HttpRequest, municipality: Municipality, asset_id: int)
             messages.success(request, _("Thank you! Your entry is in the care log."))
             return redirect(asset.get_absolute_url() + "#care-log")
     return _detail(request, municipality, asset, care_form=form, status=400)
+
+
+@municipality_view("adoptions.enter_assisted")
+@require_POST
+def adopt_for_resident(request: AuthenticatedHttpRequest, municipality: Municipality, asset_id: int) -> HttpResponse:
+    asset = _asset(municipality, asset_id)
+    form = AssistedAdoptForm(request.POST, prefix="assisted")
+    if form.is_valid():
+        try:
+            services.do_adopt_for_resident(asset=asset, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("“%(name)s” is adopted for %(adopters)s; the entry is marked as entered "
+                                        "with assistance.") % {"name": asset.name,
+                                                               "adopters": form.cleaned_data["public_name"]})
+            return redirect(asset.get_absolute_url())
+    return _detail(request, municipality, asset, assisted_adopt_form=form, status=400)
+
+
+@municipality_view("adoptions.enter_assisted")
+@require_POST
+def record_care_for_adopters(request: AuthenticatedHttpRequest, municipality: Municipality,
+                             asset_id: int) -> HttpResponse:
+    asset = _asset(municipality, asset_id)
+    running = services.running_adoption(asset, timezone.localdate().year)
+    if running is None:
+        raise Http404
+    form = AssistedCareForm(request.POST, request.FILES, prefix="assisted")
+    if form.is_valid():
+        try:
+            services.do_record_care(adoption=running, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The entry is in the care log, marked as entered with assistance."))
+            return redirect(asset.get_absolute_url() + "#care-log")
+    return _detail(request, municipality, asset, assisted_care_form=form, status=400)
 
 
 @municipality_view()

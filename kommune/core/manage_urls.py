@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:municipality_slug>/verwaltung/rollen/<int:pk>/entziehen/", manage_views.revoke_role,
          name="revoke_role"),
     path("<slug:municipality_slug>/verwaltung/protokoll/", manage_views.audit_log, name="audit_log"),
+    path("<slug:municipality_slug>/verwaltung/assistiert/", manage_views.assisted, name="assisted"),
     path("<slug:municipality_slug>/verwaltung/seiten/<str:kind>/", manage_views.edit_page, name="edit_page"),
     path("<slug:municipality_slug>/verwaltung/rueckmeldungen/", manage_views.feedback, name="feedback"),
     path("<slug:municipality_slug>/verwaltung/rueckmeldungen/<int:pk>/erledigt/", manage_views.feedback_handled,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kommune.core import selectors, services
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
+from kommune.core.assisted import assisted_actions, assisted_entries_for
 from kommune.core.audit import describe_details
 from kommune.core.forms import PageForm
 from kommune.core.manage_forms import ConfirmForm, FeedbackFilterForm, GrantRoleForm, RoleFilterForm
@@ -155,6 +156,22 @@ def audit_log(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 @lab_view("core.view_audit_log")
 def lab_audit_log(request: HttpRequest, lab: Lab) -> HttpResponse:
     return _audit_log(request, lab)
+
+
+@municipality_view("core.enter_assisted")
+def assisted(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
+    """Where staff and partners enter a contribution for a resident, and what was entered (staff see everyone's
+    entries, a partner their own)."""
+    entries = AuditLogEntry.objects.filter(municipality=municipality, action__in=assisted_actions())
+    if not request.user.has_perm("core.view_assisted_log", municipality):
+        entries = entries.filter(actor=request.user)
+    page_obj = paginate(request, entries.select_related("actor", "subject").order_by("-created_at", "-id"))
+    return render(request, "manage/assisted.html", {
+        **tenant_context(municipality),
+        "places": assisted_entries_for(request.user, municipality),
+        "page_obj": page_obj,
+        "rows": [(entry, describe_details(entry)) for entry in page_obj],
+    })
 
 
 # --- Pages ----------------------------------------------------------------------------------------------------

@@ -20,5 +20,9 @@ def register() -> None:
         "audit_log", _("Audit log"), "core.view_audit_log", "manage:audit_log",
         lambda m: _("Every change of roles, verifications and pages, with who made it."), order=20))
     register_entry(ManagementEntry(
+        "assisted", _("Assisted entry"), "core.enter_assisted", "manage:assisted",
+        lambda m: _("Enter a contribution for a resident who phoned, wrote or came by, and see what was entered."),
+        order=25))
+    register_entry(ManagementEntry(
         "feedback", _("Accessibility feedback"), "core.read_accessibility_feedback", "manage:feedback",
         _open_feedback, order=30))

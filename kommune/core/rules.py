@@ -23,12 +23,16 @@ def has_role(*names: str) -> rules.Predicate:
 is_admin = has_role(Role.ADMIN)
 is_staff = has_role(Role.ADMIN, Role.STAFF)
 is_team = has_role(Role.ADMIN, Role.STAFF, Role.MODERATOR)
+# Staff and partners (a meeting place of the digital-help network) enter contributions for residents.
+is_assisting = has_role(Role.ADMIN, Role.STAFF, Role.PARTNER)
 
 rules.add_perm("core.view_management", is_team)
 rules.add_perm("core.manage_roles", is_admin)
 rules.add_perm("core.view_audit_log", is_admin)
 rules.add_perm("core.edit_pages", is_staff)
 rules.add_perm("core.read_accessibility_feedback", is_staff)
+rules.add_perm("core.enter_assisted", is_assisting)
+rules.add_perm("core.view_assisted_log", is_staff)
 
 
 @rules.predicate

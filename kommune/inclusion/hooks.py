@@ -37,6 +37,7 @@ def register_verbs() -> None:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.core.notifications.followables import register_followable
     from kommune.inclusion import mails, privacy, records, searchables
 
@@ -47,3 +48,16 @@ def register() -> None:
     register_verbs()
     register_audit_details()
     register_followable(Partner, is_visible=lambda partner: partner.is_approved)
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="inclusion", label=_("Registration for a course or event"),
+             description=_("Open the event; “Register a person” takes someone who called or came "
+                           "by, also without e-mail."),
+             url_name="inclusion:list", permission="inclusion.organise",
+             actions=[AuditLogEntry.Action.INCLUSION_ASSISTED_REGISTRATION,
+                      AuditLogEntry.Action.INCLUSION_ASSISTED_CANCELLATION], order=40)

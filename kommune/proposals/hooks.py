@@ -101,6 +101,7 @@ def register_audit_details() -> None:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.core.comments.registry import register_commentable
     from kommune.core.notifications.followables import register_followable
     from kommune.core.privacy import register_anonymiser, register_exporter
@@ -178,3 +179,15 @@ def register_reportable_proposals() -> None:
         hide=services.apply_hidden,
         unhide=services.apply_shown,
     ))
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="proposals", label=_("Paper signatures for a citizen proposal"),
+             description=_("In the management of citizen proposals, “Signature lists” of a "
+                           "proposal takes the signatures collected on paper."),
+             url_name="proposals:manage", permission="proposals.manage",
+             actions=[AuditLogEntry.Action.PROPOSAL_SIGNATURES_ADDED], order=20)

@@ -81,6 +81,7 @@ def _describe(municipality: Municipality) -> str:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.core.management_menu import ManagementEntry, register_entry
     from kommune.core.notifications.followables import register_followable
     from kommune.core.privacy import register_anonymiser, register_exporter
@@ -99,3 +100,14 @@ def register() -> None:
     records.register()
     register_entry(ManagementEntry("reports", _("Issue reports"), services.MANAGE_PERMISSION, "reports:manage",
                                    _describe, order=47))
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="reports", label=_("Issue report for a resident"),
+             description=_("Enter a damage or problem that someone reported by phone or at the counter."),
+             url_name="reports:manage_assisted_choose", permission="reports.manage",
+             actions=[AuditLogEntry.Action.REPORT_ENTERED], order=50)

@@ -1,6 +1,8 @@
 """Public pages of issue reports: the list with its map, a report's page, and reporting a problem in two steps
 (choose the category, then describe it; possible duplicates nearby are offered before it is sent)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Avg
@@ -71,10 +73,19 @@ def photo(request: HttpRequest, municipality: Municipality, issue_id: int) -> Ht
                          max_age=PHOTO_MAX_AGE)
 
 
+# Another page may start a report at a place with a first sentence (an adopted hedge: "Report damage here").
+PREFILL = {"lat": "latitude", "lon": "longitude", "description": "description"}
+
+
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET[key][:300] for key in PREFILL if request.GET.get(key)}
+
+
 @municipality_view(services.CREATE_PERMISSION)
 def choose_category(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "reports/choose.html", {
-        "municipality": municipality, "services": list(selectors.services_of(municipality))})
+        "municipality": municipality, "services": list(selectors.services_of(municipality)),
+        "prefill": urlencode(_prefill(request))})
 
 
 def _service(municipality: Municipality, code: str) -> Service:
@@ -100,7 +111,8 @@ def _again(form: ReportForm, **changes) -> ReportForm:
 @municipality_view(services.CREATE_PERMISSION)
 def create(request: AuthenticatedHttpRequest, municipality: Municipality, service_code: str) -> HttpResponse:
     service = _service(municipality, service_code)
-    form = ReportForm(request.POST or None, request.FILES or None, service=service)
+    initial = {PREFILL[key]: value for key, value in _prefill(request).items()}
+    form = ReportForm(request.POST or None, request.FILES or None, service=service, initial=initial)
     context = {"municipality": municipality, "service": service, "center": center_of(municipality)}
     if request.method != "POST" or not form.is_valid():
         return render(request, "reports/form.html", {**context, "form": form},

@@ -70,6 +70,7 @@ def home_context(municipality) -> dict | None:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.core.api.registry import register_router
     from kommune.core.audit import register_audit_detail
     from kommune.core.demo import register_demo_seeder
@@ -114,3 +115,15 @@ def register() -> None:
 
     register_home_section(HomeSection("surveys", "surveys/home_section.html", home_context, order=25,
                                       title=_("Surveys and opinion maps"), anchor="home-surveys-heading"))
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="surveys", label=_("Paper questionnaire of a survey"),
+             description=_("In the management of surveys, “Enter a paper questionnaire” takes the "
+                           "answers someone gave on paper or by phone."),
+             url_name="surveys:manage", permission="surveys.manage",
+             actions=[AuditLogEntry.Action.SURVEY_PAPER_RESPONSE], order=30)

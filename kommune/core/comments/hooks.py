@@ -76,8 +76,27 @@ def export_reactions(user) -> list[dict]:
             for reaction in reactions.iterator(chunk_size=500)]
 
 
+def _channel(value) -> str:
+    return str(Comment.Channel(value).label) if value in Comment.Channel.values else str(value)
+
+
 def register() -> None:
+    from django.utils.translation import gettext_lazy
+
     from kommune.core import privacy
+    from kommune.core.assisted import register_assisted_entry
+    from kommune.core.audit import register_audit_detail
+    from kommune.core.models import AuditLogEntry
 
     privacy.register_exporter("comments", export_comments, covers=["comments.Comment.author"])
     privacy.register_exporter("reactions", export_reactions, covers=["comments.Reaction.user"])
+    assisted = AuditLogEntry.Action.COMMENT_ENTERED_ASSISTED
+    register_audit_detail("comment", gettext_lazy("Comment number"), action=assisted)
+    register_audit_detail("channel", gettext_lazy("Received"), action=assisted, format=_channel)
+    register_audit_detail("where", gettext_lazy("Where"), action=assisted)
+    register_assisted_entry(
+        key="comments", label=gettext_lazy("Comment for a resident"),
+        description=gettext_lazy("Open the participation process or draft text; below its comments, “Enter a "
+                                 "comment for a resident” takes what someone said by phone, by letter or at an "
+                                 "event."),
+        url_name="processes:list", permission="comments.enter_assisted", actions=[assisted], order=10)

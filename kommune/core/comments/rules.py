@@ -3,7 +3,7 @@ the roles' extra rights."""
 
 import rules
 
-from kommune.core.rules import is_staff
+from kommune.core.rules import is_assisting
 
-# Enter a comment that a resident gave by phone, by letter or at an event.
-rules.add_perm("comments.enter_assisted", is_staff)
+# Enter a comment that a resident gave by phone, by letter or at an event (staff and partners).
+rules.add_perm("comments.enter_assisted", is_assisting)

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from kommune.core.cleaning import refuse_control_characters
 from kommune.core.comments.blocks import active_block
 from kommune.core.comments.events import CommentEdited, CommentPosted
+from kommune.core.comments.hooks import describe_target
 from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for
 from kommune.core.events import publish
-from kommune.core.models import Municipality
+from kommune.core.models import AuditLogEntry, Municipality
 from kommune.core.richtext import render_markdown
+from kommune.core.services import log_action
 from kommune.core.types import User
 
 EDIT_WINDOW = Comment.EDIT_WINDOW
@@ -188,8 +190,12 @@ def do_post_assisted_comment(*, staff: User, target: Model, text: str, channel: 
                               code="assisted_name")
     text = clean_comment_text(text)
     check_open(commentable, target, staff, timezone.now())
-    return _create(author=staff, target=target, commentable=commentable, text=text, parent=parent,
-                   channel=channel, assisted_name=assisted_name)
+    with transaction.atomic():
+        comment = _create(author=staff, target=target, commentable=commentable, text=text, parent=parent,
+                          channel=channel, assisted_name=assisted_name)
+        log_action(tenant=municipality, actor=staff, action=AuditLogEntry.Action.COMMENT_ENTERED_ASSISTED,
+                   comment=comment.pk, channel=channel, where=describe_target(target))
+    return comment
 
 
 # --- Editing --------------------------------------------------------------------------------------------------
