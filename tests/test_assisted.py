@@ -128,7 +128,7 @@ def test_care_entered_for_the_adopters_is_marked_and_the_cutting_ban_holds(clien
     assert entry.author == paula and entry.channel == "phone"
     assert CareEntry.objects.count() == 1
     assert len(audit(AuditLogEntry.Action.ADOPTION_ENTERED_ASSISTED)) == 2
-    assert "entered with assistance" in client.get(hedge.get_absolute_url()).content.decode()
+    assert "mit Unterstützung eingetragen" in client.get(hedge.get_absolute_url()).content.decode()  # German page
 
 
 @time_machine.travel("2026-06-15 10:00 +0200")

@@ -23,7 +23,7 @@ from kommune.core.records import record_set
 from kommune.reports import records, selectors, services
 from kommune.reports.forms import sign_pending
 from kommune.reports.models import PendingPhoto, Report, ReportSettings
-from kommune.reports.photos import clean_photo
+from kommune.core.photos import clean_photo
 from tests.factories_api import ApiClient, api_token
 from tests.factories_reports import DepartmentFactory, IssueReportFactory, ServiceFactory, lamp_service
 

@@ -1,6 +1,5 @@
 """Writes of adoptions: importing the assets, adopting, ending an adoption and recording care."""
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -8,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,14 +17,12 @@ from kommune.adoptions.models import Adoption, Asset, AssetKind, AssistedChannel
 from kommune.core.cleaning import clean_text
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Municipality
+from kommune.core.photos import clean_photo
 from kommune.core.services import log_action
 from kommune.core.types import User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_FEATURES = 5000
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
-MAX_PHOTO_PIXELS = 40_000_000
-PHOTO_LONG_SIDE = 1600
 # Kinds that § 39 (5) no. 2 BNatSchG protects from cutting back between 1 March and 30 September.
 WOODY_KINDS = frozenset({AssetKind.HEDGE, AssetKind.TREE})
 ASSISTED_CHANNELS = frozenset(AssistedChannel.values) - {""}
@@ -253,29 +249,6 @@ def do_end_adoption(*, adoption: Adoption, actor: User) -> Adoption:
 # --- Recording care ---------------------------------------------------------------------------------------------
 
 
-def clean_photo(upload: UploadedFile) -> ContentFile:
-    """The photo re-encoded as JPEG: upright, at most 1600 px on its long side, without EXIF (no location, no
-    camera data) or any other metadata."""
-    from PIL import Image, ImageOps
-
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("The photo is larger than 8 MB. Please choose a smaller one."))
-    try:
-        upload.seek(0)
-        with Image.open(upload) as original:
-            if original.width * original.height > MAX_PHOTO_PIXELS:
-                raise ValidationError(_("The photo has too many pixels. Please choose a smaller one."))
-            upright = ImageOps.exif_transpose(original).convert("RGB")
-            upright.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
-            output = io.BytesIO()
-            upright.save(output, format="JPEG", quality=85)
-    except ValidationError:
-        raise
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors for broken files
-        raise ValidationError(_("The photo could not be read. Please upload a JPEG, PNG or WebP image.")) from None
-    return ContentFile(output.getvalue(), name="photo.jpg")
-
-
 def do_record_care(*, adoption: Adoption, actor: User, kind: str, done_on: date, note: str = "",
                    photo: UploadedFile | None = None, photo_alt: str = "", channel: str = "") -> CareEntry:
     """The adopter records what they did (or staff enter it for them, with the ``channel`` it came by: marked
@@ -304,7 +277,7 @@ def do_record_care(*, adoption: Adoption, actor: User, kind: str, done_on: date,
     cleaned_photo = None
     if photo:
         try:
-            cleaned_photo = clean_photo(photo)
+            cleaned_photo = clean_photo(photo).file
         except ValidationError as error:
             errors.setdefault("photo", []).extend(error.messages)
         if not photo_alt:

@@ -8,8 +8,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.photos import MAX_BYTES
 from kommune.reports.models import Department, Report, ReportSettings, Service, ServiceAttribute
-from kommune.reports.photos import MAX_BYTES
 
 PENDING_SALT = "reports.pending_photo"
 ATTRIBUTE_PREFIX = "attr_"

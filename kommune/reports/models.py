@@ -258,7 +258,7 @@ class Report(models.Model):
 
 
 class PendingPhoto(models.Model):
-    """A photo already cleaned (photos.clean_photo) while its report is not sent yet: the form's second step (a
+    """A photo already cleaned (core.photos.clean_photo) while its report is not sent yet: the form's second step (a
     possible duplicate, a point suggested by the photo) needs no second upload. Old rows are deleted by
     ``manage.py flag_overdue_reports``."""
 

@@ -17,6 +17,7 @@ from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.notifications.models import Follow
 from kommune.core.notifications.services import do_follow
+from kommune.core.photos import clean_photo
 from kommune.core.services import log_action
 from kommune.core.types import User
 from kommune.reports import selectors
@@ -31,7 +32,6 @@ from kommune.reports.models import (
     ServiceAttribute,
     hash_key,
 )
-from kommune.reports.photos import clean_photo
 
 MANAGE_PERMISSION = "reports.manage"
 CREATE_PERMISSION = "reports.create_report"
@@ -111,7 +111,7 @@ def _point(latitude: Decimal | float | str | None, longitude: Decimal | float | 
 
 
 def do_store_pending_photo(*, municipality: Municipality, user: User, upload: Any) -> PendingPhoto:
-    """Clean a photo (photos.clean_photo; raises ValidationError) and keep it until the report is sent."""
+    """Clean a photo (core.photos.clean_photo; raises ValidationError) and keep it until the report is sent."""
     photo = clean_photo(upload)
     with transaction.atomic():
         return PendingPhoto.objects.create(municipality=municipality, user=user, file=photo.file,

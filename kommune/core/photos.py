@@ -1,8 +1,9 @@
-"""A resident's photo, made safe to publish: Pillow decodes it, the picture alone is encoded again as JPEG (no EXIF,
-no XMP, no ICC, no comments: nothing of the camera or the phone survives), scaled down to a sensible size.
+"""A resident's photo (an issue report's, a care entry's), made safe to publish: Pillow decodes it, the picture alone
+is encoded again as JPEG (no EXIF, no XMP, no ICC, no comments: nothing of the camera or the phone survives), scaled
+down to a sensible size.
 
-The EXIF GPS position is read before it goes, and only offered as the point of the report when the person gave
-none (the form shows it as a suggestion; the Open311 interface uses it the same way).
+The EXIF GPS position is read before it goes; issue reports offer it as the point of the report when the person
+gave none (the form shows it as a suggestion; the Open311 interface uses it the same way).
 """
 
 import io
