@@ -18,12 +18,12 @@ from PIL import Image
 
 from kommune.core.notifications.followables import target_key
 from kommune.core.notifications.models import Follow, Notification
+from kommune.core.photos import clean_photo
 from kommune.core.privacy import export_sections, run_anonymisers
 from kommune.core.records import record_set
 from kommune.reports import records, selectors, services
 from kommune.reports.forms import sign_pending
 from kommune.reports.models import PendingPhoto, Report, ReportSettings
-from kommune.core.photos import clean_photo
 from tests.factories_api import ApiClient, api_token
 from tests.factories_reports import DepartmentFactory, IssueReportFactory, ServiceFactory, lamp_service
 

@@ -154,3 +154,17 @@ def test_the_background_task_computes_the_map_from_the_database(client, musterst
     tables = {t.key: t for t in evaluation_tables(debate.process)}
     vote_rows = list(tables["opinion-votes"].rows)
     assert len(vote_rows) == Vote.objects.count() and all(row[2].startswith("P-") for row in vote_rows)
+
+
+def test_a_person_has_one_pseudonym_across_the_tables_of_a_process_evaluation(musterstadt, alice):
+    """Statements and votes use the pseudonym the comments table uses (core.processes.evaluation.pseudonym_for)."""
+    from kommune.core.processes.evaluation import pseudonym_for
+
+    target = opinion_map(musterstadt)
+    statement = Statement.objects.filter(opinion_map=target).first()
+    Statement.objects.filter(pk=statement.pk).update(author=alice)
+    Vote.objects.create(municipality=musterstadt, opinion_map=target, statement=statement, participant=alice, value=1)
+    tables = {table.key: table for table in evaluation_tables(target.process)}
+    statement_person = {row[2] for row in tables["opinion-statements"].rows if row[1] == statement.pk}
+    vote_person = {row[2] for row in tables["opinion-votes"].rows}
+    assert statement_person == vote_person == {pseudonym_for(target.process, alice)}

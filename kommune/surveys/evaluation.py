@@ -2,22 +2,10 @@
 every statement and vote of a process, with pseudonyms stable within the export; a name only where the person
 agreed (a survey that is not anonymous, answered with the consent box ticked)."""
 
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kommune.core.processes.evaluation import EvaluationTable
+from kommune.core.processes.evaluation import EvaluationTable, pseudonym_for
 from kommune.surveys.models import Answer, Question, Statement, Vote
-
-
-def pseudonym(process, kind: str, pk: int | None) -> str:
-    if pk is None:
-        return ""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"evaluation:{process.pk}:{kind}:{pk}".encode(),
-                      hashlib.sha256).hexdigest()
-    return f"P-{digest[:10]}"
 
 
 def _readable(question: Question, value) -> str:
@@ -37,7 +25,7 @@ def survey_answers(process, *, include_personal: bool = False) -> list[Evaluatio
     rows = []
     for answer in answers.iterator(chunk_size=2000):
         response = answer.response
-        person = pseudonym(process, "response", response.pk)
+        person = pseudonym_for(process, response.pk, kind="response")
         name = ""
         if include_personal and response.shares_name and response.respondent is not None:
             name = response.respondent.display_name
@@ -51,12 +39,12 @@ def survey_answers(process, *, include_personal: bool = False) -> list[Evaluatio
 def opinion_map_contributions(process, *, include_personal: bool = False) -> list[EvaluationTable]:
     statements = (Statement.objects.filter(opinion_map__process=process).select_related("opinion_map")
                   .order_by("opinion_map_id", "id"))
-    statement_rows = [[s.opinion_map.title, s.pk, pseudonym(process, "person", s.author_id), s.text,
+    statement_rows = [[s.opinion_map.title, s.pk, pseudonym_for(process, s.author_id), s.text,
                        s.created_at.isoformat(), "hidden" if s.hidden_at else "visible", s.agree_count,
                        s.disagree_count, s.pass_count] for s in statements.iterator(chunk_size=2000)]
     votes = (Vote.objects.filter(opinion_map__process=process).order_by("opinion_map_id", "statement_id", "id")
              .values_list("opinion_map_id", "statement_id", "participant_id", "value", "created_at"))
-    vote_rows = [[map_id, statement_id, pseudonym(process, "person", participant_id), value, created.isoformat()]
+    vote_rows = [[map_id, statement_id, pseudonym_for(process, participant_id), value, created.isoformat()]
                  for map_id, statement_id, participant_id, value, created in votes.iterator(chunk_size=5000)]
     return [
         EvaluationTable(key="opinion-statements", title=_("Opinion map statements"),

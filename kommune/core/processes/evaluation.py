@@ -40,19 +40,21 @@ def evaluation_tables(process: Any, *, include_personal: bool = False) -> list[E
 # --- Pseudonyms and the files -----------------------------------------------------------------------------------
 
 
-def pseudonym_for(process: Any, user: Any) -> str:
-    """A pseudonym for ``user`` in the evaluation of ``process`` ("P-1a2b3c4d5e"), the same in every table and
-    every export of the process, different between processes, not traceable to the account without the
-    platform's secret key. "" for a deleted account."""
+def pseudonym_for(process: Any, user: Any, *, kind: str = "person") -> str:
+    """A pseudonym for ``user`` (an account or its id) in the evaluation of ``process`` ("P-1a2b3c4d5e"), the
+    same in every table and every export of the process, different between processes, not traceable to the
+    account without the platform's secret key. "" for a deleted account. Another ``kind`` pseudonymises a row
+    that has no account (an anonymous survey response) without colliding with the persons."""
     import hashlib
     import hmac
 
     from django.conf import settings
 
-    if user is None or getattr(user, "pk", None) is None:
+    key = getattr(user, "pk", user)
+    if key is None:
         return ""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"evaluation:{process.pk}:{user.pk}".encode(),
-                      hashlib.sha256).hexdigest()
+    subject = f"{process.pk}:{key}" if kind == "person" else f"{process.pk}:{kind}:{key}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"evaluation:{subject}".encode(), hashlib.sha256).hexdigest()
     return f"P-{digest[:10]}"
 
 
