@@ -87,3 +87,15 @@ def seed_adoptions(data: DemoData) -> None:
                                 photo_alt="Frisch gegossener Boden am Fuß der Pflanzen")
         services.do_record_care(adoption=adoption, actor=data.resident, kind=CareKind.CLEANING, done_on=_day(20),
                                 note="Müll aufgesammelt: ein halber Sack.")
+    _seed_assisted_adoption(data, season)
+
+
+def _seed_assisted_adoption(data: DemoData, season: int) -> None:
+    """The senior group that phoned the town hall: adopted and cared for through staff (assisted entry)."""
+    asset = Asset.objects.get(municipality=data.municipality, external_id="hecke-kirchpfad")
+    if Adoption.objects.filter(asset=asset, season=season).exists():
+        return
+    adoption = services.do_adopt_for_resident(asset=asset, actor=data.staff, public_name="Seniorentreff Kirchpfad",
+                                              contact="0251 987654", channel="phone", season=season)
+    services.do_record_care(adoption=adoption, actor=data.staff, kind=CareKind.CLEANING, done_on=_day(10),
+                            note="Laub und Äste vom Weg geräumt (telefonisch gemeldet).", channel="phone")
