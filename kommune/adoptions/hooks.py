@@ -4,7 +4,7 @@ AdoptionsConfig.ready()."""
 from django.utils.translation import gettext_lazy as _
 
 from kommune.adoptions.events import AdoptionEnded, AssetAdopted, AssetSaved, CareRecorded
-from kommune.adoptions.models import Asset
+from kommune.adoptions.models import Asset, AssistedChannel, CareKind
 from kommune.core.search.registry import SearchDocumentData
 
 
@@ -39,6 +39,10 @@ def register() -> None:
     register_demo_seeder("adoptions", demo.seed_adoptions, 60)
 
 
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else str(value)
+
+
 def register_assisted() -> None:
     """Staff and partners adopt or record care for residents without an account (kommune/core/assisted.py)."""
     from kommune.core.assisted import register_assisted_entry
@@ -46,9 +50,11 @@ def register_assisted() -> None:
     from kommune.core.models import AuditLogEntry
 
     action = AuditLogEntry.Action.ADOPTION_ENTERED_ASSISTED
-    for key, label in (("asset", _("Asset")), ("season", _("Season")), ("public_name", _("Name shown on the map")),
-                       ("care", _("What was done"))):
+    for key, label in (("asset", _("Asset")), ("season", _("Season")), ("public_name", _("Name shown on the map"))):
         register_audit_detail(key, label, action=action)
+    register_audit_detail("care", _("What was done"), action=action, format=lambda value: _label(CareKind, value))
+    register_audit_detail("channel", _("Received"), action=action,
+                          format=lambda value: _label(AssistedChannel, value))
     register_assisted_entry(
         key="adoptions", label=_("Adoption of public green for a resident"),
         description=_("Open a hedge, tree or bed: “Adopt for a resident” and “Record care for the adopters” take "

@@ -56,7 +56,7 @@ def register_assisted_entry() -> None:
     from kommune.core.models import AuditLogEntry
 
     register(key="inclusion", label=_("Registration for a course or event"),
-             description=_("Open the event; “Register a person” takes someone who called or came "
+             description=_("Open the event; “Register a person (assisted)” takes someone who called or came "
                            "by, also without e-mail."),
              url_name="inclusion:list", permission="inclusion.organise",
              actions=[AuditLogEntry.Action.INCLUSION_ASSISTED_REGISTRATION,

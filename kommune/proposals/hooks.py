@@ -187,7 +187,7 @@ def register_assisted_entry() -> None:
     from kommune.core.models import AuditLogEntry
 
     register(key="proposals", label=_("Paper signatures for a citizen proposal"),
-             description=_("In the management of citizen proposals, “Signature lists” of a "
+             description=_("In the management of citizen proposals, “Paper lists” of a "
                            "proposal takes the signatures collected on paper."),
              url_name="proposals:manage", permission="proposals.manage",
              actions=[AuditLogEntry.Action.PROPOSAL_SIGNATURES_ADDED], order=20)

@@ -97,6 +97,5 @@ def register() -> None:
     register_assisted_entry(
         key="comments", label=gettext_lazy("Comment for a resident"),
         description=gettext_lazy("Open the participation process or draft text; below its comments, “Enter a "
-                                 "comment for a resident” takes what someone said by phone, by letter or at an "
-                                 "event."),
+                                 "comment received by phone, letter or at an event” takes what someone said."),
         url_name="processes:list", permission="comments.enter_assisted", actions=[assisted], order=10)
