@@ -3,9 +3,9 @@ a ValidationError (or PermissionDenied) with a message for the person who acted,
 
 Sending: ``do_send_newsletter`` locks the draft, computes its audience (confirmed subscribers whose topics and
 districts fit), writes one ``Delivery`` per subscriber (unique per issue and subscriber) and, after the commit,
-enqueues one task per batch of ``BATCH_SIZE`` deliveries. ``sending.do_send_batch`` (the task's body) claims each pending
-delivery with a conditional UPDATE before it mails it, so a retried or duplicated batch task sends nobody the
-issue twice; a failed send marks the delivery failed (with the error) and counts it.
+enqueues one task per batch of ``BATCH_SIZE`` deliveries. ``sending.do_send_batch`` (the task's body) claims each
+pending delivery with a conditional UPDATE before it mails it, so a retried or duplicated batch task sends nobody
+the issue twice; a failed send marks the delivery failed (with the error) and counts it.
 
 Subscribing: double opt-in. ``do_subscribe`` stores the address as pending and, after the commit, a task mails the
 confirmation link; only ``do_confirm_subscription`` makes it receive issues. The answer is the same whether the

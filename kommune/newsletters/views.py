@@ -86,7 +86,7 @@ def issue(request: HttpRequest, municipality: Municipality, newsletter_id: int) 
 def issue_print(request: HttpRequest, municipality: Municipality, newsletter_id: int) -> HttpResponse:
     """A page to print for people without e-mail (large type, addresses of the links written out)."""
     newsletter = _visible_issue(request, municipality, newsletter_id)
-    return render(request, "newsletters/print.html", {**_issue_context(request, newsletter), "for_pdf": False})
+    return render(request, "newsletters/print.html", {**_issue_context(request, newsletter), "absolute": True})
 
 
 @municipality_view()
@@ -94,7 +94,7 @@ def issue_pdf(request: HttpRequest, municipality: Municipality, newsletter_id: i
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     newsletter = _visible_issue(request, municipality, newsletter_id)
-    html = render_to_string("newsletters/print.html", {**_issue_context(request, newsletter), "for_pdf": True,
+    html = render_to_string("newsletters/print_pdf.html", {**_issue_context(request, newsletter), "absolute": True,
                                                        "print_css": _print_css()}, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
