@@ -51,6 +51,9 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # Newsletters (kommune/newsletters): partners write drafts, staff send them.
+    "newsletters.write": {A, S, P},
+    "newsletters.send": {A, S},
 }
 
 

@@ -494,6 +494,32 @@ POST_DATA.update({
     "reports:manage_keys": lambda w: {"name": "Fremde App"},
 })
 
+
+# --- Newsletters (kommune/newsletters) ---
+
+
+def _newsletters(municipality):
+    from tests.factories_newsletters import newsletter_world
+
+    return newsletter_world(municipality)
+
+
+PROVIDERS.update({
+    "newsletter_id": owned(_newsletters, attr="newsletter_id"),
+    "newsletters:confirm:token": Provider(own=lambda w: w.build(id(_newsletters), "municipality", False,
+                                                                _newsletters).confirm_token),
+    "newsletters:unsubscribe:token": Provider(own=lambda w: w.build(id(_newsletters), "municipality", False,
+                                                                    _newsletters).unsubscribe_token),
+})
+POST_DATA.update({
+    "newsletters:create": lambda w: {"title": "Fremder Newsletter", "body": "Von außen."},
+    "newsletters:edit": lambda w: {"title": "Fremd geändert", "body": "Von außen."},
+    "newsletters:enter_subscriber": lambda w: {"email": "fremd@example.org", "consent": "on"},
+    "newsletters:districts": lambda w: {"name": "Fremdviertel"},
+    "newsletters:bounces": lambda w: {"addresses": "leserin@musterstadt.example.org"},
+})
+
+
 def provider_for(route: "Route", kwarg: str) -> Provider | None:
     return PROVIDERS.get(f"{route.name}:{kwarg}") or PROVIDERS.get(kwarg)
 

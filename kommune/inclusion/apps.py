@@ -15,5 +15,8 @@ class InclusionConfig(AppConfig):
         from kommune.inclusion import api, demo, hooks
 
         hooks.register()
+        from kommune.inclusion import newsletter_blocks
+
+        newsletter_blocks.register()  # the newsletter block "upcoming dates"
         register_router("", api.router, tags=["Digital help"])  # the REST API (kommune/inclusion/api.py)
         register_demo_seeder("inclusion", demo.seed_inclusion, 60)

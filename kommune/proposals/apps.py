@@ -13,6 +13,9 @@ class ProposalsConfig(AppConfig):
         from kommune.proposals import api, demo, home, hooks, management_entries
 
         hooks.register()
+        from kommune.proposals import newsletter_blocks
+
+        newsletter_blocks.register()  # the newsletter block "new citizen proposals"
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)

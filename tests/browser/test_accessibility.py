@@ -820,6 +820,60 @@ VISITS += [
     Visit("manage_report_keys", "reports:manage_keys", lambda s: _r(s, "reports:manage_keys"), persona="carol",
           then=lambda page, s: submit(page)),
 ]
+# --- Newsletters (kommune/newsletters) ---
+
+
+def _newsletters(s: Site):
+    from tests.factories_newsletters import newsletter_world
+
+    if not hasattr(s, "newsletters"):
+        s.newsletters = newsletter_world(s.musterstadt)
+    return s.newsletters
+
+
+def _n(s: Site, name: str, **kwargs) -> str:
+    _newsletters(s)
+    return s.m(name, **kwargs)
+
+
+VISITS += [
+    Visit("newsletter_archive", "newsletters:archive", lambda s: _n(s, "newsletters:archive")),
+    Visit("newsletter_archive_bad_cursor", "newsletters:archive",
+          lambda s: _n(s, "newsletters:archive") + "?cursor=kaputt", status=400),
+    Visit("newsletter_issue", "newsletters:issue",
+          lambda s: _n(s, "newsletters:issue", newsletter_id=_newsletters(s).newsletter_id)),
+    Visit("newsletter_print", "newsletters:print",
+          lambda s: _n(s, "newsletters:print", newsletter_id=_newsletters(s).newsletter_id)),
+    Visit("newsletter_subscribe", "newsletters:subscribe", lambda s: _n(s, "newsletters:subscribe"),
+          then=lambda page, s: submit(page, {"email": "keine-adresse"})),
+    Visit("newsletter_confirm", "newsletters:confirm",
+          lambda s: _n(s, "newsletters:confirm", token=_newsletters(s).confirm_token)),
+    Visit("newsletter_confirm_bad_link", "newsletters:confirm",
+          lambda s: _n(s, "newsletters:confirm", token="kaputt"), status=404),
+    Visit("newsletter_unsubscribe", "newsletters:unsubscribe",
+          lambda s: _n(s, "newsletters:unsubscribe", token=_newsletters(s).unsubscribe_token)),
+    Visit("newsletter_unsubscribe_bad_link", "newsletters:unsubscribe",
+          lambda s: _n(s, "newsletters:unsubscribe", token="kaputt"), status=404),
+    Visit("manage_newsletters", "newsletters:manage", lambda s: _n(s, "newsletters:manage"), persona="carol"),
+    Visit("manage_newsletter_create", "newsletters:create", lambda s: _n(s, "newsletters:create"),
+          persona="carol", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("manage_newsletter_draft", "newsletters:edit",
+          lambda s: _n(s, "newsletters:edit", newsletter_id=_newsletters(s).draft_id), persona="carol"),
+    Visit("manage_newsletter_sent", "newsletters:edit",
+          lambda s: _n(s, "newsletters:edit", newsletter_id=_newsletters(s).newsletter_id), persona="carol"),
+    Visit("manage_newsletter_subscriber", "newsletters:enter_subscriber",
+          lambda s: _n(s, "newsletters:enter_subscriber"), persona="carol",
+          then=lambda page, s: submit(page, {"email": "kaputt"})),
+    Visit("manage_newsletter_districts", "newsletters:districts", lambda s: _n(s, "newsletters:districts"),
+          persona="carol", then=lambda page, s: submit(page, {"name": ""})),
+    Visit("manage_newsletter_bounces", "newsletters:bounces", lambda s: _n(s, "newsletters:bounces"),
+          persona="carol", then=lambda page, s: submit(page, {"addresses": "keine-adresse"})),
+]
+NOT_PAGES.update({
+    "newsletters:pdf": "a PDF (tests/test_newsletters.py)",
+    "newsletters:send": "POST-only, redirects to newsletters:edit",
+})
+
 NOT_PAGES.update({
     "reports:photo": "an image file, shown on reports:detail",
     "reports:manage_revoke_key": "POST-only, redirects to reports:manage_keys",

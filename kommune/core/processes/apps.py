@@ -46,3 +46,6 @@ class ProcessesConfig(AppConfig):
         from kommune.core.processes.evaluation_comments import process_comments
 
         register_evaluation_source("comments", process_comments)
+        from kommune.core.processes import newsletter_blocks
+
+        newsletter_blocks.register()  # the newsletter block "take part now"
