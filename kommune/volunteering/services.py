@@ -267,15 +267,14 @@ def do_confirm_attendance(*, actor: User, sign_up: SignUp, attended: bool, hours
     """The organisers confirm that a person took part (and for how many hours), or that they did not come."""
     if not rules.organises(actor, sign_up.shift.project):
         raise PermissionDenied
-    if attended:
-        if hours is None:
-            hours = sign_up.shift.hours()
-        if hours is None or not Decimal("0.25") <= hours <= MAX_HOURS:
-            raise ValidationError({"hours": _("Please give the hours, between 0.25 and 24.")})
-        hours = hours.quantize(Decimal("0.01"))
     with transaction.atomic():
         sign_up = SignUp.objects.select_for_update().select_related("shift__project", "municipality").get(
             pk=sign_up.pk)
+        if attended:
+            hours = hours if hours is not None else sign_up.shift.hours()
+            if hours is None or not Decimal("0.25") <= hours <= MAX_HOURS:
+                raise ValidationError({"hours": _("Please give the hours, between 0.25 and 24.")})
+            hours = hours.quantize(Decimal("0.01"))
         if sign_up.status != Status.CONFIRMED:
             raise ValidationError(_("This sign-up was cancelled."), code="cancelled")
         if sign_up.shift.starts_at is not None and sign_up.shift.starts_at > _now():
