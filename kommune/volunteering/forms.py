@@ -1,11 +1,12 @@
 """Forms of the volunteer projects: they parse and label; the services decide."""
 
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.cleaning import validate_no_control_characters
@@ -15,6 +16,33 @@ from kommune.volunteering.selectors import ShiftFilters
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TEXT = [validate_no_control_characters]
+
+
+class CoordinateField(forms.Field):
+    """A latitude or longitude in decimal degrees; a comma works as the decimal separator too (as in the
+    sensors' and proposals' forms; a feature app does not import another)."""
+
+    def __init__(self, *, limit: int, **kwargs) -> None:
+        self.limit = limit
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                                           "maxlength": "20"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        value = str(value or "").strip().replace(",", ".").replace(" ", "")
+        if not value:
+            return None
+        try:
+            number = Decimal(value[:30])
+        except InvalidOperation:
+            raise ValidationError(_("Please enter a decimal number, for example 51.9607."), code="invalid") from None
+        if not number.is_finite() or not -self.limit <= number <= self.limit:
+            raise ValidationError(_("Please enter a number between -%(limit)d and %(limit)d.")
+                                  % {"limit": self.limit}, code="range")
+        return number.quantize(Decimal("0.000001"))
+
+    def prepare_value(self, value):
+        return "" if value is None else str(value)
 
 
 class ShiftFilterForm(forms.Form):
@@ -99,10 +127,9 @@ class ShiftForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False, validators=TEXT)
     city = forms.CharField(label=_("Town"), max_length=100, required=False, validators=TEXT)
     district = forms.CharField(label=_("Part of town"), max_length=100, required=False, validators=TEXT)
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6,
-                                  min_value=-90, max_value=90)
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6,
-                                   min_value=-180, max_value=180)
+    latitude = CoordinateField(label=_("Latitude"), limit=90, required=False,
+                               help_text=_("For example 51.9607."))
+    longitude = CoordinateField(label=_("Longitude"), limit=180, required=False)
     skills = forms.MultipleChoiceField(label=_("Skills"), required=False, choices=Skill.choices,
                                        widget=forms.CheckboxSelectMultiple)
     capacity = forms.IntegerField(label=_("People needed"), min_value=1, max_value=1000)

@@ -31,14 +31,17 @@ def register_verbs() -> None:
 
 
 def _profile_items(user, municipality, limit: int):
+    from django.utils.translation import ngettext
+
     from kommune.accounts.profiles import ProfileItem
     from kommune.volunteering import selectors
 
     if not selectors.shows_on_profile(user, municipality):
         return []
-    return [ProfileItem(title=item.project.title, url=item.project.get_absolute_url(), date=None,
-                        text=_("%(hours)s hours in %(shifts)s shifts") % {
-                            "hours": _hours(item.hours), "shifts": item.shifts})
+    return [ProfileItem(title=ngettext("%(project)s: %(hours)s hours in %(num)s shift",
+                                       "%(project)s: %(hours)s hours in %(num)s shifts", item.shifts) % {
+                            "project": item.project.title, "hours": _hours(item.hours), "num": item.shifts},
+                        url=item.project.get_absolute_url(), date=None)
             for item in selectors.contributions_of(user, municipality)[:limit]]
 
 

@@ -237,7 +237,7 @@ def _publishers(request: HttpRequest, municipality: Municipality) -> list[tuple[
     user: Any = request.user
     choices: list[tuple[str, str]] = []
     if user.has_perm(services.MANAGE_PERMISSION, municipality):
-        choices.append(("", _("the municipality %(name)s") % {"name": municipality.name}))
+        choices.append(("municipality", _("the municipality %(name)s") % {"name": municipality.name}))
         organisations = Organisation.objects.filter(municipality=municipality)
     else:
         organisations = Organisation.objects.filter(municipality=municipality, memberships__user=user).distinct()
@@ -288,7 +288,7 @@ def project_edit(request: HttpRequest, municipality: Municipality, volunteer_pro
         project = _organised_project(request, municipality, volunteer_project_id)
     except LoginNeeded:
         return redirect_to_login(request.get_full_path())
-    publishers = [("", project.publisher)]
+    publishers = [("unchanged", project.publisher)]
     initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
     form = ProjectForm(request.POST or None, publishers=publishers, initial=initial)
     if request.method == "POST" and form.is_valid():
