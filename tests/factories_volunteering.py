@@ -56,5 +56,7 @@ def volunteering_world(municipality):
     sign_up = SignUpFactory(shift=shift, email="helferin@example.org")
     past = ShiftFactory(project=project, starts_at=timezone.now() - timedelta(days=2), signed_up_count=1)
     SignUpFactory(shift=past)
+    full = ShiftFactory(project=project, capacity=1, signed_up_count=1, title="Volle Schicht")
+    SignUpFactory(shift=full)
     return SimpleNamespace(project_id=project.pk, shift_id=shift.pk, sign_up_id=sign_up.pk, past_shift_id=past.pk,
-                           token=cancel_token(sign_up))
+                           full_shift_id=full.pk, token=cancel_token(sign_up))

@@ -47,6 +47,10 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # Volunteer projects (kommune/volunteering): staff manage all; staff and partners organise (and the team of a
+    # lab that joins the municipality, tested in tests/test_volunteering_services.py); signing up needs none.
+    "volunteering.manage": {A, S},
+    "volunteering.organise": {A, S, P},
 }
 
 

@@ -179,6 +179,8 @@ def test_who_publishes_for_whom(musterstadt, anderstadt, alice, carol):
     lab.municipalities.add(musterstadt)
     lab_admin = UserFactory()
     MembershipFactory(user=lab_admin, lab=lab, municipality=None, role=Role.ADMIN)
+    assert lab_admin.has_perm("volunteering.organise", musterstadt)
+    assert not lab_admin.has_perm("volunteering.organise", anderstadt)
     lab_project = services.do_create_project(actor=lab_admin, municipality=musterstadt, data=data, lab=lab)
     assert lab_project.publisher == lab.name
     services.do_add_shift(actor=lab_admin, project=lab_project, data=_shift_data(), skills=[])

@@ -211,7 +211,8 @@ def test_searchable_followable_and_open_data_without_names(client, musterstadt, 
         "place_name": "Garten", "capacity": 4, "accessibility": "partly"})
     assert Notification.objects.filter(user=alice).exists()  # the followers hear of the new shift
 
-    found = client.get(reverse("search:municipality_search", kwargs={"municipality_slug": musterstadt.slug}), {"q": "Kompost"})
+    search = reverse("search:municipality_search", kwargs={"municipality_slug": musterstadt.slug})
+    found = client.get(search, {"q": "Kompost"})
     assert "Gemeinschaftsgarten Südpark" in found.content.decode()
 
     services.do_sign_up(shift=shift, user=alice)

@@ -25,7 +25,7 @@ class VolunteeringEvent(Event):
 
 
 @dataclass(frozen=True)
-class ProjectPublished(VolunteeringEvent):
+class VolunteerProjectPublished(VolunteeringEvent):
     """target: the project."""
 
     name = "volunteering.project_published"
@@ -34,7 +34,7 @@ class ProjectPublished(VolunteeringEvent):
 
 
 @dataclass(frozen=True)
-class ProjectUpdated(VolunteeringEvent):
+class VolunteerProjectUpdated(VolunteeringEvent):
     name = "volunteering.project_updated"
     requires = ("search", "opendata_records", "pagecache")
 
@@ -44,7 +44,7 @@ class ShiftAdded(VolunteeringEvent):
     """target: the new shift; scope: its project (the project's followers hear of it)."""
 
     name = "volunteering.shift_added"
-    requires = ("notifications", "search", "opendata_records", "pagecache")
+    requires = ("notifications", "opendata_records", "pagecache")  # search: through VolunteerProjectUpdated
 
 
 @dataclass(frozen=True)

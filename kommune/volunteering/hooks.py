@@ -26,7 +26,7 @@ def register_verbs() -> None:
     from kommune.core.notifications.verbs import register_verb
     from kommune.volunteering import events
 
-    register_verb(events.ProjectPublished, _("New volunteer project: “%(title)s”"))
+    register_verb(events.VolunteerProjectPublished, _("New volunteer project: “%(title)s”"))
     register_verb(events.ShiftAdded, _("New shift in the volunteer project “%(scope)s”: “%(title)s”"))
 
 

@@ -50,7 +50,7 @@ SHIFT_COLUMNS = (
     Column("is_cancelled", "boolean", _("Whether the shift was called off."), required=True),
 )
 
-CHANGED_BY = (events.ProjectPublished, events.ProjectUpdated, events.ShiftAdded, events.SignedUp,
+CHANGED_BY = (events.VolunteerProjectPublished, events.VolunteerProjectUpdated, events.ShiftAdded, events.SignedUp,
               events.SignUpCancelled, events.AttendanceConfirmed)
 
 

@@ -22,5 +22,5 @@ def register() -> None:
     register_searchable(Project, kind="volunteer_project", label=_("Volunteer project"), document=project_document,
                         queryset=lambda: Project.objects.filter(is_published=True)
                         .select_related("municipality", "organisation", "lab").prefetch_related("shifts"),
-                        index_on=(events.ProjectPublished, events.ProjectUpdated))
+                        index_on=(events.VolunteerProjectPublished, events.VolunteerProjectUpdated))
 

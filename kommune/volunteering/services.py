@@ -34,11 +34,11 @@ from kommune.core.types import User
 from kommune.volunteering import rules
 from kommune.volunteering.events import (
     AttendanceConfirmed,
-    ProjectPublished,
-    ProjectUpdated,
     ShiftAdded,
     SignedUp,
     SignUpCancelled,
+    VolunteerProjectPublished,
+    VolunteerProjectUpdated,
 )
 from kommune.volunteering.models import Project, Shift, SignUp, Skill, VolunteerPreference
 
@@ -96,7 +96,7 @@ def do_create_project(*, actor: User, municipality: Municipality, data: dict[str
                 setattr(project, name, _clean(data[name]))
         project.full_clean(exclude=["municipality", "organisation", "lab", "created_by"])
         project.save()
-        publish(ProjectPublished(municipality, project, actor=actor))
+        publish(VolunteerProjectPublished(municipality, project, actor=actor))
     return project
 
 
@@ -111,7 +111,7 @@ def do_update_project(*, actor: User, project: Project, data: dict[str, Any]) ->
         project.updated_at = _now()
         project.full_clean(exclude=["municipality", "organisation", "lab", "created_by"])
         project.save()
-        publish(ProjectUpdated(project.municipality, project, actor=actor))
+        publish(VolunteerProjectUpdated(project.municipality, project, actor=actor))
     return project
 
 
@@ -149,7 +149,8 @@ def do_add_shift(*, actor: User, project: Project, data: dict[str, Any], skills:
     with transaction.atomic():
         shift.save()
         publish(ShiftAdded(project.municipality, shift, actor=actor, scope=project))
-        publish(ProjectUpdated(project.municipality, project, actor=actor))  # its search document names the shifts
+        # The project's search document names its shifts' places and skills.
+        publish(VolunteerProjectUpdated(project.municipality, project, actor=actor))
     return shift
 
 
@@ -213,6 +214,8 @@ def do_sign_up(*, shift: Shift, user: User | None = None, assisted_by: User | No
         account = user
         name, email = user.display_name, user.email
         phone = _clean(phone)
+        if phone and len(_phone_key(phone)) < 5:
+            raise ValidationError({"phone": _("Please check the phone number.")})
     with transaction.atomic():
         shift = _lock(shift)
         active = SignUp.objects.filter(shift=shift, status=Status.CONFIRMED)

@@ -61,13 +61,8 @@ def _url(name: str, municipality: Municipality, **kwargs: Any) -> str:
     return reverse(f"volunteering:{name}", kwargs={"municipality_slug": municipality.slug, **kwargs})
 
 
-class LoginNeeded(Exception):
-    """An anonymous visitor on a page for logged-in people: sent to the login and back."""
-
-
 def _require(request: HttpRequest, allowed: bool) -> None:
-    if not request.user.is_authenticated:
-        raise LoginNeeded
+    """The organiser pages need ``volunteering.organise`` (the decorator) and to organise this project."""
     if not allowed:
         raise PermissionDenied
 
@@ -222,13 +217,9 @@ def certificate(request: HttpRequest, municipality: Municipality) -> HttpRespons
 # --- Organisers -------------------------------------------------------------------------------------------------
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def organise(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """The organiser's overview: the projects they run, with their shifts and lists."""
-    try:
-        _require(request, rules.may_publish(request.user, municipality))
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
     projects = selectors.projects_organised_by(request.user, municipality)
     return render(request, "volunteering/organise.html", {"municipality": municipality, "projects": projects})
 
@@ -246,12 +237,8 @@ def _publishers(request: HttpRequest, municipality: Municipality) -> list[tuple[
     return choices
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def project_create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    try:
-        _require(request, rules.may_publish(request.user, municipality))
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
     user: Any = request.user
     publishers = _publishers(request, municipality)
     form = ProjectForm(request.POST or None, publishers=publishers)
@@ -282,12 +269,9 @@ def _organised_project(request: HttpRequest, municipality: Municipality, project
     return project
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def project_edit(request: HttpRequest, municipality: Municipality, volunteer_project_id: int) -> HttpResponse:
-    try:
-        project = _organised_project(request, municipality, volunteer_project_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    project = _organised_project(request, municipality, volunteer_project_id)
     publishers = [("unchanged", project.publisher)]
     initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
     form = ProjectForm(request.POST or None, publishers=publishers, initial=initial)
@@ -306,12 +290,9 @@ def project_edit(request: HttpRequest, municipality: Municipality, volunteer_pro
                   status=400 if form.errors else 200)
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def shift_create(request: HttpRequest, municipality: Municipality, volunteer_project_id: int) -> HttpResponse:
-    try:
-        project = _organised_project(request, municipality, volunteer_project_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    project = _organised_project(request, municipality, volunteer_project_id)
     form = ShiftForm(request.POST or None, initial={"city": municipality.name, "capacity": 4})
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,14 +315,11 @@ def _organised_shift(request: HttpRequest, municipality: Municipality, shift_id:
     return shift
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def roster(request: HttpRequest, municipality: Municipality, shift_id: int) -> HttpResponse:
     """The organisers' list of a shift: who signed up (with phone and e-mail), assisted sign-up for a person who
     phoned, cancellation for a person, attendance with hours; ``?druck=1`` for printing."""
-    try:
-        shift = _organised_shift(request, municipality, shift_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    shift = _organised_shift(request, municipality, shift_id)
     form = AssistedSignUpForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -378,24 +356,18 @@ def _roster_table(shift: Shift) -> tuple[list[str], list[list[Any]]]:
     return columns, rows
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def roster_csv(request: HttpRequest, municipality: Municipality, shift_id: int) -> HttpResponse:
-    try:
-        shift = _organised_shift(request, municipality, shift_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    shift = _organised_shift(request, municipality, shift_id)
     columns, rows = _roster_table(shift)
     response = HttpResponse(csv_bytes(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="schicht-{shift.pk}.csv"'
     return response
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 def roster_xlsx(request: HttpRequest, municipality: Municipality, shift_id: int) -> HttpResponse:
-    try:
-        shift = _organised_shift(request, municipality, shift_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    shift = _organised_shift(request, municipality, shift_id)
     columns, rows = _roster_table(shift)
     response = HttpResponse(xlsx_bytes([(shift.title, columns, rows)]),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -403,13 +375,10 @@ def roster_xlsx(request: HttpRequest, municipality: Municipality, shift_id: int)
     return response
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 @require_POST
 def roster_cancel(request: HttpRequest, municipality: Municipality, shift_id: int, sign_up_id: int) -> HttpResponse:
-    try:
-        shift = _organised_shift(request, municipality, shift_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    shift = _organised_shift(request, municipality, shift_id)
     row = get_for_tenant(SignUp, municipality, pk=sign_up_id, shift=shift)
     try:
         services.do_cancel_sign_up(sign_up=row, actor=request.user, assisted=True)  # type: ignore[arg-type]
@@ -421,13 +390,10 @@ def roster_cancel(request: HttpRequest, municipality: Municipality, shift_id: in
     return redirect(_url("roster", municipality, shift_id=shift.pk))
 
 
-@municipality_view()
+@municipality_view(services.ORGANISE_PERMISSION)
 @require_POST
 def attendance(request: HttpRequest, municipality: Municipality, shift_id: int, sign_up_id: int) -> HttpResponse:
-    try:
-        shift = _organised_shift(request, municipality, shift_id)
-    except LoginNeeded:
-        return redirect_to_login(request.get_full_path())
+    shift = _organised_shift(request, municipality, shift_id)
     row = get_for_tenant(SignUp, municipality, pk=sign_up_id, shift=shift)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
