@@ -179,13 +179,16 @@ def test_who_publishes_for_whom(musterstadt, anderstadt, alice, carol):
     lab.municipalities.add(musterstadt)
     lab_admin = UserFactory()
     MembershipFactory(user=lab_admin, lab=lab, municipality=None, role=Role.ADMIN)
-    assert lab_admin.has_perm("volunteering.organise", musterstadt)
-    assert not lab_admin.has_perm("volunteering.organise", anderstadt)
+    assert not lab_admin.has_perm("volunteering.organise", musterstadt)  # a lab role gives nothing on its pages
     lab_project = services.do_create_project(actor=lab_admin, municipality=musterstadt, data=data, lab=lab)
     assert lab_project.publisher == lab.name
     services.do_add_shift(actor=lab_admin, project=lab_project, data=_shift_data(), skills=[])
     with pytest.raises(PermissionDenied):
         services.do_add_shift(actor=partner, project=lab_project, data=_shift_data(), skills=[])
+    # The municipality's staff publish for a lab that joins it, not for another.
+    assert services.do_create_project(actor=carol, municipality=musterstadt, data=data, lab=lab).lab == lab
+    with pytest.raises(ValidationError):
+        services.do_create_project(actor=carol, municipality=musterstadt, data=data, lab=LabFactory())
 
 
 @pytest.mark.parametrize("bad, field", [

@@ -3,9 +3,10 @@ object rule (who organises a project) as a plain function, because it looks at t
 
 - ``volunteering.manage``: admins and staff of the municipality: every project, every list. Held in a lab by its
   admins and staff, it lets them publish projects for the lab in the lab's municipalities.
-- ``volunteering.organise``: staff and partners publish projects (partners for their organisation), and so do
-  the admins and staff of a lab that joins the municipality (for the lab); they see the lists of their projects,
-  enter sign-ups for people who phoned (audited) and confirm who took part.
+- ``volunteering.organise``: staff and partners publish projects (partners for their organisation; staff also
+  for a lab that joins the municipality), see the lists of their projects, enter sign-ups for people who phoned
+  (audited) and confirm who took part. A lab role gives nothing on a municipality's pages (as everywhere); the
+  services also accept the admins and staff of a lab that joins the municipality as publishers for the lab.
 - Signing up needs no permission: a logged-in person (the service checks the shift).
 """
 
@@ -14,18 +15,8 @@ import rules
 from kommune.core.models import Lab, Membership, Municipality, Role
 from kommune.core.rules import has_role, is_staff
 
-
-@rules.predicate
-def is_team_of_one_of_its_labs(user, tenant) -> bool:
-    """On a municipality: the person is admin or staff of a lab that joins it (the lab publishes projects there)."""
-    if not isinstance(tenant, Municipality) or not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(user=user, lab__municipalities=tenant,
-                                     role__in=[Role.ADMIN, Role.STAFF]).exists()
-
-
 rules.add_perm("volunteering.manage", is_staff)
-rules.add_perm("volunteering.organise", is_staff | has_role(Role.PARTNER) | is_team_of_one_of_its_labs)
+rules.add_perm("volunteering.organise", is_staff | has_role(Role.PARTNER))
 
 
 def _authenticated(user) -> bool:
@@ -44,7 +35,7 @@ def may_publish(user, municipality: Municipality) -> bool:
     """May ``user`` publish a volunteer project in ``municipality`` (staff, a partner, or a lab's team)?"""
     if not _authenticated(user):
         return False
-    return user.has_perm("volunteering.organise", municipality)
+    return user.has_perm("volunteering.organise", municipality) or labs_managed_by(user, municipality).exists()
 
 
 def organises(user, project) -> bool:

@@ -79,7 +79,8 @@ def _check_publisher(actor: User, municipality: Municipality, organisation: Orga
             raise ValidationError({"organisation": _("This organisation belongs to another municipality.")})
         if not manages and not actor.memberships.filter(organisation=organisation).exists():
             raise ValidationError({"organisation": _("You can only publish for your own organisation.")})
-    if lab is not None and not rules.labs_managed_by(actor, municipality).filter(pk=lab.pk).exists():
+    if lab is not None and not (manages and lab.municipalities.filter(pk=municipality.pk).exists()
+                                or rules.labs_managed_by(actor, municipality).filter(pk=lab.pk).exists()):
         raise ValidationError({"lab": _("You can only publish for a lab whose team you belong to.")})
     if not manages and organisation is None and lab is None:
         raise ValidationError({"organisation": _("Please choose the organisation or lab that runs the project.")})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
-from kommune.core.models import Municipality, Organisation
+from kommune.core.models import Lab, Municipality, Organisation
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.spreadsheets import csv_bytes, xlsx_bytes
 from kommune.volunteering import rules, selectors, services, tokens
@@ -91,7 +91,7 @@ def shift_list(request: HttpRequest, municipality: Municipality) -> HttpResponse
         "municipality": municipality, "form": form, "page": page, "shifts": shifts,
         "query": filters.query(), "geojson": points_geojson(shifts), "center": GERMANY,
         "projects": list(selectors.public_projects(municipality)[:12]),
-        "can_publish": rules.may_publish(request.user, municipality), "now": timezone.now(),
+        "can_publish": request.user.has_perm(services.ORGANISE_PERMISSION, municipality), "now": timezone.now(),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -233,7 +233,9 @@ def _publishers(request: HttpRequest, municipality: Municipality) -> list[tuple[
     else:
         organisations = Organisation.objects.filter(municipality=municipality, memberships__user=user).distinct()
     choices += [(f"org:{org.pk}", org.name) for org in organisations.order_by("name")]
-    choices += [(f"lab:{lab.pk}", lab.name) for lab in rules.labs_managed_by(user, municipality)]
+    labs = (Lab.objects.filter(municipalities=municipality) if user.has_perm(services.MANAGE_PERMISSION, municipality)
+            else rules.labs_managed_by(user, municipality))
+    choices += [(f"lab:{lab.pk}", lab.name) for lab in labs.order_by("name")]
     return choices
 
 
@@ -247,8 +249,8 @@ def project_create(request: HttpRequest, municipality: Municipality) -> HttpResp
         kind, _sep, number = data.pop("publisher").partition(":")
         organisation = (Organisation.objects.filter(municipality=municipality, pk=int(number)).first()
                         if kind == "org" and number.isdigit() else None)
-        lab = (rules.labs_managed_by(user, municipality).filter(pk=int(number)).first()
-               if kind == "lab" and number.isdigit() else None)
+        lab = (Lab.objects.filter(municipalities=municipality, pk=int(number)).first()
+               if kind == "lab" and number.isdigit() else None)  # the service checks who may publish for it
         try:
             project = services.do_create_project(actor=user, municipality=municipality, data=data,
                                                  organisation=organisation, lab=lab)
