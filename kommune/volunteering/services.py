@@ -135,7 +135,8 @@ def do_add_shift(*, actor: User, project: Project, data: dict[str, Any], skills:
     shift.skills = _skills_value(skills)
     if (shift.latitude is None) != (shift.longitude is None):
         raise ValidationError({"latitude": _("Please give both latitude and longitude, or neither.")})
-    if shift.latitude is not None and not (-90 <= shift.latitude <= 90 and -180 <= shift.longitude <= 180):
+    latitude, longitude = shift.latitude, shift.longitude
+    if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationError({"latitude": _("This point is not on the earth.")})
     if shift.starts_at is None and shift.ends_at is not None:
         raise ValidationError({"starts_at": _("A shift with an end needs a begin.")})

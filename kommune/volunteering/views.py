@@ -140,7 +140,7 @@ def sign_up(request: HttpRequest, municipality: Municipality, shift_id: int) -> 
     if not form.is_valid():
         return _shift_page(request, municipality, shift, form=form, status=400)
     try:
-        services.do_sign_up(shift=shift, user=request.user, phone=form.cleaned_data["phone"])  # type: ignore[arg-type]
+        services.do_sign_up(shift=shift, user=request.user, phone=form.cleaned_data["phone"])
     except ValidationError as error:
         return _shift_page(request, municipality, shift, form=form, error=_errors(error), status=400)
     messages.success(request, _("You are signed up. Thank you! We have sent you a confirmation with a link to "
