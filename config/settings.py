@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kommune.consultations",
     "kommune.surveys",
     "kommune.inclusion",
+    "kommune.volunteering",
     "kommune.reports",
     "kommune.sensors",
     "kommune.newsletters",

@@ -54,6 +54,10 @@ MATRIX: dict[str, set[str]] = {
     # Newsletters (kommune/newsletters): partners write drafts, staff send them.
     "newsletters.write": {A, S, P},
     "newsletters.send": {A, S},
+    # Volunteer projects (kommune/volunteering): staff manage all; staff and partners organise (and the team of a
+    # lab that joins the municipality, tested in tests/test_volunteering_services.py); signing up needs none.
+    "volunteering.manage": {A, S},
+    "volunteering.organise": {A, S, P},
 }
 
 

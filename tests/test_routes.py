@@ -308,6 +308,12 @@ def _inclusion(municipality):
     return inclusion_world(municipality)
 
 
+def _volunteering(municipality):
+    from tests.factories_volunteering import volunteering_world
+
+    return volunteering_world(municipality)
+
+
 PROVIDERS: dict[str, Provider] = {
     # Tenants
     "municipality_slug": Provider(own=lambda w: w.musterstadt.slug, foreign=lambda w: w.anderstadt.slug),
@@ -398,6 +404,12 @@ PROVIDERS: dict[str, Provider] = {
                                                                  _inclusion).token),
     "inclusion:cancel:token": Provider(own=lambda w: w.build(id(_inclusion), "municipality", False,
                                                              _inclusion).token),
+    # Volunteer projects (kommune/volunteering)
+    "volunteer_project_id": owned(_volunteering, attr="project_id"),
+    "shift_id": owned(_volunteering, attr="shift_id"),
+    "sign_up_id": owned(_volunteering, attr="sign_up_id"),
+    "volunteering:cancel:token": Provider(own=lambda w: w.build(id(_volunteering), "municipality", False,
+                                                                _volunteering).token),
     "category": Provider(own=lambda w: "smartphone"),
     "year": Provider(own=lambda w: 2027),
     "month_number": Provider(own=lambda w: 3),
@@ -405,6 +417,10 @@ PROVIDERS: dict[str, Provider] = {
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.
 POST_DATA: dict[str, Callable[[World], dict]] = {
+    "volunteering:project_create": lambda w: {"title": "Fremdes Projekt", "summary": "Von außen.",
+                                              "publisher": "municipality"},
+    "volunteering:roster": lambda w: {"name": "Fremde Person", "phone": "0421 123456"},
+    "volunteering:attendance": lambda w: {"attended": "yes", "hours": "2"},
     "proposals:manage_settings": lambda w: {"is_enabled": "on", "supporters": "registered", "minimum_age": "0",
                                             "threshold_kind": "absolute", "threshold_absolute": "1",
                                             "threshold_share": "1", "collection_days": "60", "answer_days": "30"},

@@ -111,6 +111,9 @@ class Site:
         self.add_consultations(musterstadt, alice)
         self.add_surveys(musterstadt, bob)
         self.inclusion = inclusion_world(musterstadt)
+        from tests.factories_volunteering import volunteering_world
+
+        self.volunteering = volunteering_world(musterstadt)
         self.add_sensors(musterstadt, alice)
         from kommune.core.api.services import do_create_access_token
 
@@ -640,6 +643,40 @@ VISITS = [
           persona="carol"),
     Visit("inclusion_lab_partners", "inclusion:lab_partners", lambda s: s.l("inclusion:lab_partners"),
           persona="erin"),
+    # Volunteer projects (kommune/volunteering): list with map and filters (also a bad filter), project, shift with
+    # its sign-up (open and full), cancellation by link (also a bad one), my volunteering, the organisers' pages
+    Visit("volunteering_list", "volunteering:list", lambda s: s.m("volunteering:list"),
+          then=lambda page, s: page.wait_for_selector("#shift-map .leaflet-marker-icon", state="attached")),
+    Visit("volunteering_list_bad_filter", "volunteering:list",
+          lambda s: s.m("volunteering:list") + "?date_from=2026-05-01&date_to=2026-04-01", status=400),
+    Visit("volunteering_project", "volunteering:project",
+          lambda s: s.m("volunteering:project", volunteer_project_id=s.volunteering.project_id)),
+    Visit("volunteering_shift", "volunteering:shift",
+          lambda s: s.m("volunteering:shift", shift_id=s.volunteering.shift_id)),
+    Visit("volunteering_shift_sign_up", "volunteering:shift",
+          lambda s: s.m("volunteering:shift", shift_id=s.volunteering.shift_id), persona="alice",
+          then=lambda page, s: submit(page, {"phone": "12"}, form="main form.form-stack")),
+    Visit("volunteering_shift_full", "volunteering:shift",
+          lambda s: s.m("volunteering:shift", shift_id=s.volunteering.full_shift_id), persona="alice"),
+    Visit("volunteering_cancel", "volunteering:cancel",
+          lambda s: s.m("volunteering:cancel", token=s.volunteering.token)),
+    Visit("volunteering_cancel_bad_link", "volunteering:cancel",
+          lambda s: s.m("volunteering:cancel", token="kaputt"), status=404),
+    Visit("volunteering_mine", "volunteering:mine", lambda s: s.m("volunteering:mine"), persona="alice"),
+    Visit("volunteering_organise", "volunteering:organise", lambda s: s.m("volunteering:organise"), persona="carol"),
+    Visit("volunteering_project_create", "volunteering:project_create", lambda s: s.m("volunteering:project_create"),
+          persona="carol", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("volunteering_project_edit", "volunteering:project_edit",
+          lambda s: s.m("volunteering:project_edit", volunteer_project_id=s.volunteering.project_id),
+          persona="carol"),
+    Visit("volunteering_shift_create", "volunteering:shift_create",
+          lambda s: s.m("volunteering:shift_create", volunteer_project_id=s.volunteering.project_id),
+          persona="carol", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("volunteering_roster", "volunteering:roster",
+          lambda s: s.m("volunteering:roster", shift_id=s.volunteering.shift_id), persona="carol",
+          then=lambda page, s: submit(page, {"name": ""}, form="main form.form-stack")),
+    Visit("volunteering_roster_past", "volunteering:roster",
+          lambda s: s.m("volunteering:roster", shift_id=s.volunteering.past_shift_id), persona="carol"),
     # Errors; the 404 page also in English
     # Fine-dust sensors
     Visit("sensor_list", "sensors:list", lambda s: s.m("sensors:list")),
@@ -735,6 +772,12 @@ NOT_PAGES = {
     "inclusion:participants_csv_course": "a CSV download",
     "inclusion:participant_cancel_event": "POST-only, redirects to the participant list",
     "inclusion:participant_cancel_course": "POST-only, redirects to the participant list",
+    "volunteering:certificate": "a PDF (tests/test_volunteering_web.py)",
+    "volunteering:roster_csv": "a CSV download",
+    "volunteering:roster_xlsx": "an XLSX download",
+    "volunteering:sign_up": "POST-only; its errors show on volunteering:shift",
+    "volunteering:roster_cancel": "POST-only, redirects to volunteering:roster",
+    "volunteering:attendance": "POST-only, redirects to volunteering:roster",
 }
 # Whole URL namespaces that render no page, and why.
 NOT_PAGE_NAMESPACES = {
