@@ -47,6 +47,9 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # Co-designing public services: staff describe services, group feedback, publish changes, enter ratings for
+    # residents who phoned; rating needs no permission (a confirmed account, while the service is open).
+    "codesign.manage": {A, S},
 }
 
 
