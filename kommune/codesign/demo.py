@@ -32,7 +32,7 @@ STEPS = [
 ]
 
 # Per step: (effort, clarity) before and since the change, a problem and an idea residents describe.
-FEEDBACK = [
+FEEDBACK: list[tuple[tuple[int, int], tuple[int, int], str, str]] = [
     ((3, 3), (3, 3), "Die nächsten freien Termine waren erst in drei Wochen.",
      "Kurzfristig frei gewordene Termine per E-Mail anbieten."),
     ((5, 2), (2, 4), "Die Wohnungsgeberbestätigung musste ich beim Vermieter auf Papier holen.",
@@ -108,10 +108,10 @@ def seed(demo: DemoData) -> None:
             change_day - timedelta(days=generator.randint(5, 40))
         ratings = []
         for number, step in enumerate(steps):
-            (effort, clarity) = FEEDBACK[number][1 if after else 0]
+            effort, clarity = FEEDBACK[number][1] if after else FEEDBACK[number][0]
             effort = max(1, min(5, effort + generator.choice((-1, 0, 0, 1))))
             clarity = max(1, min(5, clarity + generator.choice((-1, 0, 0, 1))))
-            problem, idea = FEEDBACK[number][2:]
+            problem, idea = FEEDBACK[number][2], FEEDBACK[number][3]
             talks = (index + number) % 2 == 0 and not (after and number == 1)
             ratings.append(services.StepRating(step, effort, clarity, problem if talks else "",
                                                idea if talks and index % 3 != 2 else ""))

@@ -43,12 +43,14 @@ def _mean(value: float | None) -> float | None:
 
 def rows(municipality: Municipality) -> Iterator[dict[str, Any]]:
     """Three queries: the steps, the ratings' aggregates and the changes' aggregates."""
-    ratings = {row["step_id"]: row for row in Rating.objects.filter(municipality=municipality).values("step_id")
-               .annotate(count=Count("pk"), effort=Avg("effort"), clarity=Avg("clarity"),
-                         problems=Count("pk", filter=~Q(problem="")), ideas=Count("pk", filter=~Q(idea="")))
-               .order_by()}
-    changes = {row["step_id"]: row for row in Change.objects.filter(municipality=municipality, step__isnull=False)
-               .values("step_id").annotate(count=Count("pk"), last=Max("changed_on")).order_by()}
+    rating_rows = (Rating.objects.filter(municipality=municipality).values("step_id")
+                   .annotate(count=Count("pk"), effort=Avg("effort"), clarity=Avg("clarity"),
+                             problems=Count("pk", filter=~Q(problem="")), ideas=Count("pk", filter=~Q(idea="")))
+                   .order_by())
+    ratings: dict[int, dict[str, Any]] = {row["step_id"]: dict(row) for row in rating_rows}
+    change_rows = (Change.objects.filter(municipality=municipality, step__isnull=False).values("step_id")
+                   .annotate(count=Count("pk"), last=Max("changed_on")).order_by())
+    changes: dict[int, dict[str, Any]] = {row["step_id"]: dict(row) for row in change_rows}
     site = settings.SITE_URL.rstrip("/")
     steps = (Step.objects.filter(municipality=municipality, service__is_published=True)
              .select_related("service", "municipality").order_by("service_id", "position", "id"))

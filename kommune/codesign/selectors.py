@@ -2,6 +2,7 @@
 never part of them."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
@@ -44,12 +45,13 @@ class StepSummary:
 def step_summaries(service: Service) -> list[StepSummary]:
     """Each step with the number of ratings, the mean effort and clarity, and how many problems and ideas were
     described. Two queries."""
-    rows = {row["step_id"]: row for row in Rating.objects.filter(service=service).values("step_id").annotate(
+    aggregates = Rating.objects.filter(service=service).values("step_id").annotate(
         count=Count("pk"), effort=Avg("effort"), clarity=Avg("clarity"),
-        problems=Count("pk", filter=~Q(problem="")), ideas=Count("pk", filter=~Q(idea=""))).order_by()}
+        problems=Count("pk", filter=~Q(problem="")), ideas=Count("pk", filter=~Q(idea=""))).order_by()
+    rows: dict[int, dict[str, Any]] = {row["step_id"]: dict(row) for row in aggregates}
     summaries = []
     for step in steps(service):
-        row = rows.get(step.pk, {})
+        row: dict[str, Any] = rows.get(step.pk, {})
         summaries.append(StepSummary(step, Stats(row.get("count", 0), row.get("effort"), row.get("clarity")),
                                      row.get("problems", 0), row.get("ideas", 0)))
     return summaries
@@ -72,6 +74,11 @@ class Comparison:
     rows: list[StepComparison] = field(default_factory=list)
 
 
+def _stats(row: dict[str, Any], change: Change, side: str) -> Stats:
+    prefix = f"c{change.pk}_{side}"
+    return Stats(row.get(f"{prefix}_count", 0), row.get(f"{prefix}_effort"), row.get(f"{prefix}_clarity"))
+
+
 def comparisons(service: Service, history: list[Change]) -> list[Comparison]:
     """For each of the latest changes in effect: every step's ratings by people who used the service before the
     day of the change and from that day on. One query, however many steps and changes."""
@@ -79,7 +86,7 @@ def comparisons(service: Service, history: list[Change]) -> list[Comparison]:
     compared = [change for change in history if change.changed_on <= today][:MAX_COMPARED_CHANGES]
     if not compared:
         return []
-    annotations = {}
+    annotations: dict[str, Any] = {}
     for change in compared:
         for side, condition in (("before", Q(used_on__lt=change.changed_on)),
                                 ("after", Q(used_on__gte=change.changed_on))):
@@ -87,21 +94,16 @@ def comparisons(service: Service, history: list[Change]) -> list[Comparison]:
             annotations[f"{prefix}_count"] = Count("pk", filter=condition)
             annotations[f"{prefix}_effort"] = Avg("effort", filter=condition)
             annotations[f"{prefix}_clarity"] = Avg("clarity", filter=condition)
-    rows = {row["step_id"]: row for row in
-            Rating.objects.filter(service=service).values("step_id").annotate(**annotations).order_by()}
+    rows: dict[int, dict[str, Any]] = {row["step_id"]: dict(row) for row in
+                                       Rating.objects.filter(service=service).values("step_id")
+                                       .annotate(**annotations).order_by()}
     service_steps = steps(service)
     result = []
     for change in compared:
         comparison = Comparison(change)
         for step in service_steps:
             row = rows.get(step.pk, {})
-
-            def side(name: str, row: dict = row, change: Change = change) -> Stats:
-                prefix = f"c{change.pk}_{name}"
-                return Stats(row.get(f"{prefix}_count", 0), row.get(f"{prefix}_effort"),
-                             row.get(f"{prefix}_clarity"))
-
-            comparison.rows.append(StepComparison(step, side("before"), side("after")))
+            comparison.rows.append(StepComparison(step, _stats(row, change, "before"), _stats(row, change, "after")))
         result.append(comparison)
     return result
 
