@@ -304,3 +304,17 @@ def test_ratings_are_exported_and_anonymised_on_account_deletion(service, alice,
     run_anonymisers(alice)
     rating = Rating.objects.get(step=steps_of(service)[0])
     assert rating.person is None and rating.problem == "" and rating.effort == 2
+
+
+def test_staff_add_steps_through_the_service_page(client, musterstadt, carol):
+    service = service_with_steps(musterstadt, published=False, titles=())
+    client.force_login(carol)
+    url = reverse("codesign:manage_add_step", kwargs={"municipality_slug": "musterstadt", "service_id": service.pk})
+    assert client.post(url, {"step-title": "Termin buchen", "step-channel": "online"}).status_code == 302
+    assert client.post(url, {"step-title": "", "step-channel": "fax"}).status_code == 400
+    assert [step.title for step in service.steps.all()] == ["Termin buchen"]
+    publish = reverse("codesign:manage_publish", kwargs={"municipality_slug": "musterstadt",
+                                                         "service_id": service.pk})
+    assert client.post(publish).status_code == 302
+    service.refresh_from_db()
+    assert service.is_published

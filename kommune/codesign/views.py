@@ -158,7 +158,7 @@ def _manage_service_page(request: HttpRequest, municipality: Municipality, servi
     return render(request, "codesign/manage/service.html", {
         "municipality": municipality, "service": service, "steps": selectors.steps(service),
         "form": form or ServiceForm(initial=service_initial(service), municipality=municipality),
-        "step_form": step_form or StepForm()}, status=status)
+        "step_form": step_form or StepForm(prefix="step")}, status=status)
 
 
 @municipality_view(MANAGE)
@@ -196,7 +196,7 @@ def manage_publish(request: HttpRequest, municipality: Municipality, service_id:
 @require_POST
 def manage_add_step(request: HttpRequest, municipality: Municipality, service_id: int) -> HttpResponse:
     service = get_for_tenant(Service, municipality, pk=service_id)
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, prefix="step")
     if form.is_valid():
         try:
             services.do_add_step(service=service, actor=request.user,  # type: ignore[arg-type]
