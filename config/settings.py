@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kommune.opendata",
     "kommune.council",
     "kommune.adoptions",
+    "kommune.codesign",
     "kommune.projects",
     "kommune.consultations",
     "kommune.surveys",

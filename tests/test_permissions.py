@@ -58,6 +58,9 @@ MATRIX: dict[str, set[str]] = {
     # lab that joins the municipality, tested in tests/test_volunteering_services.py); signing up needs none.
     "volunteering.manage": {A, S},
     "volunteering.organise": {A, S, P},
+    # Co-designing public services: staff describe services, group feedback, publish changes, enter ratings for
+    # residents who phoned; rating needs no permission (a confirmed account, while the service is open).
+    "codesign.manage": {A, S},
 }
 
 

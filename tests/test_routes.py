@@ -59,6 +59,7 @@ from kommune.council.oparl import KINDS as OPARL_KINDS
 from kommune.proposals.models import Attachment, Proposal
 from tests.factories import LabFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_accounts import LetterCodeBatchFactory, LetterCodeFactory
+from tests.factories_codesign import service_ids as codesign_ids
 from tests.factories_comments import BlockFactory, CommentFactory, ReportFactory, thread_for
 from tests.factories_consultations import finished_scene
 from tests.factories_council import council_ids
@@ -411,6 +412,9 @@ PROVIDERS: dict[str, Provider] = {
     "volunteering:cancel:token": Provider(own=lambda w: w.build(id(_volunteering), "municipality", False,
                                                                 _volunteering).token),
     "category": Provider(own=lambda w: "smartphone"),
+    # Co-designing public services (kommune/codesign): a published service and its first step
+    "service_id": owned(codesign_ids, attr="service_id"),
+    "step_id": owned(codesign_ids, attr="step_id"),
     "year": Provider(own=lambda w: 2027),
     "month_number": Provider(own=lambda w: 3),
 }

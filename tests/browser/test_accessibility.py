@@ -119,6 +119,25 @@ class Site:
 
         self.access_token, _secret = do_create_access_token(user=alice, name="Ratsinfo-App", scope="read")
         self.add_adoptions(musterstadt, alice, carol)
+        self.add_codesign(musterstadt, alice, carol)
+
+    def add_codesign(self, musterstadt, alice, carol) -> None:
+        """A service with three steps, alice's ratings with a problem before a published change, a theme."""
+        from datetime import timedelta
+
+        from kommune.codesign import services as codesign
+        from tests.factories_codesign import service_with_steps
+
+        self.codesign_service = service_with_steps(musterstadt)
+        steps = list(self.codesign_service.steps.order_by("position"))
+        today = timezone.localdate()
+        codesign.do_rate_steps(service=self.codesign_service, actor=alice, used_on=today - timedelta(days=20),
+                               ratings=[codesign.StepRating(steps[0], 4, 2, "Kein Termin frei", "Samstags öffnen"),
+                                        codesign.StepRating(steps[1], 3, 3)])
+        theme = codesign.do_create_theme(service=self.codesign_service, actor=carol, title="Terminvergabe")
+        codesign.do_publish_change(service=self.codesign_service, actor=carol, title="Mehr Online-Termine",
+                                   changed_on=today - timedelta(days=5), step=steps[0], theme=theme)
+        self.codesign_step = steps[0]
 
     def add_adoptions(self, musterstadt, alice, carol) -> None:
         """A hedge (a line) adopted by alice with a care entry, and a free tree."""
@@ -544,6 +563,29 @@ VISITS = [
                                                        form="#assisted-heading ~ form.form-stack")),
     Visit("adoption_import", "adoptions:import", lambda s: s.m("adoptions:import"), persona="carol",
           then=lambda page, s: submit(page)),
+    # Co-designing public services
+    Visit("codesign_list", "codesign:list", lambda s: s.m("codesign:list")),
+    Visit("codesign_detail", "codesign:detail", lambda s: s.m("codesign:detail", service_id=s.codesign_service.pk)),
+    Visit("codesign_step", "codesign:step", lambda s: s.m("codesign:step", service_id=s.codesign_service.pk,
+                                                          step_id=s.codesign_step.pk)),
+    Visit("codesign_rate", "codesign:rate", lambda s: s.m("codesign:rate", service_id=s.codesign_service.pk),
+          persona="bob", then=lambda page, s: submit(page)),
+    Visit("codesign_manage", "codesign:manage", lambda s: s.m("codesign:manage"), persona="carol",
+          then=lambda page, s: submit(page, {"leika_key": "123"})),
+    Visit("codesign_manage_service", "codesign:manage_service",
+          lambda s: s.m("codesign:manage_service", service_id=s.codesign_service.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("codesign_manage_step", "codesign:manage_step",
+          lambda s: s.m("codesign:manage_step", service_id=s.codesign_service.pk, step_id=s.codesign_step.pk),
+          persona="carol", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("codesign_manage_feedback", "codesign:manage_feedback",
+          lambda s: s.m("codesign:manage_feedback", service_id=s.codesign_service.pk), persona="carol"),
+    Visit("codesign_manage_change", "codesign:manage_change",
+          lambda s: s.m("codesign:manage_change", service_id=s.codesign_service.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("codesign_manage_assisted", "codesign:manage_assisted",
+          lambda s: s.m("codesign:manage_assisted", service_id=s.codesign_service.pk), persona="carol",
+          then=lambda page, s: submit(page)),
     # Council information (the OParl JSON routes are in NOT_PAGE_NAMESPACES)
     Visit("council_home", "council_pages:home", lambda s: s.m("council_pages:home")),
     Visit("council_calendar", "council_pages:calendar", lambda s: s.m("council_pages:calendar")),
@@ -747,6 +789,11 @@ NOT_PAGES = {
     "adoptions:care": "POST-only; its errors show on adoptions:asset",
     "adoptions:end": "POST-only, redirects to adoptions:asset",
     "adoptions:photo": "an image file, shown on adoptions:asset",
+    "codesign:manage_publish": "POST-only, redirects to codesign:manage_service",
+    "codesign:manage_add_step": "POST-only; its errors show on codesign:manage_service (visited with them)",
+    "codesign:manage_remove_step": "POST-only, redirects to codesign:manage_service",
+    "codesign:manage_add_theme": "POST-only; its errors show on codesign:manage_feedback",
+    "codesign:manage_assign_theme": "POST-only, redirects to codesign:manage_feedback",
     "projects:feed": "an Atom feed",
     "projects:project_feed": "an Atom feed",
     "projects:manage_delete_milestone": "POST-only, redirects to projects:manage_milestones",
