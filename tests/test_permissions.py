@@ -47,6 +47,11 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # The lab workspace (kommune/labs), asked of a lab: its members see internal items and work on sub-projects;
+    # its admins and staff publish news and dates.
+    "labs.view_internal": {A, S, M, P},
+    "labs.contribute": {A, S, M, P},
+    "labs.manage": {A, S},
 }
 
 

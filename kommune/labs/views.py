@@ -136,9 +136,9 @@ def subproject_edit(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: 
 
 
 def _add(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, form_class, service, heading: str,
-         done: str, **form_kwargs) -> HttpResponse:
+         done: str, form_kwargs: dict | None = None) -> HttpResponse:
     sp = get_for_tenant(SubProject, lab, pk=subproject_id)
-    form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
+    form = form_class(request.POST or None, request.FILES or None, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             service(subproject=sp, actor=request.user, **form.cleaned_data)
@@ -154,7 +154,7 @@ def _add(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, form_c
 @lab_view(CONTRIBUTE)
 def task_create(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int) -> HttpResponse:
     return _add(request, lab, subproject_id, forms.TaskForm, services.do_add_task,
-                _("New task in “%(title)s”"), _("The task was added."), lab=lab)
+                _("New task in “%(title)s”"), _("The task was added."), {"lab": lab})
 
 
 @lab_view(CONTRIBUTE)
@@ -172,18 +172,18 @@ def document_create(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: 
 @lab_view(CONTRIBUTE)
 def responsible_add(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int) -> HttpResponse:
     return _add(request, lab, subproject_id, forms.ResponsibleForm, services.do_add_responsible,
-                _("Responsible for “%(title)s”"), _("The person is now responsible for the sub-project."), lab=lab)
+                _("Responsible for “%(title)s”"), _("The person is now responsible for the sub-project."), {"lab": lab})
 
 
 @lab_view(CONTRIBUTE)
 def link_create(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int) -> HttpResponse:
     return _add(request, lab, subproject_id, forms.LinkForm, services.do_link,
-                _("Link a result of “%(title)s”"), _("The link was added."), lab=lab,
-                kinds=services.linkable_kinds())
+                _("Link a result of “%(title)s”"), _("The link was added."),
+                {"lab": lab, "kinds": services.linkable_kinds()})
 
 
-@require_POST
 @lab_view(CONTRIBUTE)
+@require_POST
 def link_remove(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, link_id: int) -> HttpResponse:
     link = get_for_tenant(SubProjectLink.objects.select_related("subproject", "lab"), lab, pk=link_id,
                           subproject_id=subproject_id)
@@ -192,8 +192,8 @@ def link_remove(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int,
     return redirect(link.subproject.get_absolute_url())
 
 
-@require_POST
 @lab_view(CONTRIBUTE)
+@require_POST
 def responsible_remove(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int,
                        responsible_id: int) -> HttpResponse:
     row = get_for_tenant(Responsible.objects.select_related("subproject", "lab"), lab, pk=responsible_id,
@@ -203,8 +203,8 @@ def responsible_remove(request: AuthenticatedHttpRequest, lab: Lab, subproject_i
     return redirect(row.subproject.get_absolute_url())
 
 
-@require_POST
 @lab_view(CONTRIBUTE)
+@require_POST
 def task_done(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, task_id: int) -> HttpResponse:
     task = get_for_tenant(Task.objects.select_related("subproject", "lab"), lab, pk=task_id,
                           subproject_id=subproject_id)
@@ -212,8 +212,8 @@ def task_done(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, t
     return redirect(task.subproject.get_absolute_url() + "#tasks-heading")
 
 
-@require_POST
 @lab_view(CONTRIBUTE)
+@require_POST
 def set_visibility(request: AuthenticatedHttpRequest, lab: Lab, item_kind: str, item_id: int) -> HttpResponse:
     model = services.ITEM_MODELS.get(item_kind)
     if model is None:
