@@ -3,11 +3,12 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.cleaning import validate_no_control_characters
-from kommune.core.models import Lab
+from kommune.core.models import Lab, Municipality
 from kommune.labs import selectors
 from kommune.labs.models import SubProject, Visibility
 
@@ -40,7 +41,8 @@ class SubProjectForm(forms.Form):
     title = text_field(_("Title"), 200)
     goal = text_field(_("Goal"), 2000, textarea=True, help_text=_("What should be different when it is done?"))
     description = text_field(_("Description"), 10000, required=False, textarea=True)
-    municipalities = forms.ModelMultipleChoiceField(label=_("Municipalities that run it"), queryset=None,
+    municipalities = forms.ModelMultipleChoiceField(label=_("Municipalities that run it"),
+                                                    queryset=Municipality.objects.none(),
                                                     widget=forms.CheckboxSelectMultiple)
     state = forms.ChoiceField(label=_("State"), choices=SubProject.State.choices)
     starts_on = forms.DateField(label=_("Start"), required=False, widget=DATE_WIDGET)
@@ -55,7 +57,8 @@ class SubProjectForm(forms.Form):
 class TaskForm(forms.Form):
     title = text_field(_("Task"), 200)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("nobody yet"))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False,
+                                   empty_label=_("nobody yet"))
     visibility = visibility_field()
 
     def __init__(self, *args: Any, lab: Lab, **kwargs: Any) -> None:
@@ -65,7 +68,7 @@ class TaskForm(forms.Form):
 
 
 class ResponsibleForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    user = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
     task = text_field(_("Task in the sub-project"), 100, required=False)
 
     def __init__(self, *args: Any, lab: Lab, **kwargs: Any) -> None:
@@ -89,7 +92,7 @@ class DocumentForm(forms.Form):
 
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(label=_("What to link"))
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     object_id = forms.CharField(label=_("Number"), max_length=18,
                                 help_text=_("The number of the process, proposal, dataset or project in that "
                                             "municipality (it is in its address)."))
@@ -103,7 +106,7 @@ class LinkForm(forms.Form):
 class NewsForm(forms.Form):
     title = text_field(_("Title"), 200)
     text = text_field(_("Text"), 20000, textarea=True, help_text=_("Markdown: **bold**, lists, links."))
-    subproject = forms.ModelChoiceField(label=_("Sub-project"), queryset=None, required=False,
+    subproject = forms.ModelChoiceField(label=_("Sub-project"), queryset=SubProject.objects.none(), required=False,
                                         empty_label=_("the whole lab"))
     visibility = visibility_field(Visibility.PUBLIC)
 

@@ -105,11 +105,10 @@ def responsible_people(subproject: SubProject) -> list[ResponsiblePerson]:
             memberships[membership.user_id] = membership
     people = []
     for row in rows:
-        membership = memberships.get(row.user_id)
+        role = memberships.get(row.user_id)
         organisation = ""
-        if membership is not None:
-            organisation = membership.organisation.name if membership.organisation else str(
-                membership.get_role_display())
+        if role is not None:
+            organisation = role.organisation.name if role.organisation else str(role.get_role_display())
         people.append(ResponsiblePerson(row.user.display_name, organisation, row.task))
     return people
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -82,10 +82,10 @@ def _member(lab: Lab, user: User | None, field: str) -> User | None:
     return user
 
 
-def _announce(obj: Model, lab: Lab, actor: User | None, subproject: SubProject | None, event_type) -> None:
-    municipality = selectors.home_municipality(lab, subproject)
-    if municipality is not None:
-        publish(event_type(municipality, obj, actor=actor, scope=lab))
+def _subproject_changed(subproject: SubProject, actor: User) -> None:
+    municipality = selectors.home_municipality(subproject.lab, subproject)
+    if municipality is not None:  # a lab without municipalities has nowhere to be found or told
+        publish(SubProjectChanged(municipality, subproject, actor=actor, scope=subproject.lab))
 
 
 def _log_visibility(*, lab: Lab, actor: User, kind: str, item: Model, before: str, after: str) -> None:
@@ -137,7 +137,7 @@ def do_create_subproject(*, lab: Lab, actor: User, title: str, goal: str, munici
         subproject = SubProject.objects.create(lab=lab, created_by=actor, **cleaned)
         subproject.municipalities.set(municipalities)
         Responsible.objects.create(lab=lab, subproject=subproject, user=actor)
-        _announce(subproject, lab, actor, subproject, SubProjectChanged)
+        _subproject_changed(subproject, actor)
     return subproject
 
 
@@ -157,7 +157,7 @@ def do_update_subproject(*, subproject: SubProject, actor: User, municipalities:
             subproject.municipalities.set(municipalities)
         _log_visibility(lab=lab, actor=actor, kind="subproject", item=subproject, before=before,
                         after=subproject.visibility)
-        _announce(subproject, lab, actor, subproject, SubProjectChanged)
+        _subproject_changed(subproject, actor)
     return subproject
 
 
@@ -219,7 +219,7 @@ def do_add_note(*, subproject: SubProject, actor: User, title: str, met_on: date
                                           visibility=_visibility(visibility))
 
 
-def do_add_document(*, subproject: SubProject, actor: User, title: str, file: UploadedFile,
+def do_add_document(*, subproject: SubProject, actor: User, title: str, file: File,
                     visibility: str = Visibility.INTERNAL) -> Document:
     lab = subproject.lab
     _check(actor, "labs.contribute", lab)
@@ -257,7 +257,7 @@ def do_link(*, subproject: SubProject, actor: User, kind: str, municipality: Mun
         with transaction.atomic():
             link = SubProjectLink.objects.create(lab=lab, subproject=subproject, municipality=municipality,
                                                  content_type=linkable.content_type(), object_id=target.pk)
-            _announce(subproject, lab, actor, subproject, SubProjectChanged)
+            _subproject_changed(subproject, actor)
     except IntegrityError:
         raise ValidationError(_("The sub-project is already linked to “%(title)s”.")
                               % {"title": linkable.title(target)}) from None
@@ -268,7 +268,7 @@ def do_unlink(*, link: SubProjectLink, actor: User) -> None:
     _check(actor, "labs.contribute", link.lab)
     with transaction.atomic():
         link.delete()
-        _announce(link.subproject, link.lab, actor, link.subproject, SubProjectChanged)
+        _subproject_changed(link.subproject, actor)
 
 
 def linkable_kinds() -> list[tuple[str, str]]:
@@ -301,11 +301,14 @@ def do_publish_news(*, lab: Lab, actor: User, title: str, text: str, visibility:
 
 
 def _after_news_change(news: News, actor: User) -> None:
-    _announce(news, news.lab, actor, news.subproject, LabNewsChanged)
+    municipality = selectors.home_municipality(news.lab, news.subproject)
+    if municipality is None:
+        return
+    publish(LabNewsChanged(municipality, news, actor=actor, scope=news.lab))
     if news.is_public and news.announced_at is None:
         news.announced_at = timezone.now()
         news.save(update_fields=["announced_at"])
-        _announce(news, news.lab, actor, news.subproject, LabNewsPublished)
+        publish(LabNewsPublished(municipality, news, actor=actor, scope=news.lab))
 
 
 def do_add_event(*, lab: Lab, actor: User, title: str, starts_at: datetime, place: str = "", description: str = "",
@@ -340,7 +343,7 @@ def do_set_visibility(*, item: Model, actor: User, visibility: str) -> Model:
         item.save(update_fields=["visibility"])
         _log_visibility(lab=lab, actor=actor, kind=kind, item=item, before=before, after=visibility)
         if isinstance(item, SubProject):
-            _announce(item, lab, actor, item, SubProjectChanged)
+            _subproject_changed(item, actor)
         elif isinstance(item, News):
             _after_news_change(item, actor)
     return item
