@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kommune.reports",
     "kommune.sensors",
     "kommune.newsletters",
+    "kommune.labs",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

@@ -61,6 +61,11 @@ MATRIX: dict[str, set[str]] = {
     # Co-designing public services: staff describe services, group feedback, publish changes, enter ratings for
     # residents who phoned; rating needs no permission (a confirmed account, while the service is open).
     "codesign.manage": {A, S},
+    # The lab workspace (kommune/labs), asked of a lab: its members see internal items and work on sub-projects;
+    # its admins and staff publish news and dates.
+    "labs.view_internal": {A, S, M, P},
+    "labs.contribute": {A, S, M, P},
+    "labs.manage": {A, S},
 }
 
 

@@ -303,6 +303,12 @@ def _access_token(user):
 
 # Keyed by the URL keyword, or by "<namespace>:<route name>:<keyword>" where the keyword's meaning depends on the
 # route (a "pk" is a membership in one route and a batch of letter codes in the next). The specific key wins.
+def _lab_scene(lab):
+    from tests.factories_labs import lab_scene
+
+    return lab_scene(lab, link_to=("process", published_process(lab.municipalities.order_by("pk").first())))
+
+
 def _inclusion(municipality):
     from tests.factories_inclusion import inclusion_world
 
@@ -417,6 +423,12 @@ PROVIDERS: dict[str, Provider] = {
     "step_id": owned(codesign_ids, attr="step_id"),
     "year": Provider(own=lambda w: 2027),
     "month_number": Provider(own=lambda w: 3),
+    # The lab workspace (kommune/labs): public items of the lab's public sub-project (tests/factories_labs.py).
+    **{key: owned(_lab_scene, scope="lab", attr=attr) for key, attr in (
+        ("subproject_id", "public_subproject_id"), ("task_id", "public_task_id"), ("note_id", "public_note_id"),
+        ("document_id", "public_document_id"), ("news_id", "public_news_id"), ("responsible_id", "responsible_id"),
+        ("labs:link_remove:link_id", "link_id"), ("item_id", "public_subproject_id"))},
+    "item_kind": Provider(own=lambda w: "subproject"),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.

@@ -137,3 +137,29 @@ def test_the_migration_fills_the_municipality_of_phases_news_and_reactions_from_
         assert Phase.objects.get(pk=phase).municipality_id == municipality_id
         assert ProcessNews.objects.get(pk=news).municipality_id == municipality_id
         assert Reaction.objects.get(pk=reaction).municipality_id == municipality_id
+
+
+# --- Lab-owned rows ---------------------------------------------------------------------------------------------
+
+
+def test_every_lab_owned_model_carries_its_lab():
+    """A row that reaches a Lab through another row (a task through its sub-project) points to the lab directly,
+    so that the lab workspace scopes every query by lab (kommune/labs)."""
+    from kommune.core.models import Lab
+
+    def reaches_lab(model, seen=frozenset()) -> bool:
+        for field in _foreign_keys(model):
+            target = field.related_model
+            if target is Lab or (target not in seen and target is not model and reaches_lab(target, seen | {model})):
+                return True
+        return False
+
+    def has_lab_key(model) -> bool:
+        return any(field.name == "lab" and field.related_model is Lab for field in _foreign_keys(model))
+
+    missing = [model._meta.label for model in apps.get_models() if model._meta.app_label == "labs"
+               and not has_lab_key(model)]
+    assert missing == []
+    assert not [model._meta.label for model in apps.get_models(include_auto_created=True)
+                if model._meta.app_label == "labs" and reaches_lab(model) and not has_lab_key(model)
+                and not model._meta.auto_created]

@@ -138,6 +138,9 @@ class Site:
         codesign.do_publish_change(service=self.codesign_service, actor=carol, title="Mehr Online-Termine",
                                    changed_on=today - timedelta(days=5), step=steps[0], theme=theme)
         self.codesign_step = steps[0]
+        from tests.factories_labs import lab_scene
+
+        self.labs = lab_scene(self.lab, link_to=("process", self.process))  # the lab workspace (kommune/labs)
 
     def add_adoptions(self, musterstadt, alice, carol) -> None:
         """A hedge (a line) adopted by alice with a care entry, and a free tree."""
@@ -732,12 +735,48 @@ VISITS = [
           then=lambda page, s: submit(page, errors=False)),  # the second state: the new token, shown once
     Visit("sensor_remove", "sensors:remove", lambda s: s.m("sensors:remove", sensor_id=s.sensor.pk),
           persona="alice"),
+    # The lab workspace (kommune/labs); erin administers the lab and sees its internal items too
+    Visit("labs_home", "labs:home", lambda s: s.l("labs:home"), persona="erin"),
+    Visit("labs_subproject", "labs:subproject",
+          lambda s: s.l("labs:subproject", subproject_id=s.labs.public_subproject_id), persona="erin"),
+    Visit("labs_subproject_public", "labs:subproject",
+          lambda s: s.l("labs:subproject", subproject_id=s.labs.public_subproject_id)),
+    Visit("labs_note", "labs:note", lambda s: s.l("labs:note", subproject_id=s.labs.public_subproject_id,
+                                                  note_id=s.labs.public_note_id)),
+    Visit("labs_news_list", "labs:news_list", lambda s: s.l("labs:news_list")),
+    Visit("labs_news", "labs:news", lambda s: s.l("labs:news", news_id=s.labs.public_news_id), persona="erin"),
+    Visit("labs_subproject_create", "labs:subproject_create", lambda s: s.l("labs:subproject_create"),
+          persona="erin", then=lambda page, s: submit(page)),
+    Visit("labs_subproject_edit", "labs:subproject_edit",
+          lambda s: s.l("labs:subproject_edit", subproject_id=s.labs.public_subproject_id), persona="erin"),
+    Visit("labs_task_create", "labs:task_create",
+          lambda s: s.l("labs:task_create", subproject_id=s.labs.public_subproject_id), persona="erin",
+          then=lambda page, s: submit(page)),
+    Visit("labs_note_create", "labs:note_create",
+          lambda s: s.l("labs:note_create", subproject_id=s.labs.public_subproject_id), persona="erin"),
+    Visit("labs_document_create", "labs:document_create",
+          lambda s: s.l("labs:document_create", subproject_id=s.labs.public_subproject_id), persona="erin"),
+    Visit("labs_responsible_add", "labs:responsible_add",
+          lambda s: s.l("labs:responsible_add", subproject_id=s.labs.public_subproject_id), persona="erin"),
+    Visit("labs_link_create", "labs:link_create",
+          lambda s: s.l("labs:link_create", subproject_id=s.labs.public_subproject_id), persona="erin"),
+    Visit("labs_news_create", "labs:news_create", lambda s: s.l("labs:news_create"), persona="erin"),
+    Visit("labs_event_create", "labs:event_create", lambda s: s.l("labs:event_create"), persona="erin",
+          then=lambda page, s: submit(page)),
+    Visit("labs_internal_404", "", lambda s: s.l("labs:subproject", subproject_id=s.labs.internal_subproject_id),
+          status=404),
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
     Visit("403", "", lambda s: s.m("manage:dashboard"), persona="alice", status=403),
 ]
 
 # Routes that render no page of their own, and why.
 NOT_PAGES = {
+    "labs:news_feed": "an Atom feed",
+    "labs:document": "a file download",
+    "labs:task_done": "POST-only, redirects to the sub-project",
+    "labs:link_remove": "POST-only, redirects to the sub-project",
+    "labs:responsible_remove": "POST-only, redirects to the sub-project",
+    "labs:set_visibility": "POST-only, redirects to the sub-project",
     "proposals:feed": "an Atom feed",
     "council_pages:calendar_feed": "an iCalendar feed (tests/test_council_pages.py)",
     "proposals:updates_feed": "an Atom feed",
