@@ -46,3 +46,7 @@ class ProcessesConfig(AppConfig):
         from kommune.core.processes.evaluation_comments import process_comments
 
         register_evaluation_source("comments", process_comments)
+        # A process's setup can be published as a template and copied elsewhere (kommune.core.blueprints).
+        from kommune.core.processes import blueprints
+
+        blueprints.register()
