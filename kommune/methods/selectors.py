@@ -1,11 +1,13 @@
 """Reads of the methods library that the pages, the export and the open data share; a constant number of queries
 per page, whatever the number of methods, uses and copies."""
 
+import itertools
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kommune.core.models import Municipality
+from kommune.core.search.german import OR_WORDS, stem
 from kommune.core.search.selectors import search
 from kommune.methods.models import Method, MethodUse, MethodVersion, Template, TemplateCopy
 
@@ -22,6 +24,23 @@ def with_use_counts(methods: QuerySet[Method]) -> QuerySet[Method]:
         copy_count=Count("templates__copies", distinct=True))
 
 
+def _forms(word: str) -> tuple[str, ...]:
+    """A loanword that the German stemmer leaves as it is ("Workshop", "Workshops", "Hackdays") also in its other
+    number: the Snowball stemmer strips an -s only after certain letters, so "Workshops" would miss "Workshop"."""
+    lower = word.lower()
+    if len(lower) < 4 or not lower.isalpha() or stem(lower) != lower:
+        return (word,)
+    return (word, word[:-1]) if lower.endswith("s") else (word, word + "s")
+
+
+def with_loanword_plurals(query: str) -> str:
+    """The query with each of up to three plain words also in its other number, joined by "or"."""
+    words = query.split()
+    if '"' in query or not 1 <= len(words) <= 3 or any(w.startswith("-") or w.lower() in OR_WORDS for w in words):
+        return query
+    return " or ".join(" ".join(combo) for combo in itertools.product(*map(_forms, words)))
+
+
 @dataclass(frozen=True)
 class Library:
     methods: list[Method]
@@ -36,7 +55,7 @@ def library(*, query: str = "", perspective: str = "", kind: str = "") -> Librar
     if kind:
         methods = methods.filter(kind=kind)
     if query.strip():
-        page = search(query=query, kinds=["method"])
+        page = search(query=with_loanword_plurals(query), kinds=["method"])
         ranked = [result.document.object_id for result in page.results]
         found = {method.pk: method for method in with_use_counts(methods.filter(pk__in=ranked))}
         hits = [found[pk] for pk in ranked if pk in found]
