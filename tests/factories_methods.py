@@ -1,8 +1,7 @@
 """Methods, their versions and templates for the tests (tests/test_methods*.py, the route walk, the axe walk)."""
 
 from datetime import datetime, timedelta
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from kommune.core.models import Lab, Municipality, Role
 from kommune.core.processes import services as process_services
@@ -50,7 +49,7 @@ def setup_process(municipality: Municipality, actor=None, *, title: str = "Neuge
     actor = actor or staff_of(municipality)
     process = process_services.do_create_process(municipality=municipality, actor=actor, title=title,
                                                  summary="Wie soll der Platz aussehen?", description="## Worum es geht")
-    first = timezone.make_aware(datetime(2026, 3, 2, 10, 0))
+    first = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     process_services.do_set_phases(process=process, actor=actor, phases=[
         process_services.PhaseInput(kind=Phase.Kind.INFORMATION, starts_at=first,
                                     ends_at=first + timedelta(days=14, hours=8)),

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kommune.core.models import AuditLogEntry, Role
+from kommune.core.models import AuditLogEntry
 from kommune.core.processes.models import Process
 from kommune.core.records import record_set
 from kommune.methods import selectors, services
 from kommune.methods.models import LICENSE, Method, MethodUse, MethodVersion, TemplateCopy
-from tests.factories import LabFactory, MembershipFactory, MunicipalityFactory
+from tests.factories import LabFactory, MunicipalityFactory
 from tests.factories_methods import METHOD_TEXT, method_of, setup_process, staff_of, template_of
 from tests.factories_processes import published_process
 

@@ -47,6 +47,9 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # The methods library (kommune/methods): writing methods and tagging processes; publishing and copying templates.
+    "methods.write": {A, S},
+    "methods.reuse": {A, S},
 }
 
 

@@ -34,14 +34,6 @@ class MethodUsesChanged(MethodEvent):
 
 
 @dataclass(frozen=True)
-class TemplatePublished(MethodEvent):
-    """target: the template; data: kind."""
-
-    name = "methods.template_published"
-    requires = ("opendata_records",)
-
-
-@dataclass(frozen=True)
 class TemplateCopied(MethodEvent):
     """target: the copy (TemplateCopy) in the municipality it was copied into; data: template, origin."""
 

@@ -1,7 +1,7 @@
 """Writes of the methods library: keyword-only, typed, one transaction each, permission checked here.
 
 Every refusal is a ValidationError with a message for the person who acted, and leaves the database as it was.
-Events: methods.saved, methods.uses_changed, methods.template_published, methods.template_copied.
+Events: methods.saved, methods.uses_changed, methods.template_copied.
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kommune.core import blueprints
 from kommune.core.cleaning import FieldCleaner, clean_text
-from kommune.core.events import Event, publish
+from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Lab, Municipality
 from kommune.core.perspectives import Perspective
 from kommune.core.processes.models import Process
@@ -23,7 +23,7 @@ from kommune.core.richtext import render_markdown
 from kommune.core.services import log_action
 from kommune.core.slugs import german_slug
 from kommune.core.types import User
-from kommune.methods.events import MethodSaved, MethodUsesChanged, TemplateCopied, TemplatePublished
+from kommune.methods.events import MethodSaved, MethodUsesChanged, TemplateCopied
 from kommune.methods.models import CONTENT_FIELDS, Method, MethodUse, MethodVersion, Template, TemplateCopy
 
 MAX_GROUP_SIZE = 100_000
@@ -43,11 +43,6 @@ def home_municipality(method: Method) -> Municipality | None:
     if method.municipality_id:
         return method.municipality
     return method.lab.municipalities.order_by("pk").first() if method.lab_id else None
-
-
-def _publish(municipality: Municipality | None, event: type[Event], target: Any, actor: User, **data: Any) -> None:
-    if municipality is not None:
-        publish(event(municipality, target, actor=actor, data=data))
 
 
 # --- Methods --------------------------------------------------------------------------------------------------
@@ -142,7 +137,8 @@ def do_create_method(*, author: Author, actor: User, title: str, summary: str, p
                 method = Method.objects.create(**tenant, slug=_free_slug(cleaned["title"]), created_by=actor,
                                                **cleaned)
                 _keep_version(method, actor, _("First version"))
-                _publish(home_municipality(method), MethodSaved, method, actor, version=1)
+                if (home := home_municipality(method)) is not None:
+                    publish(MethodSaved(home, method, actor=actor, data={"version": 1}))
             return method
         except IntegrityError:  # a concurrent write took the address: try the next free one
             continue
@@ -168,7 +164,8 @@ def do_update_method(*, method: Method, actor: User, note: str = "", **changes: 
         locked.version += 1
         locked.save()
         _keep_version(locked, actor, note)
-        _publish(home_municipality(locked), MethodSaved, locked, actor, version=locked.version)
+        if (home := home_municipality(locked)) is not None:
+            publish(MethodSaved(home, locked, actor=actor, data={"version": locked.version}))
     return locked
 
 
@@ -192,7 +189,7 @@ def do_set_process_methods(*, process: Process, actor: User, methods: Sequence[M
             MethodUse(municipality_id=process.municipality_id, process=process, method=method, created_by=actor)
             for pk, method in chosen.items() if pk not in existing])
         if existing != set(chosen):
-            _publish(process.municipality, MethodUsesChanged, process, actor, methods=sorted(chosen))
+            publish(MethodUsesChanged(process.municipality, process, actor=actor, data={"methods": sorted(chosen)}))
     return list(MethodUse.objects.filter(process=process).select_related("method"))
 
 
@@ -226,7 +223,6 @@ def do_publish_template(*, municipality: Municipality, actor: User, kind: str, s
                                            data=blueprint.export(source), source_id=source.pk,
                                            source_url=get_url() if get_url else "", method=method,
                                            created_by=actor)
-        _publish(municipality, TemplatePublished, template, actor, kind=kind)
     return template
 
 
@@ -255,6 +251,6 @@ def do_copy_template(*, template: Template, municipality: Municipality, actor: U
         log_action(tenant=municipality, actor=actor, action=AuditLogEntry.Action.TEMPLATE_COPIED,
                    template=template.title, origin=template.municipality.name, kind=template.kind,
                    start=start.isoformat() if start else "")
-        _publish(municipality, TemplateCopied, copy, actor, template=template.pk,
-                 origin=template.municipality_id)
+        publish(TemplateCopied(municipality, copy, actor=actor, data={"template": template.pk,
+                                                                      "origin": template.municipality_id}))
     return copy
