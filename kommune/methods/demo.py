@@ -172,6 +172,7 @@ def seed_methods(demo: DemoData) -> None:
         data = {key: value for key, value in entry.items() if key not in ("author", "uses")}
         method = Method.objects.filter(title=data["title"]).first()
         if method is None:
+            author: Lab | Municipality
             if entry["author"] == "lab":
                 if lab_author is None:
                     continue

@@ -87,7 +87,7 @@ def method_rows(municipality: Municipality) -> Iterator[dict[str, Any]]:
     methods = with_use_counts(Method.objects.filter(
         Q(municipality=municipality) | Q(lab__municipalities=municipality)).distinct()).order_by("id")
     for method in methods.iterator(chunk_size=500):
-        yield method_row(method, method.process_count)
+        yield method_row(method, method.process_count)  # type: ignore[attr-defined]  # annotated
 
 
 def use_rows(municipality: Municipality) -> Iterator[dict[str, Any]]:

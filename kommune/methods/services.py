@@ -42,7 +42,8 @@ def home_municipality(method: Method) -> Municipality | None:
     """The municipality a method's events and search document belong to (for a lab: its first member)."""
     if method.municipality_id:
         return method.municipality
-    return method.lab.municipalities.order_by("pk").first() if method.lab_id else None
+    lab = method.lab
+    return lab.municipalities.order_by("pk").first() if lab is not None else None
 
 
 # --- Methods --------------------------------------------------------------------------------------------------

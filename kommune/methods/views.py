@@ -86,7 +86,7 @@ def library_file(request: HttpRequest, file_format: str) -> HttpResponse:
     """The whole library as open data (CC BY 4.0), with the columns of the record set "methods"."""
     if file_format not in FILE_TYPES:
         raise Http404
-    rows = [records.method_row(method, method.process_count)
+    rows = [records.method_row(method, method.process_count)  # type: ignore[attr-defined]  # annotated
             for method in selectors.with_use_counts(Method.objects.all()).order_by("id")]
     names = [column.name for column in records.METHOD_COLUMNS]
     if file_format == "csv":
