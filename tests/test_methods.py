@@ -301,3 +301,34 @@ def test_the_staff_pages_need_staff(client, musterstadt, alice, carol, erin):
                              ("methods:process_methods", {"process_slug": process.slug})):
             assert client.get(reverse(name, kwargs={"municipality_slug": "musterstadt", **kwargs})).status_code \
                 == expected, (person, name)
+
+
+@pytest.mark.django_db
+def test_a_process_template_carries_the_questions_of_its_surveys(musterstadt, anderstadt, dave):
+    from kommune.surveys.models import Question, Survey
+    from tests.factories_surveys import survey_with_questions
+
+    actor = staff_of(musterstadt)
+    process = setup_process(musterstadt, actor)
+    survey_with_questions(musterstadt, process=process)
+    template = services.do_publish_template(municipality=musterstadt, actor=actor, kind="process",
+                                            source_id=process.pk)
+    assert template.data["parts"]["surveys"][0]["questions"][1]["condition"] == 0
+
+    copy = services.do_copy_template(template=template, municipality=anderstadt, actor=dave, start=date(2027, 3, 1))
+
+    survey = Survey.objects.get(process_id=copy.object_id)
+    assert survey.municipality == anderstadt and not survey.is_published and survey.title == "Marktplatz-Befragung"
+    questions = list(Question.objects.filter(survey=survey).order_by("position"))
+    assert [q.kind for q in questions] == ["single", "text", "multiple", "rating", "ranking"]
+    assert questions[1].condition_question == questions[0] and questions[1].condition_value == 0
+    assert questions[3].scale_max_label == "sehr" and questions[4].options == ["Schatten", "Sitzplätze", "Markt"]
+    assert "Umfrage „Marktplatz-Befragung“ mit 5 Fragen" in services_describe(template)
+
+
+def services_describe(template) -> list[str]:
+    from kommune.core.blueprints import blueprint
+
+    found = blueprint(template.kind)
+    assert found is not None
+    return found.describe(template.data)

@@ -12,6 +12,11 @@ templates and the copies without importing those apps. An app registers its kind
   its dates shifted to the ``start`` day, through the app's own services (which check the actor's permission
   in that municipality), and returns it; the new object is never published by the copy;
 - ``describe(data)``: a few lines of plain text that show a person what a template holds before copying it.
+
+A kind may have *parts* that other apps own: a participation process carries its surveys (the surveys app). The
+owner registers ``register_part(kind, key, export=…, create=…)``; the kind's own ``export`` and ``create`` call
+``export_parts`` and ``create_parts``, so a process template holds the questions of its surveys without core
+knowing the surveys app.
 """
 
 from collections.abc import Callable
@@ -70,3 +75,47 @@ def create_from(kind: str, *, municipality: Municipality, data: dict, start: dat
     if found is None:
         raise LookupError(f"No blueprint of kind {kind!r} is registered.")
     return found.create(municipality=municipality, data=data, start=start, actor=actor)
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    label: str | Promise
+    export: Callable[[Any], list]  # the parts of one object, JSON-serialisable
+    create: Callable[..., None]  # create(*, obj, items, actor): rebuild them on the copied object
+    describe: Callable[[list], list[str]]
+
+
+_parts: dict[str, dict[str, Part]] = {}
+
+
+def register_part(kind: str, key: str, *, label: str | Promise, export: Callable[[Any], list],
+                  create: Callable[..., None], describe: Callable[[list], list[str]] | None = None) -> None:
+    _parts.setdefault(kind, {})[key] = Part(key, label, export, create, describe or (lambda items: []))
+
+
+def export_parts(kind: str, obj: Any) -> dict[str, list]:
+    """Each registered part of ``obj`` that has something to carry."""
+    exported = {key: part.export(obj) for key, part in _parts.get(kind, {}).items()}
+    return {key: items for key, items in exported.items() if items}
+
+
+def create_parts(kind: str, obj: Any, parts: Any, actor: User) -> None:
+    """Rebuild the parts a template carries on the copied ``obj``; a part this installation lacks is skipped."""
+    if not isinstance(parts, dict):
+        return
+    for key, items in parts.items():
+        part = _parts.get(kind, {}).get(key)
+        if part is not None and isinstance(items, list) and items:
+            part.create(obj=obj, items=items, actor=actor)
+
+
+def describe_parts(kind: str, parts: Any) -> list[str]:
+    if not isinstance(parts, dict):
+        return []
+    lines: list[str] = []
+    for key, items in parts.items():
+        part = _parts.get(kind, {}).get(key)
+        if part is not None and isinstance(items, list):
+            lines.extend(part.describe(items))
+    return lines

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommune.core.blueprints import create_parts, describe_parts, export_parts
 from kommune.core.models import Municipality
 from kommune.core.processes import services
 from kommune.core.processes.models import Phase, Process
@@ -43,7 +44,7 @@ def export(process: Process) -> dict[str, Any]:
                         "features": list(phase.features or []), "start_day": start_day, "start_time": start_time,
                         "end_day": end_day, "end_time": end_time})
     return {"title": process.title, "summary": process.summary, "description": process.description,
-            "area": process.area, "phases": written}
+            "area": process.area, "phases": written, "parts": export_parts("process", process)}
 
 
 def _moment(start: date, day: Any, at: Any) -> datetime:
@@ -76,11 +77,12 @@ def create(*, municipality: Municipality, data: dict, start: date, actor: User) 
             summary=str(data.get("summary") or ""), description=str(data.get("description") or ""),
             area=str(data.get("area") or ""))
         services.do_set_phases(process=process, actor=actor, phases=phase_inputs(data, start))
+        create_parts("process", process, data.get("parts"), actor)
     return process
 
 
 def describe(data: dict) -> list[str]:
-    lines = []
+    lines = describe_parts("process", data.get("parts"))
     for phase in data.get("phases") or []:
         kind = phase.get("kind")
         name = phase.get("title") or (Phase.Kind(kind).label if kind in Phase.Kind.values else kind)
