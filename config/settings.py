@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kommune.sensors",
     "kommune.newsletters",
     "kommune.labs",
+    "kommune.methods",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

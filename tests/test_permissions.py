@@ -66,6 +66,9 @@ MATRIX: dict[str, set[str]] = {
     "labs.view_internal": {A, S, M, P},
     "labs.contribute": {A, S, M, P},
     "labs.manage": {A, S},
+    # The methods library (kommune/methods): writing methods and tagging processes; publishing and copying templates.
+    "methods.write": {A, S},
+    "methods.reuse": {A, S},
 }
 
 

@@ -301,6 +301,18 @@ def _access_token(user):
     return do_create_access_token(user=user, name="Walk", scope="write")[0]
 
 
+def _method(tenant):
+    from tests.factories_methods import method_of
+
+    return method_of(tenant, title=f"Bürgerrat {tenant.slug}")
+
+
+def _template(w: World):
+    from tests.factories_methods import template_of
+
+    return w.memo("template", lambda: template_of(w.musterstadt))
+
+
 # Keyed by the URL keyword, or by "<namespace>:<route name>:<keyword>" where the keyword's meaning depends on the
 # route (a "pk" is a membership in one route and a batch of letter codes in the next). The specific key wins.
 def _lab_scene(lab):
@@ -429,6 +441,13 @@ PROVIDERS: dict[str, Provider] = {
         ("document_id", "public_document_id"), ("news_id", "public_news_id"), ("responsible_id", "responsible_id"),
         ("labs:link_remove:link_id", "link_id"), ("item_id", "public_subproject_id"))},
     "item_kind": Provider(own=lambda w: "subproject"),
+    # The methods library (kommune/methods): the library is shared across the installation (a method of Musterstadt
+    # for its public pages, with two versions); only the author tenant's edit page scopes the method.
+    "method_slug": Provider(own=lambda w: w.memo("method", lambda: _method(w.musterstadt)).slug),
+    "methods:edit:method_slug": owned(_method, attr="slug"),
+    "methods:lab_edit:method_slug": owned(_method, scope="lab", attr="slug"),
+    # A template of any municipality may be copied into one's own: no foreign-tenant case.
+    "template_id": Provider(own=lambda w: _template(w).pk),
 }
 
 # What dave sends when he POSTs to a route he may not use: a valid form, so that only authorisation stops it.
@@ -487,6 +506,10 @@ POST_DATA: dict[str, Callable[[World], dict]] = {
     "projects:manage_milestones": lambda w: {"title": "Fremder Meilenstein", "planned_on": "2030-01-01"},
     "projects:manage_milestone": lambda w: {"title": "Fremd geändert", "planned_on": "2030-01-01"},
     "projects:manage_funding": lambda w: {"source": "Fremdgeld", "amount": "1"},
+    "methods:create": lambda w: {"title": "Fremde Methode", "kind": "method", "summary": "Von außen.",
+                                 "purpose": "Von außen.", "perspectives": ["dialogue"], "effort": "low",
+                                 "duration": "1 Stunde", "steps": "Von außen."},
+    "methods:copy_template": lambda w: {"start": "2030-01-07"},
 }
 
 

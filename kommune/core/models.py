@@ -19,6 +19,7 @@ RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "konto", "account", "labs", "oparl", "dcat", "open311", "sensors", "static", "media",
         "sprache", "language", "i18n", "healthz", "bench", "robots.txt", "favicon.ico", "docs", "impressum", "suche",
+        "methoden",
     }
 )
 

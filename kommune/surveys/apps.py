@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys and opinion maps")
 
     def ready(self) -> None:
-        from kommune.surveys import hooks
+        from kommune.surveys import blueprints, hooks
 
         hooks.register()
+        blueprints.register()  # a process template carries its surveys (kommune/core/blueprints.py)

@@ -1009,6 +1009,64 @@ NOT_PAGES.update({
 })
 NOT_PAGE_NAMESPACES["open311"] = "Open311 GeoReport v2: XML and JSON for clients (tests/test_reports_open311.py)"
 
+
+# --- The methods library (kommune/methods) ---
+
+
+def _methods(s: Site):
+    """A method of Musterstadt (two versions, used in the process), a lab's method and a template, built once."""
+    if not hasattr(s, "methods_data"):
+        from kommune.methods import services as method_services
+        from tests.factories_methods import METHOD_TEXT, method_of, template_of
+
+        method = method_of(s.musterstadt, title="Co-Design-Workshop")
+        method_services.do_set_process_methods(process=s.process, actor=s.people["carol"], methods=[method])
+        lab_method = method_services.do_create_method(author=s.lab, actor=s.people["erin"], title="Service Journey",
+                                                      **METHOD_TEXT)
+        s.methods_data = SimpleNamespace(method=method, lab_method=lab_method,
+                                         template=template_of(s.musterstadt, method=method))
+    return s.methods_data
+
+
+def _mt(s: Site, name: str, **kwargs) -> str:
+    _methods(s)
+    return s.url(name, **kwargs)
+
+
+def _ms(s: Site) -> str:
+    return _methods(s).method.slug
+
+
+VISITS += [
+    Visit("methods_library", "methods:library", lambda s: _mt(s, "methods:library") + "?q=Workshops"),
+    Visit("methods_library_bad", "methods:library", lambda s: _mt(s, "methods:library") + "?perspective=x",
+          status=400),
+    Visit("method", "methods:method", lambda s: _mt(s, "methods:method", method_slug=_ms(s))),
+    Visit("method_history", "methods:history", lambda s: _mt(s, "methods:history", method_slug=_ms(s))),
+    Visit("method_version", "methods:version", lambda s: _mt(s, "methods:version", method_slug=_ms(s), number=1)),
+    Visit("method_templates", "methods:templates", lambda s: _mt(s, "methods:templates")),
+    Visit("method_template", "methods:template",
+          lambda s: _mt(s, "methods:template", template_id=_methods(s).template.pk), persona="carol"),
+    Visit("methods_municipality", "methods:municipality", lambda s: _methods(s) and s.m("methods:municipality")),
+    Visit("methods_manage", "methods:manage", lambda s: _methods(s) and s.m("methods:manage"), persona="carol"),
+    Visit("method_create", "methods:create", lambda s: s.m("methods:create"), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("method_edit", "methods:edit", lambda s: s.m("methods:edit", method_slug=_ms(s)), persona="carol",
+          then=lambda page, s: submit(page, {"title": ""})),
+    Visit("method_process", "methods:process_methods", lambda s: _methods(s) and s.p("methods:process_methods"),
+          persona="carol"),
+    Visit("method_publish_template", "methods:publish_template", lambda s: s.m("methods:publish_template"),
+          persona="carol", then=lambda page, s: submit(page)),
+    Visit("method_copy_template", "methods:copy_template",
+          lambda s: s.m("methods:copy_template", template_id=_methods(s).template.pk), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("method_lab_create", "methods:lab_create", lambda s: s.l("methods:lab_create"), persona="erin",
+          then=lambda page, s: submit(page)),
+    Visit("method_lab_edit", "methods:lab_edit",
+          lambda s: s.l("methods:lab_edit", method_slug=_methods(s).lab_method.slug), persona="erin"),
+]
+NOT_PAGES["methods:library_file"] = "a CSV or JSON download (tests/test_methods.py)"
+
 def _english(page, site) -> None:
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.url}])
     page.reload()

@@ -49,3 +49,7 @@ class ProcessesConfig(AppConfig):
         from kommune.core.processes import newsletter_blocks
 
         newsletter_blocks.register()  # the newsletter block "take part now"
+        # A process's setup can be published as a template and copied elsewhere (kommune.core.blueprints).
+        from kommune.core.processes import blueprints
+
+        blueprints.register()
