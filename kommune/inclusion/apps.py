@@ -15,5 +15,7 @@ class InclusionConfig(AppConfig):
         from kommune.inclusion import api, demo, hooks
 
         hooks.register()
+        from kommune.inclusion import indicators as measured_indicators
+        measured_indicators.register()
         register_router("", api.router, tags=["Digital help"])  # the REST API (kommune/inclusion/api.py)
         register_demo_seeder("inclusion", demo.seed_inclusion, 60)

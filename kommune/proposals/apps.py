@@ -13,6 +13,8 @@ class ProposalsConfig(AppConfig):
         from kommune.proposals import api, demo, home, hooks, management_entries
 
         hooks.register()
+        from kommune.proposals import indicators as measured_indicators
+        measured_indicators.register()
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)

@@ -11,3 +11,5 @@ class SurveysConfig(AppConfig):
         from kommune.surveys import hooks
 
         hooks.register()
+        from kommune.surveys import indicators as measured_indicators
+        measured_indicators.register()
