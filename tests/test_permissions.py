@@ -47,6 +47,8 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # Impact models (kommune/impact): staff describe them, enter values and measure.
+    "impact.manage": {A, S},
 }
 
 
