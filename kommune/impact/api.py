@@ -65,6 +65,10 @@ class StepOut(Schema):
 class ImpactModelDetailOut(ImpactModelOut):
     steps: list[StepOut]
 
+    @staticmethod
+    def resolve_steps(obj) -> list[dict]:
+        return obj.steps_out
+
 
 class MeasuredIndicatorOut(Schema):
     key: str
@@ -106,8 +110,7 @@ def get_impact_model(request: HttpRequest, municipality_slug: MunicipalitySlug, 
                         for value in item.values]}
             for item in view.indicators]}
         for view in steps]
-    return {"id": model.pk, "title": model.title, "summary": model.summary, "lab": ImpactModelOut.resolve_lab(model),
-            "url": absolute(request, model.get_absolute_url()), "steps": model.steps_out}  # type: ignore[attr-defined]
+    return model
 
 
 @router.get("/impact-indicators", response=responses({200: list[MeasuredIndicatorOut]}, *COMMON), auth=auth.READ,
