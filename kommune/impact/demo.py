@@ -18,7 +18,7 @@ SUMMARY = ("Ältere Menschen in Musterstadt sollen sicher mit Smartphone, Online
            "finanziert dafür mit der Bürgerstiftung ein Netz von Digitalsprechstunden in Stadtteiltreffs und "
            "Bibliotheken.")
 
-STEPS = {
+STEPS: dict[str, str] = {
     Level.INPUTS: "Fördermittel von 40.000 € pro Jahr, eine halbe Koordinationsstelle, ehrenamtliche "
                   "Digitalbegleiterinnen und -begleiter der Bürgerstiftung, Räume in sechs Stadtteiltreffs.",
     Level.ACTIVITIES: "Wöchentliche Smartphone-Sprechstunden, Kurse zu Online-Banking und Sicherheit, Hilfe beim "

@@ -19,7 +19,7 @@ class StepForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _measured_choices() -> list[tuple[str, str]]:
+def _measured_choices() -> list[tuple[str, object]]:
     return [("", _("– none, the value is entered by hand –")),
             *((item.key, f"{item.label} ({Unit(item.unit).label})") for item in indicators())]
 
@@ -39,7 +39,7 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measured_key"].choices = _measured_choices()
+        self.fields["measured_key"].choices = _measured_choices()  # type: ignore[attr-defined]
 
     @property
     def source(self) -> str:

@@ -125,7 +125,7 @@ def model_page(model: ImpactModel, *, today: date, number) -> list[StepView]:
         for indicator in indicators:
             if indicator.step_id != step.pk:
                 continue
-            stored = indicator.stored[-MAX_POINTS:]  # type: ignore[attr-defined]
+            stored = indicator.stored[-MAX_POINTS:]
             latest = stored[-1] if stored else None
             items.append(IndicatorView(indicator, stored, status_of(indicator, latest, today),
                                        chart_of(indicator, stored, number)))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.models import Municipality
+from kommune.core.types import AuthenticatedHttpRequest
 from kommune.impact import selectors, services
 from kommune.impact.forms import IndicatorForm, ModelForm, StepForm, ValueForm
 from kommune.impact.models import ImpactModel, Indicator, Step
@@ -51,7 +52,7 @@ def _model_form_values(form: ModelForm) -> dict:
 
 
 @municipality_view("impact.manage")
-def model_new(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def model_new(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = ModelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +66,7 @@ def model_new(request: HttpRequest, municipality: Municipality) -> HttpResponse:
                   status=400 if form.is_bound else 200)
 
 
-def _edit(request: HttpRequest, municipality: Municipality, model: ImpactModel, *, status: int = 200,
+def _edit(request: AuthenticatedHttpRequest, municipality: Municipality, model: ImpactModel, *, status: int = 200,
           **forms) -> HttpResponse:
     model_form = forms.get("model_form") or ModelForm(initial={"title": model.title, "summary": model.summary,
                                                                "is_public": model.is_public})
@@ -87,7 +88,7 @@ def _model(municipality: Municipality, model_id: int) -> ImpactModel:
 
 
 @municipality_view("impact.manage")
-def model_edit(request: HttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
+def model_edit(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     if request.method != "POST":
         return _edit(request, municipality, model)
@@ -106,7 +107,7 @@ def model_edit(request: HttpRequest, municipality: Municipality, model_id: int) 
 
 @require_POST
 @municipality_view("impact.manage")
-def step_save(request: HttpRequest, municipality: Municipality, model_id: int, level: str) -> HttpResponse:
+def step_save(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int, level: str) -> HttpResponse:
     model = _model(municipality, model_id)
     step = Step.objects.filter(model=model, level=level).first()
     if step is None:
@@ -126,7 +127,7 @@ def step_save(request: HttpRequest, municipality: Municipality, model_id: int, l
 
 @require_POST
 @municipality_view("impact.manage")
-def indicator_add(request: HttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
+def indicator_add(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     form = IndicatorForm(request.POST, prefix="indicator")
     if form.is_valid():
@@ -152,7 +153,8 @@ def _indicator(model: ImpactModel, indicator_id: int) -> Indicator:
 
 @require_POST
 @municipality_view("impact.manage")
-def value_enter(request: HttpRequest, municipality: Municipality, model_id: int, indicator_id: int) -> HttpResponse:
+def value_enter(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int,
+                indicator_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     indicator = _indicator(model, indicator_id)
     form = ValueForm(request.POST, prefix=f"v{indicator.pk}")
@@ -171,7 +173,7 @@ def value_enter(request: HttpRequest, municipality: Municipality, model_id: int,
 
 @require_POST
 @municipality_view("impact.manage")
-def indicator_delete(request: HttpRequest, municipality: Municipality, model_id: int,
+def indicator_delete(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int,
                      indicator_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     services.do_delete_indicator(actor=request.user, indicator=_indicator(model, indicator_id))
@@ -181,7 +183,7 @@ def indicator_delete(request: HttpRequest, municipality: Municipality, model_id:
 
 @require_POST
 @municipality_view("impact.manage")
-def snapshot(request: HttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
+def snapshot(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     stored = services.do_snapshot_model(model=model)
     messages.success(request, _("The platform measured the indicators again: %(count)d monthly values.")

@@ -46,7 +46,7 @@ def answered_in_time_share(municipality_ids: Sequence[int], start: datetime, end
 def median_answer_days(municipality_ids: Sequence[int], start: datetime, end: datetime) -> float | None:
     pairs = _answered(municipality_ids, start, end).filter(threshold_reached_at__isnull=False).values_list(
         "threshold_reached_at", "answered_at")
-    return median_days(list(pairs))
+    return median_days([(reached, answered) for reached, answered in pairs if reached and answered])
 
 
 def register() -> None:

@@ -22,7 +22,8 @@ def reports_closed(municipality_ids: Sequence[int], start: datetime, end: dateti
 
 
 def median_close_days(municipality_ids: Sequence[int], start: datetime, end: datetime) -> float | None:
-    return median_days(list(_closed(municipality_ids, start, end).values_list("created_at", "closed_at")))
+    pairs = _closed(municipality_ids, start, end).values_list("created_at", "closed_at")
+    return median_days([(created, closed) for created, closed in pairs if closed is not None])
 
 
 def register() -> None:
