@@ -277,3 +277,20 @@ def test_a_public_model_is_found_by_the_search(client, model):
     from kommune.core.search.models import SearchDocument
 
     assert SearchDocument.objects.filter(title=model.title).exists()
+
+
+def test_staff_link_a_model_to_a_lab_and_to_a_project_through_the_form(client, model, carol, musterstadt):
+    from tests.factories_proposals import published_proposal
+
+    lab = LabFactory()
+    lab.municipalities.add(musterstadt)
+    project = published_proposal(musterstadt, title="Mehr Bänke am Markt")
+    client.force_login(carol)
+    edit = url("edit", model_id=model.pk)
+    assert f'value="{lab.pk}"' in client.get(edit).content.decode()
+    response = client.post(edit, {"title": model.title, "is_public": "on", "lab": str(lab.pk),
+                                  "link_kind": "proposal", "link_id": str(project.pk)})
+    model.refresh_from_db()
+    assert response.status_code == 302 and model.lab == lab and model.link_id == project.pk
+    assert "Mehr Bänke am Markt" in client.get(url("detail", model_id=model.pk)).content.decode()
+    assert client.post(edit, {"title": model.title, "link_kind": "proposal", "link_id": "999999"}).status_code == 400

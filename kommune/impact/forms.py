@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.indicators import Unit, indicators
+from kommune.core.linkables import linkables
 from kommune.impact.models import Indicator, Level
 
 
@@ -12,6 +13,17 @@ class ModelForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 4}))
     is_public = forms.BooleanField(label=_("Show the model publicly and publish its indicators as open data"),
                                    required=False)
+    lab = forms.ChoiceField(label=_("Sub-project of a lab"), required=False, choices=(),
+                            help_text=_("The platform then measures over all member municipalities of the lab."))
+    link_kind = forms.ChoiceField(label=_("Describes"), required=False, choices=())
+    link_id = forms.IntegerField(label=_("Number of what it describes"), required=False, min_value=1,
+                                 max_value=2**62, help_text=_("For example the number of the project."))
+
+    def __init__(self, *args, labs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].choices = [("", _("– none –")), *((str(lab.pk), lab.name) for lab in labs)]  # type: ignore[attr-defined]
+        self.fields["link_kind"].choices = [  # type: ignore[attr-defined]
+            ("", _("– nothing –")), *((item.kind, item.label) for item in linkables())]
 
 
 class StepForm(forms.Form):

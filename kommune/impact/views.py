@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
-from kommune.core.models import Municipality
+from kommune.core.linkables import linkables
+from kommune.core.models import Lab, Municipality
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.impact import selectors, services
 from kommune.impact.forms import IndicatorForm, ModelForm, StepForm, ValueForm
@@ -46,17 +47,34 @@ def manage_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
         "staff": True})
 
 
-def _model_form_values(form: ModelForm) -> dict:
+def _labs(municipality: Municipality) -> list[Lab]:
+    return list(municipality.labs.order_by("name"))
+
+
+def _model_form(request: HttpRequest, municipality: Municipality, model: ImpactModel | None = None) -> ModelForm:
+    initial = {} if model is None else {
+        "title": model.title, "summary": model.summary, "is_public": model.is_public,
+        "lab": str(model.lab_id or ""), "link_id": model.link_id,
+        "link_kind": next((item.kind for item in linkables() if model.link_type_id
+                           and item.content_type().pk == model.link_type_id), "")}
+    return ModelForm(request.POST if request.method == "POST" else None, initial=initial,
+                     labs=_labs(municipality))
+
+
+def _model_form_values(form: ModelForm, municipality: Municipality) -> dict:
     data = form.cleaned_data
-    return {"title": data["title"], "summary": data["summary"], "is_public": data["is_public"]}
+    lab = next((lab for lab in _labs(municipality) if str(lab.pk) == data["lab"]), None)
+    return {"title": data["title"], "summary": data["summary"], "is_public": data["is_public"], "lab": lab,
+            "link_kind": data["link_kind"], "link_id": data["link_id"]}
 
 
 @municipality_view("impact.manage")
 def model_new(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
-    form = ModelForm(request.POST or None)
+    form = _model_form(request, municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            model = services.do_save_model(municipality=municipality, actor=request.user, **_model_form_values(form))
+            model = services.do_save_model(municipality=municipality, actor=request.user,
+                                           **_model_form_values(form, municipality))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -68,8 +86,8 @@ def model_new(request: AuthenticatedHttpRequest, municipality: Municipality) -> 
 
 def _edit(request: AuthenticatedHttpRequest, municipality: Municipality, model: ImpactModel, *, status: int = 200,
           **forms) -> HttpResponse:
-    model_form = forms.get("model_form") or ModelForm(initial={"title": model.title, "summary": model.summary,
-                                                               "is_public": model.is_public})
+    model_form = forms.get("model_form") or ModelForm(initial=_model_form(request, model.municipality, model).initial,
+                                                      labs=_labs(model.municipality))
     steps = {step.level: step for step in model.steps.all()}
     indicators = list(model.indicators.select_related("step"))
     value_form_for = forms.get("value_form_for")
@@ -92,11 +110,11 @@ def model_edit(request: AuthenticatedHttpRequest, municipality: Municipality, mo
     model = _model(municipality, model_id)
     if request.method != "POST":
         return _edit(request, municipality, model)
-    form = ModelForm(request.POST)
+    form = _model_form(request, municipality, model)
     if form.is_valid():
         try:
             services.do_save_model(municipality=municipality, actor=request.user, model=model,
-                                   lab=model.lab, **_model_form_values(form))
+                                   **_model_form_values(form, municipality))
         except ValidationError as error:
             form.add_error(None, error)
         else:
