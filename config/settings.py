@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kommune.newsletters",
     "kommune.labs",
     "kommune.methods",
+    "kommune.impact",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

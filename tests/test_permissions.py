@@ -69,6 +69,8 @@ MATRIX: dict[str, set[str]] = {
     # The methods library (kommune/methods): writing methods and tagging processes; publishing and copying templates.
     "methods.write": {A, S},
     "methods.reuse": {A, S},
+    # Impact models (kommune/impact): staff describe them, enter values and measure.
+    "impact.manage": {A, S},
 }
 
 

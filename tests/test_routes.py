@@ -572,6 +572,34 @@ POST_DATA.update({
     "newsletters:enter_subscriber": lambda w: {"email": "fremd@example.org", "consent": "on"},
     "newsletters:districts": lambda w: {"name": "Fremdviertel"},
     "newsletters:bounces": lambda w: {"addresses": "leserin@musterstadt.example.org"},
+
+# --- Impact models (kommune/impact) ---
+
+
+def _impact(municipality):
+    # A public model with one indicator entered by hand.
+    from kommune.impact.models import ImpactModel, Indicator, Level, Step
+
+    model = ImpactModel.objects.create(municipality=municipality, title="Wirkung", is_public=True)
+    steps = Step.objects.bulk_create([Step(municipality=municipality, model=model, level=level)
+                                      for level in Level.values])
+    indicator = Indicator.objects.create(municipality=municipality, model=model, step=steps[0], source="entered",
+                                         title="Ehrenamtliche")
+    return SimpleNamespace(model_id=model.pk, indicator_id=indicator.pk)
+
+
+PROVIDERS.update({
+    "model_id": owned(_impact, attr="model_id"),
+    "indicator_id": owned(_impact, attr="indicator_id"),
+    "impact:step:level": Provider(own=lambda w: "outputs"),
+})
+POST_DATA.update({
+    "impact:new": lambda w: {"title": "Fremdes Modell"},
+    "impact:edit": lambda w: {"title": "Fremd geändert"},
+    "impact:step": lambda w: {"outputs-description": "Fremd"},
+    "impact:indicator_add": lambda w: {"indicator-level": "inputs", "indicator-title": "Fremd",
+                                       "indicator-unit": "count"},
+    "impact:value": lambda w: {"value": "1", "measured_on": "2026-01-01", "source": "Fremd"},
 })
 
 

@@ -11,3 +11,5 @@ class AdoptionsConfig(AppConfig):
         from kommune.adoptions import hooks
 
         hooks.register()
+        from kommune.adoptions import indicators as measured_indicators
+        measured_indicators.register()

@@ -11,3 +11,5 @@ class ConsultationsConfig(AppConfig):
         from kommune.consultations import hooks
 
         hooks.register()
+        from kommune.consultations import indicators as measured_indicators
+        measured_indicators.register()

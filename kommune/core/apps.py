@@ -34,6 +34,8 @@ class CoreConfig(AppConfig):
         from kommune.core.events import register_consumer
 
         management_entries.register()
+        from kommune.core.indicators import register_contribution_indicators
+        register_contribution_indicators()
         checks.register(check_operator_legal_pages, checks.Tags.security, deploy=True)
         autodiscover_modules("events")  # every app's declared event types, for the consumers and the checks
         register_consumer(pagecache.CONSUMER)

@@ -18,5 +18,7 @@ class InclusionConfig(AppConfig):
         from kommune.inclusion import newsletter_blocks
 
         newsletter_blocks.register()  # the newsletter block "upcoming dates"
+        from kommune.inclusion import indicators as measured_indicators
+        measured_indicators.register()
         register_router("", api.router, tags=["Digital help"])  # the REST API (kommune/inclusion/api.py)
         register_demo_seeder("inclusion", demo.seed_inclusion, 60)

@@ -15,6 +15,8 @@ class OpendataConfig(AppConfig):
         from kommune.opendata.records import subscribers
 
         subscribers.register()
+        from kommune.opendata import indicators as measured_indicators
+        measured_indicators.register()
         # The catalogue (datasets, resources, their pages and management).
         register_verb(DatasetPublished, _("New open dataset: “%(title)s”"))
         management_entries.register()

@@ -16,6 +16,8 @@ class ProposalsConfig(AppConfig):
         from kommune.proposals import newsletter_blocks
 
         newsletter_blocks.register()  # the newsletter block "new citizen proposals"
+        from kommune.proposals import indicators as measured_indicators
+        measured_indicators.register()
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)

@@ -13,6 +13,8 @@ class ReportsConfig(AppConfig):
         from kommune.reports import api, demo, hooks
 
         hooks.register()
+        from kommune.reports import indicators as measured_indicators
+        measured_indicators.register()
         register_router("", api.router, tags=["Issue reports"])
         register_demo_seeder("reports", lambda d: demo.seed_reports(municipality=d.municipality, staff=d.staff,
                                                                     resident=d.resident), 40)

@@ -12,3 +12,5 @@ class SurveysConfig(AppConfig):
 
         hooks.register()
         blueprints.register()  # a process template carries its surveys (kommune/core/blueprints.py)
+        from kommune.surveys import indicators as measured_indicators
+        measured_indicators.register()

@@ -1165,3 +1165,46 @@ def test_reflow_at_320_css_pixels(page, site, log_in, subtests):
                 .filter(e => e.getBoundingClientRect().right > 320.5 && !e.closest('.table-scroll'))
                 .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""")
             assert width <= 320, f"{path} scrolls horizontally at 320 px (scrollWidth {width}); too wide: {wide}"
+
+
+def _impact(s: Site, name: str, **kwargs) -> str:
+    """Musterstadt's public impact model with an entered indicator (four months of values) and a measured one,
+    built on the first visit that needs it."""
+    if not hasattr(s, "impact_model"):
+        from datetime import date
+
+        from kommune.impact import services as impact_services
+
+        carol = s.people["carol"]
+        s.impact_model = impact_services.do_save_model(
+            municipality=s.musterstadt, actor=carol, title="Digitale Teilhabe im Alter", is_public=True,
+            summary="Ältere Menschen nutzen digitale Angebote sicher.")
+        entered = impact_services.do_add_indicator(actor=carol, model=s.impact_model, level="inputs",
+                                                   source="entered", title="Digitalbegleiter", target_value="25")
+        for month, value in ((1, 12), (2, 14), (3, 1234.5), (4, 19)):
+            impact_services.do_enter_value(actor=carol, indicator=entered, value=value, source="Einsatzliste",
+                                           measured_on=date(2026, month, 10))
+        impact_services.do_add_indicator(actor=carol, model=s.impact_model, level="impact", source="measured",
+                                         measured_key="core.participants", target_value="50")
+        impact_services.do_snapshot_model(model=s.impact_model, months=3)
+    if "model_id" in kwargs:
+        kwargs["model_id"] = s.impact_model.pk
+    return s.m(name, **kwargs)
+
+
+VISITS += [
+    Visit("impact_list", "impact:list", lambda s: _impact(s, "impact:list")),
+    Visit("impact_detail", "impact:detail", lambda s: _impact(s, "impact:detail", model_id=0)),
+    Visit("impact_manage_list", "impact:manage_list", lambda s: _impact(s, "impact:manage_list"), persona="carol"),
+    Visit("impact_new", "impact:new", lambda s: _impact(s, "impact:new"), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("impact_edit", "impact:edit", lambda s: _impact(s, "impact:edit", model_id=0), persona="carol",
+          then=lambda page, s: submit(page, {"indicator-title": ""}, form="main form.form-stack >> nth=-1")),
+]
+NOT_PAGES.update({
+    "impact:step": "POST-only, redirects to impact:edit",
+    "impact:indicator_add": "POST-only; its errors show on impact:edit",
+    "impact:value": "POST-only; its errors show on impact:edit",
+    "impact:indicator_delete": "POST-only, redirects to impact:edit",
+    "impact:snapshot": "POST-only, redirects to impact:detail",
+})

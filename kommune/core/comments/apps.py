@@ -13,6 +13,8 @@ class CommentsConfig(AppConfig):
         from kommune.core.jinja2 import register_template_global
 
         hooks.register()
+        from kommune.core.comments import indicators as contribution_source
+        contribution_source.register()
         records.register()
         register_router("", api.router, tags=["Comments"])  # the REST API (api.py)
         # The first page of the comments under a target, for comments/embed.html (constant number of queries).
