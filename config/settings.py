@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kommune.inclusion",
     "kommune.reports",
     "kommune.sensors",
+    "kommune.openness",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),
