@@ -47,6 +47,10 @@ MATRIX: dict[str, set[str]] = {
     "sensors.register_sensor": {A, S, M, P, R},
     "sensors.manage": {A, S},
     "reports.manage": {A, S},
+    # Openness (kommune/openness): the team answers the self-assessment and reads its result; staff open and close
+    # rounds, give the consent to compare in the labs and publish the annual report.
+    "openness.assess": {A, S, M},
+    "openness.manage": {A, S},
 }
 
 

@@ -53,8 +53,8 @@ def manage(request: AuthenticatedHttpRequest, municipality: Municipality) -> Htt
     return _manage_page(request, municipality)
 
 
-@require_POST
 @municipality_view(MANAGE)
+@require_POST
 def open_round(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = YearForm(request.POST, prefix="round")
     if form.is_valid():
@@ -70,8 +70,8 @@ def open_round(request: AuthenticatedHttpRequest, municipality: Municipality) ->
     return _manage_page(request, municipality, round_form=form, status=400)
 
 
-@require_POST
 @municipality_view(MANAGE)
+@require_POST
 def publish_report(request: AuthenticatedHttpRequest, municipality: Municipality) -> HttpResponse:
     form = YearForm(request.POST, prefix="report")
     if form.is_valid():
@@ -131,8 +131,8 @@ def result(request: AuthenticatedHttpRequest, municipality: Municipality, year: 
     })
 
 
-@require_POST
 @municipality_view(MANAGE)
+@require_POST
 def close_round(request: AuthenticatedHttpRequest, municipality: Municipality, year: str) -> HttpResponse:
     round_ = _round(municipality, year)
     if request.POST.get("action") == "reopen":
@@ -144,8 +144,8 @@ def close_round(request: AuthenticatedHttpRequest, municipality: Municipality, y
     return redirect("openness:result", municipality_slug=municipality.slug, year=round_.year)
 
 
-@require_POST
 @municipality_view(MANAGE)
+@require_POST
 def sharing(request: AuthenticatedHttpRequest, municipality: Municipality, year: str) -> HttpResponse:
     round_ = _round(municipality, year)
     form = SharingForm(request.POST)
@@ -206,8 +206,8 @@ def _lab_manage_page(request: HttpRequest, lab: Lab, report_form: YearForm, stat
     }, status=400 if error and status == 200 else status)
 
 
-@require_POST
 @lab_view(MANAGE)
+@require_POST
 def lab_publish_report(request: AuthenticatedHttpRequest, lab: Lab) -> HttpResponse:
     form = YearForm(request.POST, prefix="report")
     if form.is_valid():
