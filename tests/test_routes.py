@@ -864,7 +864,8 @@ PROVIDERS.update({
     **{f"openness:{name}:year": _openness_year_of(_openness_round)
        for name in ("questionnaire", "result", "close_round", "sharing")},
     **{f"openness:{name}:year": _openness_year_of(_openness_report) for name in ("report", "report_pdf")},
-    **{f"openness:{name}:year": _openness_year_of(_openness_report, "lab") for name in ("lab_report", "lab_report_pdf")},
+    **{f"openness:{name}:year": _openness_year_of(_openness_report, "lab")
+       for name in ("lab_report", "lab_report_pdf")},
 })
 POST_DATA.update({
     "openness:open_round": lambda w: {"round-year": "2025"},
