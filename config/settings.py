@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kommune.labs",
     "kommune.methods",
     "kommune.impact",
+    "kommune.openness",
     "kommune.demo",
     "kommune.core.api",
     *(["kommune.benchmark"] if BENCHMARK else []),

@@ -71,6 +71,10 @@ MATRIX: dict[str, set[str]] = {
     "methods.reuse": {A, S},
     # Impact models (kommune/impact): staff describe them, enter values and measure.
     "impact.manage": {A, S},
+    # Openness (kommune/openness): the team answers the self-assessment and reads its result; staff open and close
+    # rounds, give the consent to compare in the labs and publish the annual report.
+    "openness.assess": {A, S, M},
+    "openness.manage": {A, S},
 }
 
 

@@ -933,3 +933,53 @@ def test_a_keyword_without_provider_fails_the_walk(world) -> None:
     [route] = collect_routes([path("<slug:municipality_slug>/x/<int:widget_id>/", view, name="x")])
     [problem] = Walk(route, world).run()
     assert "no provider for the URL keyword(s) widget_id" in problem and "PROVIDERS" in problem
+
+
+# --- Openness (kommune/openness) ---
+# The home tenant's round and report are of 2024, the foreign tenant's of 2023, so that a foreign year in a home
+# address finds nothing (a year is the key of a round or a report inside its tenant).
+
+
+def _openness_year(tenant) -> int:
+    return 2024 if tenant.slug in ("musterstadt", "labor-musterregion") else 2023
+
+
+def _openness_round(municipality):
+    from kommune.openness.models import Round
+
+    return Round.objects.create(municipality=municipality, year=_openness_year(municipality), version="2026.1")
+
+
+def _openness_report(tenant):
+    from django.core.files.base import ContentFile
+
+    from kommune.core.models import Municipality
+    from kommune.openness.models import Report
+
+    field = "municipality" if isinstance(tenant, Municipality) else "lab"
+    year = _openness_year(tenant)
+    return Report.objects.create(**{field: tenant}, year=year, title=f"Bericht {year}", published_at=timezone.now(),
+                                 pdf=ContentFile(b"%PDF-1.4 walk", name="og-bericht.pdf"))
+
+
+def _openness_year_of(make: Callable[[Any], Any], scope: str = "municipality") -> Provider:
+    """The year of a round or report as the URL's text (the routes take the year as a string)."""
+    key = id(make)
+    return Provider(own=lambda w: str(w.build(key, scope, False, make).year),
+                    foreign=lambda w: str(w.build(key, scope, True, make).year))
+
+
+PROVIDERS.update({
+    **{f"openness:{name}:year": _openness_year_of(_openness_round)
+       for name in ("questionnaire", "result", "close_round", "sharing")},
+    **{f"openness:{name}:year": _openness_year_of(_openness_report) for name in ("report", "report_pdf")},
+    **{f"openness:{name}:year": _openness_year_of(_openness_report, "lab")
+       for name in ("lab_report", "lab_report_pdf")},
+})
+POST_DATA.update({
+    "openness:open_round": lambda w: {"round-year": "2025"},
+    "openness:publish_report": lambda w: {"report-year": "2024"},
+    "openness:lab_publish_report": lambda w: {"report-year": "2024"},
+    "openness:questionnaire": lambda w: {"rating_transparency_1": "5"},
+    "openness:sharing": lambda w: {"shared": "on"},
+})

@@ -1067,6 +1067,69 @@ VISITS += [
 ]
 NOT_PAGES["methods:library_file"] = "a CSV or JSON download (tests/test_methods.py)"
 
+# --- Openness: self-assessment and annual report (kommune/openness) ---
+
+
+def _openness(s: Site):
+    """Two closed rounds of Musterstadt (2024, 2025, shared with the lab), this year's open round, the report of
+    2025 and the lab's; built on the first visit that needs them."""
+    if not hasattr(s, "openness_data"):
+        from kommune.openness import services as openness
+        from tests.factories_openness import answered_round, by_perspective, uniform
+
+        carol, bob, erin = s.people["carol"], s.people["bob"], s.people["erin"]
+        answered_round(s.musterstadt, 2024, carol, {carol: uniform(2), bob: uniform(3), erin: uniform(2)})
+        answered_round(s.musterstadt, 2025, carol, {carol: by_perspective({"dialogue": 5}), bob: uniform(4),
+                                                    erin: uniform(3)}, shared=True)
+        current = openness.do_open_round(municipality=s.musterstadt, actor=carol, year=timezone.localdate().year)
+        openness.do_answer_round(round=current, actor=bob, ratings=uniform(3))
+        openness.do_publish_report(tenant=s.musterstadt, actor=carol, year=2025)
+        openness.do_publish_report(tenant=s.lab, actor=erin, year=2025)
+        s.openness_data = SimpleNamespace(current=current.year)
+    return s.openness_data
+
+
+def _o(s: Site, name: str, **kwargs) -> str:
+    _openness(s)
+    return s.m(name, **kwargs)
+
+
+def _ol(s: Site, name: str, **kwargs) -> str:
+    _openness(s)
+    return s.l(name, **kwargs)
+
+
+VISITS += [
+    Visit("openness_reports", "openness:reports", lambda s: _o(s, "openness:reports")),
+    Visit("openness_report", "openness:report", lambda s: _o(s, "openness:report", year="2025")),
+    Visit("manage_openness", "openness:manage", lambda s: _o(s, "openness:manage"), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("openness_questionnaire", "openness:questionnaire",
+          lambda s: _o(s, "openness:questionnaire", year=str(_openness(s).current)), persona="carol",
+          then=lambda page, s: submit(page)),
+    Visit("openness_questionnaire_closed", "openness:questionnaire",
+          lambda s: _o(s, "openness:questionnaire", year="2025"), persona="bob"),
+    Visit("openness_result", "openness:result", lambda s: _o(s, "openness:result", year="2025"), persona="carol"),
+    Visit("openness_result_open", "openness:result",
+          lambda s: _o(s, "openness:result", year=str(_openness(s).current)), persona="bob"),
+    Visit("lab_openness", "openness:lab_manage", lambda s: _ol(s, "openness:lab_manage"), persona="erin",
+          then=lambda page, s: submit(page, form="main form[action$='bericht/']")),
+    Visit("lab_openness_bad_year", "openness:lab_manage", lambda s: _ol(s, "openness:lab_manage") + "?jahr=1999",
+          persona="erin", status=400),
+    Visit("lab_openness_reports", "openness:lab_reports", lambda s: _ol(s, "openness:lab_reports")),
+    Visit("lab_openness_report", "openness:lab_report", lambda s: _ol(s, "openness:lab_report", year="2025")),
+]
+NOT_PAGES.update({
+    "openness:open_round": "POST-only; its errors show on openness:manage (visit manage_openness)",
+    "openness:publish_report": "POST-only; its errors show on openness:manage",
+    "openness:lab_publish_report": "POST-only; its errors show on openness:lab_manage (visit lab_openness)",
+    "openness:close_round": "POST-only, redirects to openness:result",
+    "openness:sharing": "POST-only, redirects to openness:result",
+    "openness:report_pdf": "a PDF (tests/test_openness_report.py)",
+    "openness:lab_report_pdf": "a PDF (tests/test_openness_report.py)",
+})
+
+
 def _english(page, site) -> None:
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.url}])
     page.reload()
