@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -582,7 +582,7 @@ def _update_returning(queryset: QuerySet, values: dict[str, Any], returning: tup
     """``queryset.update(**values)`` that also returns the named fields of the one row it changed, as they are after
     the change, in the same statement (UPDATE … RETURNING, PostgreSQL and SQLite ≥ 3.35); None when no row
     matched."""
-    query = queryset.query.chain(UpdateQuery)
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
     query.add_update_values(values)
     statement, params = query.get_compiler(queryset.db).as_sql()
     model_fields = queryset.model._meta
