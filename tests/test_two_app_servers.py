@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 from PIL import Image
@@ -157,8 +158,9 @@ def test_two_app_servers_share_pages_sessions_lockouts_rate_limits_and_uploads(s
     ProposalSettingsFactory(municipality=musterstadt, supporters="registered")
     proposal = published_proposal(musterstadt, required=100)
     supporter, locked_out, author = (UserFactory(email=f"{name}@example.org") for name in ("s", "l", "a"))
+    hasher = Argon2PasswordHasher()  # the servers' hasher (the tests' own fast one is not configured there)
     for person in (supporter, locked_out, author):
-        person.set_password(PASSWORD)
+        person.password = hasher.encode(PASSWORD, hasher.salt())
         person.save()
     draft = ProposalFactory(municipality=musterstadt, author=author, state=Proposal.State.DRAFT)
 
@@ -188,8 +190,8 @@ def test_two_app_servers_share_pages_sessions_lockouts_rate_limits_and_uploads(s
 
         # The session made on the first server holds on the other.
         profile = reverse("accounts:profile")
-        status, _headers, text = other.request("GET", profile, cookies=dict(session))
-        assert status == 200 and supporter.email in text
+        assert other.request("GET", profile, cookies=dict(session))[0] == 200  # not the way to the login
+        assert other.request("GET", profile)[0] == 302
 
         # The login lockout made on the first server holds on the other, even for the right password.
         failing: dict[str, str] = {}
@@ -199,8 +201,11 @@ def test_two_app_servers_share_pages_sessions_lockouts_rate_limits_and_uploads(s
 
         # Rate limits count across both: 4 API requests a minute, wherever they arrive.
         api = "/api/3/action/package_list"
-        answers = [server.request("GET", api)[0] for server in (one, other, one, other, other, one)]
-        assert answers[:4] == [200] * 4 and answers[4:] == [429, 429]
+        for _attempt in range(2):  # once more if the minute's window turned during the six requests
+            answers = [server.request("GET", api)[0] for server in (one, other, one, other, other, one)]
+            if 200 not in answers[4:]:
+                break
+        assert answers[4:] == [429, 429] and answers.count(200) <= 4
 
         # An upload through the first server is served by the other (one shared store).
         writer: dict[str, str] = {}
