@@ -54,6 +54,16 @@ def env_url(name: str, default: str = "", *, schemes: tuple[str, ...], environ: 
     return raw
 
 
+def env_urls(name: str, *, schemes: tuple[str, ...], environ: Mapping[str, str] = os.environ) -> list[str]:
+    """A comma-separated list of URLs, each of one of ``schemes``; empty when unset."""
+    urls = env_list(name, [], environ=environ)
+    prefixes = ", ".join(s + "://" for s in schemes)
+    for url in urls:
+        if url.split("://", 1)[0] not in schemes:
+            raise ImproperlyConfigured(f"{name} must list URLs that start with one of {prefixes}, not {url!r}")
+    return urls
+
+
 def env_choice(name: str, default: str, *, choices: tuple[str, ...], environ: Mapping[str, str] = os.environ) -> str:
     raw = environ.get(name, default)
     if raw not in choices:

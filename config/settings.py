@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url, env_urls
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -117,6 +117,20 @@ DATABASE_URL = env_url(
     "DATABASE_URL", f"sqlite:///{VAR_DIR / 'kommune.sqlite3'}", schemes=("sqlite", "postgres", "postgresql")
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
+# Read replicas (PostgreSQL streaming replication, docs/deployment.md): a comma-separated list of URLs. Each becomes
+# an alias replica1, replica2, …, and the read-only queries of anonymous GET requests go to them
+# (kommune/core/replicas.py). In tests they mirror the default database.
+DATABASE_REPLICA_URLS = env_urls("DATABASE_REPLICA_URLS", schemes=("postgres", "postgresql"))
+if DATABASE_REPLICA_URLS and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL primary (DATABASE_URL); replicas of a "
+                               "SQLite file do not exist.")
+DATABASE_REPLICAS = tuple(f"replica{number}" for number in range(1, len(DATABASE_REPLICA_URLS) + 1))
+for _alias, _url in zip(DATABASE_REPLICAS, DATABASE_REPLICA_URLS, strict=True):
+    DATABASES[_alias] = {**dj_database_url.parse(_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)),
+                         "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kommune.core.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+if DATABASE_REPLICAS:
+    MIDDLEWARE.insert(1, "kommune.core.replicas.ReplicaMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

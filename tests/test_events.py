@@ -325,5 +325,5 @@ def test_the_proposal_services_publish_what_they_did(musterstadt, alice, carol, 
         (ProposalAnswered, proposal.pk, carol),
         (ProposalReferred, proposal.pk, carol),
     ]
-    assert published[5].data["notify_users"] == [carol.pk]
+    assert published[5].data == {"notify_staff": True}  # carol and the other staff, looked up at delivery
     assert published[6].data == {"outcome": "council"}

@@ -27,7 +27,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # The variables these tests set; each test starts without any of them, whatever the shell running pytest has.
 CONTROLLED = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DATABASE_CONN_MAX_AGE", "REDIS_URL", "S3_BUCKET",
               "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "VAR_DIR",
-              "LOGIN_FAILURE_LIMIT", "EMAIL_BACKEND")
+              "LOGIN_FAILURE_LIMIT", "EMAIL_BACKEND", "DATABASE_REPLICA_URLS")
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
@@ -241,3 +241,37 @@ def test_deploy_check_insists_on_a_real_mail_server(tmp_path):
 
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+# --- Read replicas (kommune/core/replicas.py, docs/deployment.md) --------------------------------------------------
+
+
+def test_without_replica_urls_there_is_no_router_and_no_replica_middleware(load_settings):
+    settings = load_settings(DATABASE_URL="postgres://postgres@127.0.0.1/kommune")
+
+    assert set(settings["DATABASES"]) == {"default"} and settings["DATABASE_ROUTERS"] == []
+    assert "kommune.core.replicas.ReplicaMiddleware" not in settings["MIDDLEWARE"]
+
+
+def test_replica_urls_add_aliases_a_router_and_the_middleware(load_settings):
+    settings = load_settings(DATABASE_URL="postgres://postgres@primary.example.org/kommune",
+                             DATABASE_REPLICA_URLS="postgres://reader@replica-a.example.org/kommune, "
+                                                   "postgresql://reader@replica-b.example.org:5433/kommune")
+
+    assert settings["DATABASE_REPLICAS"] == ("replica1", "replica2")
+    assert settings["DATABASES"]["replica2"]["HOST"] == "replica-b.example.org"
+    assert settings["DATABASES"]["replica2"]["PORT"] == 5433
+    assert settings["DATABASES"]["replica1"]["TEST"] == {"MIRROR": "default"}
+    assert settings["DATABASE_ROUTERS"] == ["kommune.core.replicas.ReplicaRouter"]
+    assert "kommune.core.replicas.ReplicaMiddleware" in settings["MIDDLEWARE"]
+
+
+@pytest.mark.parametrize(("primary", "replicas", "message"), [
+    ("postgres://postgres@127.0.0.1/kommune", "mysql://reader@replica/kommune",
+     "DATABASE_REPLICA_URLS must list URLs that start with one of"),
+    ("", "postgres://reader@replica/kommune", "DATABASE_REPLICA_URLS needs a PostgreSQL primary"),
+])
+def test_bad_replica_settings_stop_the_start(load_settings, primary, replicas, message):
+    environment = {"DATABASE_REPLICA_URLS": replicas, **({"DATABASE_URL": primary} if primary else {})}
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load_settings(**environment)

@@ -15,7 +15,13 @@ Nothing runs inside the service's transaction (or its row locks) but the outbox 
   delivered twice (a retry, the worker and the drain command at once) has its effect once. When the process
   dies between commit and delivery, ``manage.py deliver_events`` (cron) delivers what is pending.
 - any other consumer (the page cache) runs after the commit (``transaction.on_commit``, robust: a failure is
-  logged and does not turn the committed write into an error page).
+  logged and does not turn the committed write into an error page). Its hooks are registered before the one that
+  enqueues the delivery, so an entry whose delivery was enqueued has had them. One that says ``replay`` (the page
+  cache: its effect is idempotent) is applied again by the drain (``deliver_pending``) to every entry it delivers,
+  so a process that dies between the commit and its hooks leaves nothing undone once the drain ran.
+
+A service writes its outbox entries before the statement that takes its hottest lock where it can (a support:
+kommune.proposals.services.do_support_proposal), so that nothing but the write itself runs under that lock.
 
 Durable consumers get the event rebuilt from its outbox row: the target, scope and actor as they are at
 delivery time (a deleted target as an unsaved instance with its primary key), ``data`` as JSON.
@@ -103,6 +109,8 @@ class Consumer:
     # registry filled in the apps' ready() (search: the searchables' index_on).
     handles: Callable[[], Mapping[type[Event], Handler]]
     durable: bool = False  # from the outbox (must not be lost), or only after the commit
+    # An after-commit consumer whose effect is idempotent: the drain applies it again to the entries it delivers.
+    replay: bool = False
     description: str = ""
 
     def handler_for(self, event_type: type[Event]) -> Handler | None:
@@ -136,13 +144,13 @@ def handlers_of(event_type: type[Event]) -> list[tuple[Consumer, Handler]]:
 def publish(event: Event) -> None:
     """Called by a service inside its transaction, after its write."""
     handling = handlers_of(type(event))
+    for consumer, handler in handling:
+        if not consumer.durable:
+            transaction.on_commit(partial(handler, event), robust=True)
     if any(consumer.durable for consumer, _handler in handling):
         entry = OutboxEntry.objects.create(event=event.name, municipality=event.municipality,
                                            payload=_payload(event))
         transaction.on_commit(partial(_enqueue_delivery, entry.pk), robust=True)
-    for consumer, handler in handling:
-        if not consumer.durable:
-            transaction.on_commit(partial(handler, event), robust=True)
 
 
 def _enqueue_delivery(entry_id: int) -> None:
@@ -186,12 +194,13 @@ def rebuild(entry: OutboxEntry) -> Event:
 # --- Delivering from the outbox ---------------------------------------------------------------------------------
 
 
-def deliver(entry_ids: Iterable[int]) -> int:
-    """Hand these outbox entries to their durable consumers; returns how many are now fully delivered."""
+def deliver(entry_ids: Iterable[int], *, replay: bool = False) -> int:
+    """Hand these outbox entries to their durable consumers (and, with ``replay``, to the after-commit consumers
+    that say ``replay``); returns how many are now fully delivered."""
     done = 0
     for entry in OutboxEntry.objects.filter(pk__in=list(entry_ids), delivered_at__isnull=True).order_by("pk") \
             .select_related("municipality"):
-        done += _deliver_entry(entry)
+        done += _deliver_entry(entry, replay=replay)
     return done
 
 
@@ -199,12 +208,12 @@ def deliver_pending(*, limit: int | None = None) -> int:
     """Deliver what is still pending (after a crash, or a consumer that failed), oldest first; forget what was
     delivered more than KEEP_DELIVERED ago."""
     pending = OutboxEntry.objects.filter(delivered_at__isnull=True).order_by("pk").values_list("pk", flat=True)
-    delivered = deliver(list(pending[:limit] if limit else pending))
+    delivered = deliver(list(pending[:limit] if limit else pending), replay=True)
     OutboxEntry.objects.filter(delivered_at__lt=timezone.now() - KEEP_DELIVERED).delete()
     return delivered
 
 
-def _deliver_entry(entry: OutboxEntry) -> bool:
+def _deliver_entry(entry: OutboxEntry, *, replay: bool = False) -> bool:
     event_type = _events.get(entry.event)
     if event_type is None:
         logger.error("Outbox entry %s names the unknown event %r; it stays pending.", entry.pk, entry.event)
@@ -214,6 +223,8 @@ def _deliver_entry(entry: OutboxEntry) -> bool:
     for consumer, handler in handlers_of(event_type):
         if consumer.durable:
             delivered &= _apply(consumer, handler, entry, event)
+        elif replay and consumer.replay:
+            _replay(consumer, handler, entry, event)
     if delivered:
         OutboxEntry.objects.filter(pk=entry.pk).update(delivered_at=timezone.now(), last_error="")
     return delivered
@@ -232,6 +243,14 @@ def deliver_events(entry_ids: list[int]) -> int:
 def deliver_pending_events() -> int:
     """Deliver every outbox entry still pending; enqueued by `manage.py deliver_events --enqueue` (cron)."""
     return deliver_pending()
+
+
+def _replay(consumer: Consumer, handler: Handler, entry: OutboxEntry, event: Event) -> None:
+    """An after-commit consumer's effect once more, which a dead process may have missed; a failure is logged."""
+    try:
+        handler(event)
+    except Exception:
+        logger.exception("Consumer %s failed to replay outbox entry %s (%s).", consumer.name, entry.pk, entry.event)
 
 
 def _apply(consumer: Consumer, handler: Handler, entry: OutboxEntry, event: Event) -> bool:

@@ -154,7 +154,9 @@ def page_tags_of(obj: Model | None) -> Iterable[str] | None:
 
 
 # Every event may show on a page; an event whose page_tags() are empty costs nothing.
-CONSUMER = Consumer("pagecache", lambda: dict.fromkeys(event_types().values(), on_event),
+# After the commit, and again when the drain delivers an event's outbox entry (a bump is harmless twice): a process
+# that died between its commit and this consumer leaves no page stale beyond the next drain.
+CONSUMER = Consumer("pagecache", lambda: dict.fromkeys(event_types().values(), on_event), replay=True,
                     description="invalidates the cached anonymous pages that show what happened")
 
 

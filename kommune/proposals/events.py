@@ -61,7 +61,7 @@ class ProposalSignaturesAdded(ProposalEvent):
 
 @dataclass(frozen=True)
 class ProposalThresholdReached(ProposalEvent):
-    """data: notify_users, the staff who must answer."""
+    """data: notify_staff (the staff who must answer hear of it, looked up at delivery)."""
 
     name = "proposal.threshold_reached"
     requires = ("notifications", "opendata_records", "pagecache")

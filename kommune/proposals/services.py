@@ -5,9 +5,12 @@ acted, and leaves the database as it was.
 
 Counters: a Support row is one online support (unique per person and proposal); ``online_supports``,
 ``paper_supports`` and ``total_supports`` move with F() in the transaction that writes the row or the signature
-list they count. Every write that looks at or moves the counters locks the proposal row first
-(``select_for_update``), so the check of state and period and the write see the same proposal, and locks are
-always taken in the same order (the proposal, then its supports).
+list they count. The hot path, a support or its withdrawal, writes its Support row first and moves the counters
+last, with one UPDATE … RETURNING that checks the collection in its WHERE and takes the proposal's row lock: the
+lock is held for that statement and the commit only (see do_support_proposal). The other writes that look at or
+move the counters (signature lists, answers) lock the proposal row first (``select_for_update``), so the check of
+state and period and the write see the same proposal; none of them touches Support rows, so the two orders cannot
+deadlock.
 
 Events: proposal.published, proposal.updated, proposal.supported, proposal.support_withdrawn,
 proposal.signatures_added, proposal.threshold_reached, proposal.answered, proposal.referred,
@@ -21,22 +24,23 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connections, transaction
+from django.db.models import F, QuerySet
 from django.db.models.fields.files import FieldFile
+from django.db.models.sql import UpdateQuery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kommune.accounts.models import Residency, User
 from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import publish
-from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
+from kommune.core.models import AuditLogEntry, Municipality
 from kommune.core.richtext import render_markdown
 from kommune.core.services import do_refer_to_council, log_action
 from kommune.core.slugs import german_slug
@@ -574,82 +578,111 @@ def support_refusal(proposal: Proposal, user: User | AnonymousUser, *, now: date
     return duplicate_refusal(proposal, user) or _person_refusal(proposal, user, settings_row, now)
 
 
-def _staff_ids(municipality: Municipality) -> list[int]:
-    return list(Membership.objects.filter(municipality=municipality, role__in=[Role.ADMIN, Role.STAFF],
-                                          user__is_active=True).values_list("user_id", flat=True).distinct())
+def _update_returning(queryset: QuerySet, values: dict[str, Any], returning: tuple[str, ...]) -> tuple | None:
+    """``queryset.update(**values)`` that also returns the named fields of the one row it changed, as they are after
+    the change, in the same statement (UPDATE … RETURNING, PostgreSQL and SQLite ≥ 3.35); None when no row
+    matched."""
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+    query.add_update_values(values)
+    statement, params = query.get_compiler(queryset.db).as_sql()
+    model_fields = queryset.model._meta
+    database = connections[queryset.db]
+    columns = ", ".join(database.ops.quote_name(model_fields.get_field(name).column) for name in returning)
+    with database.cursor() as cursor:
+        cursor.execute(f"{statement} RETURNING {columns}", params)
+        return cursor.fetchone()
 
 
-def _reach_threshold_if_due(proposal_pk: int, now: datetime, *, actor: User,
-                            from_states: Iterable[str]) -> Proposal | None:
-    """Move the proposal to THRESHOLD_REACHED when its total is at the threshold, once (a conditional update
-    decides between parallel writers); returns the fresh proposal when this call moved it. ``actor`` (who gave the
-    last support or entered the last list) is not named in the activity, only spared the notification."""
-    candidate = Proposal.objects.select_related("municipality").get(pk=proposal_pk)
-    if candidate.state not in from_states or candidate.total_supports < candidate.required_supports:
-        return None
-    settings_row = get_settings(candidate.municipality)
-    moved = Proposal.objects.filter(pk=proposal_pk, state__in=list(from_states),
+def _count_online_support(proposal_pk: int, now: datetime, change: int) -> tuple[str, int, int] | None:
+    """Add ``change`` to the online supports of the proposal while it collects at ``now``: one statement, which
+    takes the proposal's row lock (held to the commit). Returns the state, the total and the threshold after the
+    change, or None (nothing changed) when the proposal does not collect."""
+    return _update_returning(
+        Proposal.objects.filter(Proposal.collecting_q(now), pk=proposal_pk),
+        {"online_supports": F("online_supports") + change, "total_supports": F("total_supports") + change},
+        ("state", "total_supports", "required_supports"))
+
+
+def _not_collecting(proposal: Proposal, now: datetime) -> Refusal:
+    """Why a support or its withdrawal found the proposal closed: read again, as it is now."""
+    fresh = Proposal.objects.filter(pk=proposal.pk).first() or proposal
+    return collection_refusal(fresh, now) or Refusal("closed", _("This proposal no longer collects supports."))
+
+
+def _reach_threshold_if_due(proposal: Proposal, now: datetime, *, actor: User, settings_row: ProposalSettings,
+                            from_states: Iterable[str]) -> bool:
+    """Move the proposal to THRESHOLD_REACHED when its total is at the threshold, once: the conditional update
+    decides between parallel writers, and the caller holds the proposal's row lock. ``actor`` (who gave the last
+    support or entered the last list) is not named in the activity, only spared the notification. Staff hear about
+    it even when they do not follow the proposal (``notify_staff``: looked up at delivery, not under the lock); the
+    author follows it since publishing."""
+    moved = Proposal.objects.filter(pk=proposal.pk, state__in=list(from_states),
                                     total_supports__gte=F("required_supports")).update(
         state=State.THRESHOLD_REACHED, threshold_reached_at=now, answer_due_at=later(now, settings_row.answer_period),
         expired_at=None, updated_at=now)
-    if not moved:
-        return None
-    candidate.refresh_from_db()
-    # Staff hear about it even when they do not follow the proposal; the author follows it since publishing.
-    publish(ProposalThresholdReached(candidate.municipality, candidate, actor=actor, scope=candidate,
-                                     data={"notify_users": _staff_ids(candidate.municipality)}))
-    return candidate
+    if moved:
+        publish(ProposalThresholdReached(proposal.municipality, proposal, actor=actor, scope=proposal,
+                                         data={"notify_staff": True}))
+    return bool(moved)
 
 
 def do_support_proposal(*, proposal: Proposal, user: User) -> Support:
+    """One online support, counted exactly, under any concurrency.
+
+    Who may support is checked before the transaction. In it, the support row comes first (its unique constraint
+    refuses a second support of the same person, also of a parallel request), then the outbox entry of what
+    follows a support (kommune.core.events: open-data staleness, the page cache, after the commit and from the
+    outbox), and last the counter update, which checks that the proposal still collects and takes its row lock:
+    the lock that serialises the supports of one proposal is held for that one statement and the commit. Only the
+    one support that brings the total to the threshold does more under the lock: it moves the state (a
+    conditional update, so exactly once) and writes the threshold's outbox entry, whose notifications follow from
+    the outbox. A proposal found closed by the update rolls the support back."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     municipality = proposal.municipality
     settings_row = get_settings(municipality)
-    # Who may support is checked before the lock; the state and the period again under it, so the lock that
-    # serialises the supports of one proposal is held only for the write.
     refusal = support_refusal(proposal, user, settings_row=settings_row)
     if refusal:
         raise refusal.error()
+    now = timezone.now()
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        now = timezone.now()
-        refusal = collection_refusal(locked, now) or duplicate_refusal(locked, user)
-        if refusal:
-            raise refusal.error()
         try:
-            with transaction.atomic():
-                support = Support.objects.create(municipality=municipality, proposal=locked, user=user)
-        except IntegrityError:  # only without row locks (the lock above makes this the exception)
+            support = Support.objects.create(municipality=municipality, proposal=proposal, user=user)
+        except IntegrityError:  # a second click, committed first; the whole transaction is rolled back
             raise _already_supports().error() from None
-        Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") + 1,
-                                                     total_supports=F("total_supports") + 1)
-        publish(ProposalSupported(municipality, locked, actor=user, scope=locked))
-        _reach_threshold_if_due(locked.pk, now, actor=user, from_states=(State.COLLECTING,))
+        publish(ProposalSupported(municipality, proposal, actor=user, scope=proposal))
+        counted = _count_online_support(proposal.pk, now, +1)
+        if counted is None:
+            raise _not_collecting(proposal, now).error()
+        state, total, required = counted
+        if state == State.COLLECTING and total >= required:
+            _reach_threshold_if_due(proposal, now, actor=user, settings_row=settings_row,
+                                    from_states=(State.COLLECTING,))
     return support
 
 
 def do_withdraw_support(*, proposal: Proposal, user: User) -> None:
-    """Take one's support back while the collection runs.
+    """Take one's support back while the collection runs. Like a support: the support row first, the counter
+    update (which checks the collection and takes the proposal's row lock) last.
 
     When the total drops below the threshold after the proposal reached it, the proposal stays
     THRESHOLD_REACHED: reaching the threshold started the municipality's duty to answer (and told staff and
     followers so), and that duty must not come and go with single withdrawals."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
+    now = timezone.now()
+    closed = ValidationError(_("The collection of supports has ended; a support can no longer be withdrawn."),
+                             code="closed")
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        now = timezone.now()
-        if not locked.is_collecting(now):
-            raise ValidationError(_("The collection of supports has ended; a support can no longer be "
-                                    "withdrawn."), code="closed")
-        deleted, _rows = Support.objects.filter(proposal=locked, user=user).delete()
+        deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
         if not deleted:
+            if not Proposal.objects.filter(Proposal.collecting_q(now), pk=proposal.pk).exists():
+                raise closed
             raise ValidationError(_("You do not support this proposal, so there is nothing to withdraw."),
                                   code="no_support")
-        Proposal.objects.filter(pk=locked.pk).update(online_supports=F("online_supports") - 1,
-                                                     total_supports=F("total_supports") - 1)
-        publish(ProposalSupportWithdrawn(locked.municipality, locked, actor=user, scope=locked))
+        publish(ProposalSupportWithdrawn(proposal.municipality, proposal, actor=user, scope=proposal))
+        if _count_online_support(proposal.pk, now, -1) is None:
+            raise closed
 
 
 def do_add_signature_list(*, proposal: Proposal, actor: User, count: int, received_on: date,
@@ -698,7 +731,7 @@ def do_add_signature_list(*, proposal: Proposal, actor: User, count: int, receiv
                    proposal=locked.pk, count=count, received_on=received_on.isoformat())
         publish(ProposalSignaturesAdded(municipality, locked, actor=actor, scope=locked,
                                         data={"count": count}))
-        _reach_threshold_if_due(locked.pk, timezone.now(), actor=actor,
+        _reach_threshold_if_due(locked, timezone.now(), actor=actor, settings_row=get_settings(municipality),
                                 from_states=(State.COLLECTING, State.EXPIRED))
     return signature_list
 

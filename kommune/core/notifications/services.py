@@ -4,7 +4,10 @@
 the outbox after the publishing service's commit, each writes the Activity and the followers' Notifications in
 a transaction of its own, and only after that commit enqueues the task that e-mails them. Nothing here sends
 an e-mail inside a request. A service can name further recipients who do not
-follow anything (staff who must act) with ``Event.data["notify_users"]``, a list of user ids.
+follow anything (staff who must act) with ``Event.data["notify_users"]``, a list of user ids, or with
+``Event.data["notify_staff"] = True``: the municipality's active administrators and staff as they are at delivery,
+so that a service need not look them up inside its transaction (a citizen proposal reaching its threshold does
+so while it holds the proposal's row lock).
 """
 
 import logging
@@ -23,6 +26,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from kommune.core.events import Event, Visibility
+from kommune.core.models import Membership, Role
 from kommune.core.notifications import verbs
 from kommune.core.notifications.followables import content_type_id, followable_for
 from kommune.core.notifications.mails import digest_message, notification_message
@@ -138,15 +142,24 @@ def _followers(event: Event, activity: Activity) -> list[int]:
 
 
 def _also_notified(event: Event, excluded: set[int]) -> set[int]:
-    """People a service names in ``event.data["notify_users"]`` (user ids) who hear about the event whether or not
-    they follow anything, e.g. a municipality's staff when a citizen proposal reaches its threshold."""
+    """People a service names in ``event.data["notify_users"]`` (user ids), and the municipality's staff when it
+    says ``notify_staff``, who hear about the event whether or not they follow anything, e.g. a municipality's
+    staff when a citizen proposal reaches its threshold."""
     User = get_user_model()
 
-    wanted = {pk for pk in event.data.get("notify_users", ()) if isinstance(pk, int)} - excluded
+    wanted = {pk for pk in event.data.get("notify_users", ()) if isinstance(pk, int)}
+    if event.data.get("notify_staff") is True:
+        wanted |= _staff_ids(event)
+    wanted -= excluded
     if not wanted:
         return set()
     return set(User.objects.filter(pk__in=wanted, is_active=True, deleted_at__isnull=True)
                .values_list("pk", flat=True))
+
+
+def _staff_ids(event: Event) -> set[int]:
+    return set(Membership.objects.filter(municipality=event.municipality, role__in=[Role.ADMIN, Role.STAFF])
+               .values_list("user_id", flat=True))
 
 
 def _notify(user_ids: list[int], **fields: Any) -> list[int]:

@@ -257,6 +257,60 @@ def run_wrk(url: str, *, connections: int, seconds: float, cookies: str = "", re
     raise CommandError(f"wrk failed: {output.stderr or output.stdout}")
 
 
+@dataclass(frozen=True)
+class SupportCount:
+    """The support benchmark's figures, exact: wrk stops at the end of its duration with up to one request per
+    connection still on its way; the server handles those after wrk stopped and wrk never counts their answers.
+    So the rows are counted after the server drained, against the requests wrk *sent* (each line of the requests
+    file is another person and proposal, so each sent request inserts one row unless it is refused), and the rate
+    counts only answers wrk received within its duration. An earlier version counted the rows at once against the
+    answered requests and reported "1,393 supports inserted of 1,383 requests"."""
+
+    sent: int  # requests of the file that wrk sent
+    answered: int  # answers wrk received before it stopped
+    inserted: int  # support rows after the server drained
+    seconds: float
+    wrapped: bool = False  # wrk used up the requests file and began again (those repeats are refused)
+
+    @property
+    def refused(self) -> int:
+        return max(0, self.sent - self.inserted)
+
+    @property
+    def in_flight(self) -> int:
+        return max(0, self.sent - self.answered)
+
+    @property
+    def per_second(self) -> float:
+        """Supports answered within wrk's duration per second; requests sent but not inserted are assumed among the
+        answered, so the figure is exact when every request sent inserted its row and a lower bound otherwise."""
+        return round(max(0, self.answered - self.refused) / self.seconds, 1) if self.seconds else 0.0
+
+    def note(self) -> str:
+        text = (f"{self.inserted:,} supports inserted by the {self.sent:,} requests sent: {self.answered:,} answered "
+                f"within the {self.seconds:.1f} s, {self.in_flight:,} in flight when wrk stopped (handled after)")
+        if self.inserted > self.sent:
+            text += "; MORE ROWS THAN REQUESTS SENT"
+        elif self.refused:
+            text += f"; {self.refused:,} sent but not inserted (refused, or cut off when wrk closed its connections)"
+        if self.wrapped:
+            text += "; the requests file was used up and began again"
+        return text
+
+
+def drained_count(count: Callable[[], int], *, expected: int, quiet: float = 1.0, timeout: float = 30) -> int:
+    """``count()`` once the server has finished what was in flight: when it reaches ``expected``, or when it has
+    not moved for ``quiet`` seconds (some requests were refused), at the latest after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    value, since = count(), time.monotonic()
+    while value < expected and time.monotonic() < deadline and time.monotonic() - since < quiet:
+        time.sleep(0.05)
+        current = count()
+        if current != value:
+            value, since = current, time.monotonic()
+    return value
+
+
 def _cpu(row: Row, before: float | None, after: float | None) -> None:
     if before is not None and after is not None and row.requests:
         row.cpu_ms_per_request = round((after - before) * 1000 / row.requests, 2)
@@ -374,16 +428,18 @@ class Command(BaseCommand):
                              requests_file=requests_file)
         finally:
             requests_file.unlink()
-        inserted = Support.objects.filter(user__in=supporters).count() - before
+        # Counted once the server has handled the requests still in flight when wrk stopped (see SupportCount).
+        inserted = drained_count(lambda: Support.objects.filter(user__in=supporters).count() - before,
+                                 expected=result["sent"])
         _fill(row, result)
         _cpu(row, cpu_before, server.cpu_seconds())
-        row.requests_per_second = round(inserted / (result["duration_us"] / 1e6), 1)
+        count = SupportCount(sent=result["sent"], answered=result["requests"], inserted=inserted,
+                             seconds=result["duration_us"] / 1e6, wrapped=bool(result.get("wrapped")))
+        row.requests_per_second = count.per_second
         touched = {proposal_id for _user, proposal_id in pairs}
         wrong = (Proposal.objects.filter(pk__in=touched).annotate(rows=Count("supports"))
                  .exclude(online_supports=F("rows")).count())
-        row.note = (f"{inserted:,} supports inserted of {row.requests:,} requests"
-                    + ("" if inserted >= row.requests else " (the rest were repeats)")
-                    + ("; counters exact" if not wrong else f"; {wrong} COUNTERS WRONG"))
+        row.note = count.note() + ("; counters exact" if not wrong else f"; {wrong} COUNTERS WRONG")
         return row
 
     def _support_pairs(self, city: City, supporters: list[User], needed: int) -> list[tuple[int, int]]:
