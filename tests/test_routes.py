@@ -572,6 +572,8 @@ POST_DATA.update({
     "newsletters:enter_subscriber": lambda w: {"email": "fremd@example.org", "consent": "on"},
     "newsletters:districts": lambda w: {"name": "Fremdviertel"},
     "newsletters:bounces": lambda w: {"addresses": "leserin@musterstadt.example.org"},
+})
+
 
 # --- Impact models (kommune/impact) ---
 
