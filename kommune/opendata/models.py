@@ -128,7 +128,8 @@ class Resource(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="resources")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    file = models.FileField(_("file"), upload_to="opendata/", blank=True)
+    # Room for long German dataset and file names under the municipality (the default 100 was too short).
+    file = models.FileField(_("file"), upload_to="opendata/", blank=True, max_length=255)
     url = models.URLField(_("address of the file"), max_length=1000, blank=True,
                           help_text=_("For data published elsewhere; leave empty when you upload a file."))
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
