@@ -7,19 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from kommune.core.cleaning import refuse_control_characters
 from kommune.core.models import Municipality
 from kommune.core.newsletter_blocks import blocks
+from kommune.core.processes.models import Topic
 from kommune.newsletters import selectors
+from kommune.newsletters.models import District
 
 
-def _no_control(value: str) -> str:
-    return refuse_control_characters(value or "")
+def _no_control(value: str) -> None:
+    refuse_control_characters(value or "")
 
 
 class InterestsMixin(forms.Form):
     topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+        label=_("Topics"), required=False, queryset=Topic.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none to get every newsletter."))
     districts = forms.ModelMultipleChoiceField(
-        label=_("Districts"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+        label=_("Districts"), required=False, queryset=District.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none to get the newsletters for the whole municipality and every district."))
 
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
@@ -52,10 +54,10 @@ class NewsletterForm(forms.Form):
                            help_text=_("Markdown: ## heading, - list item, **bold**, [link](https://…)."))
     blocks = forms.MultipleChoiceField(label=_("Blocks"), required=False, widget=forms.CheckboxSelectMultiple,
                                        help_text=_("Filled in when the newsletter is sent."))
-    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=None,
+    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=Topic.objects.none(),
                                    empty_label=_("all topics"),
                                    help_text=_("Only subscribers of this topic (and those who chose none) get it."))
-    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=None,
+    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=District.objects.none(),
                                       empty_label=_("the whole municipality"))
 
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:

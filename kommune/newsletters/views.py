@@ -111,7 +111,8 @@ def subscribe(request: HttpRequest, municipality: Municipality) -> HttpResponse:
         try:
             services.do_subscribe(municipality=municipality, email=form.cleaned_data["email"],
                                   topics=list(form.cleaned_data["topics"]),
-                                  districts=list(form.cleaned_data["districts"]), user=request.user)
+                                  districts=list(form.cleaned_data["districts"]),
+                                  user=request.user if request.user.is_authenticated else None)
         except ValidationError as error:
             add_errors(form, error)
         else:
