@@ -48,7 +48,7 @@ def _profile_items(user, municipality, limit: int):
 def _hours(value) -> str:
     from django.utils.formats import number_format
 
-    return number_format(value.normalize() if value == value.to_integral() else value, decimal_pos=None)
+    return number_format(value)  # already plain (selectors.plain_hours)
 
 
 def register_profile_section() -> None:

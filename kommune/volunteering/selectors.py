@@ -104,12 +104,18 @@ def contributions_of(user, municipality: Municipality) -> list[Contribution]:
             .values("shift__project").annotate(hours=Sum("hours"), shifts=Count("pk")).order_by("shift__project"))
     projects = {project.pk: project for project in Project.objects.filter(
         pk__in=[row["shift__project"] for row in rows]).select_related("municipality", "organisation", "lab")}
-    return [Contribution(projects[row["shift__project"]], row["hours"] or Decimal(0), row["shifts"])
+    return [Contribution(projects[row["shift__project"]], plain_hours(row["hours"] or Decimal(0)), row["shifts"])
             for row in rows]
 
 
+def plain_hours(value: Decimal) -> Decimal:
+    """3 rather than 3.00, 2.5 rather than 2.50, the same on SQLite and PostgreSQL (whose sum keeps the scale)."""
+    value = Decimal(value).quantize(Decimal("0.01"))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def total_hours(contributions: list[Contribution]) -> Decimal:
-    return sum((item.hours for item in contributions), Decimal(0))
+    return plain_hours(sum((item.hours for item in contributions), Decimal(0)))
 
 
 def shows_on_profile(user, municipality: Municipality) -> bool:
