@@ -51,10 +51,12 @@ def test_second_run_changes_nothing(seeded):
     assert before["counts"]["Municipality"] == 5
     assert before["counts"]["Page"] == 5 * len(PageKind.values)
     # The published accounts, per other municipality a demo editor and a resident who wrote its content, and the
-    # voters of the demo opinion map (kommune/surveys/demo.py).
+    # voters of the demo opinion map (kommune/surveys/demo.py) and the residents who rated a public service
+    # (kommune/codesign/demo.py).
+    from kommune.codesign.demo import RESIDENTS
     from kommune.surveys.demo import VOTERS
 
-    assert before["counts"]["User"] == len(ACCOUNTS) + 2 * len(demo.NEIGHBOUR_SLUGS) + VOTERS
+    assert before["counts"]["User"] == len(ACCOUNTS) + 2 * len(demo.NEIGHBOUR_SLUGS) + VOTERS + len(RESIDENTS)
     authors = User.objects.exclude(email__in=[account.email for account in ACCOUNTS])
     assert not any(author.has_usable_password() for author in authors)
 

@@ -70,7 +70,7 @@ def rows(municipality: Municipality) -> Iterator[dict[str, Any]]:
 
 def register() -> None:
     register_record_set(
-        key=KEY, title=_("Co-designed public services: steps and ratings"),
+        key=KEY, title=_("Service steps"),  # short: the German title names the dataset's folder
         description=_("The steps of the administrative services that residents rated, with the number of ratings, "
                       "the mean effort and clarity, the number of problems and ideas, and the changes the "
                       "municipality made. Without personal data."),
