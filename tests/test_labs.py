@@ -61,7 +61,7 @@ def test_two_municipalities_of_a_lab_run_one_sub_project_together(lab, mustersta
     services.do_link(subproject=sp, actor=ours, kind="process", municipality=musterstadt, object_id=process.pk)
 
     people = selectors.responsible_people(sp)
-    assert {(p.name, p.organisation) for p in people} == {("Jonas aus Musterstadt", "Staff member"),
+    assert {(p.name, p.organisation) for p in people} == {("Jonas aus Musterstadt", str(Role.STAFF.label)),
                                                          ("Nora vom Nachbarverein", "Nachbarverein")}
     assert sorted(m.slug for m in sp.municipalities.all()) == ["musterstadt", "nachbarort"]
     note = MeetingNote.objects.get(subproject=sp)
