@@ -61,7 +61,7 @@ def test_two_municipalities_of_a_lab_run_one_sub_project_together(lab, mustersta
     services.do_link(subproject=sp, actor=ours, kind="process", municipality=musterstadt, object_id=process.pk)
 
     people = selectors.responsible_people(sp)
-    assert {(p.name, p.organisation) for p in people} == {("Jonas aus Musterstadt", "Staff member"),
+    assert {(p.name, p.organisation) for p in people} == {("Jonas aus Musterstadt", str(Role.STAFF.label)),
                                                          ("Nora vom Nachbarverein", "Nachbarverein")}
     assert sorted(m.slug for m in sp.municipalities.all()) == ["musterstadt", "nachbarort"]
     note = MeetingNote.objects.get(subproject=sp)
@@ -204,3 +204,29 @@ def test_sub_projects_are_linkable_by_other_features(musterstadt):
     linkable = linkable_by_kind("lab_subproject")
     assert linkable is not None
     assert [sp.pk for sp in linkable.queryset(musterstadt)] == [scene.public_subproject_id]
+
+
+@pytest.mark.parametrize("value", ["9" * 25, "9" * 5000, "²", "a\x00b", "-1"])
+def test_hostile_input_to_the_forms_is_refused_without_a_server_error(musterstadt, value):
+    scene = lab_scene(municipality=musterstadt)
+    admin = _lab_member(scene.lab, Role.ADMIN)
+    client = Client()
+    client.force_login(admin)
+    lab, sp = scene.lab.slug, scene.public_subproject_id
+    forms = {
+        reverse("labs:subproject_create", kwargs={"lab_slug": lab}): ("title", "goal", "municipalities", "state",
+                                                                      "starts_on", "visibility"),
+        reverse("labs:task_create", kwargs={"lab_slug": lab, "subproject_id": sp}): ("title", "owner", "due_on"),
+        reverse("labs:responsible_add", kwargs={"lab_slug": lab, "subproject_id": sp}): ("user", "task"),
+        reverse("labs:link_create", kwargs={"lab_slug": lab, "subproject_id": sp}): ("kind", "municipality",
+                                                                                     "object_id"),
+        reverse("labs:news_create", kwargs={"lab_slug": lab}): ("title", "text", "subproject", "visibility"),
+        reverse("labs:event_create", kwargs={"lab_slug": lab}): ("title", "starts_at", "subproject"),
+        reverse("labs:set_visibility", kwargs={"lab_slug": lab, "item_kind": "task",
+                                               "item_id": scene.public_task_id}): ("visibility",),
+    }
+    for url, names in forms.items():
+        response = client.post(url, dict.fromkeys(names, value))
+        assert response.status_code < 500, url
+    response = client.get(f"/api/v1/labs/{lab}/subprojects/{value}")
+    assert response.status_code < 500

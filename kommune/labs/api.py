@@ -74,7 +74,7 @@ class LinkOut(Schema):
 
 
 class SubProjectDetailOut(SubProjectOut):
-    """The items the reader may see, read by get_subproject and attached to the sub-project as ``_visible``."""
+    """The items the reader may see, read by get_lab_subproject and attached to the sub-project as ``_visible``."""
 
     tasks: list[TaskOut]
     notes: list[NoteOut]
@@ -122,7 +122,7 @@ def _lab(slug: str) -> Lab:
 
 @router.get(BASE + "/subprojects", response=responses({200: SubProjectPage}, *PAGE), auth=auth.READ,
             openapi_extra=auth.OPTIONAL_TOKEN, summary="List the sub-projects of a lab")
-def list_subprojects(request: HttpRequest, lab_slug: LabSlug, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+def list_lab_subprojects(request: HttpRequest, lab_slug: LabSlug, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
     lab = _lab(lab_slug)
     return page(selectors.subprojects(lab, member=selectors.is_member(request.user, lab)), cursor, limit=limit,
                 descending=True)
@@ -130,7 +130,7 @@ def list_subprojects(request: HttpRequest, lab_slug: LabSlug, cursor: Cursor = N
 
 @router.get(BASE + "/subprojects/{subproject_id}", response=responses({200: SubProjectDetailOut}, *READ),
             auth=auth.READ, openapi_extra=auth.OPTIONAL_TOKEN, summary="Get a sub-project of a lab")
-def get_subproject(request: HttpRequest, lab_slug: LabSlug, subproject_id: ObjectId):
+def get_lab_subproject(request: HttpRequest, lab_slug: LabSlug, subproject_id: ObjectId):
     lab = _lab(lab_slug)
     member = selectors.is_member(request.user, lab)
     sp = selectors.subproject_or_404(lab, subproject_id, member=member)
@@ -150,7 +150,7 @@ def get_subproject(request: HttpRequest, lab_slug: LabSlug, subproject_id: Objec
 
 @router.get(BASE + "/news", response=responses({200: NewsPage}, *PAGE), auth=auth.READ,
             openapi_extra=auth.OPTIONAL_TOKEN, summary="List the news of a lab")
-def list_news(request: HttpRequest, lab_slug: LabSlug, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+def list_lab_news(request: HttpRequest, lab_slug: LabSlug, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
     lab = _lab(lab_slug)
     return page(selectors.news(lab, member=selectors.is_member(request.user, lab)).select_related("lab"), cursor,
                 limit=limit, descending=True, field="published_at")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kommune.core.cleaning import validate_no_control_characters
+from kommune.core.cleaning import parse_id, validate_no_control_characters
 from kommune.core.models import Lab, Municipality
 from kommune.labs import selectors
 from kommune.labs.models import SubProject, Visibility
@@ -28,6 +28,24 @@ def text_field(label, max_length: int, *, required: bool = True, textarea: bool 
                            widget=forms.Textarea(attrs={"rows": 6}) if textarea else None)
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of a row by its id; anything but a short ASCII number is an invalid choice, not a database error."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        items = value if isinstance(value, list | tuple) else [value]
+        if value and any(parse_id(str(item)) is None for item in items):
+            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                  params={"pk": ""})
+        return super().clean(value)
+
+
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
     """A service's refusal onto the form: per field where the form has it, else above the form."""
     if hasattr(error, "error_dict"):
@@ -41,7 +59,7 @@ class SubProjectForm(forms.Form):
     title = text_field(_("Title"), 200)
     goal = text_field(_("Goal"), 2000, textarea=True, help_text=_("What should be different when it is done?"))
     description = text_field(_("Description"), 10000, required=False, textarea=True)
-    municipalities = forms.ModelMultipleChoiceField(label=_("Municipalities that run it"),
+    municipalities = IdsChoiceField(label=_("Municipalities that run it"),
                                                     queryset=Municipality.objects.none(),
                                                     widget=forms.CheckboxSelectMultiple)
     state = forms.ChoiceField(label=_("State"), choices=SubProject.State.choices)
@@ -57,7 +75,7 @@ class SubProjectForm(forms.Form):
 class TaskForm(forms.Form):
     title = text_field(_("Task"), 200)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False,
+    owner = IdChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False,
                                    empty_label=_("nobody yet"))
     visibility = visibility_field()
 
@@ -68,7 +86,7 @@ class TaskForm(forms.Form):
 
 
 class ResponsibleForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
+    user = IdChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
     task = text_field(_("Task in the sub-project"), 100, required=False)
 
     def __init__(self, *args: Any, lab: Lab, **kwargs: Any) -> None:
@@ -92,7 +110,7 @@ class DocumentForm(forms.Form):
 
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(label=_("What to link"))
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
+    municipality = IdChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     object_id = forms.CharField(label=_("Number"), max_length=18,
                                 help_text=_("The number of the process, proposal, dataset or project in that "
                                             "municipality (it is in its address)."))
@@ -106,7 +124,7 @@ class LinkForm(forms.Form):
 class NewsForm(forms.Form):
     title = text_field(_("Title"), 200)
     text = text_field(_("Text"), 20000, textarea=True, help_text=_("Markdown: **bold**, lists, links."))
-    subproject = forms.ModelChoiceField(label=_("Sub-project"), queryset=SubProject.objects.none(), required=False,
+    subproject = IdChoiceField(label=_("Sub-project"), queryset=SubProject.objects.none(), required=False,
                                         empty_label=_("the whole lab"))
     visibility = visibility_field(Visibility.PUBLIC)
 
