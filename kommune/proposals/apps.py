@@ -13,6 +13,9 @@ class ProposalsConfig(AppConfig):
         from kommune.proposals import api, demo, home, hooks, management_entries
 
         hooks.register()
+        from kommune.proposals import blueprints
+
+        blueprints.register()  # the settings can be published as a template (kommune/core/blueprints.py)
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)
