@@ -107,6 +107,7 @@ def test_the_copy_page_copies_and_refuses_a_missing_start_with_a_message(client,
     refused = client.post(url, {"start": ""})
     assert refused.status_code == 400 and "Bitte geben Sie den Tag an" in refused.content.decode()
     assert client.post(url, {"start": "31.02.2027"}).status_code == 400
+    assert client.post(url, {"start": "9999-12-31"}).status_code == 400
     done = client.post(url, {"start": "2027-02-01"})
     copy = TemplateCopy.objects.get()
     assert done.status_code == 302 and done["Location"] == copy.object_url
