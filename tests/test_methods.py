@@ -107,6 +107,7 @@ def test_the_copy_page_copies_and_refuses_a_missing_start_with_a_message(client,
     refused = client.post(url, {"start": ""})
     assert refused.status_code == 400 and "Bitte geben Sie den Tag an" in refused.content.decode()
     assert client.post(url, {"start": "31.02.2027"}).status_code == 400
+    assert client.post(url, {"start": "9999-12-31"}).status_code == 400
     done = client.post(url, {"start": "2027-02-01"})
     copy = TemplateCopy.objects.get()
     assert done.status_code == 302 and done["Location"] == copy.object_url
@@ -332,3 +333,25 @@ def services_describe(template) -> list[str]:
     found = blueprint(template.kind)
     assert found is not None
     return found.describe(template.data)
+
+
+@pytest.mark.django_db
+def test_the_settings_of_citizen_proposals_are_copied_without_a_start(musterstadt, anderstadt, carol, dave):
+    from kommune.proposals.models import ProposalSettings
+    from kommune.proposals.services import do_update_proposal_settings
+
+    do_update_proposal_settings(municipality=musterstadt, actor=carol, threshold_absolute=250, collection_days=90,
+                                answer_days=60, minimum_age=14)
+    source = ProposalSettings.objects.get(municipality=musterstadt)
+    template = services.do_publish_template(municipality=musterstadt, actor=carol, kind="proposal_settings",
+                                            source_id=source.pk, title="Bürgervorschläge mit kleinem Quorum")
+
+    copy = services.do_copy_template(template=template, municipality=anderstadt, actor=dave, start=None)
+
+    copied = ProposalSettings.objects.get(municipality=anderstadt)
+    assert (copied.threshold_absolute, copied.collection_days, copied.answer_days, copied.minimum_age) == (
+        250, 90, 60, 14)
+    assert copy.object_id == copied.pk and copy.starts_on is None
+    assert AuditLogEntry.objects.filter(municipality=anderstadt, action=AuditLogEntry.Action.TEMPLATE_COPIED).exists()
+    assert "Quorum: 250 Unterstützungen; Sammlung 90 Tage; Antwort innerhalb von 60 Tagen" in services_describe(
+        template)

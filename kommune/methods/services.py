@@ -28,6 +28,7 @@ from kommune.methods.models import CONTENT_FIELDS, Method, MethodUse, MethodVers
 
 MAX_GROUP_SIZE = 100_000
 MAX_METHODS_PER_PROCESS = 20
+MAX_START_YEARS = 10  # a copy starts at most this many years before or after today
 RENDERED = ("purpose", "steps", "materials", "pitfalls")
 
 Author = Municipality | Lab
@@ -238,6 +239,11 @@ def do_copy_template(*, template: Template, municipality: Municipality, actor: U
         raise ValidationError(_("This template cannot be copied on this platform."), code="kind")
     if blueprint.dated and start is None:
         raise ValidationError({"start": [_("Please enter the day the copy starts.")]})
+    today = timezone.localdate()
+    if start is not None and not today.replace(year=today.year - MAX_START_YEARS) <= start <= today.replace(
+            year=today.year + MAX_START_YEARS, month=1, day=1):
+        raise ValidationError({"start": [_("Please choose a start within %(years)d years from today.")
+                                         % {"years": MAX_START_YEARS}]})
     start_day = start or timezone.localdate()
     with transaction.atomic():
         obj = blueprint.create(municipality=municipality, data=template.data, start=start_day, actor=actor)

@@ -33,6 +33,13 @@ from kommune.methods.forms import (
 from kommune.methods.models import CONTENT_FIELDS, LICENSE_NAME, LICENSE_URL, Method, MethodVersion, Template
 
 LICENSE = {"name": LICENSE_NAME, "url": LICENSE_URL}
+MAX_KEY = 2**31 - 1  # larger numbers in a URL name nothing (and no database column holds them)
+
+
+def _key(value: int) -> int:
+    if value > MAX_KEY:
+        raise Http404
+    return value
 
 
 # --- The library (installation-wide, public) ------------------------------------------------------------------
@@ -68,7 +75,7 @@ def history(request: HttpRequest, method_slug: str) -> HttpResponse:
 @public_view
 def version(request: HttpRequest, method_slug: str, number: int) -> HttpResponse:
     method = _method(method_slug)
-    kept = get_object_or_404(MethodVersion, method=method, number=number)
+    kept = get_object_or_404(MethodVersion, method=method, number=_key(number))
     content = {name: kept.content.get(name) for name in CONTENT_FIELDS}
     return render(request, "methods/version.html", {
         "method": method, "kept": kept, "content": content, "license": LICENSE,
@@ -107,7 +114,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @public_view
 def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
-    template = get_object_or_404(Template.objects.select_related("municipality", "method"), pk=template_id)
+    template = get_object_or_404(Template.objects.select_related("municipality", "method"), pk=_key(template_id))
     blueprint = blueprints.blueprint(template.kind)
     may_copy = [m for m in _staff_municipalities(request) if request.user.has_perm("methods.reuse", m)]
     return render(request, "methods/template.html", {
@@ -271,7 +278,7 @@ def publish_template(request: AuthenticatedHttpRequest, municipality: Municipali
 
 @municipality_view("methods.reuse")
 def copy_template(request: AuthenticatedHttpRequest, municipality: Municipality, template_id: int) -> HttpResponse:
-    template = get_object_or_404(Template.objects.select_related("municipality"), pk=template_id)
+    template = get_object_or_404(Template.objects.select_related("municipality"), pk=_key(template_id))
     blueprint = blueprints.blueprint(template.kind)
     if blueprint is None:
         raise Http404

@@ -18,6 +18,9 @@ class ProposalsConfig(AppConfig):
         newsletter_blocks.register()  # the newsletter block "new citizen proposals"
         from kommune.proposals import indicators as measured_indicators
         measured_indicators.register()
+        from kommune.proposals import blueprints
+
+        blueprints.register()  # the settings can be published as a template (kommune/core/blueprints.py)
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
         register_router("", api.router, tags=["Citizen proposals"])  # the REST API (kommune/proposals/api.py)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kommune.core.types import User
 from kommune.surveys import services
-from kommune.surveys.models import Survey
+from kommune.surveys.models import Question, Survey
 
 
 def export_surveys(process: Any) -> list[dict]:
@@ -37,7 +37,7 @@ def create_surveys(*, obj: Any, items: list, actor: User) -> None:
             municipality=obj.municipality, actor=actor, process=obj, title=str(item.get("title") or ""),
             description=str(item.get("description") or ""), is_anonymous=bool(item.get("is_anonymous", True)),
             audience=str(item.get("audience") or Survey.Audience.REGISTERED))
-        created = []
+        created: list[Question] = []
         for question in item.get("questions") or []:
             condition = question.get("condition")
             condition_question = created[condition] if isinstance(condition, int) and 0 <= condition < len(
