@@ -59,7 +59,7 @@ def test_a_measured_indicator_needs_a_registered_key_and_takes_its_unit(model, c
     indicator = services.do_add_indicator(actor=carol, model=model, level=Level.OUTPUTS, source="measured",
                                           measured_key="reports.median_close_days", target_value="5")
     assert indicator.unit == "days" and indicator.higher_is_better is False
-    assert indicator.display_title == "Median time to close an issue report"
+    assert indicator.display_title == "Mittlere Bearbeitungszeit einer Meldung (Median)"
 
 
 def test_an_entered_value_is_stored_per_month_audited_and_replaced_in_the_same_month(model, carol):

@@ -95,7 +95,7 @@ def _link(municipality: Municipality, kind: str, object_id: int | None) -> tuple
         return None, None
     linkable = linkable_by_kind(kind)
     if linkable is None or not linkable.queryset(municipality).filter(pk=object_id).exists():
-        raise ValidationError({"link": _("This object cannot be linked.")})
+        raise ValidationError({"link_id": _("This object cannot be linked.")})
     return linkable.content_type(), object_id
 
 

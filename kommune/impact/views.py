@@ -123,8 +123,8 @@ def model_edit(request: AuthenticatedHttpRequest, municipality: Municipality, mo
     return _edit(request, municipality, model, model_form=form, status=400)
 
 
-@require_POST
 @municipality_view("impact.manage")
+@require_POST
 def step_save(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int, level: str) -> HttpResponse:
     model = _model(municipality, model_id)
     step = Step.objects.filter(model=model, level=level).first()
@@ -143,8 +143,8 @@ def step_save(request: AuthenticatedHttpRequest, municipality: Municipality, mod
     return redirect("impact:edit", municipality_slug=municipality.slug, model_id=model.pk)
 
 
-@require_POST
 @municipality_view("impact.manage")
+@require_POST
 def indicator_add(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     form = IndicatorForm(request.POST, prefix="indicator")
@@ -169,8 +169,8 @@ def _indicator(model: ImpactModel, indicator_id: int) -> Indicator:
     return indicator
 
 
-@require_POST
 @municipality_view("impact.manage")
+@require_POST
 def value_enter(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int,
                 indicator_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
@@ -189,8 +189,8 @@ def value_enter(request: AuthenticatedHttpRequest, municipality: Municipality, m
     return _edit(request, municipality, model, value_form=form, value_form_for=indicator.pk, status=400)
 
 
-@require_POST
 @municipality_view("impact.manage")
+@require_POST
 def indicator_delete(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int,
                      indicator_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
@@ -199,8 +199,8 @@ def indicator_delete(request: AuthenticatedHttpRequest, municipality: Municipali
     return redirect("impact:edit", municipality_slug=municipality.slug, model_id=model.pk)
 
 
-@require_POST
 @municipality_view("impact.manage")
+@require_POST
 def snapshot(request: AuthenticatedHttpRequest, municipality: Municipality, model_id: int) -> HttpResponse:
     model = _model(municipality, model_id)
     stored = services.do_snapshot_model(model=model)
