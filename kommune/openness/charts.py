@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from kommune.openness.selectors import PerspectiveResult
 
-WIDTH = 640
+WIDTH = 720
 HEIGHT = 520
-CENTRE_X = 320
+CENTRE_X = 360
 CENTRE_Y = 255
 RADIUS = 170
 SCALE_MAX = 5

@@ -94,15 +94,16 @@ class Report(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        if self.lab_id:
-            return reverse("openness:lab_report", kwargs={"lab_slug": self.lab.slug, "year": self.year})
-        return reverse("openness:report", kwargs={"municipality_slug": self.municipality.slug, "year": self.year})
+        return self._url("openness:report", "openness:lab_report")
 
     def get_pdf_url(self) -> str:
-        if self.lab_id:
-            return reverse("openness:lab_report_pdf", kwargs={"lab_slug": self.lab.slug, "year": self.year})
-        return reverse("openness:report_pdf", kwargs={"municipality_slug": self.municipality.slug,
-                                                      "year": self.year})
+        return self._url("openness:report_pdf", "openness:lab_report_pdf")
+
+    def _url(self, municipality_name: str, lab_name: str) -> str:
+        if self.lab is not None:
+            return reverse(lab_name, kwargs={"lab_slug": self.lab.slug, "year": self.year})
+        assert self.municipality is not None  # the check constraint: exactly one tenant
+        return reverse(municipality_name, kwargs={"municipality_slug": self.municipality.slug, "year": self.year})
 
     @property
     def pdf_filename(self) -> str:

@@ -5,6 +5,7 @@ reports of a municipality or a lab (HTML and PDF)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -172,7 +173,7 @@ def report_page(request: HttpRequest, municipality: Municipality, year: str) -> 
                                                     **report.report_context(found)})
 
 
-def _pdf(found: Report) -> HttpResponse:
+def _pdf(found: Report) -> HttpResponseBase:
     from kommune.core.files import file_response
 
     return file_response(found.pdf, filename=found.pdf_filename, content_type="application/pdf",
@@ -180,7 +181,7 @@ def _pdf(found: Report) -> HttpResponse:
 
 
 @municipality_view()
-def report_pdf(request: HttpRequest, municipality: Municipality, year: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, municipality: Municipality, year: str) -> HttpResponseBase:
     return _pdf(get_for_tenant(Report, municipality, year=_year(year)))
 
 
@@ -234,6 +235,6 @@ def lab_report(request: HttpRequest, lab: Lab, year: str) -> HttpResponse:
 
 
 @lab_view()
-def lab_report_pdf(request: HttpRequest, lab: Lab, year: str) -> HttpResponse:
+def lab_report_pdf(request: HttpRequest, lab: Lab, year: str) -> HttpResponseBase:
     return _pdf(get_for_tenant(Report, lab, year=_year(year)))
 
