@@ -10,16 +10,12 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from kommune.core.api.registry import register_router
         from kommune.core.demo import register_demo_seeder
-        from kommune.proposals import api, demo, home, hooks, management_entries
+        from kommune.proposals import api, blueprints, demo, home, hooks, management_entries, newsletter_blocks
+        from kommune.proposals import indicators as measured_indicators
 
         hooks.register()
-        from kommune.proposals import newsletter_blocks
-
         newsletter_blocks.register()  # the newsletter block "new citizen proposals"
-        from kommune.proposals import indicators as measured_indicators
-        measured_indicators.register()
-        from kommune.proposals import blueprints
-
+        measured_indicators.register()  # what impact models measure (kommune/core/indicators.py)
         blueprints.register()  # the settings can be published as a template (kommune/core/blueprints.py)
         management_entries.register()  # the web layer's dashboard entry and home-page section
         home.register()
