@@ -55,15 +55,24 @@ def _at_test_level(connection: BaseDatabaseWrapper) -> bool:
 
 
 def _run_commit_hooks(connection: BaseDatabaseWrapper) -> None:
-    while connection.run_on_commit:
-        _, callback, robust = connection.run_on_commit.pop(0)
-        if not robust:
-            callback()
-            continue
-        try:
-            callback()
-        except Exception:
-            logging.getLogger(__name__).exception("Error calling %s in on_commit().", callback)
+    # Not re-entrant: a callback that commits again (an event's delivery writes and publishes more) leaves its new
+    # hooks to the loop already running, in order. Nesting instead grew the stack with every queued hook until a
+    # demo with a few hundred events hit the recursion limit.
+    if getattr(connection, "_running_test_commit_hooks", False):
+        return
+    connection._running_test_commit_hooks = True  # type: ignore[attr-defined]
+    try:
+        while connection.run_on_commit:
+            _, callback, robust = connection.run_on_commit.pop(0)
+            if not robust:
+                callback()
+                continue
+            try:
+                callback()
+            except Exception:
+                logging.getLogger(__name__).exception("Error calling %s in on_commit().", callback)
+    finally:
+        connection._running_test_commit_hooks = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -218,7 +218,7 @@ def _delete_after_commit(field_file: FieldFile) -> None:
 def _store(resource: Resource, file: File, saved: list, filename: str) -> None:
     directory = f"{resource.municipality.slug}/{resource.dataset.slug}/"
     # Leave room for the folder and for the suffix the storage adds when the name is taken.
-    room = resource.file.field.max_length - len("opendata/") - len(directory) - 10
+    room = (resource.file.field.max_length or 255) - len("opendata/") - len(directory) - 10
     stem, _dot, extension = filename.rpartition(".")
     if len(filename) > room:
         filename = f"{stem[:max(room - len(extension) - 1, 8)]}.{extension}"
