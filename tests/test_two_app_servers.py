@@ -4,8 +4,8 @@ session and a login lockout made on one hold on the other; rate limits count acr
 served by the other (the shared file storage: here one directory for both, MEDIA_ROOT, as a shared mount would be;
 in production an S3 bucket, docs/configuration.md).
 
-Needs PostgreSQL (the servers are separate processes and read what the test committed) and Redis (REDIS_URL); CI
-runs it with both.
+Needs PostgreSQL (the servers are separate processes and read what the test committed) and Redis
+(TWO_SERVERS_REDIS_URL, else REDIS_URL; the suite itself runs without Redis); .ci/run gives both on its PostgreSQL run.
 """
 
 import http.client
@@ -37,7 +37,7 @@ PASSWORD = "Ein langes Passwort 2026"
 
 
 def _redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
+    url = os.environ.get("TWO_SERVERS_REDIS_URL") or os.environ.get("REDIS_URL", "")
     if not url:
         return ""
     import redis
@@ -55,7 +55,8 @@ def shared_services():
         pytest.skip("two app server processes need a database server they share (PostgreSQL; CI runs this there)")
     url = _redis_url()
     if not url:
-        pytest.skip("two app servers share the page cache, sessions and rate limits through Redis: set REDIS_URL")
+        pytest.skip("two app servers share the page cache, sessions and rate limits through Redis: set "
+                    "TWO_SERVERS_REDIS_URL")
     return url
 
 
