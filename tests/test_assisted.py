@@ -51,7 +51,8 @@ def audit(action: str) -> list[AuditLogEntry]:
 
 def test_every_feature_with_assisted_entry_names_its_audit_actions():
     keys = {entry.key for entry in assisted_entries()}
-    assert {"comments", "proposals", "surveys", "inclusion", "reports", "adoptions"} <= keys
+    assert {"comments", "proposals", "surveys", "inclusion", "reports", "adoptions", "codesign", "volunteering",
+            "newsletters"} <= keys
     assert AuditLogEntry.Action.COMMENT_ENTERED_ASSISTED in assisted_actions()
     assert set(assisted_actions()) <= set(AuditLogEntry.Action.values)
 

@@ -26,6 +26,7 @@ def _describe_for_staff(municipality) -> str:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.codesign import api, demo, privacy, records, services
     from kommune.core.api.registry import register_router
     from kommune.core.audit import register_audit_detail
@@ -63,3 +64,15 @@ def register() -> None:
     register_audit_detail("ratings", _("Ratings"), action=services.ASSISTED_RATING_ACTION)
     register_audit_detail("channel", _("Channel"), action=services.ASSISTED_RATING_ACTION)
     register_demo_seeder("codesign", demo.seed, 70)
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="codesign", label=_("Rating of a public service for a resident"),
+             description=_("Open the service in the management of co-designed services; “Enter a rating for a "
+                           "resident” takes what someone said by phone, by letter or at the counter."),
+             url_name="codesign:manage", permission="codesign.manage",
+             actions=[AuditLogEntry.Action.CODESIGN_RATING_ENTERED_ASSISTED], order=45)

@@ -28,7 +28,7 @@ MANAGE_PERMISSION = "codesign.manage"
 MAX_STEPS = 30
 # The audit action for ratings staff entered for a resident. The core has no action of its own for them yet
 # (CODESIGN_RATING_ENTERED_ASSISTED is missing); the closest is the one for entering a paper questionnaire.
-ASSISTED_RATING_ACTION = AuditLogEntry.Action.SURVEY_PAPER_RESPONSE
+ASSISTED_RATING_ACTION = AuditLogEntry.Action.CODESIGN_RATING_ENTERED_ASSISTED
 CHANGE_ACTION = AuditLogEntry.Action.CODESIGN_CHANGE_PUBLISHED
 
 

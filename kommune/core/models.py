@@ -281,6 +281,8 @@ class AuditLogEntry(models.Model):
         VOLUNTEER_ASSISTED_CANCELLATION = "volunteer_assisted_cancel", _("volunteer sign-up cancelled for a person")
         VOLUNTEER_ATTENDANCE_CONFIRMED = "volunteer_attendance_confirmed", _("volunteer attendance confirmed")
         CODESIGN_CHANGE_PUBLISHED = "codesign_change_published", _("change to a public service published")
+        CODESIGN_RATING_ENTERED_ASSISTED = "codesign_rating_assisted", _("rating of a public service entered for a "
+                                                                         "resident")
         LAB_ITEM_VISIBILITY_CHANGED = "lab_item_visibility_changed", _("visibility of a lab item changed")
         TEMPLATE_COPIED = "template_copied", _("participation template copied")
         INDICATOR_VALUE_ENTERED = "indicator_value_entered", _("indicator value entered")

@@ -29,6 +29,7 @@ def register_audit_details() -> None:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.core.api.registry import register_router
     from kommune.core.demo import register_demo_seeder
     from kommune.core.management_menu import ManagementEntry, register_entry
@@ -42,3 +43,15 @@ def register() -> None:
                                    _describe, order=48))
     register_router("", api.router, tags=["Newsletters"])  # the REST API (kommune/newsletters/api.py)
     register_demo_seeder("newsletters", demo.seed_newsletters, 70)
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="newsletters", label=_("Newsletter subscription for a resident"),
+             description=_("Enter the e-mail address of someone who asked by phone; the person still confirms it by "
+                           "e-mail."),
+             url_name="newsletters:enter_subscriber", permission="newsletters.write",
+             actions=[AuditLogEntry.Action.NEWSLETTER_SUBSCRIBER_ENTERED], order=70)

@@ -69,6 +69,7 @@ def register_management_entry() -> None:
 
 
 def register() -> None:
+    register_assisted_entry()
     from kommune.core.notifications.followables import register_followable
     from kommune.volunteering import mails, privacy, records, searchables
 
@@ -81,3 +82,16 @@ def register() -> None:
     register_profile_section()
     register_management_entry()
     register_followable(Project, is_visible=lambda project: project.is_published)
+
+
+def register_assisted_entry() -> None:
+    """Where staff enter this app's contributions for a resident (kommune/core/assisted.py)."""
+    from kommune.core.assisted import register_assisted_entry as register
+    from kommune.core.models import AuditLogEntry
+
+    register(key="volunteering", label=_("Sign-up for a volunteer shift"),
+             description=_("Among your projects, open a shift’s list; “Sign up a person (assisted)” takes someone "
+                           "who phoned or came by, also without e-mail."),
+             url_name="volunteering:organise", permission="volunteering.organise",
+             actions=[AuditLogEntry.Action.VOLUNTEER_ASSISTED_SIGNUP,
+                      AuditLogEntry.Action.VOLUNTEER_ASSISTED_CANCELLATION], order=55)
