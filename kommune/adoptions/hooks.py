@@ -15,6 +15,7 @@ def search_document(asset: Asset) -> SearchDocumentData:
 
 
 def register() -> None:
+    register_home_link()
     from kommune.adoptions import api, demo, privacy, records, services
     from kommune.core.api.registry import register_router
     from kommune.core.demo import register_demo_seeder
@@ -60,3 +61,13 @@ def register_assisted() -> None:
         description=_("Open a hedge, tree or bed: “Adopt for a resident” and “Record care for the adopters” take "
                       "what someone said by phone, by letter or in person."),
         url_name="adoptions:list", permission="adoptions.enter_assisted", actions=[action], order=60)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("adoptions", _("Adopt public green"),
+                      _("Look after a hedge, a tree or a bed for a season and note what you did."),
+                      "adoptions:list", order=40))

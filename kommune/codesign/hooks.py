@@ -26,6 +26,7 @@ def _describe_for_staff(municipality) -> str:
 
 
 def register() -> None:
+    register_home_link()
     register_assisted_entry()
     from kommune.codesign import api, demo, privacy, records, services
     from kommune.core.api.registry import register_router
@@ -76,3 +77,14 @@ def register_assisted_entry() -> None:
                            "resident” takes what someone said by phone, by letter or at the counter."),
              url_name="codesign:manage", permission="codesign.manage",
              actions=[AuditLogEntry.Action.CODESIGN_RATING_ENTERED_ASSISTED], order=45)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("codesign", _("Improve public services"),
+                      _("Rate the steps of a service you used, such as registering a change of address, and see "
+                        "what changed."),
+                      "codesign:list", order=60))

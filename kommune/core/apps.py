@@ -30,11 +30,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from kommune.core import management_entries, pagecache, privacy
+        from kommune.core import home_sections, management_entries, pagecache, privacy
         from kommune.core.events import register_consumer
+        from kommune.core.indicators import register_contribution_indicators
 
         management_entries.register()
-        from kommune.core.indicators import register_contribution_indicators
+        home_sections.register_links_section()  # the home page's "Take part" links that the features register
         register_contribution_indicators()
         checks.register(check_operator_legal_pages, checks.Tags.security, deploy=True)
         autodiscover_modules("events")  # every app's declared event types, for the consumers and the checks

@@ -47,3 +47,41 @@ def sections_for(municipality: Municipality) -> list[RenderedSection]:
         if context is not None:
             rendered.append(RenderedSection(section.template, context, section.title, section.anchor))
     return rendered
+
+
+# --- Links to the features ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """One feature offered on the home page's "Take part" section: a title, a sentence and its page."""
+
+    key: str
+    title: Any
+    description: Any
+    url_name: str  # reversed with municipality_slug only
+    order: int = 100
+
+
+_links: dict[str, HomeLink] = {}
+
+
+def register_home_link(link: HomeLink) -> None:
+    """Features without a section of their own (or with one that names only a few items) are listed with a link."""
+    _links[link.key] = link
+
+
+def home_links() -> list[HomeLink]:
+    return sorted(_links.values(), key=lambda link: (link.order, link.key))
+
+
+def _links_context(municipality: Municipality) -> dict[str, Any] | None:
+    links = home_links()
+    return {"municipality": municipality, "links": links} if links else None
+
+
+def register_links_section() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    register_home_section(HomeSection("take_part", "home/take_part_section.html", _links_context, order=15,
+                                      title=_("Take part"), anchor="home-take-part-heading"))

@@ -19,6 +19,7 @@ def _describe(municipality) -> str:
 
 
 def register() -> None:
+    register_home_link()
     from kommune.core.api.registry import register_router
     from kommune.core.demo import register_demo_seeder
     from kommune.core.management_menu import ManagementEntry, register_entry
@@ -39,3 +40,13 @@ def register() -> None:
     register_entry(ManagementEntry("impact", _("Impact models"), "impact.manage", "impact:manage_list", _describe,
                                    order=90))
     register_demo_seeder("impact", demo.seed_impact, 90)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("impact", _("What openness achieved"),
+                      _("Impact models with the figures the platform measures."),
+                      "impact:list", order=90))

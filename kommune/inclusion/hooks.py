@@ -37,6 +37,7 @@ def register_verbs() -> None:
 
 
 def register() -> None:
+    register_home_link()
     register_assisted_entry()
     from kommune.core.notifications.followables import register_followable
     from kommune.inclusion import mails, privacy, records, searchables
@@ -61,3 +62,14 @@ def register_assisted_entry() -> None:
              url_name="inclusion:list", permission="inclusion.organise",
              actions=[AuditLogEntry.Action.INCLUSION_ASSISTED_REGISTRATION,
                       AuditLogEntry.Action.INCLUSION_ASSISTED_CANCELLATION], order=40)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("digital_help", _("Digital help and courses"),
+                      _("Smartphone courses, online banking and video calls explained at meeting places near you, "
+                        "in simple language."),
+                      "inclusion:list", order=10))

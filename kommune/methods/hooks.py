@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
+    register_home_link()
     from kommune.core.audit import register_audit_detail
     from kommune.core.demo import register_demo_seeder
     from kommune.core.management_menu import ManagementEntry, register_entry
@@ -24,3 +25,13 @@ def register() -> None:
                                    describe=lambda m: _("Tag processes with methods, publish and copy templates."),
                                    order=85))
     register_demo_seeder("methods", demo.seed_methods, order=90)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("methods", _("Methods of participation"),
+                      _("What the town tried, how it worked and how others can reuse it."),
+                      "methods:municipality", order=80))

@@ -29,6 +29,7 @@ def register_audit_details() -> None:
 
 
 def register() -> None:
+    register_home_link()
     register_assisted_entry()
     from kommune.core.api.registry import register_router
     from kommune.core.demo import register_demo_seeder
@@ -55,3 +56,13 @@ def register_assisted_entry() -> None:
                            "e-mail."),
              url_name="newsletters:enter_subscriber", permission="newsletters.write",
              actions=[AuditLogEntry.Action.NEWSLETTER_SUBSCRIBER_ENTERED], order=70)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("newsletters", _("Newsletter"),
+                      _("News, dates and participation by e-mail, or to print and take away."),
+                      "newsletters:archive", order=70))

@@ -81,6 +81,7 @@ def _describe(municipality: Municipality) -> str:
 
 
 def register() -> None:
+    register_home_link()
     register_assisted_entry()
     from kommune.core.management_menu import ManagementEntry, register_entry
     from kommune.core.notifications.followables import register_followable
@@ -111,3 +112,13 @@ def register_assisted_entry() -> None:
              description=_("Enter a damage or problem that someone reported by phone or at the counter."),
              url_name="reports:manage_assisted_choose", permission="reports.manage",
              actions=[AuditLogEntry.Action.REPORT_ENTERED], order=50)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("reports", _("Report a problem"),
+                      _("A broken streetlight, a pothole, rubbish: tell the town where, and follow what happens."),
+                      "reports:list", order=30))

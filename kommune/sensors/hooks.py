@@ -20,6 +20,7 @@ def search_queryset():
 
 
 def register() -> None:
+    register_home_link()
     from kommune.core.notifications.followables import register_followable
     from kommune.core.notifications.verbs import register_verb
     from kommune.core.privacy import register_anonymiser, register_exporter
@@ -36,3 +37,13 @@ def register() -> None:
     register_exporter("sensors", privacy.export_sensors, covers=["sensors.Sensor.owner"])
     register_anonymiser("sensors", services.delete_sensors_of)
     records.register()
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("sensors", _("Measure fine dust"),
+                      _("Readings of residents' fine-dust sensors, and how to connect your own."),
+                      "sensors:list", order=50))

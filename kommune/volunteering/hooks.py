@@ -69,6 +69,7 @@ def register_management_entry() -> None:
 
 
 def register() -> None:
+    register_home_link()
     register_assisted_entry()
     from kommune.core.notifications.followables import register_followable
     from kommune.volunteering import mails, privacy, records, searchables
@@ -95,3 +96,13 @@ def register_assisted_entry() -> None:
              url_name="volunteering:organise", permission="volunteering.organise",
              actions=[AuditLogEntry.Action.VOLUNTEER_ASSISTED_SIGNUP,
                       AuditLogEntry.Action.VOLUNTEER_ASSISTED_CANCELLATION], order=55)
+
+
+def register_home_link() -> None:
+    """The feature's entry in the home page's "Take part" section (kommune/core/home_sections.py)."""
+    from kommune.core.home_sections import HomeLink
+    from kommune.core.home_sections import register_home_link as register
+
+    register(HomeLink("volunteering", _("Volunteer"),
+                      _("Join projects of the town and its associations for an afternoon or longer."),
+                      "volunteering:list", order=20))
