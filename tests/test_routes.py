@@ -898,7 +898,7 @@ def test_route(route: Route, world: World) -> None:
 
 def test_the_walk_sees_the_project_but_not_the_admin() -> None:
     names = {route.name for route in ROUTES}
-    assert {"core:start", "core:municipality_home", "core:lab_home", "accounts:register", "accounts:profile",
+    assert {"core:start", "core:municipality_home", "labs:home", "accounts:register", "accounts:profile",
             "manage:dashboard"} <= names
     assert not any(route.pattern.startswith("/admin/") for route in ROUTES)
     assert len(set(route_ids(ROUTES))) == len(ROUTES)

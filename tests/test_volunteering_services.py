@@ -29,6 +29,15 @@ def _snapshot(shift):
     return shift.signed_up_count, sorted(SignUp.objects.values_list("name", "status"))
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_german():
+    # The messages are compared in German; another test file on the same worker may leave a language active.
+    from django.utils import translation
+
+    with translation.override("de"):
+        yield
+
+
 @pytest.fixture
 def project(musterstadt):
     return VolunteerProjectFactory(municipality=musterstadt)

@@ -166,7 +166,8 @@ class Lab(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:lab_home", kwargs={"lab_slug": self.slug})
+        # The lab's page is its workspace, served by the labs app (kommune/labs); reversed by name, not imported.
+        return reverse("labs:home", kwargs={"lab_slug": self.slug})
 
 
 class Role(models.TextChoices):

@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("sprache/", views.set_language, name="set_language"),
     path("healthz/", views.healthz, name="healthz"),
-    path("labs/<slug:lab_slug>/", views.lab_home, name="lab_home"),
     path("<slug:municipality_slug>/", views.municipality_home, name="municipality_home"),
     path("<slug:municipality_slug>/impressum/", views.page, {"kind": PageKind.IMPRINT}, name="imprint"),
     path("<slug:municipality_slug>/datenschutz/", views.page, {"kind": PageKind.PRIVACY}, name="privacy"),

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core import home_sections, selectors, services
-from kommune.core.access import lab_view, municipality_view, public_view
+from kommune.core.access import municipality_view, public_view
 from kommune.core.files import file_name, file_response
 from kommune.core.forms import AccessibilityFeedbackForm
-from kommune.core.models import Lab, Municipality, PageKind
+from kommune.core.models import Municipality, PageKind
 from kommune.core.pagecache import cached_for_anonymous
 
 LOGO_MAX_AGE = 24 * 60 * 60  # seconds
@@ -36,15 +36,6 @@ def municipality_home(request: HttpRequest, municipality: Municipality) -> HttpR
         "members": municipality.members.order_by("name"),
         "labs": municipality.labs.order_by("name"),
         "sections": home_sections.sections_for(municipality),
-    })
-
-
-@lab_view()
-def lab_home(request: HttpRequest, lab: Lab) -> HttpResponse:
-    return render(request, "core/lab_home.html", {
-        "lab": lab,
-        "lab_municipalities": lab.municipalities.order_by("name"),
-        "organisations": lab.organisations.select_related("municipality").order_by("name"),
     })
 
 

@@ -324,7 +324,7 @@ VISITS = [
     # Public pages
     Visit("start", "core:start", lambda s: "/"),
     Visit("municipality_home", "core:municipality_home", lambda s: s.m("core:municipality_home")),
-    Visit("lab_home", "core:lab_home", lambda s: s.l("core:lab_home")),
+    Visit("lab_home", "labs:home", lambda s: s.l("labs:home")),
     Visit("imprint", "core:imprint", lambda s: s.m("core:imprint")),
     Visit("privacy", "core:privacy", lambda s: s.m("core:privacy")),
     Visit("easy_language", "core:easy_language", lambda s: s.m("core:easy_language")),
