@@ -1,7 +1,6 @@
 """Forms of the citizen-proposal pages. They parse input and give early, clear errors; the rules live in
 services.py, which checks everything again."""
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kommune.core.forms import choice_field, model_choice_field
+from kommune.core.forms import CoordinateField, choice_field, model_choice_field
 from kommune.proposals import services
 from kommune.proposals.models import Category, Proposal, ProposalSettings, ProposalUpdate
 
@@ -36,31 +35,6 @@ def _types(extensions) -> str:
     return ", ".join(sorted(extension.upper() for extension in extensions if extension != "jpeg"))
 
 
-class CoordinateField(forms.Field):
-    """A latitude or longitude as a decimal number; a comma works as the decimal separator too."""
-
-    def __init__(self, *, limit: int, **kwargs) -> None:
-        self.limit = limit
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
-                                                           "maxlength": "20"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> Decimal | None:
-        value = str(value or "").strip().replace(",", ".").replace(" ", "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value[:30])
-        except InvalidOperation:
-            raise ValidationError(_("Please enter a decimal number, for example 51.9607."), code="invalid") from None
-        if not number.is_finite() or not -self.limit <= number <= self.limit:
-            raise ValidationError(_("Please enter a number between -%(limit)d and %(limit)d.")
-                                  % {"limit": self.limit}, code="range")
-        return number.quantize(Decimal("0.000001"))
-
-    def prepare_value(self, value):
-        return "" if value is None else str(value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -89,8 +63,8 @@ class ProposalForm(forms.Form):
                                       empty_label=_("no category"))
     area = forms.CharField(label=_("Area"), max_length=200, required=False,
                            help_text=_("The part of the municipality concerned, for example a district."))
-    latitude = CoordinateField(label=_("Latitude"), limit=90, help_text=_("For example 51.9607."))
-    longitude = CoordinateField(label=_("Longitude"), limit=180, help_text=_("For example 7.6261."))
+    latitude = CoordinateField(label=_("Latitude"), limit=90, required=False, help_text=_("For example 51.9607."))
+    longitude = CoordinateField(label=_("Longitude"), limit=180, required=False, help_text=_("For example 7.6261."))
     image = forms.FileField(label=_("Image"), required=False, widget=forms.FileInput)
     image_alt = forms.CharField(label=_("Description of the image"), max_length=300, required=False,
                                 help_text=_("Needed with an image: say in one sentence what it shows, for people "

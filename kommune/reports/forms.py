@@ -1,6 +1,5 @@
 """Forms of the issue-report pages. They parse input and give early, clear errors; services.py checks again."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kommune.core.forms import CoordinateField
 from kommune.core.photos import MAX_BYTES
 from kommune.reports.models import Department, Report, ReportSettings, Service, ServiceAttribute
 
@@ -16,28 +16,6 @@ ATTRIBUTE_PREFIX = "attr_"
 Datatype = ServiceAttribute.Datatype
 
 
-class CoordinateField(forms.Field):
-    """A latitude or longitude as a decimal number; a comma works as the decimal separator too."""
-
-    def __init__(self, *, limit: int, **kwargs) -> None:
-        self.limit = limit
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
-                                                           "maxlength": "20"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> Decimal | None:
-        value = str(value or "").strip().replace(",", ".").replace(" ", "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value[:30])
-        except InvalidOperation:
-            raise ValidationError(_("Please enter a decimal number, for example 51.9607."), code="invalid") from None
-        if not number.is_finite() or not -self.limit <= number <= self.limit:
-            raise ValidationError(_("Please enter a number between -%(limit)d and %(limit)d.")
-                                  % {"limit": self.limit}, code="range")
-        return number.quantize(Decimal("0.000001"))
 
 
 def sign_pending(pk: int) -> str:
@@ -79,8 +57,8 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("Address or place"), max_length=300, required=False,
                               help_text=_("For example: Marktstraße 12, or: the playground in the town park. "
                                           "Needed when you set no point."))
-    latitude = CoordinateField(label=_("Latitude"), limit=90)
-    longitude = CoordinateField(label=_("Longitude"), limit=180)
+    latitude = CoordinateField(label=_("Latitude"), limit=90, required=False)
+    longitude = CoordinateField(label=_("Longitude"), limit=180, required=False)
     photo = forms.FileField(label=_("Photo"), required=False,
                             help_text=_("JPEG, PNG or WebP, at most 10 MB. We remove the location and all other "
                                         "data of the camera before the photo is published."),

@@ -1,16 +1,15 @@
 """Forms of the volunteer projects: they parse and label; the services decide."""
 
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.cleaning import validate_no_control_characters
-from kommune.core.forms import choice_field
+from kommune.core.forms import CoordinateField, choice_field
 from kommune.volunteering.models import Accessibility, Skill
 from kommune.volunteering.selectors import ShiftFilters
 
@@ -18,31 +17,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 TEXT = [validate_no_control_characters]
 
 
-class CoordinateField(forms.Field):
-    """A latitude or longitude in decimal degrees; a comma works as the decimal separator too (as in the
-    sensors' and proposals' forms; a feature app does not import another)."""
-
-    def __init__(self, *, limit: int, **kwargs) -> None:
-        self.limit = limit
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
-                                                           "maxlength": "20"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> Decimal | None:
-        value = str(value or "").strip().replace(",", ".").replace(" ", "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value[:30])
-        except InvalidOperation:
-            raise ValidationError(_("Please enter a decimal number, for example 51.9607."), code="invalid") from None
-        if not number.is_finite() or not -self.limit <= number <= self.limit:
-            raise ValidationError(_("Please enter a number between -%(limit)d and %(limit)d.")
-                                  % {"limit": self.limit}, code="range")
-        return number.quantize(Decimal("0.000001"))
-
-    def prepare_value(self, value):
-        return "" if value is None else str(value)
 
 
 class ShiftFilterForm(forms.Form):
