@@ -25,6 +25,7 @@ from kommune.codesign.forms import (
 from kommune.codesign.models import Rating, Service, Step, Theme
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cleaning import parse_id
+from kommune.core.forms import add_service_errors
 from kommune.core.models import Municipality
 from kommune.core.pagecache import cached_for_anonymous
 
@@ -135,7 +136,7 @@ def manage(request: HttpRequest, municipality: Municipality) -> HttpResponse:
             service = services.do_create_service(municipality=municipality, actor=request.user,  # type: ignore[arg-type]
                                                  values=services.ServiceInput(**form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The service is created. Now describe its steps."))
             return redirect("codesign:manage_service", municipality_slug=municipality.slug, service_id=service.pk)
@@ -144,12 +145,6 @@ def manage(request: HttpRequest, municipality: Municipality) -> HttpResponse:
         status=400 if form.errors else 200)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _manage_service_page(request: HttpRequest, municipality: Municipality, service: Service, *,
@@ -172,7 +167,7 @@ def manage_service(request: HttpRequest, municipality: Municipality, service_id:
             services.do_update_service(service=service, actor=request.user,  # type: ignore[arg-type]
                                        values=services.ServiceInput(**form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The service is saved."))
             return redirect("codesign:manage_service", municipality_slug=municipality.slug, service_id=service.pk)
@@ -202,7 +197,7 @@ def manage_add_step(request: HttpRequest, municipality: Municipality, service_id
             services.do_add_step(service=service, actor=request.user,  # type: ignore[arg-type]
                                  values=services.StepInput(**form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The step is added."))
             return redirect("codesign:manage_service", municipality_slug=municipality.slug, service_id=service.pk)
@@ -219,7 +214,7 @@ def manage_step(request: HttpRequest, municipality: Municipality, service_id: in
             services.do_update_step(step=step, actor=request.user,  # type: ignore[arg-type]
                                     values=services.StepInput(**form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The step is saved."))
             return redirect("codesign:manage_service", municipality_slug=municipality.slug, service_id=service.pk)
@@ -269,7 +264,7 @@ def manage_add_theme(request: HttpRequest, municipality: Municipality, service_i
         try:
             services.do_create_theme(service=service, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The theme is created. Now assign problems and ideas to it."))
             return redirect("codesign:manage_feedback", municipality_slug=municipality.slug, service_id=service.pk)
@@ -306,7 +301,7 @@ def manage_change(request: HttpRequest, municipality: Municipality, service_id: 
             services.do_publish_change(service=service, actor=request.user,  # type: ignore[arg-type]
                                        **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The change is published; the followers of the service are notified."))
             return redirect(service.get_absolute_url() + "#changes-heading")
@@ -326,7 +321,7 @@ def manage_assisted(request: HttpRequest, municipality: Municipality, service_id
                 reference=form.cleaned_data["reference"], used_on=form.cleaned_data["used_on"],
                 ratings=[services.StepRating(step, **values) for step, values in form.rated_steps()])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(num)d ratings are entered and marked as entered by you.")
                              % {"num": len(stored)})

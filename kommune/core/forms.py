@@ -67,3 +67,13 @@ class CoordinateField(forms.Field):
 
     def prepare_value(self, value):
         return "" if value is None else str(value)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's ValidationError on the form: each message on its field where the form has it, else on the
+    whole form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

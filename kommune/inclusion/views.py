@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, lab_view, municipality_view
 from kommune.core.cleaning import parse_id
+from kommune.core.forms import add_service_errors
 from kommune.core.models import Lab, Municipality
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.spreadsheets import spreadsheet_safe
@@ -336,7 +337,7 @@ def partner_propose(request: AuthenticatedHttpRequest, municipality: Municipalit
             partner = services.do_propose_partner(actor=request.user, municipality=municipality, data=data,
                                                   offers=offers)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if partner.is_approved:
                 messages.success(request, _("The place is in the directory now."))
@@ -348,12 +349,6 @@ def partner_propose(request: AuthenticatedHttpRequest, municipality: Municipalit
                                                            "partner": None}, status=400 if form.errors else 200)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @municipality_view(services.PROPOSE_PERMISSION)
@@ -371,7 +366,7 @@ def partner_edit(request: HttpRequest, municipality: Municipality, partner_slug:
             partner = services.do_update_partner(actor=cast(User, request.user), partner=partner, data=data,
                                                  offers=offers)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(partner.get_absolute_url())
@@ -396,7 +391,7 @@ def event_create(request: AuthenticatedHttpRequest, municipality: Municipality) 
                                                data=form.event_data(), first_day=data["first_day"],
                                                starts=data["starts"], ends=data["ends"], sessions=data["sessions"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Published."))
             return redirect(target.get_absolute_url())
@@ -453,7 +448,7 @@ def participants(request: AuthenticatedHttpRequest, municipality: Municipality, 
                     target=target, name=data["name"], phone=data["phone"], email=data["email"], note=data["note"],
                     assisted_by=request.user, accept_waiting_list=data["waiting_list"])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 messages.success(request, _("%(name)s is registered (%(status)s).") % {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.cursor import page as cursor_page
+from kommune.core.forms import add_service_errors
 from kommune.core.models import Municipality
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.newsletters import selectors, services, tokens
@@ -25,7 +26,6 @@ from kommune.newsletters.forms import (
     DistrictForm,
     NewsletterForm,
     SubscribeForm,
-    add_errors,
 )
 from kommune.newsletters.models import Newsletter
 
@@ -114,7 +114,7 @@ def subscribe(request: HttpRequest, municipality: Municipality) -> HttpResponse:
                                   districts=list(form.cleaned_data["districts"]),
                                   user=request.user if request.user.is_authenticated else None)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(request, "newsletters/subscribe.html", {"municipality": municipality, "done": True})
     return render(request, "newsletters/subscribe.html", {"municipality": municipality, "form": form},
@@ -183,7 +183,7 @@ def _edit(request: AuthenticatedHttpRequest, municipality: Municipality, newslet
                 intro=data["intro"], body=data["body"], blocks=data["blocks"], topic=data["topic"],
                 district=data["district"])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("newsletters:edit", municipality_slug=municipality.slug, newsletter_id=saved.pk)
@@ -236,7 +236,7 @@ def enter_subscriber(request: AuthenticatedHttpRequest, municipality: Municipali
                                          name=data["name"], topics=list(data["topics"]),
                                          districts=list(data["districts"]))
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Entered. The person gets an e-mail with a link to confirm the subscription."))
             return redirect("newsletters:manage", municipality_slug=municipality.slug)
@@ -252,7 +252,7 @@ def districts(request: AuthenticatedHttpRequest, municipality: Municipality) -> 
         try:
             services.do_add_district(municipality=municipality, actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The district is added."))
             return redirect("newsletters:districts", municipality_slug=municipality.slug)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
+from kommune.core.forms import add_service_errors
 from kommune.core.models import Municipality
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.opendata import selectors, services
@@ -41,13 +42,6 @@ def _url(name: str, municipality: Municipality, dataset: Dataset | None = None) 
     return reverse(f"opendata:{name}", kwargs=kwargs)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Errors of a service on the form: on their field where the form has it, else on the whole form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _max_mb() -> int:
@@ -71,7 +65,7 @@ def manage_create(request: AuthenticatedHttpRequest, municipality: Municipality)
         try:
             dataset = services.do_create_dataset(municipality=municipality, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The dataset “%(title)s” was created. Now add its files or links; it stays "
                                         "unpublished until you publish it.") % {"title": dataset.title})
@@ -92,7 +86,7 @@ def manage_edit(request: AuthenticatedHttpRequest, municipality: Municipality, d
             try:
                 services.do_update_dataset(dataset=dataset, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The changes to “%(title)s” were saved.") % {"title": dataset.title})
                 return redirect(_url("manage_edit", municipality, dataset))
@@ -155,7 +149,7 @@ def manage_add_resource(request: AuthenticatedHttpRequest, municipality: Municip
         try:
             resource = services.do_add_resource(dataset=dataset, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” was added to the dataset.") % {"title": resource.title})
             return redirect(_url("manage_edit", municipality, dataset))
@@ -175,7 +169,7 @@ def manage_replace_resource(request: AuthenticatedHttpRequest, municipality: Mun
         try:
             services.do_replace_resource_file(resource=resource, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The file of “%(title)s” was replaced.") % {"title": resource.title})
             return redirect(_url("manage_edit", municipality, dataset))

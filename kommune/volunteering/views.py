@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, municipality_view
+from kommune.core.forms import add_service_errors
 from kommune.core.models import Lab, Municipality, Organisation
 from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.spreadsheets import csv_bytes, xlsx_bytes
@@ -49,12 +50,6 @@ def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _url(name: str, municipality: Municipality, **kwargs: Any) -> str:
@@ -255,7 +250,7 @@ def project_create(request: HttpRequest, municipality: Municipality) -> HttpResp
             project = services.do_create_project(actor=user, municipality=municipality, data=data,
                                                  organisation=organisation, lab=lab)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The project is published. Now add its shifts or tasks."))
             return redirect(_url("shift_create", municipality, volunteer_project_id=project.pk))
@@ -283,7 +278,7 @@ def project_edit(request: HttpRequest, municipality: Municipality, volunteer_pro
         try:
             services.do_update_project(actor=request.user, project=project, data=data)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(project.get_absolute_url())
@@ -301,7 +296,7 @@ def shift_create(request: HttpRequest, municipality: Municipality, volunteer_pro
             shift = services.do_add_shift(actor=request.user, project=project,  # type: ignore[arg-type]
                                           data=form.shift_data(), skills=form.cleaned_data["skills"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The shift “%(title)s” is added.") % {"title": shift.title})
             return redirect(project.get_absolute_url())
@@ -331,7 +326,7 @@ def roster(request: HttpRequest, municipality: Municipality, shift_id: int) -> H
                 row = services.do_sign_up(shift=shift, assisted_by=request.user,  # type: ignore[arg-type]
                                           name=data["name"], phone=data["phone"], email=data["email"] or "")
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 messages.success(request, _("%(name)s is signed up.") % {"name": row.name})
