@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from kommune.accounts import views as accounts_views
 from kommune.core.api.api import urls as api_v1_urls
+from kommune.core.resolver import cached_patterns
 
 # A person's public page in a municipality (opt-in; kommune/accounts/profiles.py): under the municipality, not
 # under /konto/ (the person's own pages).
 people_urls = ([path("<slug:municipality_slug>/personen/<int:user_id>/", accounts_views.person, name="person")],
                "people")
 
-urlpatterns = [
+patterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("kommune.accounts.urls")),
     path("", include("kommune.core.api.urls")),  # /konto/zugangsschluessel/…, /api/v1/docs/
@@ -50,7 +51,10 @@ urlpatterns = [
 ]
 
 if apps.is_installed("kommune.benchmark"):  # BENCHMARK=true: the benchmark's floor page
-    urlpatterns.insert(0, path("", include("kommune.benchmark.urls")))
+    patterns.insert(0, path("", include("kommune.benchmark.urls")))
+
+# Resolved once per path and process (kommune/core/resolver.py): there are hundreds of patterns.
+urlpatterns = cached_patterns(patterns)
 
 handler403 = "kommune.core.errors.permission_denied"
 handler404 = "kommune.core.errors.page_not_found"

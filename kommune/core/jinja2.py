@@ -8,7 +8,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, nodes, pass_context
+from jinja2.ext import Extension
+from markupsafe import Markup
+
+from kommune.core.pagecache import fill_personal, personal_mark, shared_fragment
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -70,9 +74,29 @@ class Operator:
         return settings.OPERATOR_PRIVACY_URL
 
 
+class SharedFragmentExtension(Extension):
+    """``{% shared "name" %}…{% endshared %}``: a part of the page that is the same for every visitor, rendered
+    only when the cache (kommune.core.pagecache.shared_fragment) does not hold it. Personal marks in it
+    (``personal_mark(kind, pk)``) are filled from the template's ``personal`` (kind: function of the ids)."""
+
+    tags = {"shared"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        name = parser.parse_expression()
+        body = parser.parse_statements(("name:endshared",), drop_needle=True)
+        call = self.call_method("_render", [nodes.ContextReference(), name])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _render(self, context, name: str, caller) -> Markup:
+        request = context.get("request")
+        html = shared_fragment(request, name, caller) if request is not None else str(caller())
+        return Markup(fill_personal(html, context.get("personal") or {}))
+
+
 def environment(**options) -> Environment:
     options.setdefault("autoescape", True)
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env = Environment(extensions=["jinja2.ext.i18n", SharedFragmentExtension], **options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     env.globals.update(
         url=url,
@@ -81,6 +105,7 @@ def environment(**options) -> Environment:
         tile_layer=tile_layer,
         languages=settings.LANGUAGES,
         get_language=translation.get_language,
+        personal_mark=lambda kind, pk: Markup(personal_mark(kind, pk)),
         platform_name="Offene Kommune",
         operator=Operator(),
     )

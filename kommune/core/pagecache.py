@@ -197,9 +197,9 @@ _seen: dict[tuple[str, ...], list[int]] = {}
 MAX_SEEN = 10_000
 
 
-def _lookup(request: HttpRequest, slug: str | None, tags: list[str]) -> tuple[str, StoredPage | None]:
-    """The key the page has now, and the page if it is stored."""
-    keys, address = _generation_keys(slug, tags), _address(request)
+def _lookup(request: HttpRequest, slug: str | None, tags: list[str], address: str = "") -> tuple[str, Any]:
+    """The key the page (or the fragment at ``address``) has now, and what is stored under it."""
+    keys, address = _generation_keys(slug, tags), address or _address(request)
     guess = _seen.get(tuple(keys))
     found = cache.get_many(keys + ([_page_key(guess, address)] if guess else []))
     generations = _generations(keys, found)
@@ -251,9 +251,10 @@ def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not _cacheable_request(request):
-                return view(request, *args, **kwargs)
             page_tags = [tag.format(**kwargs) for tag in tags]
+            if not _cacheable_request(request):
+                request._page_scope = (kwargs.get("municipality_slug"), page_tags)  # type: ignore[attr-defined]
+                return view(request, *args, **kwargs)
             key, page = _lookup(request, kwargs.get("municipality_slug"), page_tags)
             if page is not None:
                 return _serve(request, page)
@@ -268,3 +269,52 @@ def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+# --- Shared fragments of personal pages ---------------------------------------------------------------------------
+
+# Marks a place in a shared fragment that is filled per person: <!--personal:support:123-->.
+_PERSONAL_RE = re.compile(r"<!--personal:([a-z_]+):(\d+)-->")
+PersonalFill = Callable[[list[int]], dict[int, str]]
+
+
+def personal_mark(kind: str, pk: int) -> str:
+    """A place in a shared fragment that ``fill_personal`` fills for the person looking (empty when nothing)."""
+    return f"<!--personal:{kind}:{int(pk)}-->"
+
+
+def fill_personal(html: str, fills: dict[str, PersonalFill]) -> str:
+    """Replace the personal marks of ``html``: each kind's function gets the ids marked (one query per kind at
+    most) and returns the HTML per id; a mark without an answer, or of an unknown kind, becomes nothing."""
+    wanted: dict[str, list[int]] = {}
+    for kind, pk in _PERSONAL_RE.findall(html):
+        wanted.setdefault(kind, []).append(int(pk))
+    if not wanted:
+        return html
+    answers = {kind: fills[kind](ids) for kind, ids in wanted.items() if kind in fills}
+    return _PERSONAL_RE.sub(lambda m: answers.get(m.group(1), {}).get(int(m.group(2)), ""), html)
+
+
+def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) -> str:
+    """A part of a page that is the same for every visitor (a list of cards, a page of comments, a home page's
+    sections), rendered once and kept under the page's own generations, so the writes that make the anonymous
+    page stale make the fragment stale too. Logged-in visitors get it from the cache; the parts that belong to the
+    person (the header, "you support this") stay outside it or are personal marks (``personal_mark``).
+
+    Only views under ``cached_for_anonymous`` have generations; elsewhere the fragment is rendered every time.
+    CSRF tokens in the fragment are stored as the placeholder and become the visitor's own, as for whole pages."""
+    scope = getattr(request, "_page_scope", None)
+    if scope is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return render()
+    slug, tags = scope
+    address = hashlib.sha256(f"{_address(request)}|{name}".encode()).hexdigest()
+    key, body = _lookup(request, slug, tags, address=f"fragment:{address}")
+    if body is None:
+        html = str(render())
+        if not get_nonce(request):
+            cache.set(key, _without_tokens(request, html.encode()), settings.PAGE_CACHE_SECONDS)
+        return html
+    mark = placeholder()
+    if mark in body:
+        body = body.replace(mark, get_token(request).encode())
+    return body.decode()

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -35,7 +37,7 @@ def municipality_home(request: HttpRequest, municipality: Municipality) -> HttpR
         "municipality": municipality,
         "members": municipality.members.order_by("name"),
         "labs": municipality.labs.order_by("name"),
-        "sections": home_sections.sections_for(municipality),
+        "sections": partial(home_sections.sections_for, municipality),  # called only when not cached
     })
 
 

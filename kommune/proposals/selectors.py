@@ -72,6 +72,13 @@ def with_user_support(queryset: QuerySet[Proposal], user) -> QuerySet[Proposal]:
     return queryset.annotate(user_supports=Exists(Support.objects.filter(proposal=OuterRef("pk"), user=user)))
 
 
+def supported_among(user, proposal_ids: list[int]) -> set[int]:
+    """Which of these proposals the person supports (one query; none for an anonymous visitor)."""
+    if not getattr(user, "is_authenticated", False) or not proposal_ids:
+        return set()
+    return set(Support.objects.filter(user=user, proposal_id__in=proposal_ids).values_list("proposal_id", flat=True))
+
+
 def proposal_for_page(municipality: Municipality, user) -> QuerySet[Proposal]:
     """For get_for_tenant(..., pk=proposal_id) on the detail page: visible proposals with what the page shows."""
     return with_user_support(visible_proposals(municipality, user), user).select_related("answered_by")

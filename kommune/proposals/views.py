@@ -1,8 +1,10 @@
 """Public pages of citizen proposals: the list with filters and its map, the detail page with supporting, and
 writing, previewing and publishing a proposal. Views are thin: forms parse, services decide, selectors read."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -12,6 +14,7 @@ from django.db.models import Avg
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -57,14 +60,15 @@ def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpRespons
 # --- The list and the map ---------------------------------------------------------------------------------------
 
 
-def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
-    """What the list and the map share: the filter form, the page and the number of matches (None: bad cursor)."""
+def _listing(request: HttpRequest, municipality: Municipality, *, personal: bool = True) -> dict | None:
+    """What the list and the map share: the filter form, the page and the number of matches (None: bad cursor).
+    Not ``personal``: the same for everyone (no "you support this")."""
     form = ProposalFilterForm(request.GET or None, categories=list(selectors.categories_of(municipality)),
                               areas=selectors.areas_of(municipality))
     filters = form.filters()
     try:
-        page = selectors.proposal_page(municipality, request.user, cursor=request.GET.get("cursor") or None,
-                                       **filters)
+        page = selectors.proposal_page(municipality, request.user if personal else None,
+                                       cursor=request.GET.get("cursor") or None, **filters)
     except InvalidCursor:
         return None
     return {
@@ -84,11 +88,29 @@ def _listing(request: HttpRequest, municipality: Municipality) -> dict | None:
 @cached_for_anonymous("proposals")
 @municipality_view()
 def proposal_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    context = _listing(request, municipality)
-    if context is None:
-        return _bad_cursor(request, municipality)
-    context["drafts"] = list(selectors.drafts_of(municipality, request.user)[:10])
-    return render(request, "proposals/list.html", context)
+    listing: Callable[[], dict | None] = partial(_listing, request, municipality, personal=False)
+    if request.GET.get("cursor"):  # checked before the page renders; the first page needs no check
+        checked = listing()
+        if checked is None:
+            return _bad_cursor(request, municipality)
+        listing = partial(lambda: checked)
+    return render(request, "proposals/list.html", {
+        "municipality": municipality,
+        "listing": listing,  # read only when the shared fragment is not cached
+        "personal": {"support": partial(_support_badges, request.user)},
+        "settings_row": services.get_settings(municipality),
+        "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
+        "drafts": list(selectors.drafts_of(municipality, request.user)[:10]),
+    })
+
+
+def _support_badges(user, proposal_ids: list[int]) -> dict[int, str]:
+    """The personal marks of a shared proposal list: "you support this" where the person does (one query)."""
+    supported = selectors.supported_among(user, proposal_ids)
+    if not supported:
+        return {}
+    badge = str(get_template("proposals/macros.html").template.module.support_badge())  # type: ignore[attr-defined]
+    return dict.fromkeys(supported, badge)
 
 
 def points_geojson(proposals: list[Proposal]) -> dict:

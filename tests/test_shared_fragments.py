@@ -1,0 +1,115 @@
+"""Shared fragments of personal pages (kommune/core/pagecache.py, ``{% shared %}``) and the URL resolver's memory
+(kommune/core/resolver.py): logged-in visitors get the parts that are the same for everyone from the cache, each
+with their own header and personal marks, and the writes that make the anonymous page stale make them stale too."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, get_resolver, reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kommune.core import pagecache
+from kommune.core.resolver import CachingResolver
+from kommune.proposals.services import do_support_proposal
+from tests.factories_proposals import ProposalSettingsFactory, published_proposal
+
+pytestmark = pytest.mark.django_db
+
+with translation.override("de"):
+    YOU_SUPPORT = str(_("You support this"))  # the personas read German
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def proposal(musterstadt, carol):
+    ProposalSettingsFactory(municipality=musterstadt, supporters="registered")
+    return published_proposal(musterstadt, author=carol, title="Trinkbrunnen am Bahnhof")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def get(client: Client, path: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def home(municipality) -> str:
+    return reverse("core:municipality_home", kwargs={"municipality_slug": municipality.slug})
+
+
+def proposal_list(municipality) -> str:
+    return reverse("proposals:list", kwargs={"municipality_slug": municipality.slug})
+
+
+def test_the_home_page_of_a_logged_in_visitor_reuses_what_another_rendered(musterstadt, proposal, alice, bob):
+    first, rendering = get(logged_in(alice), home(musterstadt))
+    second, reusing = get(logged_in(bob), home(musterstadt))
+    assert reusing < rendering
+    assert "Trinkbrunnen am Bahnhof" in second
+    assert alice.display_name in first and bob.display_name not in first
+    assert bob.display_name in second and alice.display_name not in second
+
+
+def test_each_person_sees_only_their_own_support_in_a_shared_list(musterstadt, proposal, alice, bob):
+    do_support_proposal(proposal=proposal, user=alice)
+    bobs, _ = get(logged_in(bob), proposal_list(musterstadt))  # renders the shared list
+    alices, _ = get(logged_in(alice), proposal_list(musterstadt))  # from the cache, with her mark
+    assert "Trinkbrunnen am Bahnhof" in bobs and YOU_SUPPORT not in bobs
+    assert alices.count(YOU_SUPPORT) == 1
+    anonymous = Client().get(proposal_list(musterstadt)).content.decode()
+    assert YOU_SUPPORT not in anonymous and "personal:" not in anonymous
+
+
+def test_a_support_makes_the_shared_list_fresh_for_everyone(musterstadt, proposal, alice, bob,
+                                                             django_capture_on_commit_callbacks):
+    before, _ = get(logged_in(bob), proposal_list(musterstadt))
+    with django_capture_on_commit_callbacks(execute=True):
+        do_support_proposal(proposal=proposal, user=alice)
+    after, _ = get(logged_in(bob), proposal_list(musterstadt))
+    alices, _ = get(logged_in(alice), proposal_list(musterstadt))
+    assert before != after  # the counter moved
+    assert YOU_SUPPORT not in after and YOU_SUPPORT in alices
+
+
+def test_without_the_page_cache_nothing_is_shared(musterstadt, proposal, alice, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    _, first = get(logged_in(alice), home(musterstadt))
+    _, second = get(logged_in(alice), home(musterstadt))
+    assert first == second
+
+
+def test_personal_marks_are_filled_or_removed():
+    html = f"<p>{pagecache.personal_mark('support', 3)}{pagecache.personal_mark('support', 4)}" \
+           f"{pagecache.personal_mark('unknown', 5)}</p>"
+    asked = []
+
+    def supported(ids):
+        asked.append(ids)
+        return {4: "<b>mine</b>"}
+
+    assert pagecache.fill_personal(html, {"support": supported}) == "<p><b>mine</b></p>"
+    assert asked == [[3, 4]]  # one call per kind
+
+
+def test_the_resolver_remembers_matches_but_not_misses(musterstadt):
+    resolver = next(p for p in get_resolver().url_patterns if isinstance(p, CachingResolver))
+    path = home(musterstadt)
+    first, second = get_resolver().resolve(path), get_resolver().resolve(path)
+    assert first.func is second.func and first.kwargs == second.kwargs == {"municipality_slug": musterstadt.slug}
+    assert first.url_name == "municipality_home" and first.namespace == "core"
+    size = resolver._cached_resolve.cache_info().currsize
+    with pytest.raises(Resolver404):
+        get_resolver().resolve("/" + "x" * 300 + "/nichts/da/")
+    assert resolver._cached_resolve.cache_info().currsize == size
