@@ -2,6 +2,8 @@
 (kommune/core/resolver.py): logged-in visitors get the parts that are the same for everyone from the cache, each
 with their own header and personal marks, and the writes that make the anonymous page stale make them stale too."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -11,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core import pagecache
+from kommune.core.comments.services import do_post_comment, do_react
 from kommune.core.resolver import CachingResolver
 from kommune.proposals.services import do_support_proposal
 from tests.factories_proposals import ProposalSettingsFactory, published_proposal
@@ -113,3 +116,41 @@ def test_the_resolver_remembers_matches_but_not_misses(musterstadt):
     with pytest.raises(Resolver404):
         get_resolver().resolve("/" + "x" * 300 + "/nichts/da/")
     assert resolver._cached_resolve.cache_info().currsize == size
+
+
+# --- The comment list under a proposal: shared by everyone who may do the same in it ---------------------------
+
+
+def pressed(html: str, comment_id: int) -> list[str]:
+    """The aria-pressed values of the agree and disagree buttons of one comment."""
+    block = html.split(f'id="reactions-{comment_id}"', 1)[1].split("</form>", 1)[0]
+    return re.findall(r'aria-pressed="(true|false)"', block)
+
+
+def proposal_detail(proposal) -> str:
+    return reverse("proposals:detail", kwargs={"municipality_slug": proposal.municipality.slug,
+                                               "proposal_id": proposal.pk})
+
+
+def test_each_person_sees_their_own_reactions_in_a_shared_comment_list(proposal, alice, bob, carol, erin):
+    comment = do_post_comment(actor=carol, target=proposal, text="Bitte mit Trinkwasser aus der Leitung")
+    do_react(actor=alice, comment=comment, value=1)
+    do_react(actor=bob, comment=comment, value=-1)
+    erins, rendering = get(logged_in(erin), proposal_detail(proposal))  # renders the shared list
+    alices, reusing = get(logged_in(alice), proposal_detail(proposal))
+    bobs, _ = get(logged_in(bob), proposal_detail(proposal))
+    assert pressed(erins, comment.pk) == ["false", "false"]
+    assert pressed(alices, comment.pk) == ["true", "false"]
+    assert 'name="value" value="0"' in alices.split(f'id="reactions-{comment.pk}"', 1)[1][:2000]
+    assert "personal:" not in alices + bobs + erins
+    assert reusing <= rendering
+
+
+def test_the_author_of_a_shown_comment_gets_a_list_of_their_own(proposal, alice, carol):
+    comment = do_post_comment(actor=carol, target=proposal, text="Bitte mit Trinkwasser aus der Leitung")
+    edit = reverse("comments:edit", kwargs={"municipality_slug": proposal.municipality.slug,
+                                            "comment_id": comment.pk})
+    alices, _ = get(logged_in(alice), proposal_detail(proposal))
+    carols, _ = get(logged_in(carol), proposal_detail(proposal))
+    assert edit not in alices and f'id="reactions-{comment.pk}"' in alices and pressed(alices, comment.pk)
+    assert edit in carols and not pressed(carols, comment.pk)  # no reacting to one's own comment

@@ -77,21 +77,23 @@ class Operator:
 class SharedFragmentExtension(Extension):
     """``{% shared "name" %}…{% endshared %}``: a part of the page that is the same for every visitor, rendered
     only when the cache (kommune.core.pagecache.shared_fragment) does not hold it. Personal marks in it
-    (``personal_mark(kind, pk)``) are filled from the template's ``personal`` (kind: function of the ids)."""
+    (``personal_mark(kind, pk)``) are filled from the template's ``personal`` (kind: function of the ids), or
+    from the functions given after the name: ``{% shared "name", fills %}``."""
 
     tags = {"shared"}
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
-        name = parser.parse_expression()
+        args = [nodes.ContextReference(), parser.parse_expression()]
+        if parser.stream.skip_if("comma"):  # {% shared "name", fills %}: the personal functions of this fragment
+            args.append(parser.parse_expression())
         body = parser.parse_statements(("name:endshared",), drop_needle=True)
-        call = self.call_method("_render", [nodes.ContextReference(), name])
-        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+        return nodes.CallBlock(self.call_method("_render", args), [], [], body).set_lineno(lineno)
 
-    def _render(self, context, name: str, caller) -> Markup:
+    def _render(self, context, name: str, fills: dict | None = None, *, caller) -> Markup:
         request = context.get("request")
         html = shared_fragment(request, name, caller) if request is not None else str(caller())
-        return Markup(fill_personal(html, context.get("personal") or {}))
+        return Markup(fill_personal(html, context.get("personal") or {} if fills is None else fills))
 
 
 def environment(**options) -> Environment:

@@ -5,6 +5,7 @@ for the page of comments with their authors, one for the viewer's own reactions 
 loaded on demand (their number comes from the stored counter).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -93,6 +94,8 @@ class Viewing:
     now: datetime = field(default_factory=timezone.now)
     # Replies shown open under their top-level comment (the one just replied to), by its id.
     open_replies: dict[int, "OpenReplies"] = field(default_factory=dict)
+    # The list is a shared fragment (comments/embed.html): the person's reactions are personal marks.
+    marks: bool = False
 
     @property
     def may_take_part(self) -> bool:
@@ -112,6 +115,14 @@ class Viewing:
 
     def can_report(self, comment: Comment) -> bool:
         return comment.hidden_at is None and not (self.user.is_authenticated and comment.author_id == self.user.pk)
+
+    def reaction_fills(self) -> dict[str, Callable[[list[int]], dict[int, str]]]:
+        """The personal marks of the reaction buttons (comments/macros.html) from the reactions read already."""
+        def fill(value: int, then: str, otherwise: str) -> Callable[[list[int]], dict[int, str]]:
+            return lambda ids: {pk: then if self.reactions.get(pk, 0) == value else otherwise for pk in ids}
+
+        return {"agree_value": fill(1, "0", "1"), "agree_pressed": fill(1, "true", "false"),
+                "disagree_value": fill(-1, "0", "-1"), "disagree_pressed": fill(-1, "true", "false")}
 
 
 def viewing(request: HttpRequest, municipality: Municipality, commentable: Commentable, target: Model,
@@ -195,6 +206,16 @@ class ThreadPage:
         return self.thread.comment_count if self.thread else 0
 
     @property
+    def shared_name(self) -> str:
+        """The list's name among shared fragments: the same for everyone who may do the same things in it. Who
+        sees a comment of their own among the shown (edit, no reacting or reporting) gets a list of their own."""
+        view = self.viewing
+        shown = self.comments + [reply for group in view.open_replies.values() for reply in group.replies]
+        own = view.user.is_authenticated and any(c.author_id == view.user.pk for c in shown)
+        return (f"comments:{self.target_key}:{self.target.pk}:{int(view.may_take_part)}{int(view.can_moderate)}"
+                + (f":{view.user.pk}" if own else ""))
+
+    @property
     def url(self) -> str:
         return thread_url(self.municipality, self.target)
 
@@ -235,4 +256,6 @@ def comment_thread(request: HttpRequest, target: Model) -> ThreadPage | None:
     """The Jinja global behind comments/embed.html: the first page of the thread under ``target``."""
     if target is None or commentable_for(type(target)) is None:
         return None
-    return thread_page(request, target)
+    page = thread_page(request, target)
+    page.viewing.marks = True
+    return page
