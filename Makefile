@@ -94,6 +94,7 @@ bench: install
 	$(BENCH_RUN) collectstatic --no-input -v0
 	$(BENCH_RUN) bench $(BENCH_ARGS)
 	$(BENCH_RUN) bench_sensors $(BENCH_SENSORS_ARGS)
+	$(BENCH_RUN) bench_report
 
 clean:
 	rm -rf $(VENV) node_modules var/static

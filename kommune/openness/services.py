@@ -114,7 +114,7 @@ def delete_answers_of(user: User) -> None:
 # --- The annual report ------------------------------------------------------------------------------------------
 
 
-def _build(tenant: Municipality | Lab, year: int) -> tuple[str, dict]:
+def build_report_content(tenant: Municipality | Lab, year: int) -> tuple[str, dict]:
     """The report's title and content. A municipality's report shows its own self-assessment; a lab's report
     shows the indicators over all members and only how many members shared their self-assessment with the lab:
     the consent is to compare inside the lab, not to publish another municipality's result."""
@@ -137,7 +137,7 @@ def do_publish_report(*, tenant: Municipality | Lab, actor: User, year: int) -> 
     writes the row, the file, the audit entry and the event."""
     _require(actor, MANAGE_PERMISSION, tenant)
     check_year(year)
-    title, content = _build(tenant, year)
+    title, content = build_report_content(tenant, year)
     tenant_field = "municipality" if isinstance(tenant, Municipality) else "lab"
     now = timezone.now()
     draft = Report(**{tenant_field: tenant}, year=year, title=title, content=content, published_at=now,
