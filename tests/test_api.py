@@ -65,6 +65,9 @@ def test_the_schema_documents_every_operation_with_its_errors(client):
             ("POST", "/api/v1/municipalities/{municipality_slug}/proposals/{proposal_id}/support"),
             ("DELETE", "/api/v1/municipalities/{municipality_slug}/proposals/{proposal_id}/support"),
             ("POST", "/api/v1/municipalities/{municipality_slug}/proposals/{proposal_id}/answer"),
+            ("GET", "/api/v1/methods"), ("GET", "/api/v1/methods/{method_slug}/versions"),
+            ("GET", "/api/v1/municipalities/{municipality_slug}/openness-reports/{year}"),
+            ("GET", "/api/v1/labs/{lab_slug}/openness-comparisons/{year}"),
             ("GET", "/api/v1/me")} <= operations
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

@@ -17,6 +17,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -29,8 +30,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kommune.core.comments.services import do_post_comment
-from tests.factories import MembershipFactory
+from kommune.openness.models import Report
+from tests.factories import LabFactory, MembershipFactory
 from tests.factories_api import api_token
+from tests.factories_methods import method_of
 from tests.factories_processes import published_process
 from tests.factories_proposals import CategoryFactory, ProposalFactory, ProposalSettingsFactory, published_proposal
 from tests.factories_surveys import opinion_map, survey_with_questions
@@ -54,9 +57,15 @@ def world(musterstadt, alice, bob) -> dict[str, str]:
     published_process(musterstadt, slug="werkstatt")  # for the staff's writes, which may unpublish or rename it
     survey = survey_with_questions(musterstadt)  # surveys and opinion maps (kommune/surveys)
     debate = opinion_map(musterstadt)
+    method = method_of(musterstadt)  # the methods library (kommune/methods)
+    lab = LabFactory(slug="labor-fuzz")
+    lab.municipalities.add(musterstadt)
+    Report.objects.create(municipality=musterstadt, year=2025, title="Bericht 2025", content={"year": 2025},
+                          published_at=timezone.now())  # an open-government report (kommune/openness)
     return {"municipality_slug": "musterstadt", "process_slug": process.slug, "target_type": "processes.process",
             "target_id": process.pk, "comment_id": comment.pk, "proposal_id": proposal.pk,
-            "survey_id": survey.pk, "map_id": debate.pk, "statement_id": debate.statements.first().pk}
+            "survey_id": survey.pk, "map_id": debate.pk, "statement_id": debate.statements.first().pk,
+            "method_slug": method.slug, "number": 1, "lab_slug": lab.slug, "year": 2025}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict, world: dict) -> None:

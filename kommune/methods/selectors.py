@@ -48,12 +48,17 @@ class Library:
     searched: bool  # a query was given (the order is the search's ranking, at most one page)
 
 
-def library(*, query: str = "", perspective: str = "", kind: str = "") -> Library:
-    methods = Method.objects.all()
+def filtered(methods: QuerySet[Method], *, perspective: str = "", kind: str = "") -> QuerySet[Method]:
+    """``methods`` that serve ``perspective`` (a key of Perspective) and are of ``kind``, where given."""
     if perspective:
         methods = methods.filter(perspectives__contains=f",{perspective},")
     if kind:
         methods = methods.filter(kind=kind)
+    return methods
+
+
+def library(*, query: str = "", perspective: str = "", kind: str = "") -> Library:
+    methods = filtered(Method.objects.all(), perspective=perspective, kind=kind)
     if query.strip():
         page = search(query=with_loanword_plurals(query), kinds=["method"])
         ranked = [result.document.object_id for result in page.results]
@@ -67,7 +72,7 @@ def library(*, query: str = "", perspective: str = "", kind: str = "") -> Librar
 def method_uses(method: Method) -> list[MethodUse]:
     """The uses in published processes, newest process first."""
     return list(MethodUse.objects.filter(method=method, process__is_published=True)
-                .select_related("process", "municipality").order_by("-process__starts_at", "-id")[:200])
+                .select_related("process__municipality", "municipality").order_by("-process__starts_at", "-id")[:200])
 
 
 def method_templates(method: Method) -> list[Template]:
@@ -76,8 +81,12 @@ def method_templates(method: Method) -> list[Template]:
                 .order_by("-created_at", "-id")[:50])
 
 
+def versions_of(method: Method) -> QuerySet[MethodVersion]:
+    return MethodVersion.objects.filter(method=method)
+
+
 def versions(method: Method) -> list[MethodVersion]:
-    return list(MethodVersion.objects.filter(method=method).order_by("-number")[:500])
+    return list(versions_of(method).order_by("-number")[:500])
 
 
 def templates(*, municipality: Municipality | None = None) -> list[Template]:
@@ -100,10 +109,13 @@ def copies_into(municipality: Municipality) -> list[TemplateCopy]:
                 .select_related("template", "template__municipality").order_by("-copied_at", "-id")[:200])
 
 
-def methods_of(municipality: Municipality) -> list[Method]:
+def written_for(municipality: Municipality) -> QuerySet[Method]:
     """Written by the municipality, or by a lab it belongs to."""
-    return list(with_use_counts(Method.objects.filter(
-        Q(municipality=municipality) | Q(lab__municipalities=municipality)).distinct()).order_by("title", "id"))
+    return Method.objects.filter(Q(municipality=municipality) | Q(lab__municipalities=municipality)).distinct()
+
+
+def methods_of(municipality: Municipality) -> list[Method]:
+    return list(with_use_counts(written_for(municipality)).order_by("title", "id"))
 
 
 def used_in(municipality: Municipality) -> list[MethodUse]:

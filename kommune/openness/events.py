@@ -10,5 +10,5 @@ class OpennessReportPublished(Event):
     """target: the municipality's report, published or rebuilt (a lab's report publishes no event)."""
 
     name = "openness.report_published"
-    requires = ("opendata_records", "pagecache")
+    requires = ("opendata_records", "pagecache", "search")
 

@@ -22,15 +22,18 @@ def _describe(municipality: Municipality) -> str:
 
 
 def register() -> None:
+    from kommune.core.api.registry import register_router
     from kommune.core.audit import register_audit_detail
     from kommune.core.demo import register_demo_seeder
     from kommune.core.home_sections import HomeSection, register_home_section
     from kommune.core.management_menu import ManagementEntry, register_entry
     from kommune.core.models import AuditLogEntry
-    from kommune.openness import demo, privacy, records, services
+    from kommune.openness import api, demo, privacy, records, searchables, services
 
     privacy.register()
     records.register()
+    searchables.register()
+    register_router("", api.router, tags=["Openness"])
     register_entry(ManagementEntry("openness", _("Openness"), services.ASSESS_PERMISSION, "openness:manage",
                                    _describe, order=90))
     register_home_section(HomeSection("openness", "openness/home_section.html", home_context, order=90,

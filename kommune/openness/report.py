@@ -80,7 +80,8 @@ def build_content(*, name: str, kind: str, municipality_ids: Sequence[int], year
 # --- Drawing ----------------------------------------------------------------------------------------------------
 
 
-def _results_from(content: dict[str, Any]) -> list[PerspectiveResult]:
+def results_from(content: dict[str, Any]) -> list[PerspectiveResult]:
+    """The self-assessment as the report's snapshot keeps it: the seven perspectives in order."""
     stored = (content.get("assessment") or {}).get("results", {})
     results = []
     for perspective in Perspective:
@@ -99,7 +100,7 @@ def report_context(report: Report) -> dict[str, Any]:
     the self-assessment's radar and the counts of processes."""
     content = report.content
     year = content.get("year", report.year)
-    results = _results_from(content)
+    results = results_from(content)
     by_key = {str(result.perspective.value): result for result in results}
     sections = []
     for perspective in Perspective:

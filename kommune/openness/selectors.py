@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count, QuerySet
+
 from kommune.core.indicators import Indicator, indicators
 from kommune.core.models import Lab, Municipality
 from kommune.core.perspectives import Perspective
@@ -151,6 +153,15 @@ def labs_of(municipality: Municipality) -> list[Lab]:
     return list(Lab.objects.filter(municipalities=municipality).order_by("name"))
 
 
+def comparisons(round_: Round) -> list[tuple[Lab, list[MemberResult]]]:
+    """Per lab of the round's municipality, the members that shared their result of the year; nothing unless
+    this round is shared too (a municipality sees the others only after it consented itself)."""
+    if not round_.shared_with_labs:
+        return []
+    labs = Lab.objects.filter(municipalities=round_.municipality_id).order_by("name")
+    return [(lab, lab_comparison(lab, round_.year)) for lab in labs]
+
+
 # --- The platform's evidence ------------------------------------------------------------------------------------
 
 
@@ -179,20 +190,29 @@ def evidence(municipality_ids: Sequence[int], year: int, *, with_previous: bool 
     return dict(found)
 
 
+def reports_of(tenant: Municipality | Lab) -> QuerySet[Report]:
+    """The published reports of a municipality or a lab (a report is public once it exists)."""
+    if isinstance(tenant, Lab):
+        return Report.objects.filter(lab=tenant).select_related("lab")
+    return Report.objects.filter(municipality=tenant).select_related("municipality")
+
+
 def published_reports(municipality: Municipality) -> list[Report]:
-    return list(Report.objects.filter(municipality=municipality).order_by("-year")[:100])
+    return list(reports_of(municipality).order_by("-year")[:100])
 
 
 def published_lab_reports(lab: Lab) -> list[Report]:
-    return list(Report.objects.filter(lab=lab).order_by("-year")[:100])
+    return list(reports_of(lab).order_by("-year")[:100])
+
+
+def rounds_counted(municipality: Municipality) -> QuerySet[Round]:
+    """The municipality's rounds, each with ``people`` (who answered)."""
+    return Round.objects.filter(municipality=municipality).annotate(people=Count("answers__user", distinct=True))
 
 
 def rounds_with_counts(municipality: Municipality) -> list[Round]:
     """The municipality's rounds, newest first, each with ``people`` (who answered). One query."""
-    from django.db.models import Count
-
-    return list(Round.objects.filter(municipality=municipality).annotate(
-        people=Count("answers__user", distinct=True)).order_by("-year")[:50])
+    return list(rounds_counted(municipality).order_by("-year")[:50])
 
 
 def shared_years(lab: Lab) -> list[int]:

@@ -110,14 +110,6 @@ def questionnaire(request: AuthenticatedHttpRequest, municipality: Municipality,
     }, status=status)
 
 
-def _comparisons(municipality: Municipality, round_: Round) -> list[dict]:
-    """Per lab of the municipality, the members that shared their result of the year, if this one shared too."""
-    if not round_.shared_with_labs:
-        return []
-    return [{"lab": lab, "members": selectors.lab_comparison(lab, round_.year)}
-            for lab in selectors.labs_of(municipality)]
-
-
 @municipality_view(ASSESS)
 def result(request: AuthenticatedHttpRequest, municipality: Municipality, year: str) -> HttpResponse:
     round_ = _round(municipality, year)
@@ -126,7 +118,8 @@ def result(request: AuthenticatedHttpRequest, municipality: Municipality, year: 
         "municipality": municipality, "round": round_, "outcome": outcome,
         "radar_chart": charts.radar(outcome.perspectives),
         "evidence": selectors.evidence([municipality.pk], round_.year),
-        "labs": selectors.labs_of(municipality), "comparisons": _comparisons(municipality, round_),
+        "labs": selectors.labs_of(municipality),
+        "comparisons": [{"lab": lab, "members": members} for lab, members in selectors.comparisons(round_)],
         "perspectives": list(Perspective), "can_manage": request.user.has_perm(MANAGE, municipality),
         "sharing_form": SharingForm(initial={"shared": round_.shared_with_labs}),
     })
