@@ -332,6 +332,19 @@ def test_results_are_paginated(client, musterstadt):
 
 
 @pytest.mark.django_db
+def test_matches_are_counted_up_to_the_limit(client, musterstadt, monkeypatch):
+    for n in range(6):
+        make_process(musterstadt, f"Spielplatz Nummer {n}")
+    monkeypatch.setattr(backends, "COUNT_LIMIT", 5)
+    hits = backends.search("Spielplätze", municipality=musterstadt)
+    assert (hits.total, hits.more, len(hits.ranked)) == (5, True, 6)  # every match can still be ranked
+    page = client.get("/musterstadt/suche/", {"q": "Spielplatz"}).content.decode()
+    assert "Mehr als 5 Ergebnisse" in page or "More than 5 results" in page
+    monkeypatch.setattr(backends, "COUNT_LIMIT", 6)
+    assert (backends.search("Spielplatz", municipality=musterstadt).more) is False
+
+
+@pytest.mark.django_db
 def test_query_count_does_not_depend_on_the_number_of_results(client, musterstadt):
     def queries_for(url: str) -> int:
         with CaptureQueriesContext(connection) as context:

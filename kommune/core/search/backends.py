@@ -28,10 +28,22 @@ BATCH_SIZE = 500
 UPDATED_FIELDS = ["municipality", "kind", "title", "body", "url", "context", "updated_at"]
 
 
+# Matches are counted up to this number only: a word in every tenth document of a city of a million made the
+# exact count cost more than the ranking. Nobody pages beyond the first 200 results (selectors.MAX_PAGES).
+COUNT_LIMIT = 1_000
+
+
 @dataclass(frozen=True)
 class Hits:
-    total: int
+    total: int  # at most COUNT_LIMIT
     ranked: list[tuple[int, float]]  # (document id, rank), best first; a higher rank is a better match
+    more: bool = False  # there are more than ``total`` matches
+
+
+def _count(cursor, source: str, args: list) -> tuple[int, bool]:
+    cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT %s) found", [*args, COUNT_LIMIT + 1])
+    found = cursor.fetchone()[0]
+    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
 
 
 def _clean(doc: SearchDocument) -> SearchDocument:
@@ -78,14 +90,13 @@ class PostgresBackend:
         source = f"FROM {TABLE} d, websearch_to_tsquery('german', %s) q WHERE d.search_vector @@ q{where}"
         args = [query.websearch(), *params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {source}", args)
-            total = cursor.fetchone()[0]
+            total, more = _count(cursor, source, args)
             ranked = []
             if total > offset:
                 cursor.execute(f"SELECT d.id, ts_rank(d.search_vector, q) AS score {source} "
                                "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
                 ranked = [(row[0], float(row[1])) for row in cursor.fetchall()]
-        return Hits(total, ranked)
+        return Hits(total, ranked, more)
 
 
 class SqliteBackend:
@@ -150,15 +161,14 @@ class SqliteBackend:
         source = f"FROM {FTS_TABLE} f JOIN {TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
         args = [query.fts5(), *params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {source}", args)
-            total = cursor.fetchone()[0]
+            total, more = _count(cursor, source, args)
             ranked = []
             if total > offset:
                 # bm25() is lower for better matches; negated so that higher is better on both databases.
                 cursor.execute(f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score {source} "
                                "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
                 ranked = [(row[0], float(row[1])) for row in cursor.fetchall()]
-        return Hits(total, ranked)
+        return Hits(total, ranked, more)
 
 
 def backend() -> PostgresBackend | SqliteBackend:

@@ -28,10 +28,11 @@ class Result:
 @dataclass(frozen=True)
 class ResultPage:
     results: list[Result]
-    total: int  # all matches, also beyond the pages shown
+    total: int  # all matches, also beyond the pages shown, up to backends.COUNT_LIMIT
     number: int
     num_pages: int  # at most MAX_PAGES
     searchable: bool  # False when the query holds no word to search for (only stop words or punctuation)
+    more: bool = False  # more than ``total`` matches
 
     @property
     def start_index(self) -> int:
@@ -56,4 +57,4 @@ def search(*, query: str, municipality: Municipality | None = None, kinds: Seque
         results.append(Result(doc, searchable.label if searchable else doc.kind, highlight(doc.title, stems),
                               snippet(doc.body, stems)))
     num_pages = min(MAX_PAGES, max(1, -(-hits.total // PER_PAGE)))
-    return ResultPage(results, hits.total, page, num_pages, bool(parsed))
+    return ResultPage(results, hits.total, page, num_pages, bool(parsed), hits.more)
