@@ -46,7 +46,8 @@ def current_version(consultation: Consultation) -> DraftVersion | None:
 
 
 def version_paragraphs(version: DraftVersion) -> list[Paragraph]:
-    return list(version.paragraphs.select_related("chapter").order_by("position"))
+    # Each paragraph links to its page, which names the municipality: one query, not one per paragraph.
+    return list(version.paragraphs.select_related("chapter", "municipality").order_by("position"))
 
 
 def comment_counts(paragraphs: list[Paragraph]) -> dict[int, int]:
