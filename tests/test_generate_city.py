@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
 
 from kommune.accounts.models import Residency, User
-from kommune.benchmark import consultations_city, methods_city, surveys_city, volunteering_city
+from kommune.adoptions.models import Adoption, CareEntry
+from kommune.benchmark import adoptions_city, consultations_city, methods_city, surveys_city, volunteering_city
 from kommune.benchmark.management.commands.generate_city import (
     BENCH_PASSWORD,
     BENCH_USER_EMAIL,
@@ -213,3 +214,13 @@ def test_shift_counters_equal_the_confirmed_sign_ups(dorf):
         assert shift.signed_up_count == shift.rows <= shift.capacity
     assert SignUp.objects.filter(status=SignUp.Status.CANCELLED).exists()
     assert not SignUp.objects.exclude(name=F("user__display_name")).exists()
+
+
+def test_assets_have_at_most_one_running_adoption_and_care_by_their_adopters(dorf):
+    largest = Municipality.objects.order_by("-population").first()
+    assert largest.adoption_assets.count() == adoptions_city.asset_count(DORF.proposals)
+    running = Adoption.objects.filter(ended_at__isnull=True)
+    assert running.exists() and Adoption.objects.filter(ended_at__isnull=False).exists()
+    assert running.values("asset", "season").distinct().count() == running.count()
+    assert not CareEntry.objects.exclude(asset_id=F("adoption__asset_id")).exists()
+    assert not CareEntry.objects.filter(done_on__lt=F("adoption__adopted_at__date")).exists()

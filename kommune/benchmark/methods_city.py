@@ -1,8 +1,8 @@
 """The methods library of the generated city (generate_city): 30 methods (a tenth of the proposals at small
 scales, 10 at least), written by the municipalities (the larger ones write more), each with one to four saved
 versions, and their uses in the participation processes of the municipalities (a process per 25 proposals of a
-municipality, 3 to 40, published; three of them running now, the others earlier or later). Measured: the library list ``/methoden/`` (bench:
-"methods library").
+municipality, 3 to 40, published; three of them running now, the others earlier or later). Measured: the library
+list ``/methoden/`` (bench: "methods library").
 
 Methods and processes (few rows) with bulk_create, versions and uses through the generator's bulk loader;
 ``Method.version`` is the number of its newest version, and the methods' and processes' search documents are

@@ -139,9 +139,9 @@ PAGES += [
 ]
 
 # Participation features (kommune/benchmark/consultations_city.py, surveys_city.py, methods_city.py,
-# volunteering_city.py): the consultation's reading view, its published consideration table (every comment with
-# its answer, first page) and its most commented paragraph; the survey's results (aggregating every answer); the
-# methods library; the coming volunteer shifts.
+# volunteering_city.py, adoptions_city.py): the consultation's reading view, its published consideration table
+# (every comment with its answer, first page) and its most commented paragraph; the survey's results (aggregating
+# every answer); the methods library; the coming volunteer shifts; the assets to adopt (first page).
 PAGES += [
     BenchPage("consultation (reading view)",
               lambda city: _in(city, "consultations:detail", consultation_id=city.consultation_id), cached=True),
@@ -154,6 +154,7 @@ PAGES += [
     BenchPage("survey results", lambda city: _in(city, "surveys:results", survey_id=city.survey_id), cached=True),
     BenchPage("methods library", lambda city: reverse("methods:library")),
     BenchPage("volunteer shifts (coming)", lambda city: _in(city, "volunteering:list"), cached=True),
+    BenchPage("adoptions: assets", lambda city: _in(city, "adoptions:list"), cached=True),
 ]
 
 @dataclass
