@@ -10,7 +10,14 @@ from django.db.models import Count, F, Q, Sum
 
 from kommune.accounts.models import Residency, User
 from kommune.adoptions.models import Adoption, CareEntry
-from kommune.benchmark import adoptions_city, consultations_city, methods_city, surveys_city, volunteering_city
+from kommune.benchmark import (
+    adoptions_city,
+    codesign_city,
+    consultations_city,
+    methods_city,
+    surveys_city,
+    volunteering_city,
+)
 from kommune.benchmark.management.commands.generate_city import (
     BENCH_PASSWORD,
     BENCH_USER_EMAIL,
@@ -18,6 +25,8 @@ from kommune.benchmark.management.commands.generate_city import (
     Generator,
     split,
 )
+from kommune.codesign.models import Rating
+from kommune.codesign.models import Service as CodesignService
 from kommune.consultations.models import Consideration, Consultation, Paragraph, Passage
 from kommune.consultations.selectors import table_rows
 from kommune.consultations.services import considered_comments
@@ -224,3 +233,13 @@ def test_assets_have_at_most_one_running_adoption_and_care_by_their_adopters(dor
     assert running.values("asset", "season").distinct().count() == running.count()
     assert not CareEntry.objects.exclude(asset_id=F("adoption__asset_id")).exists()
     assert not CareEntry.objects.filter(done_on__lt=F("adoption__adopted_at__date")).exists()
+
+
+def test_each_service_counts_its_ratings_one_per_person_and_step(dorf):
+    services = CodesignService.objects.annotate(rows=Count("ratings"))
+    assert services.count() == codesign_city.service_count(DORF.proposals)
+    for service in services:
+        assert service.rating_count == service.rows > 0
+    online = Rating.objects.filter(person__isnull=False)
+    assert online.values("step", "person").distinct().count() == online.count()
+    assert Rating.objects.filter(person__isnull=True, channel=Rating.EntryChannel.PHONE).exists()

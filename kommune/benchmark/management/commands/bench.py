@@ -49,6 +49,7 @@ from kommune.benchmark.management.commands.generate_city import (
     MARKER_PREFIX,
     generated_scale,
 )
+from kommune.codesign.models import Service as CodesignService
 from kommune.consultations.models import Consultation, Paragraph
 from kommune.core import pagecache
 from kommune.core.comments.models import Thread
@@ -78,6 +79,7 @@ class City:
     consultation_id: int | None = None
     paragraph_id: int | None = None  # the consultation's paragraph with the most comments
     survey_id: int | None = None
+    service_id: int | None = None  # the co-designed service with the most ratings
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,10 @@ def generated_city() -> City:
                                        content_type=ContentType.objects.get_for_model(Paragraph))
                  .order_by("-comment_count", "pk").values_list("object_id", flat=True).first())
     survey = Survey.objects.filter(municipality=municipality).order_by("-response_count", "pk").first()
+    service = CodesignService.objects.filter(municipality=municipality).order_by("-rating_count", "pk").first()
     return City(scale, municipality, thread.object_id, thread.comment_count,
                 consultation_id=consultation.pk if consultation else None, paragraph_id=paragraph,
-                survey_id=survey.pk if survey else None)
+                survey_id=survey.pk if survey else None, service_id=service.pk if service else None)
 
 
 def _in(city: City, name: str, query: dict | None = None, **kwargs) -> str:
@@ -139,9 +142,10 @@ PAGES += [
 ]
 
 # Participation features (kommune/benchmark/consultations_city.py, surveys_city.py, methods_city.py,
-# volunteering_city.py, adoptions_city.py): the consultation's reading view, its published consideration table
-# (every comment with its answer, first page) and its most commented paragraph; the survey's results (aggregating
-# every answer); the methods library; the coming volunteer shifts; the assets to adopt (first page).
+# volunteering_city.py, adoptions_city.py, codesign_city.py): the consultation's reading view, its published
+# consideration table (every comment with its answer, first page) and its most commented paragraph; the survey's
+# results (aggregating every answer); the methods library; the coming volunteer shifts; the assets to adopt (first
+# page); the co-designed services and the one with the most ratings.
 PAGES += [
     BenchPage("consultation (reading view)",
               lambda city: _in(city, "consultations:detail", consultation_id=city.consultation_id), cached=True),
@@ -155,6 +159,9 @@ PAGES += [
     BenchPage("methods library", lambda city: reverse("methods:library")),
     BenchPage("volunteer shifts (coming)", lambda city: _in(city, "volunteering:list"), cached=True),
     BenchPage("adoptions: assets", lambda city: _in(city, "adoptions:list"), cached=True),
+    BenchPage("co-design: services", lambda city: _in(city, "codesign:list"), cached=True),
+    BenchPage("co-design: most rated service",
+              lambda city: _in(city, "codesign:detail", service_id=city.service_id), cached=True),
 ]
 
 @dataclass

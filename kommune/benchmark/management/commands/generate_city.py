@@ -38,6 +38,7 @@ from django.utils import timezone
 from kommune.accounts.models import Residency, User
 from kommune.benchmark import (
     adoptions_city,
+    codesign_city,
     consultations_city,
     council_city,
     methods_city,
@@ -383,6 +384,7 @@ class Generator:
         self.tables.update(methods_city.methods_tables(Table))
         self.tables.update(volunteering_city.volunteering_tables(Table))
         self.tables.update(adoptions_city.adoption_tables(Table))
+        self.tables.update(codesign_city.codesign_tables(Table))
         self.loader = Loader(list(self.tables.values()))
 
     # --- Steps ---
@@ -401,6 +403,7 @@ class Generator:
             self._step("methods library", lambda: methods_city.generate_methods(self))
             self._step("volunteer projects and sign-ups", lambda: volunteering_city.generate_volunteering(self))
             self._step("adoptions of public green", lambda: adoptions_city.generate_adoptions(self))
+            self._step("co-designed services and ratings", lambda: codesign_city.generate_codesign(self))
             self._step("writing the rest", self.loader.flush_all)
             self._step("municipal projects", self._projects)
             self._step("digital help: places and coming dates", self._digital_help)
