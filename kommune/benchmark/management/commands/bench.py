@@ -89,6 +89,8 @@ class BenchPage:
     # Anonymous answers of this page come from the page cache (kommune/core/pagecache.py): target 0.8 of the floor.
     cached: bool = False
     visitors: tuple[str, ...] = (ANONYMOUS, RESIDENT)
+    # The City field the path needs: a city generated before that data existed skips the page.
+    needs: str = ""
 
 
 def generated_city() -> City:
@@ -148,20 +150,23 @@ PAGES += [
 # page); the co-designed services and the one with the most ratings.
 PAGES += [
     BenchPage("consultation (reading view)",
-              lambda city: _in(city, "consultations:detail", consultation_id=city.consultation_id), cached=True),
+              lambda city: _in(city, "consultations:detail", consultation_id=city.consultation_id), cached=True,
+              needs="consultation_id"),
     BenchPage("consultation: consideration table",
               lambda city: _in(city, "consultations:considerations", consultation_id=city.consultation_id),
-              cached=True),
+              cached=True, needs="consultation_id"),
     BenchPage("consultation: most commented paragraph",
               lambda city: _in(city, "consultations:paragraph", consultation_id=city.consultation_id,
-                               paragraph_id=city.paragraph_id)),
-    BenchPage("survey results", lambda city: _in(city, "surveys:results", survey_id=city.survey_id), cached=True),
+                               paragraph_id=city.paragraph_id), needs="paragraph_id"),
+    BenchPage("survey results", lambda city: _in(city, "surveys:results", survey_id=city.survey_id), cached=True,
+              needs="survey_id"),
     BenchPage("methods library", lambda city: reverse("methods:library")),
     BenchPage("volunteer shifts (coming)", lambda city: _in(city, "volunteering:list"), cached=True),
     BenchPage("adoptions: assets", lambda city: _in(city, "adoptions:list"), cached=True),
     BenchPage("co-design: services", lambda city: _in(city, "codesign:list"), cached=True),
     BenchPage("co-design: most rated service",
-              lambda city: _in(city, "codesign:detail", service_id=city.service_id), cached=True),
+              lambda city: _in(city, "codesign:detail", service_id=city.service_id), cached=True,
+              needs="service_id"),
 ]
 
 @dataclass
@@ -417,6 +422,9 @@ class Command(BaseCommand):
     def _pages(self, server: Server, city: City, resident: str) -> list[Row]:
         rows = []
         for page in [FLOOR, *PAGES]:
+            if page.needs and getattr(city, page.needs) is None:
+                self.stdout.write(f"{page.name}: skipped, this city was generated without its data")
+                continue
             for visitor in page.visitors:
                 name = page.name.format(comments=f"{city.comments:,}")
                 row = Row(name, visitor, page.path(city))
