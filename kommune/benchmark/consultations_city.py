@@ -149,7 +149,7 @@ def _comments(generator: Any, consultation: Consultation, paragraphs: list[Parag
         per_paragraph[index] += 1
     span = int((consultation.comments_close_at - consultation.comments_open_at).total_seconds())
     first_answer = _next_id(Answer)
-    answers: list[tuple[int, str]] = []  # (id, disposition)
+    answers: list[tuple[int, Answer.Disposition]] = []  # (id, disposition)
     for index in sorted(per_paragraph):
         paragraph, count = commented[index], per_paragraph[index]
         paragraph.version.consultation = consultation

@@ -92,7 +92,7 @@ def generate_methods(generator: Any) -> int:
         content, versions, written = method.history  # type: ignore[attr-defined]
         for number in range(1, versions + 1):
             edited = written + timedelta(days=(number - 1) * rnd.randint(20, 120))
-            add(tables["method_version"], (method.municipality.pk, method.pk, number, json_value(content),
+            add(tables["method_version"], (method.municipality_id, method.pk, number, json_value(content),
                                            "" if number == 1 else rnd.choice(NOTES), edited))
         for process in rnd.sample(processes, min(len(processes), rnd.randint(0, 12))):
             add(tables["method_use"], (process.municipality.pk, method.pk, process.pk, process.starts_at))

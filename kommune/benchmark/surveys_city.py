@@ -91,7 +91,9 @@ def _responses(generator: Any, survey: Survey, questions: list[Question], total:
     municipality_id = survey.municipality.pk
     people = [person for place in generator.places for person in place.people]
     online = rnd.sample(people, total - round(total * PAPER_SHARE))
-    span = int((generator.now - survey.published_at).total_seconds())
+    opened = survey.published_at
+    assert opened is not None  # published above
+    span = int((generator.now - opened).total_seconds())
     # Every option has its own popularity, so the charts show differences.
     weights = {q.pk: [rnd.uniform(0.2, 3) for _ in (q.options or q.scale)] for q in questions}
     first, written = _next_id(Response), 0
@@ -103,7 +105,7 @@ def _responses(generator: Any, survey: Survey, questions: list[Question], total:
             response_id, municipality_id, survey.pk, key,
             Response.Channel.ONLINE if person is not None else Response.Channel.PAPER,
             "" if person is not None else f"Fragebogen {n + 1}",
-            survey.published_at + timedelta(seconds=rnd.randrange(span))))
+            opened + timedelta(seconds=rnd.randrange(span))))
         given: dict[int, Any] = {}
         for question, (*_rest, condition) in zip(questions, QUESTIONS, strict=True):
             if condition is not None and given.get(questions[condition[0]].pk) != condition[1]:

@@ -73,7 +73,8 @@ def generate_volunteering(generator: Any) -> int:
     Shift.objects.bulk_create(shifts, batch_size=1000)
     sign_ups = _sign_ups(generator, shifts)
     for project in projects:
-        project._prefetched_objects_cache = {"shifts": [s for s in shifts if s.project is project]}  # the document
+        # What project.shifts.all() gives the search document, without a query per project.
+        project._prefetched_objects_cache = {"shifts": [s for s in shifts if s.project is project]}  # type: ignore[attr-defined]
     index_documents(generator, projects)
     generator.out(f"  {len(projects):,} volunteer projects, {len(shifts):,} shifts, {sign_ups:,} sign-ups")
     return sign_ups

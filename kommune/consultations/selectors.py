@@ -118,7 +118,7 @@ def table_rows(consultation: Consultation, *, chapter: str = "", disposition: st
     if with_authors:
         comments = comments.select_related("author")
     comment_list = list(comments.order_by("created_at", "pk"))
-    paragraph_ids = {comment.paragraph_pk for comment in comment_list}  # type: ignore[attr-defined]  # annotated
+    paragraph_ids = {comment.paragraph_pk for comment in comment_list}
     paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=paragraph_ids)
                   .select_related("chapter", "version", "municipality")}
     passages = {p.comment_id: p for p in Passage.objects.filter(comment__in=[c.pk for c in comment_list])}
@@ -126,7 +126,7 @@ def table_rows(consultation: Consultation, *, chapter: str = "", disposition: st
     answer_ids = dict(Consideration.objects.filter(consultation=consultation).values_list("comment_id", "answer_id"))
     rows = []
     for comment in comment_list:
-        paragraph = paragraphs[comment.paragraph_pk]  # type: ignore[attr-defined]  # annotated
+        paragraph = paragraphs[comment.paragraph_pk]
         rows.append(TableRow(0, comment, paragraph, passages.get(comment.pk),
                              answer_by_id.get(answer_ids.get(comment.pk, 0))))
     rows.sort(key=lambda row: (row.paragraph.version.number, row.paragraph.position, row.comment.created_at,
