@@ -19,7 +19,7 @@ def consultation_comments(process, *, include_personal: bool = False) -> list[Ev
 
     rows = []
     for consultation in Consultation.objects.filter(process=process).order_by("pk"):
-        for row in table_rows(consultation):
+        for row in table_rows(consultation, with_authors=True):
             author = row.comment.author
             rows.append([
                 consultation.title, row.comment.pk, row.number, row.chapter_title, row.paragraph.version.number,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from kommune.consultations.diff import Change, compare
@@ -46,7 +46,8 @@ def current_version(consultation: Consultation) -> DraftVersion | None:
 
 
 def version_paragraphs(version: DraftVersion) -> list[Paragraph]:
-    return list(version.paragraphs.select_related("chapter").order_by("position"))
+    # Each paragraph links to its page, which names the municipality: one query, not one per paragraph.
+    return list(version.paragraphs.select_related("chapter", "municipality").order_by("position"))
 
 
 def comment_counts(paragraphs: list[Paragraph]) -> dict[int, int]:
@@ -106,20 +107,28 @@ def paragraph_comments(consultation: Consultation) -> QuerySet[Comment]:
 
 
 def table_rows(consultation: Consultation, *, chapter: str = "", disposition: str = "",
-               answered_only: bool = False) -> list[TableRow]:
+               answered_only: bool = False, with_authors: bool = False) -> list[TableRow]:
     """Every comment of the consultation with its paragraph, passage and answer, in the order of the text, then
-    of time. Fixed number of queries. ``chapter`` filters by chapter title, ``disposition`` by the answer's."""
-    comments = list(paragraph_comments(consultation).select_related("thread", "author").order_by("created_at", "pk"))
-    paragraph_ids = {comment.thread.object_id for comment in comments}
+    of time. Fixed number of queries. ``chapter`` filters by chapter title, ``disposition`` by the answer's;
+    ``with_authors`` reads the comments' authors too (the evaluation export; the table shows no names).
+
+    Every row is read on every request (the numbers count all comments), so it builds as few objects as it can:
+    no thread per comment, and each answer once however many comments share it."""
+    comments = paragraph_comments(consultation).annotate(paragraph_pk=F("thread__object_id"))
+    if with_authors:
+        comments = comments.select_related("author")
+    comment_list = list(comments.order_by("created_at", "pk"))
+    paragraph_ids = {comment.paragraph_pk for comment in comment_list}
     paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=paragraph_ids)
                   .select_related("chapter", "version", "municipality")}
-    passages = {p.comment_id: p for p in Passage.objects.filter(comment__in=[c.pk for c in comments])}
-    answers = {c.comment_id: c.answer for c in Consideration.objects.filter(consultation=consultation)
-               .select_related("answer")}
+    passages = {p.comment_id: p for p in Passage.objects.filter(comment__in=[c.pk for c in comment_list])}
+    answer_by_id = {answer.pk: answer for answer in Answer.objects.filter(consultation=consultation)}
+    answer_ids = dict(Consideration.objects.filter(consultation=consultation).values_list("comment_id", "answer_id"))
     rows = []
-    for comment in comments:
-        paragraph = paragraphs[comment.thread.object_id]
-        rows.append(TableRow(0, comment, paragraph, passages.get(comment.pk), answers.get(comment.pk)))
+    for comment in comment_list:
+        paragraph = paragraphs[comment.paragraph_pk]
+        rows.append(TableRow(0, comment, paragraph, passages.get(comment.pk),
+                             answer_by_id.get(answer_ids.get(comment.pk, 0))))
     rows.sort(key=lambda row: (row.paragraph.version.number, row.paragraph.position, row.comment.created_at,
                                row.comment.pk))
     for number, row in enumerate(rows, start=1):

@@ -27,7 +27,7 @@ def public_projects(municipality: Municipality) -> QuerySet[Project]:
 
 def public_shifts(municipality: Municipality) -> QuerySet[Shift]:
     return (Shift.objects.filter(municipality=municipality, project__is_published=True)
-            .select_related("project__organisation", "project__lab", "municipality"))
+            .select_related("project__organisation", "project__lab", "project__municipality", "municipality"))
 
 
 def open_q(now: datetime | None = None) -> Q:

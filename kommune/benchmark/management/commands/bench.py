@@ -49,10 +49,13 @@ from kommune.benchmark.management.commands.generate_city import (
     MARKER_PREFIX,
     generated_scale,
 )
+from kommune.codesign.models import Service as CodesignService
+from kommune.consultations.models import Consultation, Paragraph
 from kommune.core import pagecache
 from kommune.core.comments.models import Thread
 from kommune.core.models import Lab, Municipality
 from kommune.proposals.models import Proposal, Support
+from kommune.surveys.models import Survey
 
 TARGET_RATIO = 0.25
 TARGET_CACHED_RATIO = 0.8
@@ -72,6 +75,11 @@ class City:
     municipality: Municipality
     proposal_id: int  # the proposal with the longest comment thread
     comments: int
+    # The features of kommune/benchmark/<feature>_city.py measured below (None in a city generated before them).
+    consultation_id: int | None = None
+    paragraph_id: int | None = None  # the consultation's paragraph with the most comments
+    survey_id: int | None = None
+    service_id: int | None = None  # the co-designed service with the most ratings
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class BenchPage:
     # Anonymous answers of this page come from the page cache (kommune/core/pagecache.py): target 0.8 of the floor.
     cached: bool = False
     visitors: tuple[str, ...] = (ANONYMOUS, RESIDENT)
+    # The City field the path needs: a city generated before that data existed skips the page.
+    needs: str = ""
 
 
 def generated_city() -> City:
@@ -93,7 +103,15 @@ def generated_city() -> City:
               .order_by("-comment_count", "pk").first())
     if municipality is None or thread is None:
         raise CommandError("The generated city has no proposal with comments.")
-    return City(scale, municipality, thread.object_id, thread.comment_count)
+    consultation = Consultation.objects.filter(municipality=municipality).order_by("pk").first()
+    paragraph = (Thread.objects.filter(municipality=municipality,
+                                       content_type=ContentType.objects.get_for_model(Paragraph))
+                 .order_by("-comment_count", "pk").values_list("object_id", flat=True).first())
+    survey = Survey.objects.filter(municipality=municipality).order_by("-response_count", "pk").first()
+    service = CodesignService.objects.filter(municipality=municipality).order_by("-rating_count", "pk").first()
+    return City(scale, municipality, thread.object_id, thread.comment_count,
+                consultation_id=consultation.pk if consultation else None, paragraph_id=paragraph,
+                survey_id=survey.pk if survey else None, service_id=service.pk if service else None)
 
 
 def _in(city: City, name: str, query: dict | None = None, **kwargs) -> str:
@@ -123,6 +141,32 @@ PAGES += [
     BenchPage("issue report list", lambda city: _in(city, "reports:list"), cached=True),
     BenchPage("Open311 requests (JSON)", lambda city: reverse("open311:requests_json") + "?" + urlencode(
         {"jurisdiction_id": city.municipality.slug}), visitors=(ANONYMOUS,)),
+]
+
+# Participation features (kommune/benchmark/consultations_city.py, surveys_city.py, methods_city.py,
+# volunteering_city.py, adoptions_city.py, codesign_city.py): the consultation's reading view, its published
+# consideration table (every comment with its answer, first page) and its most commented paragraph; the survey's
+# results (aggregating every answer); the methods library; the coming volunteer shifts; the assets to adopt (first
+# page); the co-designed services and the one with the most ratings.
+PAGES += [
+    BenchPage("consultation (reading view)",
+              lambda city: _in(city, "consultations:detail", consultation_id=city.consultation_id), cached=True,
+              needs="consultation_id"),
+    BenchPage("consultation: consideration table",
+              lambda city: _in(city, "consultations:considerations", consultation_id=city.consultation_id),
+              cached=True, needs="consultation_id"),
+    BenchPage("consultation: most commented paragraph",
+              lambda city: _in(city, "consultations:paragraph", consultation_id=city.consultation_id,
+                               paragraph_id=city.paragraph_id), needs="paragraph_id"),
+    BenchPage("survey results", lambda city: _in(city, "surveys:results", survey_id=city.survey_id), cached=True,
+              needs="survey_id"),
+    BenchPage("methods library", lambda city: reverse("methods:library")),
+    BenchPage("volunteer shifts (coming)", lambda city: _in(city, "volunteering:list"), cached=True),
+    BenchPage("adoptions: assets", lambda city: _in(city, "adoptions:list"), cached=True),
+    BenchPage("co-design: services", lambda city: _in(city, "codesign:list"), cached=True),
+    BenchPage("co-design: most rated service",
+              lambda city: _in(city, "codesign:detail", service_id=city.service_id), cached=True,
+              needs="service_id"),
 ]
 
 @dataclass
@@ -378,6 +422,9 @@ class Command(BaseCommand):
     def _pages(self, server: Server, city: City, resident: str) -> list[Row]:
         rows = []
         for page in [FLOOR, *PAGES]:
+            if page.needs and getattr(city, page.needs) is None:
+                self.stdout.write(f"{page.name}: skipped, this city was generated without its data")
+                continue
             for visitor in page.visitors:
                 name = page.name.format(comments=f"{city.comments:,}")
                 row = Row(name, visitor, page.path(city))

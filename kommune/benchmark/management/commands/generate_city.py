@@ -36,7 +36,15 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kommune.accounts.models import Residency, User
-from kommune.benchmark import council_city
+from kommune.benchmark import (
+    adoptions_city,
+    codesign_city,
+    consultations_city,
+    council_city,
+    methods_city,
+    surveys_city,
+    volunteering_city,
+)
 from kommune.benchmark.reports_city import generate_reports
 from kommune.core.comments.models import Comment, Thread
 from kommune.core.models import RESERVED_SLUGS, Lab, Membership, Municipality, Role
@@ -371,6 +379,12 @@ class Generator:
                                                "body", "url", "context", "updated_at"]),
         }
         self.tables.update(council_city.council_tables(Table))
+        self.tables.update(consultations_city.consultation_tables(Table))
+        self.tables.update(surveys_city.survey_tables(Table))
+        self.tables.update(methods_city.methods_tables(Table))
+        self.tables.update(volunteering_city.volunteering_tables(Table))
+        self.tables.update(adoptions_city.adoption_tables(Table))
+        self.tables.update(codesign_city.codesign_tables(Table))
         self.loader = Loader(list(self.tables.values()))
 
     # --- Steps ---
@@ -383,6 +397,13 @@ class Generator:
             self._step("proposals, supports and comments", self._participation)
             self._step("council information", lambda: council_city.generate_council(self))
             self._step("issue reports", lambda: generate_reports(self))  # kommune/benchmark/reports_city.py
+            # kommune/benchmark/<feature>_city.py
+            self._step("consultation with comments", lambda: consultations_city.generate_consultation(self))
+            self._step("survey with responses", lambda: surveys_city.generate_survey(self))
+            self._step("methods library", lambda: methods_city.generate_methods(self))
+            self._step("volunteer projects and sign-ups", lambda: volunteering_city.generate_volunteering(self))
+            self._step("adoptions of public green", lambda: adoptions_city.generate_adoptions(self))
+            self._step("co-designed services and ratings", lambda: codesign_city.generate_codesign(self))
             self._step("writing the rest", self.loader.flush_all)
             self._step("municipal projects", self._projects)
             self._step("digital help: places and coming dates", self._digital_help)
@@ -717,7 +738,10 @@ class Generator:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 models_with_ids: list[type[models.Model]] = [User, Proposal, Thread, Comment,
-                                                             *council_city.MODELS_WITH_IDS]
+                                                             *council_city.MODELS_WITH_IDS,
+                                                             *consultations_city.MODELS_WITH_IDS,
+                                                             *surveys_city.MODELS_WITH_IDS,
+                                                             *adoptions_city.MODELS_WITH_IDS]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_with_ids):
                     cursor.execute(sql)
             # Fresh statistics (and, outside a transaction, the visibility map) as a maintained database has.
