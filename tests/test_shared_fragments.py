@@ -154,3 +154,31 @@ def test_the_author_of_a_shown_comment_gets_a_list_of_their_own(proposal, alice,
     carols, _ = get(logged_in(carol), proposal_detail(proposal))
     assert edit not in alices and f'id="reactions-{comment.pk}"' in alices and pressed(alices, comment.pk)
     assert edit in carols and not pressed(carols, comment.pk)  # no reacting to one's own comment
+
+
+# --- Every benchmarked page: a second logged-in visitor gets the same page from the shared fragments ------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
+# The pages whose main part comes from a shared fragment without its queries.
+SHARED_MAIN = ("municipality home", "proposal list", "digital-help calendar", "consultation (reading view)",
+               "consultation: consideration table", "volunteer shifts")
+
+
+@pytest.mark.usefixtures("benchmark_installed")
+def test_logged_in_visitors_get_the_same_pages_with_fewer_or_equal_queries(alice, bob):
+    from kommune.benchmark.management.commands.bench import PAGES, RESIDENT, generated_city
+    from kommune.benchmark.management.commands.generate_city import SCALES, generate
+
+    generate(SCALES["dorf"])
+    city = generated_city()
+    first_visitor, second_visitor = logged_in(alice), logged_in(bob)
+    for page in PAGES:
+        if not page.cached or RESIDENT not in page.visitors:
+            continue
+        path = page.path(city)
+        first, rendering = get(first_visitor, path)
+        second, reusing = get(second_visitor, path)
+        assert reusing < rendering if page.name.startswith(SHARED_MAIN) else reusing <= rendering, page.name
+        mine = TOKEN.sub("", first).replace(alice.display_name, "NAME")
+        theirs = TOKEN.sub("", second).replace(bob.display_name, "NAME")
+        assert mine == theirs, page.name

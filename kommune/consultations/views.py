@@ -62,14 +62,18 @@ def consultation_detail(request: HttpRequest, municipality: Municipality, consul
     version = selectors.current_version(consultation)
     if version is None:
         raise Http404
-    chapters, counts, passages = selectors.reading(version)
-    rendered = {p.pk: render_paragraph(p, passages.get(p.pk, ()), heading_shift=1)
-                for chapter in chapters for p in chapter.paragraphs}
+
+    def draft() -> dict:  # read only when the shared fragment is not cached
+        chapters, counts, passages = selectors.reading(version)
+        rendered = {p.pk: render_paragraph(p, passages.get(p.pk, ()), heading_shift=1)
+                    for chapter in chapters for p in chapter.paragraphs}
+        return {"versions": list(consultation.versions.all()), "chapters": chapters, "counts": counts,
+                "rendered": rendered}
+
     now = timezone.now()
     return render(request, "consultations/detail.html", {
-        "municipality": municipality, "consultation": consultation, "version": version,
-        "versions": list(consultation.versions.all()), "chapters": chapters, "counts": counts,
-        "rendered": rendered, "state": consultation.period_state(now), "now": now,
+        "municipality": municipality, "consultation": consultation, "version": version, "draft": draft,
+        "state": consultation.period_state(now), "now": now,
         "is_open": consultation.is_open_for_comments(now),
         "can_manage": request.user.has_perm(MANAGE, municipality)})
 
@@ -145,12 +149,15 @@ def considerations(request: HttpRequest, municipality: Municipality, consultatio
     consultation = _published_table(request, municipality, consultation_id)
     form = TableFilterForm(request.GET or None, chapters=selectors.chapter_titles(consultation))
     filters = form.filters()
-    rows = selectors.table_rows(consultation, **filters)
-    page_obj = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def table() -> dict:  # read only when the shared fragment is not cached
+        rows = selectors.table_rows(consultation, **filters)
+        return {"page_obj": Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page")), "count": len(rows)}
+
     query = {key: value for key, value in filters.items() if value}
     return render(request, "consultations/considerations.html", {
-        "municipality": municipality, "consultation": consultation, "form": form, "page_obj": page_obj,
-        "count": len(rows), "query": query, "formats": list(exports.FORMATS)}, status=400 if form.errors else 200)
+        "municipality": municipality, "consultation": consultation, "form": form, "table": table,
+        "query": query, "formats": list(exports.FORMATS)}, status=400 if form.errors else 200)
 
 
 @municipality_view()

@@ -4,6 +4,7 @@ participants, assisted registration, approval of partners). Views are thin: form
 
 import csv
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -63,9 +64,10 @@ def event_list(request: HttpRequest, municipality: Municipality) -> HttpResponse
     districts = selectors.districts_of(municipality)
     form = EventFilterForm(request.GET or None, districts=districts)
     filters = form.filters()
-    page = _page(request, selectors.upcoming_events(municipality, filters))
     return render(request, "inclusion/event_list.html", {
-        "municipality": municipality, "form": form, "filters": filters, "page": page, "query": filters.query(),
+        "municipality": municipality, "form": form, "filters": filters, "query": filters.query(),
+        # read only when the shared fragment is not cached
+        "page": partial(_page, request, selectors.upcoming_events(municipality, filters)),
         "today": selectors.local_today(), "can_publish": _can_publish(request, municipality),
         "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
         "categories": Category.choices,

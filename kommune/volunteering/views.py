@@ -80,12 +80,15 @@ def shift_list(request: HttpRequest, municipality: Municipality) -> HttpResponse
     next to the list (the list is the way without JavaScript)."""
     form = ShiftFilterForm(request.GET or None, districts=selectors.districts_of(municipality))
     filters = form.filters()
-    page = _page(request, selectors.upcoming_shifts(municipality, filters))
-    shifts = list(page.object_list)
+
+    def listing() -> dict:  # read only when the shared fragment is not cached
+        page = _page(request, selectors.upcoming_shifts(municipality, filters))
+        shifts = list(page.object_list)
+        return {"page": page, "shifts": shifts, "geojson": points_geojson(shifts),
+                "projects": list(selectors.public_projects(municipality)[:12])}
+
     return render(request, "volunteering/list.html", {
-        "municipality": municipality, "form": form, "page": page, "shifts": shifts,
-        "query": filters.query(), "geojson": points_geojson(shifts), "center": GERMANY,
-        "projects": list(selectors.public_projects(municipality)[:12]),
+        "municipality": municipality, "form": form, "listing": listing, "query": filters.query(), "center": GERMANY,
         "can_publish": request.user.has_perm(services.ORGANISE_PERMISSION, municipality), "now": timezone.now(),
     }, status=400 if form.is_bound and form.errors else 200)
 
