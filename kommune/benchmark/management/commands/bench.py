@@ -128,7 +128,7 @@ PAGES = [
               lambda city: _in(city, "proposals:detail", proposal_id=city.proposal_id), cached=True),
     BenchPage(f"search „{SEARCH_WORD}“", lambda city: _in(city, "search:municipality_search", {"q": SEARCH_WORD})),
     BenchPage("council paper list", lambda city: _in(city, "council_pages:papers"), cached=True),
-    BenchPage("OParl paper list (JSON)", lambda city: _in(city, "council:paper_list")),
+    BenchPage("OParl paper list (JSON)", lambda city: _in(city, "council:paper_list"), cached=True),
     BenchPage("project list (in construction)", lambda city: _in(city, "projects:list", {"status": "in_construction"}),
               cached=True),
     BenchPage("digital-help calendar (coming dates)", lambda city: _in(city, "inclusion:list"), cached=True),
