@@ -116,3 +116,17 @@ def test_the_registry_renders_what_a_feature_registers_in_order(scene):
         from kommune.core import lab_sections as registry
 
         registry._sections.pop("test", None)
+
+
+def test_the_demo_lab_shows_the_impact_of_its_sub_project():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kommune.impact.demo import LAB_TITLE
+    from kommune.labs.demo import LAB_SLUG
+
+    call_command("seed_demo", "--force", stdout=StringIO())
+    page = Client().get(f"/labs/{LAB_SLUG}/").content.decode()
+    section = page.split('id="lab-impact-heading"')[1]
+    assert LAB_TITLE in section and "Digitale Sprechstunde" in section and "Ziel" in section
