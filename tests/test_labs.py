@@ -174,15 +174,202 @@ def test_the_web_forms_of_a_member(lab, musterstadt, nachbarort):
     assert "Datensätze sammeln" in page and "Treffen" in page and "Plan" in page
 
 
-def test_pages_answer_with_a_constant_number_of_queries(musterstadt, django_assert_max_num_queries):
+def _lab_impact_model(scene, carol, musterstadt, title: str, *, values: int = 2, subproject=None):
+    """A public impact model of the lab (or, with ``subproject``, of one of its sub-projects) with an entered
+    indicator and ``values`` monthly values."""
+    from kommune.impact import services as impact_services
+
+    if subproject is None:
+        model = impact_services.do_save_model(municipality=musterstadt, actor=carol, title=title, is_public=True,
+                                              lab=scene.lab)
+    else:
+        model = impact_services.do_save_model(municipality=musterstadt, actor=carol, title=title, is_public=True,
+                                              link_kind="lab_subproject", link_id=subproject)
+    indicator = impact_services.do_add_indicator(actor=carol, model=model, level="outputs", source="entered",
+                                                 title=f"Kennzahl von {title}", target_value="10")
+    today = timezone.localdate()
+    for months_ago in range(values):
+        day = (today.replace(day=1) - timedelta(days=31 * months_ago)).replace(day=5)
+        impact_services.do_enter_value(actor=carol, indicator=indicator, value=3 + months_ago, source="Liste",
+                                       measured_on=day)
+    return model
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_pages_answer_with_a_constant_number_of_queries(musterstadt, carol, django_assert_max_num_queries):
     scene = lab_scene(municipality=musterstadt)
+    _lab_impact_model(scene, carol, musterstadt, "Wirkung A")
     client = Client()
     client.force_login(scene.partner)
+    home = scene.lab.get_absolute_url()
+    subproject = reverse("labs:subproject", kwargs={"lab_slug": scene.lab.slug,
+                                                    "subproject_id": scene.public_subproject_id})
     with django_assert_max_num_queries(30):
-        assert client.get(scene.lab.get_absolute_url()).status_code == 200
+        assert client.get(home).status_code == 200
     with django_assert_max_num_queries(30):
-        assert client.get(reverse("labs:subproject", kwargs={
-            "lab_slug": scene.lab.slug, "subproject_id": scene.public_subproject_id})).status_code == 200
+        assert client.get(subproject).status_code == 200
+    small = (_queries(client, home), _queries(client, subproject))
+    # More of everything: sub-projects, items, news, impact models with more indicators' values.
+    sp = SubProject.objects.get(pk=scene.public_subproject_id)
+    admin = _lab_member(scene.lab, Role.ADMIN)
+    for number in range(4):
+        services.do_create_subproject(lab=scene.lab, actor=scene.lead, title=f"Mehr {number}", goal="Ziel",
+                                      municipalities=[musterstadt], visibility=Visibility.PUBLIC)
+        services.do_add_task(subproject=sp, actor=scene.lead, title=f"Aufgabe {number}", owner=scene.partner)
+        services.do_add_note(subproject=sp, actor=scene.lead, title=f"Notiz {number}", met_on=timezone.localdate(),
+                             text="Text")
+        services.do_publish_news(lab=scene.lab, actor=admin, title=f"Neuigkeit {number}", text="Text",
+                                 subproject=sp)
+        _lab_impact_model(scene, carol, musterstadt, f"Wirkung {number}", values=4)
+    _lab_impact_model(scene, carol, musterstadt, "Wirkung im Teilprojekt", subproject=sp.pk)
+    assert (_queries(client, home), _queries(client, subproject)) == small
+
+
+# --- Editing and deleting -----------------------------------------------------------------------------------------
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_members_edit_a_task_reopen_it_and_delete_it_after_confirming(musterstadt):
+    scene = lab_scene(municipality=musterstadt)
+    client = _logged_in(scene.partner)
+    one = {"lab_slug": scene.lab.slug, "subproject_id": scene.public_subproject_id, "task_id": scene.public_task_id}
+    edit = reverse("labs:task_edit", kwargs=one)
+    assert "Offene Aufgabe" in client.get(edit).content.decode()
+    response = client.post(edit, {"title": "Räume buchen", "due_on": "2030-02-01", "owner": scene.lead.pk,
+                                  "visibility": "internal"})
+    assert response.status_code == 302
+    task = Task.objects.get(pk=scene.public_task_id)
+    assert (task.title, task.due_on.isoformat(), task.owner, task.visibility) == (
+        "Räume buchen", "2030-02-01", scene.lead, "internal")
+    entry = AuditLogEntry.objects.get(lab=scene.lab, action=AuditLogEntry.Action.LAB_ITEM_VISIBILITY_CHANGED,
+                                      details__kind="task")
+    assert (entry.actor, entry.details["before"], entry.details["after"]) == (scene.partner, "public", "internal")
+    # Done, then reopened.
+    done = reverse("labs:task_done", kwargs=one)
+    client.post(done, {"done": "1"})
+    assert Task.objects.get(pk=task.pk).is_done
+    page = client.get(reverse("labs:subproject", kwargs={"lab_slug": scene.lab.slug,
+                                                         "subproject_id": scene.public_subproject_id}))
+    assert "Wieder öffnen" in page.content.decode()
+    client.post(done, {"done": "0"})
+    assert not Task.objects.get(pk=task.pk).is_done
+    # Wrong input: a German message, nothing changes.
+    response = client.post(edit, {"title": "  ", "due_on": "kein Datum", "owner": "999999",
+                                  "visibility": "geheim"})
+    assert response.status_code == 200 and "Bitte" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).title == "Räume buchen"
+    # A person outside the lab cannot be the owner.
+    outsider = UserFactory()
+    response = client.post(edit, {"title": "X", "owner": outsider.pk, "visibility": "public"})
+    assert response.status_code == 200 and Task.objects.get(pk=task.pk).title == "Räume buchen"
+    # Deleting asks first: the GET only shows the question.
+    delete = reverse("labs:task_delete", kwargs=one)
+    page = client.get(delete).content.decode()
+    assert "Räume buchen" in page and "<form method=\"post\"" in page
+    assert Task.objects.filter(pk=task.pk).exists()
+    assert client.post(delete).status_code == 302
+    assert not Task.objects.filter(pk=task.pk).exists()
+
+
+def test_members_edit_and_delete_meeting_notes(musterstadt):
+    scene = lab_scene(municipality=musterstadt)
+    client = _logged_in(scene.partner)
+    one = {"lab_slug": scene.lab.slug, "subproject_id": scene.public_subproject_id, "note_id": scene.public_note_id}
+    response = client.post(reverse("labs:note_edit", kwargs=one), {
+        "title": "Auftakt (korrigiert)", "met_on": "2026-03-04", "text": "- **Neu**\n<script>x</script>",
+        "visibility": "public"})
+    note = MeetingNote.objects.get(pk=scene.public_note_id)
+    assert response.status_code == 302 and response["Location"] == note.get_absolute_url()
+    assert note.title == "Auftakt (korrigiert)" and note.met_on.isoformat() == "2026-03-04"
+    assert "<strong>Neu</strong>" in note.html and "<script>" not in note.html
+    assert note.author == scene.lead  # who wrote them first
+    response = client.post(reverse("labs:note_edit", kwargs=one), {"title": "", "met_on": "", "text": "",
+                                                                   "visibility": "public"})
+    assert response.status_code == 200 and "Bitte" in response.content.decode()
+    assert MeetingNote.objects.get(pk=note.pk).title == "Auftakt (korrigiert)"
+    assert "Protokoll löschen" in client.get(note.get_absolute_url()).content.decode()
+    assert "endgültig" in client.get(reverse("labs:note_delete", kwargs=one)).content.decode()
+    assert MeetingNote.objects.filter(pk=note.pk).exists()
+    assert client.post(reverse("labs:note_delete", kwargs=one)).status_code == 302
+    assert not MeetingNote.objects.filter(pk=note.pk).exists()
+    assert client.get(note.get_absolute_url()).status_code == 404
+
+
+def test_members_delete_a_document_and_its_file(musterstadt):
+    scene = lab_scene(municipality=musterstadt)
+    client = _logged_in(scene.partner)
+    from kommune.labs.models import Document
+
+    document = Document.objects.get(pk=scene.public_document_id)
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    one = {"lab_slug": scene.lab.slug, "subproject_id": scene.public_subproject_id,
+           "document_id": scene.public_document_id}
+    assert client.get(reverse("labs:document_delete", kwargs=one)).status_code == 200
+    assert storage.exists(name)
+    with pytest.raises(PermissionDenied):
+        services.do_delete_document(document=document, actor=UserFactory())
+    assert client.post(reverse("labs:document_delete", kwargs=one)).status_code == 302  # the file goes after commit
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not storage.exists(name)
+    assert client.get(reverse("labs:document", kwargs=one)).status_code == 404
+
+
+def test_the_lab_s_staff_edit_and_delete_its_news_partners_cannot(musterstadt, alice):
+    from kommune.core.notifications.models import Activity
+    from kommune.core.search.models import SearchDocument
+
+    scene = lab_scene(municipality=musterstadt)
+    admin = _lab_member(scene.lab, Role.ADMIN)
+    do_follow(user=alice, target=scene.lab)
+    one = {"lab_slug": scene.lab.slug, "news_id": scene.internal_news_id}
+    partner = _logged_in(scene.partner)
+    for name in ("labs:news_edit", "labs:news_delete"):
+        assert partner.get(reverse(name, kwargs=one)).status_code == 403
+        assert partner.post(reverse(name, kwargs=one), {"title": "X", "text": "Y"}).status_code == 403
+    news = News.objects.get(pk=scene.internal_news_id)
+    with pytest.raises(PermissionDenied):
+        services.do_update_news(news=news, actor=scene.partner, title="X", text="Y")
+    with pytest.raises(PermissionDenied):
+        services.do_delete_news(news=news, actor=scene.partner)
+    client = _logged_in(admin)
+    # Wrong input: a German message, nothing changes.
+    response = client.post(reverse("labs:news_edit", kwargs=one), {"title": "", "text": "", "visibility": "x"})
+    assert response.status_code == 200 and "Bitte" in response.content.decode()
+    assert News.objects.get(pk=news.pk).title == news.title
+    # Made public by editing: audited, announced to the lab's followers once, found in the search.
+    response = client.post(reverse("labs:news_edit", kwargs=one), {
+        "title": "Das Lab lädt ein", "text": "**Alle** sind willkommen.", "visibility": "public"})
+    news = News.objects.get(pk=news.pk)
+    assert response.status_code == 302 and news.title == "Das Lab lädt ein" and news.is_public
+    assert "<strong>Alle</strong>" in news.html
+    assert AuditLogEntry.objects.filter(lab=scene.lab, details__kind="news", details__after="public").exists()
+    assert Notification.objects.filter(user=alice, activity__summary="Das Lab lädt ein").count() == 1
+    assert SearchDocument.objects.filter(title="Das Lab lädt ein").exists()
+    # Deleted after confirming: gone from the page, the search and the activity streams.
+    delete = reverse("labs:news_delete", kwargs=one)
+    assert "Das Lab lädt ein" in client.get(delete).content.decode()
+    assert News.objects.filter(pk=news.pk).exists()
+    response = client.post(delete)
+    assert response.status_code == 302 and response["Location"] == reverse("labs:news_list",
+                                                                            kwargs={"lab_slug": scene.lab.slug})
+    assert not News.objects.filter(pk=news.pk).exists()
+    assert not SearchDocument.objects.filter(title="Das Lab lädt ein").exists()
+    assert Activity.objects.filter(summary="Das Lab lädt ein", is_withdrawn=False).count() == 0
+    assert client.get(reverse("labs:news", kwargs=one)).status_code == 404
 
 
 def test_privacy_export_and_deletion(musterstadt):

@@ -65,6 +65,8 @@ def test_the_walk_covers_every_route_of_the_workspace(scene):
     names = {pattern.name for pattern in labs_urls.urlpatterns}
     assert len(_urls(scene, INTERNAL_KWARGS)) == len(names)
     assert {"home", "subproject", "note", "document", "news", "news_list", "news_feed"} <= names
+    assert {"task_edit", "task_delete", "note_edit", "note_delete", "document_delete", "news_edit",
+            "news_delete"} <= names
 
 
 def test_no_route_shows_an_internal_item_to_non_members(scene, musterstadt, alice, carol, dave):
@@ -76,6 +78,23 @@ def test_no_route_shows_an_internal_item_to_non_members(scene, musterstadt, alic
                 response = method(url)
                 assert response.status_code < 500, (who, url)
                 assert SECRET not in _text(response), f"{who} sees an internal item at {method.__name__} {url}"
+
+
+def test_no_route_lets_a_non_member_change_or_delete_an_item(scene, musterstadt, alice, carol, dave):
+    from kommune.labs.models import Document, MeetingNote, News, Task
+
+    def state() -> list:
+        return [sorted(model.objects.filter(lab=scene.lab).values_list("pk", "title", "visibility"))
+                for model in (Task, MeetingNote, Document, News)]
+
+    before = state()
+    urls = [*_urls(scene, INTERNAL_KWARGS), *_urls(scene, PUBLIC_KWARGS)]
+    data = {"title": "Geändert", "text": "Geändert", "met_on": "2026-01-01", "visibility": "public"}
+    for who, user in _outsiders(musterstadt, alice, carol, dave).items():
+        client = _client(user)
+        for url in urls:
+            assert client.post(url, data).status_code < 500, (who, url)
+    assert state() == before
 
 
 def test_internal_pages_are_missing_for_non_members(scene, alice, carol, dave, musterstadt):

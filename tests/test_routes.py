@@ -604,6 +604,14 @@ POST_DATA.update({
     "impact:value": lambda w: {"value": "1", "measured_on": "2026-01-01", "source": "Fremd"},
 })
 
+# Editing in the lab workspace: valid forms, so that only authorisation stops dave (the deletions need no data).
+POST_DATA.update({
+    "labs:task_edit": lambda w: {"title": "Fremd geändert", "visibility": "public"},
+    "labs:note_edit": lambda w: {"title": "Fremd geändert", "met_on": "2026-01-01", "text": "Fremd",
+                                 "visibility": "public"},
+    "labs:news_edit": lambda w: {"title": "Fremd geändert", "text": "Fremd", "visibility": "public"},
+})
+
 
 def provider_for(route: "Route", kwarg: str) -> Provider | None:
     return PROVIDERS.get(f"{route.name}:{kwarg}") or PROVIDERS.get(kwarg)

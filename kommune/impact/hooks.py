@@ -1,5 +1,5 @@
 """How impact models plug into the core registries: search, open data, the REST API, the management dashboard,
-follows and the demo. Called once from ImpactConfig.ready()."""
+follows, the lab's page (its impact section) and the demo. Called once from ImpactConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,9 @@ def _describe(municipality) -> str:
 
 def register() -> None:
     register_home_link()
+    from kommune.impact import lab_section
+
+    lab_section.register()
     from kommune.core.api.registry import register_router
     from kommune.core.demo import register_demo_seeder
     from kommune.core.management_menu import ManagementEntry, register_entry
@@ -40,6 +43,7 @@ def register() -> None:
     register_entry(ManagementEntry("impact", _("Impact models"), "impact.manage", "impact:manage_list", _describe,
                                    order=90))
     register_demo_seeder("impact", demo.seed_impact, 90)
+    register_demo_seeder("impact_lab", demo.seed_lab_impact, 91)  # after the lab workspace's seeder (70)
 
 
 def register_home_link() -> None:

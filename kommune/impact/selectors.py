@@ -1,15 +1,18 @@
 """Reads of impact models that the pages, the API and the open data share. The model page reads stored values
 only (snapshots and entered values): four queries, whatever the number of indicators and months."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.linkables import linkables
-from kommune.core.models import Municipality
+from kommune.core.models import Lab, Municipality
 from kommune.impact.models import LEVEL_HINTS, ImpactModel, Indicator, IndicatorValue, Level, Step
 
 CHART_WIDTH, CHART_HEIGHT = 640, 240
@@ -162,3 +165,65 @@ def format_value(value) -> str:
     places = 0 if number == number.to_integral_value() else (1 if (number * 10) == (number * 10).to_integral_value()
                                                               else 2)
     return formats.number_format(number, places, force_grouping=True)
+
+
+# --- The impact models of a lab (a section of the lab's page, kommune/core/lab_sections.py) ---------------------
+
+LAB_MODELS_SHOWN = 20
+
+
+@dataclass
+class LabIndicatorRow:
+    indicator: Indicator
+    latest: IndicatorValue | None
+    status: Status
+
+
+@dataclass
+class LabModelRow:
+    model: ImpactModel
+    indicators: list[LabIndicatorRow]
+    subproject: Any = None  # the lab's sub-project it describes (a kommune.core.lab_sections.LabSubProject)
+
+
+def lab_models(lab: Lab, *, subproject_type: ContentType | None, subproject_ids: Sequence[int]
+               ) -> QuerySet[ImpactModel]:
+    """The public models of a lab's work: measured over the lab (``lab``) or describing one of its sub-projects
+    that the reader may see."""
+    condition = Q(lab=lab)
+    if subproject_type is not None and subproject_ids:
+        condition |= Q(link_type=subproject_type, link_id__in=list(subproject_ids))
+    return ImpactModel.objects.filter(condition, is_public=True).select_related("municipality")
+
+
+def latest_values(model_ids: Sequence[int]) -> list[Indicator]:
+    """The indicators of the models, each with its latest stored value (``latest_value``, ``latest_period``,
+    ``latest_measured_on``) in one query, whatever the number of months stored."""
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-period")
+    return list(Indicator.objects.filter(model_id__in=list(model_ids)).select_related("step").annotate(
+        latest_value=Subquery(latest.values("value")[:1]), latest_period=Subquery(latest.values("period")[:1]),
+        latest_measured_on=Subquery(latest.values("measured_on")[:1])).order_by("model_id", "position", "pk"))
+
+
+def _level_rank(indicator: Indicator) -> int:
+    return Level.values.index(indicator.step.level) if indicator.step.level in Level.values else len(Level.values)
+
+
+def lab_overview(lab: Lab, *, subproject_type: ContentType | None, subproject_ids: Sequence[int],
+                 today: date) -> tuple[list[LabModelRow], bool]:
+    """The lab's models (at most LAB_MODELS_SHOWN) with each indicator's latest value against its target, in the
+    order of the chain; and whether there are more. Two queries."""
+    limit = LAB_MODELS_SHOWN
+    models = list(lab_models(lab, subproject_type=subproject_type, subproject_ids=subproject_ids)
+                  .order_by("title", "pk")[:limit + 1])
+    more, models = len(models) > limit, models[:limit]
+    by_model: dict[int, list[LabIndicatorRow]] = {model.pk: [] for model in models}
+    for indicator in sorted(latest_values(list(by_model)), key=lambda item: (item.model_id, _level_rank(item),
+                                                                             item.position, item.pk)):
+        latest = None
+        if indicator.latest_value is not None:  # type: ignore[attr-defined]
+            latest = IndicatorValue(indicator=indicator, value=indicator.latest_value,  # type: ignore[attr-defined]
+                                    period=indicator.latest_period,  # type: ignore[attr-defined]
+                                    measured_on=indicator.latest_measured_on)  # type: ignore[attr-defined]
+        by_model[indicator.model_id].append(LabIndicatorRow(indicator, latest, status_of(indicator, latest, today)))
+    return [LabModelRow(model, by_model[model.pk]) for model in models], more

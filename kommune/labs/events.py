@@ -9,7 +9,7 @@ an internal item reaches an activity stream.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kommune.core.events import Event
+from kommune.core.events import Event, Visibility
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,13 @@ class LabNewsPublished(LabEvent):
 
     name = "labs.news_published"
     requires = ("notifications",)
+
+
+@dataclass(frozen=True)
+class LabNewsDeleted(LabEvent):
+    """target: the news, deleted (rebuilt with its primary key): it leaves the search, and the announcement of it
+    leaves the activity streams (withdrawn)."""
+
+    name = "labs.news_deleted"
+    requires = ("notifications", "search")
+    visibility = Visibility.WITHDRAWN

@@ -42,5 +42,5 @@ def register() -> None:
                         index_on=(events.SubProjectChanged,))
     register_searchable(News, kind="lab_news", label=_("News of a lab"), document=news_document,
                         queryset=lambda: News.objects.filter(News.public_q()).select_related("lab", "subproject"),
-                        index_on=(events.LabNewsChanged, events.LabNewsPublished),
+                        index_on=(events.LabNewsChanged, events.LabNewsPublished), remove_on=(events.LabNewsDeleted,),
                         depends_on=_news_of)  # type: ignore[arg-type]

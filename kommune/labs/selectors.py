@@ -33,7 +33,8 @@ def _visible[M: Model](queryset: QuerySet[M], member: bool) -> QuerySet[M]:
 
 
 def subprojects(lab: Lab, *, member: bool) -> QuerySet[SubProject]:
-    return _visible(SubProject.objects.filter(lab=lab), member).prefetch_related(
+    # The lab comes along: each sub-project's address names it.
+    return _visible(SubProject.objects.filter(lab=lab), member).select_related("lab").prefetch_related(
         Prefetch("municipalities", queryset=Municipality.objects.order_by("name")))
 
 
@@ -49,11 +50,13 @@ def tasks(subproject: SubProject, *, member: bool) -> QuerySet[Task]:
 
 
 def notes(subproject: SubProject, *, member: bool) -> QuerySet[MeetingNote]:
-    return _visible(MeetingNote.objects.filter(lab=subproject.lab_id, subproject=subproject), member)
+    return _visible(MeetingNote.objects.filter(lab=subproject.lab_id, subproject=subproject), member).select_related(
+        "lab")
 
 
 def documents(subproject: SubProject, *, member: bool) -> QuerySet[Document]:
-    return _visible(Document.objects.filter(lab=subproject.lab_id, subproject=subproject), member)
+    return _visible(Document.objects.filter(lab=subproject.lab_id, subproject=subproject), member).select_related(
+        "lab")
 
 
 def item_or_404[M: Model](queryset: QuerySet[M], subproject: SubProject, item_id: int) -> M:
@@ -64,7 +67,7 @@ def item_or_404[M: Model](queryset: QuerySet[M], subproject: SubProject, item_id
 
 
 def news(lab: Lab, *, member: bool) -> QuerySet[News]:
-    return _visible(News.objects.filter(lab=lab), member).select_related("subproject")
+    return _visible(News.objects.filter(lab=lab), member).select_related("lab", "subproject")
 
 
 def public_news(lab: Lab) -> QuerySet[News]:

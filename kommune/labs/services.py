@@ -2,7 +2,10 @@
 transaction and publishes its events after the write.
 
 A change of an item's visibility is written to the lab's audit log (LAB_ITEM_VISIBILITY_CHANGED), whichever way
-it is made (the item's form, the visibility switch, the REST API).
+it is made (the item's form when it is created or edited, the visibility switch, the REST API).
+
+Members edit and delete tasks, meeting notes and documents (``labs.contribute``); the lab's admins and staff edit
+and delete its news (``labs.manage``), as they publish it.
 """
 
 from datetime import date, datetime
@@ -12,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +27,7 @@ from kommune.core.richtext import render_markdown
 from kommune.core.services import log_action
 from kommune.core.types import User
 from kommune.labs import selectors
-from kommune.labs.events import LabNewsChanged, LabNewsPublished, SubProjectChanged
+from kommune.labs.events import LabNewsChanged, LabNewsDeleted, LabNewsPublished, SubProjectChanged
 from kommune.labs.models import (
     Document,
     LabEvent,
@@ -182,20 +186,41 @@ def do_remove_responsible(*, responsible: Responsible, actor: User) -> None:
 
 # --- Tasks, notes, documents ------------------------------------------------------------------------------------
 
-def do_add_task(*, subproject: SubProject, actor: User, title: str, due_on: date | None = None,
-                owner: User | None = None, visibility: str = Visibility.INTERNAL) -> Task:
-    lab = subproject.lab
-    _check(actor, "labs.contribute", lab)
+def _task_fields(lab: Lab, *, title: Any, owner: User | None) -> str:
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, max_length=200, required=_("Please name the task."))
     _raise(errors)
     _member(lab, owner, "owner")
+    return title
+
+
+def do_add_task(*, subproject: SubProject, actor: User, title: str, due_on: date | None = None,
+                owner: User | None = None, visibility: str = Visibility.INTERNAL) -> Task:
+    lab = subproject.lab
+    _check(actor, "labs.contribute", lab)
+    title = _task_fields(lab, title=title, owner=owner)
     with transaction.atomic():
         return Task.objects.create(lab=lab, subproject=subproject, title=title, due_on=due_on, owner=owner,
                                    visibility=_visibility(visibility))
 
 
+def do_update_task(*, task: Task, actor: User, title: str, due_on: date | None = None, owner: User | None = None,
+                   visibility: str | None = None) -> Task:
+    """Change the task's title, due date, owner (a member of the lab, or nobody) and visibility (audited)."""
+    lab = task.lab
+    _check(actor, "labs.contribute", lab)
+    title = _task_fields(lab, title=title, owner=owner)
+    after = _visibility(visibility) if visibility is not None else task.visibility
+    before = task.visibility
+    with transaction.atomic():
+        task.title, task.due_on, task.owner, task.visibility = title, due_on, owner, after
+        task.save(update_fields=["title", "due_on", "owner", "visibility"])
+        _log_visibility(lab=lab, actor=actor, kind="task", item=task, before=before, after=after)
+    return task
+
+
 def do_set_task_done(*, task: Task, actor: User, done: bool) -> Task:
+    """Mark the task as done, or reopen a done one."""
     _check(actor, "labs.contribute", task.lab)
     with transaction.atomic():
         task.done_at = timezone.now() if done else None
@@ -203,20 +228,54 @@ def do_set_task_done(*, task: Task, actor: User, done: bool) -> Task:
     return task
 
 
-def do_add_note(*, subproject: SubProject, actor: User, title: str, met_on: date, text: str,
-                visibility: str = Visibility.INTERNAL) -> MeetingNote:
-    lab = subproject.lab
-    _check(actor, "labs.contribute", lab)
+def do_delete_task(*, task: Task, actor: User) -> None:
+    _check(actor, "labs.contribute", task.lab)
+    with transaction.atomic():
+        task.delete()
+
+
+def _note_fields(*, title: Any, met_on: date | None, text: Any) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, max_length=200, required=_("Please give the notes a title."))
     text = _text(errors, "text", text, max_length=50000, required=_("Please write the notes."))
     if met_on is None:
         errors["met_on"] = [_("Please enter the date of the meeting.")]
     _raise(errors)
+    return title, text
+
+
+def do_add_note(*, subproject: SubProject, actor: User, title: str, met_on: date, text: str,
+                visibility: str = Visibility.INTERNAL) -> MeetingNote:
+    lab = subproject.lab
+    _check(actor, "labs.contribute", lab)
+    title, text = _note_fields(title=title, met_on=met_on, text=text)
     with transaction.atomic():
         return MeetingNote.objects.create(lab=lab, subproject=subproject, title=title, met_on=met_on, text=text,
                                           html=render_markdown(text, nofollow=True), author=actor,
                                           visibility=_visibility(visibility))
+
+
+def do_update_note(*, note: MeetingNote, actor: User, title: str, met_on: date, text: str,
+                   visibility: str | None = None) -> MeetingNote:
+    """Change the notes (the Markdown is rendered and sanitised again) and their visibility (audited). The
+    author stays the one who wrote them."""
+    lab = note.lab
+    _check(actor, "labs.contribute", lab)
+    title, text = _note_fields(title=title, met_on=met_on, text=text)
+    after = _visibility(visibility) if visibility is not None else note.visibility
+    before = note.visibility
+    with transaction.atomic():
+        note.title, note.met_on, note.text, note.visibility = title, met_on, text, after
+        note.html = render_markdown(text, nofollow=True)
+        note.save(update_fields=["title", "met_on", "text", "html", "visibility"])
+        _log_visibility(lab=lab, actor=actor, kind="note", item=note, before=before, after=after)
+    return note
+
+
+def do_delete_note(*, note: MeetingNote, actor: User) -> None:
+    _check(actor, "labs.contribute", note.lab)
+    with transaction.atomic():
+        note.delete()
 
 
 def do_add_document(*, subproject: SubProject, actor: User, title: str, file: File,
@@ -233,6 +292,20 @@ def do_add_document(*, subproject: SubProject, actor: User, title: str, file: Fi
     with transaction.atomic():
         return Document.objects.create(lab=lab, subproject=subproject, title=title, file=file, size=file.size or 0,
                                        uploaded_by=actor, visibility=_visibility(visibility))
+
+
+def _delete_file_after_commit(field_file: FieldFile) -> None:
+    storage, name = field_file.storage, field_file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
+
+
+def do_delete_document(*, document: Document, actor: User) -> None:
+    """Delete the document; its file goes from the storage after the commit (a failed delete keeps it)."""
+    _check(actor, "labs.contribute", document.lab)
+    with transaction.atomic():
+        _delete_file_after_commit(document.file)
+        document.delete()
 
 
 # --- Links to what a sub-project produced ----------------------------------------------------------------------
@@ -284,20 +357,53 @@ def _check_subproject(lab: Lab, subproject: SubProject | None) -> None:
         raise ValidationError({"subproject": [_("Please choose a sub-project of this lab.")]})
 
 
-def do_publish_news(*, lab: Lab, actor: User, title: str, text: str, visibility: str = Visibility.PUBLIC,
-                    subproject: SubProject | None = None) -> News:
-    """Public news is announced to the lab's followers once; internal news only to nobody."""
-    _check(actor, "labs.manage", lab)
+def _news_fields(lab: Lab, *, title: Any, text: Any, subproject: SubProject | None) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, max_length=200, required=_("Please give the news a title."))
     text = _text(errors, "text", text, max_length=20000, required=_("Please write the news."))
     _raise(errors)
     _check_subproject(lab, subproject)
+    return title, text
+
+
+def do_publish_news(*, lab: Lab, actor: User, title: str, text: str, visibility: str = Visibility.PUBLIC,
+                    subproject: SubProject | None = None) -> News:
+    """Public news is announced to the lab's followers once; internal news only to nobody."""
+    _check(actor, "labs.manage", lab)
+    title, text = _news_fields(lab, title=title, text=text, subproject=subproject)
     with transaction.atomic():
         news = News.objects.create(lab=lab, subproject=subproject, title=title, text=text,
                                    html=render_markdown(text), visibility=_visibility(visibility), author=actor)
         _after_news_change(news, actor)
     return news
+
+
+def do_update_news(*, news: News, actor: User, title: str, text: str, visibility: str | None = None,
+                   subproject: SubProject | None = None) -> News:
+    """Change the news. Its date stays; a change of visibility is audited, and news that becomes public for the
+    first time is announced to the lab's followers then (once, as when it is published)."""
+    lab = news.lab
+    _check(actor, "labs.manage", lab)
+    title, text = _news_fields(lab, title=title, text=text, subproject=subproject)
+    after = _visibility(visibility) if visibility is not None else news.visibility
+    before = news.visibility
+    with transaction.atomic():
+        news.title, news.text, news.html = title, text, render_markdown(text)
+        news.visibility, news.subproject = after, subproject
+        news.save(update_fields=["title", "text", "html", "visibility", "subproject"])
+        _log_visibility(lab=lab, actor=actor, kind="news", item=news, before=before, after=after)
+        _after_news_change(news, actor)
+    return news
+
+
+def do_delete_news(*, news: News, actor: User) -> None:
+    """Delete the news: it leaves the search, and its announcement leaves the activity streams."""
+    _check(actor, "labs.manage", news.lab)
+    with transaction.atomic():
+        municipality = selectors.home_municipality(news.lab, news.subproject)
+        if municipality is not None:
+            publish(LabNewsDeleted(municipality, news, actor=actor, scope=news.lab))
+        news.delete()
 
 
 def _after_news_change(news: News, actor: User) -> None:

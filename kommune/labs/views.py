@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from kommune.core.access import get_for_tenant, lab_view
 from kommune.core.files import file_response
+from kommune.core.lab_sections import LabPage, LabSubProject, sections_for_lab
 from kommune.core.models import Lab
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.labs import forms, selectors, services
 from kommune.labs.feeds import LabNewsFeed
-from kommune.labs.models import Responsible, SubProject, SubProjectLink, Task, Visibility
+from kommune.labs.models import Document, MeetingNote, News, Responsible, SubProject, SubProjectLink, Task, Visibility
 
 CONTRIBUTE = "labs.contribute"
 MANAGE = "labs.manage"
@@ -35,11 +36,16 @@ def _context(request: HttpRequest, lab: Lab, **extra) -> dict:
 @lab_view()
 def lab_home(request: HttpRequest, lab: Lab) -> HttpResponse:
     member = _member(request, lab)
+    subprojects = list(selectors.subprojects(lab, member=member))
+    # What other features show about the lab (its impact models, …), limited to what this reader may see.
+    page = LabPage(lab, member, [LabSubProject(sp.pk, sp.title, sp.get_absolute_url()) for sp in subprojects],
+                   SubProject)
     return render(request, "labs/lab_home.html", _context(
         request, lab,
         lab_municipalities=lab.municipalities.order_by("name"),
         organisations=lab.organisations.select_related("municipality").order_by("name"),
-        subprojects=list(selectors.subprojects(lab, member=member)),
+        subprojects=subprojects,
+        sections=sections_for_lab(page),
         news=list(selectors.news(lab, member=member)[:selectors.NEWS_ON_HOME]),
         events=list(selectors.upcoming_events(lab, member=member)[:10]),
         timeline=selectors.timeline(lab, member=member)))
@@ -210,6 +216,133 @@ def task_done(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, t
                           subproject_id=subproject_id)
     services.do_set_task_done(task=task, actor=request.user, done=request.POST.get("done") == "1")
     return redirect(task.subproject.get_absolute_url() + "#tasks-heading")
+
+
+# --- Editing and deleting (members; the lab's news: its admins and staff) -----------------------------------------
+
+
+def _confirm_delete(request: HttpRequest, lab: Lab, *, heading: str, question: str, cancel_url: str,
+                    subproject: SubProject | None = None) -> HttpResponse:
+    """The confirmation step of a deletion: a page with a POST form; the deletion happens only on its POST."""
+    return render(request, "labs/confirm_delete.html", _context(
+        request, lab, heading=heading, question=question, cancel_url=cancel_url, subproject=subproject))
+
+
+def _task(lab: Lab, subproject_id: int, task_id: int) -> Task:
+    return get_for_tenant(Task.objects.select_related("subproject", "lab", "owner"), lab, pk=task_id,
+                          subproject_id=subproject_id)
+
+
+@lab_view(CONTRIBUTE)
+def task_edit(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, task_id: int) -> HttpResponse:
+    task = _task(lab, subproject_id, task_id)
+    form = forms.TaskForm(request.POST or None, lab=lab, initial={
+        "title": task.title, "due_on": task.due_on, "owner": task.owner_id, "visibility": task.visibility})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_task(task=task, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect(task.subproject.get_absolute_url() + "#tasks-heading")
+    return _form_page(request, lab, form, _("Edit the task “%(title)s”") % {"title": task.title},
+                      subproject=task.subproject)
+
+
+@lab_view(CONTRIBUTE)
+def task_delete(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, task_id: int) -> HttpResponse:
+    task = _task(lab, subproject_id, task_id)
+    back = task.subproject.get_absolute_url() + "#tasks-heading"
+    if request.method == "POST":
+        services.do_delete_task(task=task, actor=request.user)
+        messages.success(request, _("The task “%(title)s” was deleted.") % {"title": task.title})
+        return redirect(back)
+    return _confirm_delete(request, lab, heading=_("Delete the task “%(title)s”") % {"title": task.title},
+                           question=_("The task is deleted for good. This cannot be undone."), cancel_url=back,
+                           subproject=task.subproject)
+
+
+def _note(lab: Lab, subproject_id: int, note_id: int) -> MeetingNote:
+    return get_for_tenant(MeetingNote.objects.select_related("subproject", "lab"), lab, pk=note_id,
+                          subproject_id=subproject_id)
+
+
+@lab_view(CONTRIBUTE)
+def note_edit(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, note_id: int) -> HttpResponse:
+    found = _note(lab, subproject_id, note_id)
+    form = forms.NoteForm(request.POST or None, initial={
+        "title": found.title, "met_on": found.met_on, "text": found.text, "visibility": found.visibility})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_note(note=found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting notes were saved."))
+            return redirect(found.get_absolute_url())
+    return _form_page(request, lab, form, _("Edit the meeting notes “%(title)s”") % {"title": found.title},
+                      subproject=found.subproject)
+
+
+@lab_view(CONTRIBUTE)
+def note_delete(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int, note_id: int) -> HttpResponse:
+    found = _note(lab, subproject_id, note_id)
+    back = found.subproject.get_absolute_url() + "#notes-heading"
+    if request.method == "POST":
+        services.do_delete_note(note=found, actor=request.user)
+        messages.success(request, _("The meeting notes “%(title)s” were deleted.") % {"title": found.title})
+        return redirect(back)
+    return _confirm_delete(request, lab, heading=_("Delete the meeting notes “%(title)s”") % {"title": found.title},
+                           question=_("The meeting notes are deleted for good. This cannot be undone."),
+                           cancel_url=found.get_absolute_url(), subproject=found.subproject)
+
+
+@lab_view(CONTRIBUTE)
+def document_delete(request: AuthenticatedHttpRequest, lab: Lab, subproject_id: int,
+                    document_id: int) -> HttpResponse:
+    found = get_for_tenant(Document.objects.select_related("subproject", "lab"), lab, pk=document_id,
+                           subproject_id=subproject_id)
+    back = found.subproject.get_absolute_url() + "#documents-heading"
+    if request.method == "POST":
+        services.do_delete_document(document=found, actor=request.user)
+        messages.success(request, _("The document “%(title)s” was deleted.") % {"title": found.title})
+        return redirect(back)
+    return _confirm_delete(request, lab, heading=_("Delete the document “%(title)s”") % {"title": found.title},
+                           question=_("The document and its file are deleted for good. This cannot be undone."),
+                           cancel_url=back, subproject=found.subproject)
+
+
+def _news(lab: Lab, news_id: int) -> News:
+    return get_for_tenant(News.objects.select_related("subproject", "lab"), lab, pk=news_id)
+
+
+@lab_view(MANAGE)
+def news_edit(request: AuthenticatedHttpRequest, lab: Lab, news_id: int) -> HttpResponse:
+    item = _news(lab, news_id)
+    form = forms.NewsForm(request.POST or None, lab=lab, initial={
+        "title": item.title, "text": item.text, "subproject": item.subproject_id, "visibility": item.visibility})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_news(news=item, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The news was saved."))
+            return redirect(item.get_absolute_url())
+    return _form_page(request, lab, form, _("Edit the news “%(title)s”") % {"title": item.title})
+
+
+@lab_view(MANAGE)
+def news_delete(request: AuthenticatedHttpRequest, lab: Lab, news_id: int) -> HttpResponse:
+    item = _news(lab, news_id)
+    if request.method == "POST":
+        services.do_delete_news(news=item, actor=request.user)
+        messages.success(request, _("The news “%(title)s” was deleted.") % {"title": item.title})
+        return redirect("labs:news_list", lab_slug=lab.slug)
+    return _confirm_delete(request, lab, heading=_("Delete the news “%(title)s”") % {"title": item.title},
+                           question=_("The news is deleted for good: it leaves the lab's page, the feed and the "
+                                      "search. This cannot be undone."), cancel_url=item.get_absolute_url())
 
 
 @lab_view(CONTRIBUTE)

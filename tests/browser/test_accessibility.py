@@ -763,6 +763,25 @@ VISITS = [
     Visit("labs_news_create", "labs:news_create", lambda s: s.l("labs:news_create"), persona="erin"),
     Visit("labs_event_create", "labs:event_create", lambda s: s.l("labs:event_create"), persona="erin",
           then=lambda page, s: submit(page)),
+    Visit("labs_task_edit", "labs:task_edit",
+          lambda s: s.l("labs:task_edit", subproject_id=s.labs.public_subproject_id, task_id=s.labs.public_task_id),
+          persona="erin", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("labs_task_delete", "labs:task_delete",
+          lambda s: s.l("labs:task_delete", subproject_id=s.labs.public_subproject_id,
+                        task_id=s.labs.public_task_id), persona="erin"),
+    Visit("labs_note_edit", "labs:note_edit",
+          lambda s: s.l("labs:note_edit", subproject_id=s.labs.public_subproject_id, note_id=s.labs.public_note_id),
+          persona="erin", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("labs_note_delete", "labs:note_delete",
+          lambda s: s.l("labs:note_delete", subproject_id=s.labs.public_subproject_id,
+                        note_id=s.labs.public_note_id), persona="erin"),
+    Visit("labs_document_delete", "labs:document_delete",
+          lambda s: s.l("labs:document_delete", subproject_id=s.labs.public_subproject_id,
+                        document_id=s.labs.public_document_id), persona="erin"),
+    Visit("labs_news_edit", "labs:news_edit", lambda s: s.l("labs:news_edit", news_id=s.labs.public_news_id),
+          persona="erin", then=lambda page, s: submit(page, {"title": ""})),
+    Visit("labs_news_delete", "labs:news_delete", lambda s: s.l("labs:news_delete", news_id=s.labs.public_news_id),
+          persona="erin"),
     Visit("labs_internal_404", "", lambda s: s.l("labs:subproject", subproject_id=s.labs.internal_subproject_id),
           status=404),
     Visit("404", "", lambda s: "/gibt-es-nicht/", status=404, then=lambda page, s: _english(page, s)),
@@ -1255,7 +1274,20 @@ def _impact(s: Site, name: str, **kwargs) -> str:
     return s.m(name, **kwargs)
 
 
+def _lab_impact(s: Site) -> str:
+    """The lab's page with its impact section: Musterstadt's model (above) as a model of the lab."""
+    from kommune.impact import services as impact_services
+
+    _impact(s, "impact:list")
+    model = s.impact_model
+    if model.lab_id is None:
+        impact_services.do_save_model(municipality=s.musterstadt, actor=s.people["carol"], model=model,
+                                      title=model.title, summary=model.summary, is_public=True, lab=s.lab)
+    return s.l("labs:home")
+
+
 VISITS += [
+    Visit("labs_home_impact", "labs:home", _lab_impact),
     Visit("impact_list", "impact:list", lambda s: _impact(s, "impact:list")),
     Visit("impact_detail", "impact:detail", lambda s: _impact(s, "impact:detail", model_id=0)),
     Visit("impact_manage_list", "impact:manage_list", lambda s: _impact(s, "impact:manage_list"), persona="carol"),
