@@ -1,6 +1,8 @@
 """Public pages of the Vorhabenliste: the list with filters, the map, and a project's page with its status
 history and timeline. Views are thin: forms parse, selectors read."""
 
+from functools import partial
+
 from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -48,12 +50,20 @@ def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpRespons
 @cached_for_anonymous("projects")
 @municipality_view()
 def project_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    context = _listing(request, municipality)
-    if context is None:
-        return _bad_cursor(request, municipality)
-    context["status_counts"] = selectors.status_counts(municipality)
-    context["status_choices"] = Status.choices
-    return render(request, "projects/list.html", context)
+    def listing() -> dict | None:  # read only when the shared fragment is not cached
+        context = _listing(request, municipality)
+        if context is not None:
+            context["status_counts"] = selectors.status_counts(municipality)
+        return context
+
+    if request.GET.get("cursor"):  # checked before the page renders; the first page needs no check
+        checked = listing()
+        if checked is None:
+            return _bad_cursor(request, municipality)
+        listing = partial(lambda: checked)
+    return render(request, "projects/list.html", {
+        "municipality": municipality, "listing": listing, "status_choices": Status.choices,
+        "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality)})
 
 
 def points_geojson(projects: list[Project]) -> dict:

@@ -156,11 +156,13 @@ def _cleaned_quietly(steps: list[list[Question]], raw: dict[int, Any]) -> dict[i
 def results(request: HttpRequest, municipality: Municipality, survey_id: int) -> HttpResponse:
     survey = _survey(request, municipality, survey_id)
     can_manage = request.user.has_perm(services.MANAGE_PERMISSION, municipality)
-    question_results = selectors.survey_results(survey, with_texts=can_manage)
+
+    def results() -> list:  # read only when the shared fragment is not cached
+        return [(result, charts.bar_chart(result.bars))
+                for result in selectors.survey_results(survey, with_texts=can_manage)]
+
     return render(request, "surveys/results.html", {
-        "municipality": municipality, "survey": survey, "can_manage": can_manage,
-        "results": [(result, charts.bar_chart(result.bars)) for result in question_results],
-    })
+        "municipality": municipality, "survey": survey, "can_manage": can_manage, "results": results})
 
 
 @municipality_view()
