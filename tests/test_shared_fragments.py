@@ -161,7 +161,8 @@ def test_the_author_of_a_shown_comment_gets_a_list_of_their_own(proposal, alice,
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
 # The pages whose main part comes from a shared fragment without its queries.
 SHARED_MAIN = ("municipality home", "proposal list", "digital-help calendar", "consultation (reading view)",
-               "consultation: consideration table", "volunteer shifts", "project list", "survey results")
+               "consultation: consideration table", "volunteer shifts", "project list", "survey results",
+               "issue report list")
 
 
 @pytest.mark.usefixtures("benchmark_installed")

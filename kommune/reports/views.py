@@ -1,6 +1,7 @@
 """Public pages of issue reports: the list with its map, a report's page, and reporting a problem in two steps
 (choose the category, then describe it; possible duplicates nearby are offered before it is sent)."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -37,19 +38,27 @@ def center_of(municipality: Municipality) -> tuple[float, float, int]:
 @cached_for_anonymous("reports")
 @municipality_view()
 def report_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    services_list = list(selectors.services_of(municipality, active_only=False))
-    form = FilterForm(request.GET or None, services=services_list)
-    filters = form.filters()
-    try:
-        page = selectors.report_page(municipality, cursor=request.GET.get("cursor") or None, **filters)
-    except InvalidCursor:
-        return render(request, "reports/bad_cursor.html", {"municipality": municipality,
-                                                           "message": InvalidCursor.message}, status=400)
+    def listing() -> dict | None:  # read only when the shared fragment is not cached; None: a bad cursor
+        services_list = list(selectors.services_of(municipality, active_only=False))
+        form = FilterForm(request.GET or None, services=services_list)
+        filters = form.filters()
+        try:
+            page = selectors.report_page(municipality, cursor=request.GET.get("cursor") or None, **filters)
+        except InvalidCursor:
+            return None
+        return {"form": form, "query": form.query(), "page": page, "count": selectors.report_count(municipality,
+                                                                                                   **filters),
+                "counts": selectors.status_counts(municipality), "geojson": selectors.mapped_reports(page.items),
+                "center": center_of(municipality)}
+
+    if request.GET.get("cursor"):  # checked before the page renders; the first page needs no check
+        checked = listing()
+        if checked is None:
+            return render(request, "reports/bad_cursor.html", {"municipality": municipality,
+                                                               "message": InvalidCursor.message}, status=400)
+        listing = partial(lambda: checked)
     return render(request, "reports/list.html", {
-        "municipality": municipality, "form": form, "query": form.query(), "page": page,
-        "count": selectors.report_count(municipality, **filters),
-        "counts": selectors.status_counts(municipality),
-        "geojson": selectors.mapped_reports(page.items), "center": center_of(municipality),
+        "municipality": municipality, "listing": listing,
         "can_report": request.user.has_perm(services.CREATE_PERMISSION, municipality),
     })
 
