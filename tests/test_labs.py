@@ -306,6 +306,8 @@ def test_members_edit_and_delete_meeting_notes(musterstadt):
     assert client.post(reverse("labs:note_delete", kwargs=one)).status_code == 302
     assert not MeetingNote.objects.filter(pk=note.pk).exists()
     assert client.get(note.get_absolute_url()).status_code == 404
+    assert AuditLogEntry.objects.filter(action=AuditLogEntry.Action.LAB_ITEM_DELETED, details__kind="note",
+                                        details__item=note.pk).exists()
 
 
 def test_members_delete_a_document_and_its_file(musterstadt):
@@ -325,6 +327,8 @@ def test_members_delete_a_document_and_its_file(musterstadt):
     assert client.post(reverse("labs:document_delete", kwargs=one)).status_code == 302  # the file goes after commit
     assert not Document.objects.filter(pk=document.pk).exists()
     assert not storage.exists(name)
+    assert AuditLogEntry.objects.get(lab=scene.lab, action=AuditLogEntry.Action.LAB_ITEM_DELETED,
+                                     actor=scene.partner).details["title"] == document.title
     assert client.get(reverse("labs:document", kwargs=one)).status_code == 404
 
 

@@ -285,6 +285,7 @@ class AuditLogEntry(models.Model):
         CODESIGN_RATING_ENTERED_ASSISTED = "codesign_rating_assisted", _("rating of a public service entered for a "
                                                                          "resident")
         LAB_ITEM_VISIBILITY_CHANGED = "lab_item_visibility_changed", _("visibility of a lab item changed")
+        LAB_ITEM_DELETED = "lab_item_deleted", _("lab item deleted")
         TEMPLATE_COPIED = "template_copied", _("participation template copied")
         INDICATOR_VALUE_ENTERED = "indicator_value_entered", _("indicator value entered")
         OPENNESS_REPORT_PUBLISHED = "openness_report_published", _("annual open-government report published")

@@ -2,7 +2,8 @@
 transaction and publishes its events after the write.
 
 A change of an item's visibility is written to the lab's audit log (LAB_ITEM_VISIBILITY_CHANGED), whichever way
-it is made (the item's form when it is created or edited, the visibility switch, the REST API).
+it is made (the item's form when it is created or edited, the visibility switch, the REST API); so is every deletion
+of a task, a note, a document or news (LAB_ITEM_DELETED), with what it was called.
 
 Members edit and delete tasks, meeting notes and documents (``labs.contribute``); the lab's admins and staff edit
 and delete its news (``labs.manage``), as they publish it.
@@ -90,6 +91,11 @@ def _subproject_changed(subproject: SubProject, actor: User) -> None:
     municipality = selectors.home_municipality(subproject.lab, subproject)
     if municipality is not None:  # a lab without municipalities has nowhere to be found or told
         publish(SubProjectChanged(municipality, subproject, actor=actor, scope=subproject.lab))
+
+
+def _log_deletion(*, lab: Lab, actor: User, kind: str, item: Model) -> None:
+    log_action(tenant=lab, actor=actor, action=AuditLogEntry.Action.LAB_ITEM_DELETED, kind=kind, item=item.pk,
+               title=str(item))
 
 
 def _log_visibility(*, lab: Lab, actor: User, kind: str, item: Model, before: str, after: str) -> None:
@@ -231,6 +237,7 @@ def do_set_task_done(*, task: Task, actor: User, done: bool) -> Task:
 def do_delete_task(*, task: Task, actor: User) -> None:
     _check(actor, "labs.contribute", task.lab)
     with transaction.atomic():
+        _log_deletion(lab=task.lab, actor=actor, kind="task", item=task)
         task.delete()
 
 
@@ -275,6 +282,7 @@ def do_update_note(*, note: MeetingNote, actor: User, title: str, met_on: date, 
 def do_delete_note(*, note: MeetingNote, actor: User) -> None:
     _check(actor, "labs.contribute", note.lab)
     with transaction.atomic():
+        _log_deletion(lab=note.lab, actor=actor, kind="note", item=note)
         note.delete()
 
 
@@ -305,6 +313,7 @@ def do_delete_document(*, document: Document, actor: User) -> None:
     _check(actor, "labs.contribute", document.lab)
     with transaction.atomic():
         _delete_file_after_commit(document.file)
+        _log_deletion(lab=document.lab, actor=actor, kind="document", item=document)
         document.delete()
 
 
@@ -403,6 +412,7 @@ def do_delete_news(*, news: News, actor: User) -> None:
         municipality = selectors.home_municipality(news.lab, news.subproject)
         if municipality is not None:
             publish(LabNewsDeleted(municipality, news, actor=actor, scope=news.lab))
+        _log_deletion(lab=news.lab, actor=actor, kind="news", item=news)
         news.delete()
 
 
