@@ -295,6 +295,16 @@ def fill_personal(html: str, fills: dict[str, PersonalFill]) -> str:
     return _PERSONAL_RE.sub(lambda m: answers.get(m.group(1), {}).get(int(m.group(2)), ""), html)
 
 
+def checked_listing[T](request: HttpRequest, listing: Callable[[], T | None]) -> Callable[[], T] | None:
+    """A list page's listing for its shared fragment, read only when the fragment is not cached. A page past the
+    first (``?cursor=``) is read at once: a bad cursor (``listing()`` is None) must answer with its own page
+    (None here), which a template cannot do."""
+    if not request.GET.get("cursor"):
+        return listing  # type: ignore[return-value]  # the first page has no cursor that could be bad
+    checked = listing()
+    return None if checked is None else (lambda: checked)
+
+
 def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) -> str:
     """A part of a page that is the same for every visitor (a list of cards, a page of comments, a home page's
     sections), rendered once and kept under the page's own generations, so the writes that make the anonymous

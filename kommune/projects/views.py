@@ -1,7 +1,6 @@
 """Public pages of the Vorhabenliste: the list with filters, the map, and a project's page with its status
 history and timeline. Views are thin: forms parse, selectors read."""
 
-from functools import partial
 
 from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.models import Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, checked_listing
 from kommune.projects import selectors, services
 from kommune.projects.forms import ProjectFilterForm
 from kommune.projects.models import Project, Status
@@ -50,17 +49,15 @@ def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpRespons
 @cached_for_anonymous("projects")
 @municipality_view()
 def project_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    def listing() -> dict | None:  # read only when the shared fragment is not cached
+    def read() -> dict | None:
         context = _listing(request, municipality)
         if context is not None:
             context["status_counts"] = selectors.status_counts(municipality)
         return context
 
-    if request.GET.get("cursor"):  # checked before the page renders; the first page needs no check
-        checked = listing()
-        if checked is None:
-            return _bad_cursor(request, municipality)
-        listing = partial(lambda: checked)
+    listing = checked_listing(request, read)
+    if listing is None:
+        return _bad_cursor(request, municipality)
     return render(request, "projects/list.html", {
         "municipality": municipality, "listing": listing, "status_choices": Status.choices,
         "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality)})

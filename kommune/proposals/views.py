@@ -1,7 +1,6 @@
 """Public pages of citizen proposals: the list with filters and its map, the detail page with supporting, and
 writing, previewing and publishing a proposal. Views are thin: forms parse, services decide, selectors read."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -25,7 +24,7 @@ from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_name, file_response
 from kommune.core.models import CouncilReferral, Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, checked_listing
 from kommune.core.selectors import council_referral_for
 from kommune.core.trail import PAGE_TAG as TRAIL_PAGE_TAG
 from kommune.core.trail import TrailEntry, trail_for
@@ -88,12 +87,9 @@ def _listing(request: HttpRequest, municipality: Municipality, *, personal: bool
 @cached_for_anonymous("proposals")
 @municipality_view()
 def proposal_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    listing: Callable[[], dict | None] = partial(_listing, request, municipality, personal=False)
-    if request.GET.get("cursor"):  # checked before the page renders; the first page needs no check
-        checked = listing()
-        if checked is None:
-            return _bad_cursor(request, municipality)
-        listing = partial(lambda: checked)
+    listing = checked_listing(request, partial(_listing, request, municipality, personal=False))
+    if listing is None:
+        return _bad_cursor(request, municipality)
     return render(request, "proposals/list.html", {
         "municipality": municipality,
         "listing": listing,  # read only when the shared fragment is not cached

@@ -1,7 +1,6 @@
 """Public pages of issue reports: the list with its map, a report's page, and reporting a problem in two steps
 (choose the category, then describe it; possible duplicates nearby are offered before it is sent)."""
 
-from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_response
 from kommune.core.models import Municipality
 from kommune.core.notifications.followables import target_key
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, checked_listing
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.reports import selectors, services
 from kommune.reports.forms import FilterForm, ReportForm, sign_pending, unsign_pending
@@ -38,7 +37,7 @@ def center_of(municipality: Municipality) -> tuple[float, float, int]:
 @cached_for_anonymous("reports")
 @municipality_view()
 def report_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    def listing() -> dict | None:  # read only when the shared fragment is not cached; None: a bad cursor
+    def read() -> dict | None:  # None: a bad cursor
         services_list = list(selectors.services_of(municipality, active_only=False))
         form = FilterForm(request.GET or None, services=services_list)
         filters = form.filters()
@@ -51,12 +50,10 @@ def report_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
                 "counts": selectors.status_counts(municipality), "geojson": selectors.mapped_reports(page.items),
                 "center": center_of(municipality)}
 
-    if request.GET.get("cursor"):  # checked before the page renders; the first page needs no check
-        checked = listing()
-        if checked is None:
-            return render(request, "reports/bad_cursor.html", {"municipality": municipality,
-                                                               "message": InvalidCursor.message}, status=400)
-        listing = partial(lambda: checked)
+    listing = checked_listing(request, read)
+    if listing is None:
+        return render(request, "reports/bad_cursor.html", {"municipality": municipality,
+                                                           "message": InvalidCursor.message}, status=400)
     return render(request, "reports/list.html", {
         "municipality": municipality, "listing": listing,
         "can_report": request.user.has_perm(services.CREATE_PERMISSION, municipality),
