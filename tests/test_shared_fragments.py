@@ -183,3 +183,11 @@ def test_logged_in_visitors_get_the_same_pages_with_fewer_or_equal_queries(alice
         mine = TOKEN.sub("", first).replace(alice.display_name, "NAME")
         theirs = TOKEN.sub("", second).replace(bob.display_name, "NAME")
         assert mine == theirs, page.name
+
+
+@pytest.mark.parametrize("name", ["proposals:list", "projects:list", "reports:list"])
+def test_a_bad_cursor_gets_its_own_page_before_any_fragment(name, musterstadt, alice):
+    path = reverse(name, kwargs={"municipality_slug": musterstadt.slug}) + "?cursor=kaputt"
+    for client in (Client(), logged_in(alice)):
+        assert client.get(path).status_code == 400
+        assert client.get(path).status_code == 400  # not stored either
