@@ -191,3 +191,23 @@ def test_a_bad_cursor_gets_its_own_page_before_any_fragment(name, musterstadt, a
     for client in (Client(), logged_in(alice)):
         assert client.get(path).status_code == 400
         assert client.get(path).status_code == 400  # not stored either
+
+
+def agree_count(html: str, comment_id: int) -> str:
+    block = html.split(f'id="reactions-{comment_id}"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'reaction-button__count">([0-9.]+)<', block)[0]
+
+
+def test_a_reaction_renews_the_counts_for_everyone_after_the_commit(proposal, alice, bob, carol,
+                                                                    django_capture_on_commit_callbacks):
+    comment = do_post_comment(actor=carol, target=proposal, text="Bitte mit Trinkwasser aus der Leitung")
+    Client().get(proposal_detail(proposal))  # the anonymous page is stored
+    before, _ = get(logged_in(bob), proposal_detail(proposal))  # the shared list is stored
+    with django_capture_on_commit_callbacks(execute=True):
+        do_react(actor=alice, comment=comment, value=1)
+    alices, _ = get(logged_in(alice), proposal_detail(proposal))
+    anonymous = Client().get(proposal_detail(proposal)).content.decode()
+    assert agree_count(before, comment.pk) == "0"
+    assert agree_count(alices, comment.pk) == "1" and pressed(alices, comment.pk) == ["true", "false"]
+    counts = anonymous.split(f'id="reactions-{comment.pk}"', 1)[1].split("</p>", 1)[0]
+    assert re.search(r": 1 · [^:]+: 0$", counts)  # "Stimme zu: 1 · Stimme nicht zu: 0"

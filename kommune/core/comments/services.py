@@ -16,6 +16,7 @@ from django.db.models import F, Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kommune.core import pagecache
 from kommune.core.cleaning import refuse_control_characters
 from kommune.core.comments.blocks import active_block
 from kommune.core.comments.events import CommentEdited, CommentPosted
@@ -24,6 +25,7 @@ from kommune.core.comments.models import MAX_COMMENT_LENGTH, Comment, Reaction, 
 from kommune.core.comments.registry import Commentable, commentable_for
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Municipality
+from kommune.core.pagecache import page_tags_of
 from kommune.core.richtext import render_markdown
 from kommune.core.services import log_action
 from kommune.core.types import User
@@ -238,11 +240,16 @@ def do_edit_comment(*, actor: User, comment: Comment, text: str) -> Comment:
 # --- Reactions ------------------------------------------------------------------------------------------------
 
 
-def _move_reaction_counts(comment_pk: int, changes: dict[int, int]) -> None:
+def _move_reaction_counts(comment: Comment, target: Model, changes: dict[int, int]) -> None:
     fields = {"agree_count": Reaction.Value.AGREE, "disagree_count": Reaction.Value.DISAGREE}
     update = {name: F(name) + changes[value] for name, value in fields.items() if changes.get(value)}
     if update:
-        Comment.objects.filter(pk=comment_pk).update(**update)
+        Comment.objects.filter(pk=comment.pk).update(**update)
+        # The counts show on the pages of the thread's target, cached for everyone (the comment list is a shared
+        # fragment for logged-in visitors too): after the commit they are stale. No event: a reaction is not news.
+        slug, tags = comment.municipality.slug, page_tags_of(target)
+        transaction.on_commit(lambda: pagecache.invalidate(slug) if tags is None
+                              else pagecache.invalidate_tags(slug, tags), robust=True)
 
 
 def do_react(*, actor: User, comment: Comment, value: int | None) -> int:
@@ -274,16 +281,16 @@ def do_react(*, actor: User, comment: Comment, value: int | None) -> int:
                                                 user=actor, value=value)
                 except IntegrityError:
                     continue  # a parallel request of the same person inserted first: continue from its row
-                _move_reaction_counts(comment.pk, {value: 1})
+                _move_reaction_counts(comment, target, {value: 1})
                 return value
             if existing.value == value:
                 return value
             if not value:
                 existing.delete()
-                _move_reaction_counts(comment.pk, {existing.value: -1})
+                _move_reaction_counts(comment, target, {existing.value: -1})
                 return 0
             old, existing.value = existing.value, value
             existing.save(update_fields=["value"])
-            _move_reaction_counts(comment.pk, {old: -1, value: 1})
+            _move_reaction_counts(comment, target, {old: -1, value: 1})
             return value
     raise ValidationError(_("Too many reactions at the same time. Please try again."), code="busy")
