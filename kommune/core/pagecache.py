@@ -228,12 +228,14 @@ def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
     cache.set(key, page, settings.PAGE_CACHE_SECONDS)
 
 
-def _serve(request: HttpRequest, page: StoredPage) -> HttpResponse:
-    body = page.body
+def _with_token(request: HttpRequest, body: bytes) -> bytes:
+    """A stored body with the placeholder replaced by a CSRF token of the visitor being served."""
     mark = placeholder()
-    if mark in body:
-        body = body.replace(mark, get_token(request).encode())
-    response = HttpResponse(body, status=page.status)
+    return body.replace(mark, get_token(request).encode()) if mark in body else body
+
+
+def _serve(request: HttpRequest, page: StoredPage) -> HttpResponse:
+    response = HttpResponse(_with_token(request, page.body), status=page.status)
     for name, value in page.headers:
         response[name] = value
     response[HIT_HEADER] = "hit"
@@ -324,7 +326,4 @@ def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) 
         if not get_nonce(request):
             cache.set(key, _without_tokens(request, html.encode()), settings.PAGE_CACHE_SECONDS)
         return html
-    mark = placeholder()
-    if mark in body:
-        body = body.replace(mark, get_token(request).encode())
-    return body.decode()
+    return _with_token(request, body).decode()
