@@ -76,13 +76,15 @@ MIDDLEWARE = [
     "kommune.core.middleware.PermissionsPolicyMiddleware",
     "kommune.core.api.cors.ReadOnlyCorsMiddleware",  # CORS for reads only: REST API, CKAN, DCAT
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Anonymous hits of the page cache are answered here, before the session (kommune/core/pagecache.py).
+    "kommune.core.pagecache.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kommune.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

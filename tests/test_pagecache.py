@@ -2,12 +2,14 @@
 
 import re
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import _unmask_cipher_token
@@ -150,41 +152,95 @@ def test_each_language_has_its_own_page(musterstadt):
     assert english_hit["Content-Language"] == "en" and "Log in" in english_hit.content.decode()
 
 
-def test_no_visitor_gets_the_csrf_token_or_cookie_of_another(musterstadt):
+@pytest.fixture
+def form_page(settings) -> str:
+    """A cached page with a POST form for anonymous visitors (tests/pagecache_urls.py)."""
+    settings.ROOT_URLCONF = "tests.pagecache_urls"
+    from tests.pagecache_urls import FORM_PAGE
+    return FORM_PAGE
+
+
+def test_no_visitor_gets_the_csrf_token_or_cookie_of_another(form_page):
     first = Client(enforce_csrf_checks=True)
-    stored = first.get(home(musterstadt))
+    stored = first.get(form_page)
     first_secret = stored.cookies[settings.CSRF_COOKIE_NAME].value
     assert stored[pagecache.HIT_HEADER] == "miss" and tokens(stored)
 
     second = Client(enforce_csrf_checks=True)
-    served = second.get(home(musterstadt))
+    served = second.get(form_page)
     assert served[pagecache.HIT_HEADER] == "hit"
     second_secret = served.cookies[settings.CSRF_COOKIE_NAME].value
     assert second_secret != first_secret
     served_tokens = tokens(served)
-    assert served_tokens, "the page's forms carry a token"
+    assert served_tokens, "the page's form carries a token"
     assert all(_unmask_cipher_token(token) == second_secret for token in served_tokens)
     assert not set(served_tokens) & set(tokens(stored))
     assert first_secret not in served.content.decode()
     assert pagecache.placeholder().decode() not in served.content.decode()
 
-    # The token works for the visitor it was served to: the language switch on the page accepts it.
-    switched = second.post(reverse("core:set_language"), {"language": "en", "next": home(musterstadt),
-                                                          "csrfmiddlewaretoken": served_tokens[0]})
-    assert switched.status_code == 302
-    refused = Client(enforce_csrf_checks=True).post(reverse("core:set_language"), {
-        "language": "en", "csrfmiddlewaretoken": served_tokens[0]})
+    # The token works for the visitor it was served to, and only for them.
+    assert second.post(form_page, {"csrfmiddlewaretoken": served_tokens[0]}).content == b"posted"
+    refused = Client(enforce_csrf_checks=True).post(form_page, {"csrfmiddlewaretoken": served_tokens[0]})
     assert refused.status_code == 403
 
 
-def test_a_visitor_with_a_csrf_cookie_keeps_it(musterstadt):
-    Client().get(home(musterstadt))
+def test_a_visitor_with_a_csrf_cookie_keeps_it(form_page):
+    Client().get(form_page)
     visitor = Client(enforce_csrf_checks=True)
     secret = visitor.get(reverse("accounts:login")).cookies[settings.CSRF_COOKIE_NAME].value
-    served = visitor.get(home(musterstadt))
+    served = visitor.get(form_page)
     assert served[pagecache.HIT_HEADER] == "hit"
     assert served.cookies[settings.CSRF_COOKIE_NAME].value == secret  # only renewed, as on any page with a form
     assert all(_unmask_cipher_token(token) == secret for token in tokens(served))
+
+
+def test_anonymous_pages_carry_no_token_and_set_no_cookie(musterstadt):
+    """The language switch is the one form on every page, and an anonymous visitor posts it without a token: a
+    page from the cache costs no token and sets no cookie, so any visitor (or a shared proxy) may get it."""
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(home(musterstadt))
+    served = visitor.get(home(musterstadt))
+    assert served[pagecache.HIT_HEADER] == "hit"
+    assert not tokens(served) and not served.cookies
+    switched = visitor.post(reverse("core:set_language"), {"language": "en", "next": home(musterstadt)})
+    assert switched.status_code == 302 and switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_a_logged_in_language_switch_needs_the_token(musterstadt):
+    person = UserFactory(language="de")
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(person)
+    assert forged.post(reverse("core:set_language"), {"language": "en"}).status_code == 403
+    person.refresh_from_db()
+    assert person.language == "de"
+
+    page = forged.get(home(musterstadt))
+    token = tokens(page)[0]
+    assert forged.post(reverse("core:set_language"), {"language": "en", "csrfmiddlewaretoken": token}
+                       ).status_code == 302
+    person.refresh_from_db()
+    assert person.language == "en"
+
+
+def test_an_anonymous_hit_is_answered_before_the_session_with_every_header(musterstadt):
+    """PageCacheMiddleware answers a visitor without a session cookie before the session, CSRF, authentication and
+    language middlewares; the answer carries the same headers as one from the view's decorator."""
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english.get(home(musterstadt))
+    with mock.patch.object(SessionMiddleware, "process_request", side_effect=AssertionError("reached the session")):
+        served = english.get(home(musterstadt))
+    assert served[pagecache.HIT_HEADER] == "hit" and "Log in" in served.content.decode()
+    assert served["Content-Language"] == "en" and served["Vary"] == "Cookie"
+    assert served["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in served
+    assert served["Content-Length"] == str(len(served.content))
+
+
+def test_a_visitor_with_a_session_cookie_goes_the_whole_way(client, musterstadt, alice):
+    client.get(home(musterstadt))
+    client.force_login(alice)
+    page = client.get(home(musterstadt))
+    assert pagecache.HIT_HEADER not in page and alice.display_name in page.content.decode()
 
 
 def test_errors_are_not_stored(client, musterstadt):

@@ -26,12 +26,16 @@ class LanguageMiddleware:
         language = preferred_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        patch_vary = response.headers.get("Vary", "")
-        if "Cookie" not in patch_vary:
-            response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
-        return response
+        return language_headers(self.get_response(request), language)
+
+
+def language_headers(response: HttpResponse, language: str) -> HttpResponse:
+    """The page depends on the language cookie (and the session's person): shared caches must tell them apart."""
+    response.headers.setdefault("Content-Language", language)
+    vary = response.headers.get("Vary", "")
+    if "Cookie" not in vary:
+        response.headers["Vary"] = f"{vary}, Cookie" if vary else "Cookie"
+    return response
 
 
 def permissions_policy(features: dict[str, list[str]]) -> str:

@@ -40,11 +40,12 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -54,10 +55,12 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_ci
     get_token,
 )
 from django.template.response import SimpleTemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from kommune.core.events import Consumer, Event, event_types
+from kommune.core.middleware import language_headers, preferred_language
 
 GENERATION_PREFIX = "pagecache:generation:"
 SITE = "*"  # the generation of the whole site
@@ -77,7 +80,13 @@ class StoredPage:
 
 def placeholder() -> bytes:
     """Stands for the CSRF token in stored pages; derived from SECRET_KEY, so nobody can type it into a comment."""
-    return salted_hmac("kommune.core.pagecache", "csrf-token", algorithm="sha256").hexdigest()[:40].encode()
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _placeholder_for(secret_key: str) -> bytes:
+    return salted_hmac("kommune.core.pagecache", "csrf-token", secret=secret_key,
+                       algorithm="sha256").hexdigest()[:40].encode()
 
 
 # --- Generations ------------------------------------------------------------------------------------------------
@@ -182,8 +191,9 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
             and not get_nonce(request))
 
 
-def _address(request: HttpRequest) -> str:
-    address = f"{request.get_host()}|{request.is_secure()}|{translation.get_language()}|{request.get_full_path()}"
+def _address(request: HttpRequest, language: str | None = None) -> str:
+    language = language or translation.get_language()
+    address = f"{request.get_host()}|{request.is_secure()}|{language}|{request.get_full_path()}"
     return hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -257,7 +267,8 @@ def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
             if not _cacheable_request(request):
                 request._page_scope = (kwargs.get("municipality_slug"), page_tags)  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
-            key, page = _lookup(request, kwargs.get("municipality_slug"), page_tags)
+            looked_up = getattr(request, "_page_lookup", None)  # by PageCacheMiddleware
+            key, page = looked_up or _lookup(request, kwargs.get("municipality_slug"), page_tags)
             if page is not None:
                 return _serve(request, page)
             response = view(request, *args, **kwargs)
@@ -268,9 +279,52 @@ def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
                 response[HIT_HEADER] = "miss"
             return response
 
+        wrapper.page_cache_tags = tags  # type: ignore[attr-defined]  # read by PageCacheMiddleware
         return wrapper
 
     return decorator
+
+
+# --- Hits before the session ------------------------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serves a stored page to a visitor who is anonymous for sure (no session cookie, so no user and no flash
+    messages either) before the session, CSRF, authentication, language and lockout middlewares run: a hit then
+    costs the URL lookup (core/resolver.py remembers it) and one round trip to the cache. Put it after the
+    middlewares that add headers to every answer (security, CSP, X-Frame-Options, Content-Length) and before the
+    session. A page that carries a CSRF token needs the CSRF middleware to set the visitor's cookie, and a miss
+    needs the view: both go on down the chain, with what was looked up, so the decorator does not ask again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        hit = self._early_hit(request)
+        return hit if hit is not None else self.get_response(request)
+
+    @staticmethod
+    def _early_hit(request: HttpRequest) -> HttpResponse | None:
+        if (settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET"
+                or settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        tags = getattr(match.func, "page_cache_tags", None)
+        if tags is None:
+            return None
+        language = preferred_language(request)
+        page_tags = [tag.format(**match.kwargs) for tag in tags]
+        key, page = _lookup(request, match.kwargs.get("municipality_slug"), page_tags,
+                            address=_address(request, language))
+        if page is None or placeholder() in page.body:
+            request._page_lookup = (key, page)  # type: ignore[attr-defined]
+            return None
+        response = _serve(request, page)
+        language_headers(response, language)
+        return response
 
 
 # --- Shared fragments of personal pages ---------------------------------------------------------------------------

@@ -6,9 +6,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kommune.core import home_sections, selectors, services
@@ -72,9 +74,14 @@ def accessibility(request: HttpRequest, municipality: Municipality) -> HttpRespo
     })
 
 
+@csrf_exempt  # checked below for a logged-in person, whose profile it writes
 @public_view
 @require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """The language switch on every page. An anonymous visitor posts it without a CSRF token: all a forged switch
+    can do is change the display language, and pages without a token are the same for every visitor, so the page
+    cache serves them without minting a token and setting a cookie for each one. The switch of a logged-in person
+    also saves the language in the profile, and that needs the token."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
@@ -83,12 +90,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(next_url)
     if language not in dict(settings.LANGUAGES):
         return response
-    if request.user.is_authenticated:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True)
+    if request.user.is_authenticated:
+        if (refusal := _csrf_refusal(request)) is not None:
+            return refusal
+        request.user.language = language
+        request.user.save(update_fields=["language"])
     return response
+
+
+def _csrf_refusal(request: HttpRequest) -> HttpResponseBase | None:
+    """The CSRF middleware's check (its 403 page, or None), for a view exempt from it for some visitors only."""
+    not_exempt = HttpResponse  # the check is skipped for a view marked csrf_exempt, and this one is not
+    return CsrfViewMiddleware(not_exempt).process_view(request, not_exempt, (), {})
 
 
 @public_view
