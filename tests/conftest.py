@@ -15,6 +15,7 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import override_settings
 
+from kommune.core import pagecache
 from kommune.core.models import Role
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
@@ -108,6 +109,7 @@ def _commit_hooks_run_when_the_code_under_test_commits(request, monkeypatch):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    pagecache.forget_local_pages()
     yield
     cache.clear()
 

@@ -37,9 +37,11 @@ one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (of
 
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any
 
@@ -76,6 +78,7 @@ class StoredPage:
     status: int
     headers: list[tuple[str, str]]
     body: bytes  # CSRF tokens replaced by placeholder()
+    stored_at: float = field(default_factory=time.time)
 
 
 def placeholder() -> bytes:
@@ -211,13 +214,68 @@ def _lookup(request: HttpRequest, slug: str | None, tags: list[str], address: st
     """The key the page (or the fragment at ``address``) has now, and what is stored under it."""
     keys, address = _generation_keys(slug, tags), address or _address(request)
     guess = _seen.get(tuple(keys))
-    found = cache.get_many(keys + ([_page_key(guess, address)] if guess else []))
+    guessed_key = _page_key(guess, address) if guess else None
+    known = _local.get(guessed_key) if guessed_key else None
+    found = cache.get_many(keys + ([guessed_key] if guessed_key and known is None else []))
     generations = _generations(keys, found)
     if len(_seen) >= MAX_SEEN:
         _seen.clear()
     _seen[tuple(keys)] = generations
     key = _page_key(generations, address)
-    return key, found.get(key) if generations == guess else cache.get(key)
+    page = (known or found.get(key)) if generations == guess else (_local.get(key) or cache.get(key))
+    if not isinstance(page, StoredPage):  # nothing, or stored by an older version
+        return key, None
+    _local.put(key, page)
+    return key, page
+
+
+class LocalPages:
+    """The pages this process read from the cache, up to ``max_bytes`` of bodies, least recently used first out.
+    A key names one rendering (its generations and address), so what is stored under it never changes; only its
+    age counts, and a page is not served locally longer than the cache would keep it. A hit then fetches only
+    the generations from the cache, not a page of 20 to 100 KB."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.size = max_bytes, 0
+        self.pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self.lock = threading.Lock()  # gthread workers share the process
+
+    def get(self, key: str) -> StoredPage | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None:
+                return None
+            if time.time() - page.stored_at >= settings.PAGE_CACHE_SECONDS:
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: StoredPage) -> None:
+        with self.lock:
+            if key in self.pages:
+                return
+            self.pages[key] = page
+            self.size += len(page.body)
+            while self.size > self.max_bytes and self.pages:
+                self._drop(next(iter(self.pages)))
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        self.size -= len(self.pages.pop(key).body)
+
+
+LOCAL_PAGE_BYTES = 32 * 1024 * 1024  # per app server process
+_local = LocalPages(LOCAL_PAGE_BYTES)
+
+
+def forget_local_pages() -> None:
+    """Tests start without the pages an earlier test read."""
+    _local.clear()
 
 
 def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
@@ -374,10 +432,11 @@ def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) 
         return render()
     slug, tags = scope
     address = hashlib.sha256(f"{_address(request)}|{name}".encode()).hexdigest()
-    key, body = _lookup(request, slug, tags, address=f"fragment:{address}")
-    if body is None:
+    key, fragment = _lookup(request, slug, tags, address=f"fragment:{address}")
+    if fragment is None:
         html = str(render())
         if not get_nonce(request):
-            cache.set(key, _without_tokens(request, html.encode()), settings.PAGE_CACHE_SECONDS)
+            stored = StoredPage(200, [], _without_tokens(request, html.encode()))
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
         return html
-    return _with_token(request, body).decode()
+    return _with_token(request, fragment.body).decode()
