@@ -25,6 +25,7 @@ from kommune.core.comments.services import do_edit_comment, do_post_assisted_com
 from kommune.core.moderation.models import Report
 from kommune.core.moderation.services import do_answer_report, do_block, do_hide, do_report, do_unblock, do_unhide
 from kommune.core.notifications import selectors
+from kommune.core.notifications import services as notification_services
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
 from kommune.core.notifications.tokens import unsubscribe_token
 from kommune.core.privacy import export_sections
@@ -600,6 +601,20 @@ def test_unread_count_for_the_header_is_one_query_per_request(alice, rf, django_
     with django_assert_num_queries(1):
         assert selectors.unread_notification_count(request) == 3
         assert selectors.unread_notification_count(request) == 3
+
+
+def test_the_header_count_is_kept_and_counted_again_when_notifications_come_or_are_read(
+        alice, musterstadt, django_assert_num_queries, django_capture_on_commit_callbacks):
+    NotificationFactory.create_batch(3, user=alice)
+    assert selectors.unread_count(alice) == 3
+    with django_assert_num_queries(0):
+        assert selectors.unread_count(alice) == 3  # kept in the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.notify_users([alice.pk], municipality=musterstadt, verb="test", text="Neu", url="/")
+    assert selectors.unread_count(alice) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.do_mark_all_read(user=alice)
+    assert selectors.unread_count(alice) == 0
 
 
 def test_settings_change_the_email_frequency(alice, client):

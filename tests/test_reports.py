@@ -365,6 +365,7 @@ def test_the_lists_cost_the_same_number_of_queries_for_few_and_many_reports(clie
             reverse("reports:manage", kwargs={"municipality_slug": "musterstadt"}),
             reverse("open311:requests_json") + "?jurisdiction_id=musterstadt",
             reverse("open311:requests_xml") + "?jurisdiction_id=musterstadt"]
+    client.get(urls[0])  # the header's unread count, kept in the cache from then on
     few = [_queries(client, url) for url in urls]
     IssueReportFactory.create_batch(40, service=ServiceFactory(municipality=musterstadt), department=department)
     many = [_queries(client, url) for url in urls]

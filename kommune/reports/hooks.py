@@ -7,7 +7,6 @@ from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -42,7 +41,7 @@ def register_verbs() -> None:
 
 def notify_staff_of_overdue(event: Event) -> None:
     """Handler of the consumer "reports_overdue": a private notification for each staff member named."""
-    from kommune.core.notifications.models import Notification
+    from kommune.core.notifications.services import notify_users
     from kommune.core.notifications.tasks import send_immediate_emails
 
     user_ids = [pk for pk in event.data.get("notify_users", ()) if isinstance(pk, int)]
@@ -52,11 +51,7 @@ def notify_staff_of_overdue(event: Event) -> None:
     text = ngettext("%(num)d issue report waits longer than the set time for an answer.",
                     "%(num)d issue reports wait longer than the set time for an answer.", count) % {"num": count}
     url = reverse("reports:manage", kwargs={"municipality_slug": event.municipality.slug}) + "?overdue=on"
-    now = timezone.now()
-    created = Notification.objects.bulk_create([
-        Notification(user_id=pk, municipality=event.municipality, verb=event.name, text=text, url=url,
-                     created_at=now) for pk in user_ids])
-    ids = [notification.pk for notification in created]
+    ids = notify_users(user_ids, municipality=event.municipality, verb=event.name, text=text, url=url)
     transaction.on_commit(partial(send_immediate_emails.enqueue, ids), robust=True)
 
 

@@ -1,7 +1,10 @@
 """Reads of activities, notifications and follows shared by the views, the feeds and the templates."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 
 from kommune.core import cursor as cursors
@@ -14,6 +17,7 @@ FEED_SIZE = 50
 INBOX_PAGE_SIZE = 25
 FOLLOWS_PAGE_SIZE = 25
 UNREAD_BADGE_LIMIT = 100  # the badge says "99+" beyond; counting further would cost without telling more
+UNREAD_COUNT_SECONDS = 60
 
 # The columns a stream shows; the generic relations are not loaded.
 _STREAM_FIELDS = ("id", "verb", "actor_name", "summary", "scope_title", "url", "created_at")
@@ -53,10 +57,29 @@ def inbox_page(user, cursor: str | None) -> tuple[list[Notification], str | None
 
 
 def unread_count(user) -> int:
-    """Unread notifications, counted up to UNREAD_BADGE_LIMIT."""
+    """Unread notifications, counted up to UNREAD_BADGE_LIMIT. The header badge of every logged-in page shows
+    it, and counting cost a fifth of a page's time: the count is kept in the cache, forgotten when the person's
+    notifications come or are read (``forget_unread_counts``), and counted again at least every
+    UNREAD_COUNT_SECONDS (a notification whose activity the moderation hid leaves the count then)."""
     if not user.is_authenticated:
         return 0
-    return _inbox(user).filter(read_at__isnull=True).order_by()[:UNREAD_BADGE_LIMIT].count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = _inbox(user).filter(read_at__isnull=True).order_by()[:UNREAD_BADGE_LIMIT].count()
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
+
+
+def forget_unread_counts(user_ids: Iterable[int]) -> None:
+    """After the commit of new or read notifications: the badges of these people count again."""
+    keys = [_unread_key(pk) for pk in user_ids]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
 
 
 def email_setting(user) -> str:

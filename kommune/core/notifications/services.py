@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from kommune.core.events import Event, Visibility
 from kommune.core.models import Membership, Role
-from kommune.core.notifications import verbs
+from kommune.core.notifications import selectors, verbs
 from kommune.core.notifications.followables import content_type_id, followable_for
 from kommune.core.notifications.mails import digest_message, notification_message
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
@@ -63,7 +63,7 @@ def record_event(event: Event) -> None:
         return
     activity = _create_activity(event, registered)
     recipients = _followers(event, activity)
-    ids = _notify(recipients, activity=activity)
+    ids = notify_users(recipients, activity=activity)
     if ids:
         transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
@@ -162,12 +162,14 @@ def _staff_ids(event: Event) -> set[int]:
                .values_list("user_id", flat=True))
 
 
-def _notify(user_ids: list[int], **fields: Any) -> list[int]:
+def notify_users(user_ids: list[int], **fields: Any) -> list[int]:
+    """One notification for each of these people; the ids of the new rows."""
     if not user_ids:
         return []
     now = timezone.now()
     created = Notification.objects.bulk_create(
         [Notification(user_id=user_id, created_at=now, **fields) for user_id in user_ids], batch_size=1000)
+    selectors.forget_unread_counts(user_ids)
     return [notification.pk for notification in created]
 
 
@@ -178,7 +180,7 @@ def notify_reporter(event: Event) -> None:
         return
     target = getattr(event.target, "target", None)
     url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
-    ids = _notify([reporter.pk], municipality=event.municipality, verb=event.name,
+    ids = notify_users([reporter.pk], municipality=event.municipality, verb=event.name,
                   text=Truncator(str(event.data.get("answer", ""))).chars(2000),
                   url=url or event.municipality.get_absolute_url())
     transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
@@ -222,7 +224,7 @@ def notify_review_outcome(event: Event) -> None:
 
 
 def _private_notice(user: User, event: Event, *, text: str, url: str) -> None:
-    ids = _notify([user.pk], municipality=event.municipality, verb=event.name,
+    ids = notify_users([user.pk], municipality=event.municipality, verb=event.name,
                   text=Truncator(text).chars(2000), url=url)
     transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
@@ -262,10 +264,13 @@ def do_mark_read(*, user: User, notification: Notification) -> None:
     if notification.user_id != user.pk:
         raise ValidationError(_("This notification is not yours."))
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    selectors.forget_unread_counts([user.pk])
 
 
 def do_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    selectors.forget_unread_counts([user.pk])
+    return marked
 
 
 def do_update_settings(*, user: User, email: str) -> NotificationSettings:
@@ -403,5 +408,6 @@ def delete_personal_data(user: User) -> None:
     activities stay, without their name."""
     Follow.objects.filter(Q(user=user) | _key(user)).delete()
     Notification.objects.filter(user=user).delete()
+    selectors.forget_unread_counts([user.pk])
     NotificationSettings.objects.filter(user=user).delete()
     Activity.objects.filter(actor=user).update(actor=None, actor_name="")
