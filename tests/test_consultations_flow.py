@@ -22,7 +22,7 @@ from kommune.consultations import services
 from kommune.consultations.documents import read_markdown
 from kommune.consultations.models import Answer, ChangeReason, Consideration, Consultation, Paragraph, Passage
 from kommune.consultations.rendering import render_paragraph
-from kommune.core import events
+from kommune.core import events, pagecache
 from kommune.core.comments.models import Comment
 from kommune.core.comments.services import do_post_comment
 from kommune.core.notifications.models import Notification
@@ -357,3 +357,17 @@ def test_pages_cost_the_same_queries_at_any_size(client, musterstadt, django_ass
         Consideration.objects.create(municipality=musterstadt, consultation=item, comment=comment,
                                      answer=small.answer)
     assert counts(small) == before
+
+
+def test_the_paragraph_page_is_cached_for_visitors_and_renewed_by_a_comment(
+        client, musterstadt, running, start, alice, settings, django_capture_on_commit_callbacks):
+    settings.PAGE_CACHE_SECONDS = 300
+    paragraph = paragraph_starting(running, "(1) Diese Satzung")
+    address = url("paragraph", running, paragraph_id=paragraph.pk)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        assert client.get(address)[pagecache.HIT_HEADER] == "miss"
+        assert client.get(address)[pagecache.HIT_HEADER] == "hit"
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_comment_on_paragraph(actor=alice, paragraph=paragraph, text="Mehr Schaukeln bitte.")
+        fresh = client.get(address)
+    assert fresh[pagecache.HIT_HEADER] == "miss" and "Mehr Schaukeln bitte." in fresh.content.decode()

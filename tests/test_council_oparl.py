@@ -10,10 +10,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kommune.core import pagecache
 from kommune.council.demo import seed_council
 from kommune.council.models import File, Meeting, Membership, Organization, Paper, Person
 from kommune.council.oparl import KINDS
 from kommune.council.pdf import extract_text
+from kommune.council.services import do_save_council_object
 from tests.factories_council import council, council_file
 from tests.oparl_schema import validate_object
 
@@ -415,3 +417,18 @@ def test_staff_enter_council_data_in_the_admin(admin_client, musterstadt, model)
 
     assert changelist.status_code == add.status_code == 200
     assert b"Musterstadt" in changelist.content
+
+
+def test_a_logged_in_client_gets_the_cached_lists_too(client, musterstadt, alice, settings):
+    """OParl answers are the same for everyone: a client with a session gets them from the page cache as well,
+    and a council event renews them for it."""
+    settings.PAGE_CACHE_SECONDS = 300
+    council(musterstadt, size=2)
+    client.force_login(alice)
+    url = f"{body_url(musterstadt)}/paper"
+    assert client.get(url)[pagecache.HIT_HEADER] == "miss"
+    assert client.get(url)[pagecache.HIT_HEADER] == "hit"
+    do_save_council_object(municipality=musterstadt, model=Paper, oparl_id="https://ris.example/paper/neu",
+                           fields={"name": "Neuer Antrag", "paper_type": "Antrag"})
+    fresh = client.get(url)
+    assert fresh[pagecache.HIT_HEADER] == "miss" and fresh.json()["pagination"]["totalElements"] == 3

@@ -97,6 +97,7 @@ def _paragraph_page(request: HttpRequest, consultation: Consultation, paragraph:
     }, status=status)
 
 
+@cached_for_anonymous("consultation:{consultation_id}")
 @municipality_view()
 def paragraph(request: HttpRequest, municipality: Municipality, consultation_id: int,
               paragraph_id: int) -> HttpResponse:

@@ -180,9 +180,10 @@ def _has_messages(request: HttpRequest) -> bool:
     return bool(len(storage)) or getattr(storage, "added_new", False)
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
-    return (settings.PAGE_CACHE_SECONDS > 0 and request.method == "GET" and not request.user.is_authenticated
-            and not _has_messages(request))
+def _cacheable_request(request: HttpRequest, *, everyone: bool = False) -> bool:
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
+        return False
+    return everyone or (not request.user.is_authenticated and not _has_messages(request))
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -310,19 +311,20 @@ def _serve(request: HttpRequest, page: StoredPage) -> HttpResponse:
     return response
 
 
-def cached_for_anonymous(*tags: str) -> Callable[[View], View]:
+def cached_for_anonymous(*tags: str, everyone: bool = False) -> Callable[[View], View]:
     """Serve the view's page to anonymous visitors from the cache; put it above the access decorator, so that a
     cached page costs no query at all (the access decorator would look the municipality up).
 
     ``tags`` name what the page shows, formatted with the URL's keyword arguments (``"proposal:{proposal_id}"``);
     the events that change it name the same tags (Event.page_tags()). Every page also goes stale with its
-    municipality and the site."""
+    municipality and the site. ``everyone``: the answer is the same for a logged-in visitor too (a machine-readable
+    API without a header or anything personal), who then gets it from the cache as well."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             page_tags = [tag.format(**kwargs) for tag in tags]
-            if not _cacheable_request(request):
+            if not _cacheable_request(request, everyone=everyone):
                 request._page_scope = (kwargs.get("municipality_slug"), page_tags)  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
             looked_up = getattr(request, "_page_lookup", None)  # by PageCacheMiddleware

@@ -145,7 +145,7 @@ def body(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return _json(oparl.body_object(municipality, terms, urls, system_url))
 
 
-@cached_for_anonymous(PAGE_TAG)  # OParl clients are anonymous: a list page costs one cache read, not 30 ms
+@cached_for_anonymous(PAGE_TAG, everyone=True)  # a list page costs one cache read, not 30 ms
 @municipality_view()
 @require_safe
 def object_list(request: HttpRequest, municipality: Municipality, kind: str) -> HttpResponse:
@@ -191,7 +191,7 @@ def _not_safe(request: HttpRequest) -> HttpResponseNotAllowed | None:
     return None if request.method in SAFE_METHODS else HttpResponseNotAllowed(SAFE_METHODS)
 
 
-@cached_for_anonymous(PAGE_TAG)
+@cached_for_anonymous(PAGE_TAG, everyone=True)
 @municipality_view()
 def object_detail(request: HttpRequest, municipality: Municipality, kind: str, object_id: int) -> HttpResponse:
     """One object, also a deleted one (with ``deleted: true``), so that a client can follow an old reference."""
