@@ -28,8 +28,8 @@ BATCH_SIZE = 500
 UPDATED_FIELDS = ["municipality", "kind", "title", "body", "url", "context", "updated_at"]
 
 
-# Matches are counted up to this number only: a word in every tenth document of a city of a million made the
-# exact count cost more than the ranking. Nobody pages beyond the first 200 results (selectors.MAX_PAGES).
+# Matches are shown as "more than" beyond this number, and a count of its own (a page past the last match) stops
+# there. Nobody pages beyond the first 200 results (selectors.MAX_PAGES).
 COUNT_LIMIT = 1_000
 
 
@@ -40,10 +40,27 @@ class Hits:
     more: bool = False  # there are more than ``total`` matches
 
 
-def _count(cursor, source: str, args: list) -> tuple[int, bool]:
+def _count(cursor, source: str, args: list) -> int:
     cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT %s) found", [*args, COUNT_LIMIT + 1])
-    found = cursor.fetchone()[0]
-    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
+    return cursor.fetchone()[0]
+
+
+def _ranked(source: str, score: str, args: list, limit: int, offset: int, *, window: bool = True) -> Hits:
+    """One page of the matches of ``source`` by ``score``, with their number. Ranking reads every match anyway,
+    so on PostgreSQL the same query counts them (a window over the ranked rows) instead of a second pass over the
+    index; only a page past the last match needs a count of its own. SQLite's bm25() cannot sit beside a window
+    function (``window=False``): it counts first."""
+    with connection.cursor() as cursor:
+        found = None if window else _count(cursor, source, args)
+        rows = []
+        if found is None or found > offset:
+            counted = ", COUNT(*) OVER ()" if window else ""
+            cursor.execute(f"SELECT d.id, {score} AS score{counted} {source} "
+                           "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
+            rows = cursor.fetchall()
+        if found is None:
+            found = rows[0][2] if rows else (_count(cursor, source, args) if offset else 0)
+    return Hits(min(found, COUNT_LIMIT), [(row[0], float(row[1])) for row in rows], found > COUNT_LIMIT)
 
 
 def _clean(doc: SearchDocument) -> SearchDocument:
@@ -89,14 +106,7 @@ class PostgresBackend:
         where, params = _filters(municipality_id, kinds)
         source = f"FROM {TABLE} d, websearch_to_tsquery('german', %s) q WHERE d.search_vector @@ q{where}"
         args = [query.websearch(), *params]
-        with connection.cursor() as cursor:
-            total, more = _count(cursor, source, args)
-            ranked = []
-            if total > offset:
-                cursor.execute(f"SELECT d.id, ts_rank(d.search_vector, q) AS score {source} "
-                               "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
-                ranked = [(row[0], float(row[1])) for row in cursor.fetchall()]
-        return Hits(total, ranked, more)
+        return _ranked(source, "ts_rank(d.search_vector, q)", args, limit, offset)
 
 
 class SqliteBackend:
@@ -160,15 +170,9 @@ class SqliteBackend:
         where, params = _filters(municipality_id, kinds)
         source = f"FROM {FTS_TABLE} f JOIN {TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
         args = [query.fts5(), *params]
-        with connection.cursor() as cursor:
-            total, more = _count(cursor, source, args)
-            ranked = []
-            if total > offset:
-                # bm25() is lower for better matches; negated so that higher is better on both databases.
-                cursor.execute(f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score {source} "
-                               "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
-                ranked = [(row[0], float(row[1])) for row in cursor.fetchall()]
-        return Hits(total, ranked, more)
+        # bm25() is lower for better matches; negated so that higher is better on both databases.
+        return _ranked(source, f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})", args, limit, offset,
+                       window=False)
 
 
 def backend() -> PostgresBackend | SqliteBackend:
