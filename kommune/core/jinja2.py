@@ -1,11 +1,12 @@
 """The Jinja2 environment of the project's own templates (the admin keeps Django templates)."""
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from jinja2 import Environment, nodes, pass_context
@@ -16,7 +17,18 @@ from kommune.core.pagecache import fill_personal, personal_mark, shared_fragment
 
 
 def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse() for templates, remembered per process: the header alone reverses a dozen addresses on every page,
+    and the same name and arguments always give the same address under one URLconf and script prefix."""
+    values = (*args, *kwargs.values())
+    if not all(type(value) in (str, int) for value in values):
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name, args,
+                     tuple(kwargs.items()))
+
+
+@lru_cache(maxsize=8192)
+def _reversed(urlconf: str, _prefix: str, name: str, args: tuple, kwargs: tuple) -> str:
+    return reverse(name, urlconf=urlconf, args=args or None, kwargs=dict(kwargs) or None)
 
 
 def localtime(value, format_name: str = "DATETIME_FORMAT") -> str:
