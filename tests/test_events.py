@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from kommune.core import event_catalogue, events
 from kommune.core.comments.events import CommentPosted
@@ -41,6 +42,7 @@ from kommune.proposals.models import Proposal
 from tests.factories import UserFactory
 from tests.factories_processes import published_process
 from tests.factories_proposals import ProposalSettingsFactory
+from tests.test_notifications import run_worker
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -327,3 +329,20 @@ def test_the_proposal_services_publish_what_they_did(musterstadt, alice, carol, 
     ]
     assert published[5].data == {"notify_staff": True}  # carol and the other staff, looked up at delivery
     assert published[6].data == {"outcome": "council"}
+
+
+@pytest.mark.django_db
+def test_with_a_deferring_queue_the_writes_of_one_window_share_one_drain(process, bob, settings):
+    """The database queue of production: no task per write, one drain of the outbox after the window closes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for text in ("Mehr Schatten", "Mehr Bänke", "Mehr Bäume"):
+        do_post_comment(actor=bob, target=process, text=text)
+    drains = DBTaskResult.objects.filter(task_path__endswith="deliver_pending_events")
+    assert drains.count() == 1 and drains.get().run_after > timezone.now()
+    assert not DBTaskResult.objects.filter(task_path__endswith=".deliver_events").exists()
+    assert OutboxEntry.objects.filter(delivered_at__isnull=True).count() == 3
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=events.DELIVERY_WINDOW_SECONDS + 1)):
+        run_worker()
+    assert not OutboxEntry.objects.filter(delivered_at__isnull=True).exists()
+    assert Activity.objects.filter(verb="comment.posted").count() == 3

@@ -1,6 +1,8 @@
 """The page cache for anonymous visitors: hits cost no query, events invalidate, nobody gets another's CSRF token."""
 
+import os
 import re
+import time
 from dataclasses import dataclass
 from unittest import mock
 
@@ -398,3 +400,22 @@ def test_after_each_kind_of_write_the_pages_that_show_it_are_fresh(name, process
     served = served_after(lambda: write(world), process, proposal)
     assert_fresh(served, process, proposal)
     assert stayed(served) == untouched
+
+
+@pytest.mark.skipif(not os.environ.get("TWO_SERVERS_REDIS_URL"),
+                    reason="needs a Redis (TWO_SERVERS_REDIS_URL; .ci/run gives it on its PostgreSQL run)")
+def test_in_redis_the_tags_of_a_write_are_bumped_in_one_round_trip(settings):
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
+                                   "LOCATION": os.environ["TWO_SERVERS_REDIS_URL"]}}
+    keys = [pagecache._tag_key("bumptest", tag) for tag in ("a", "b", "c")]
+    cache.delete_many(keys)
+    cache.set(keys[0], 41, timeout=None)
+    client = pagecache._redis_client()
+    with mock.patch.object(client, "eval", wraps=client.eval) as evaluated, \
+            mock.patch.object(pagecache, "_redis_client", return_value=client):
+        pagecache.invalidate_tags("bumptest", ["a", "b", "c", "a"])
+    assert evaluated.call_count == 1
+    first, second, third = (cache.get(key) for key in keys)
+    assert first == 42  # counted on
+    assert second == third and second > time.time_ns() - 10**10  # started from the clock, never from 1
+    cache.delete_many(keys)

@@ -12,7 +12,8 @@ Nothing runs inside the service's transaction (or its row locks) but the outbox 
   event: ``publish`` writes one ``OutboxEntry`` in the service's transaction, and after the commit the task
   ``deliver_events`` hands it to each durable consumer, at least once. Each consumer applies an entry in a
   transaction of its own that also inserts an ``OutboxDelivery`` row unique per entry and consumer, so an entry
-  delivered twice (a retry, the worker and the drain command at once) has its effect once. When the process
+  delivered twice (a retry, the worker and the drain command at once) has its effect once. With the database
+  task queue, the writes of one second share one drain task (``DELIVERY_WINDOW_SECONDS``). When the process
   dies between commit and delivery, ``manage.py deliver_events`` (cron) delivers what is pending.
 - any other consumer (the page cache) runs after the commit (``transaction.on_commit``, robust: a failure is
   logged and does not turn the committed write into an error page). Its hooks are registered before the one that
@@ -37,9 +38,10 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.tasks import task
+from django.tasks import task, task_backends
 from django.utils import timezone
 
 from kommune.core.models import Municipality, OutboxDelivery, OutboxEntry
@@ -153,8 +155,21 @@ def publish(event: Event) -> None:
         transaction.on_commit(partial(_enqueue_delivery, entry.pk), robust=True)
 
 
+# With a task queue that can defer (the database queue of production), the writes of one window share one delivery:
+# the first entry committed in a window enqueues a drain of the outbox to run just after the window closes, and
+# the entries committed while the window is open are pending when it runs. So a write enqueues no task of its own
+# (an insert and a commit each, the second largest cost of a support). The window lives in the cache; should the
+# cache lose it, a write only enqueues a drain too many. The immediate queue (tests) delivers each entry at once.
+DELIVERY_WINDOW_SECONDS = 1.0
+_DELIVERY_QUEUED = "events:delivery-queued"
+
+
 def _enqueue_delivery(entry_id: int) -> None:
-    deliver_events.enqueue([entry_id])
+    if not task_backends["default"].supports_defer:
+        deliver_events.enqueue([entry_id])
+    elif cache.add(_DELIVERY_QUEUED, entry_id, timeout=DELIVERY_WINDOW_SECONDS):
+        runs_at = timezone.now() + timedelta(seconds=DELIVERY_WINDOW_SECONDS + 0.5)
+        deliver_pending_events.using(run_after=runs_at).enqueue()
 
 
 def _reference(obj: Model | None) -> list[int] | None:

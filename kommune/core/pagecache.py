@@ -128,8 +128,27 @@ def invalidate(municipality_slug: str) -> None:
 
 def invalidate_tags(municipality_slug: str, tags: Iterable[str]) -> None:
     """The cached pages of this municipality that declare one of these tags are stale from now on."""
-    for tag in set(tags):
-        _bump(_tag_key(municipality_slug, tag))
+    keys = [_tag_key(municipality_slug, tag) for tag in sorted(set(tags))]
+    redis = _redis_client()
+    if redis is None or len(keys) < 2:
+        for key in keys:
+            _bump(key)
+    else:  # a support names three tags: one round trip instead of three
+        redis.eval(_BUMP_SCRIPT, len(keys), *[cache.make_key(key) for key in keys], time.time_ns())
+
+
+# _bump for several keys at once, in Redis.
+_BUMP_SCRIPT = """
+for _, key in ipairs(KEYS) do
+  if redis.call('exists', key) == 1 then redis.call('incr', key) else redis.call('set', key, ARGV[1]) end
+end
+"""
+
+
+def _redis_client() -> Any:
+    """The Redis client behind the cache (django-redis), or None with another cache."""
+    get_client = getattr(getattr(cache, "client", None), "get_client", None)
+    return get_client(write=True) if get_client is not None else None
 
 
 def invalidate_all() -> None:

@@ -311,7 +311,7 @@ def attachment(request: HttpRequest, municipality: Municipality, proposal_id: in
 @municipality_view()
 @require_POST
 def support(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
-    proposal = _proposal(request, municipality, proposal_id)
+    proposal = _visible(request, municipality, proposal_id)
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
     try:
@@ -327,7 +327,7 @@ def support(request: HttpRequest, municipality: Municipality, proposal_id: int) 
 @municipality_view()
 @require_POST
 def withdraw(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
-    proposal = _proposal(request, municipality, proposal_id)
+    proposal = _visible(request, municipality, proposal_id)
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
     try:
