@@ -232,6 +232,12 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
     settings_row = services.get_settings(municipality)
     is_author = request.user.is_authenticated and proposal.author_id == request.user.pk
     referral = council_referral_for(proposal) if proposal.outcome == Proposal.Outcome.COUNCIL else None
+
+    def progress() -> list[TimelineStep]:  # read only when the shared fragment is not cached
+        return full_trail(proposal, timeline(proposal, now, settings_row.answer_days), referral=referral,
+                          updates=selectors.updates_of(proposal) if proposal.answered_at else [],
+                          entries=trail_for(proposal) if proposal.is_published else [])
+
     return render(request, "proposals/detail.html", {
         "municipality": municipality,
         "proposal": proposal,
@@ -240,12 +246,10 @@ def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_i
         # The template offers the remedy for the refusal's code (log in, confirm, verify, birth date).
         "refusal": services.support_refusal(proposal, request.user, now=now, settings_row=settings_row),
         "may_withdraw": getattr(proposal, "user_supports", False) and proposal.is_collecting(now),
-        "attachments": selectors.attachments_of(proposal),
+        "attachments": partial(selectors.attachments_of, proposal),
         "image_url": image_url(proposal),
         "referral": referral,
-        "timeline": full_trail(proposal, timeline(proposal, now, settings_row.answer_days), referral=referral,
-                               updates=selectors.updates_of(proposal) if proposal.answered_at else [],
-                               entries=trail_for(proposal) if proposal.is_published else []),
+        "timeline": progress,
         "has_trail": bool(referral) or proposal.state == State.ANSWERED,
         "similar": (selectors.similar_proposals(municipality, title=proposal.title, text=proposal.text,
                                                 exclude=proposal) if is_author and not proposal.is_published
