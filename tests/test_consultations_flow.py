@@ -371,3 +371,19 @@ def test_the_paragraph_page_is_cached_for_visitors_and_renewed_by_a_comment(
             services.do_comment_on_paragraph(actor=alice, paragraph=paragraph, text="Mehr Schaukeln bitte.")
         fresh = client.get(address)
     assert fresh[pagecache.HIT_HEADER] == "miss" and "Mehr Schaukeln bitte." in fresh.content.decode()
+
+
+def test_a_new_passage_shows_at_once_in_the_shared_text_of_the_paragraph_page(
+        client, musterstadt, running, start, alice, bob, settings, django_capture_on_commit_callbacks):
+    settings.PAGE_CACHE_SECONDS = 300
+    paragraph = paragraph_starting(running, "(1) Diese Satzung")
+    address = url("paragraph", running, paragraph_id=paragraph.pk)
+    client.force_login(bob)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        assert "Kommentierte Textstellen" not in client.get(address).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_comment_on_paragraph(actor=alice, paragraph=paragraph, text="Auch Bolzplätze?",
+                                             quote="öffentlichen Spielplätze")
+        page = client.get(address).content.decode()
+    assert "Kommentierte Textstellen" in page
+    assert "<q>öffentlichen Spielplätze</q>" in page and "Auch Bolzplätze?" in page

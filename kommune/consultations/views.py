@@ -80,20 +80,24 @@ def consultation_detail(request: HttpRequest, municipality: Municipality, consul
 
 def _paragraph_page(request: HttpRequest, consultation: Consultation, paragraph: Paragraph,
                     form: CommentForm | None = None, status: int = 200) -> HttpResponse:
-    passages = selectors.passages_by_paragraph([paragraph]).get(paragraph.pk, [])
     now = timezone.now()
     current_id = services.current_version_id(consultation)
     thread = thread_page(request, paragraph, cursor=request.GET.get("cursor") or None)
-    siblings = list(Paragraph.objects.filter(version=paragraph.version, position__in=[
-        paragraph.position - 1, paragraph.position + 1]).order_by("position"))
+    thread.viewing.marks = True  # the list is a shared fragment (paragraph.html), reactions are personal marks
+
+    def text() -> dict:  # read only when the shared fragment is not cached
+        passages = selectors.passages_by_paragraph([paragraph]).get(paragraph.pk, [])
+        siblings = list(Paragraph.objects.filter(version=paragraph.version, position__in=[
+            paragraph.position - 1, paragraph.position + 1]).order_by("position"))
+        return {"rendered": render_paragraph(paragraph, passages, heading_shift=1), "passages": passages,
+                "previous": next((p for p in siblings if p.position < paragraph.position), None),
+                "next": next((p for p in siblings if p.position > paragraph.position), None)}
+
     return render(request, "consultations/paragraph.html", {
         "municipality": consultation.municipality, "consultation": consultation, "paragraph": paragraph,
-        "rendered": render_paragraph(paragraph, passages, heading_shift=1), "passages": passages,
-        "thread_page": thread, "is_current": paragraph.version_id == current_id,
+        "text": text, "thread_page": thread, "is_current": paragraph.version_id == current_id,
         "is_open": services.is_paragraph_open(paragraph, now), "state": consultation.period_state(now),
         "form": form or CommentForm(sentences=sentences(paragraph.text), auto_id="id_passage_%s"),
-        "previous": next((p for p in siblings if p.position < paragraph.position), None),
-        "next": next((p for p in siblings if p.position > paragraph.position), None),
     }, status=status)
 
 
