@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -373,3 +376,25 @@ def test_the_query_count_does_not_grow_with_the_data(client, musterstadt, name, 
     small = queries_for(client, url(built))
     grow(built, 6)
     assert queries_for(client, url(built)) == small
+
+
+def test_the_paper_list_is_shared_by_logged_in_visitors_and_renewed_by_a_new_paper(client, musterstadt, alice,
+                                                                                    bob, frozen, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    do_save_council_object(municipality=musterstadt, model=Paper, oparl_id="https://ris.example/paper/1",
+                           fields={"name": "Haushaltssatzung", "paper_type": "Vorlage"})
+    url = page("papers", musterstadt)
+    client.force_login(alice)
+    client.get(url)  # renders the list once, and the header's unread count
+    other = Client()
+    other.force_login(bob)
+    other.get(url)
+    with CaptureQueriesContext(connection) as shared:
+        listed = other.get(url)
+    assert "Haushaltssatzung" in text(listed) and "1 Vorlage" in text(listed)
+    assert not any("council_paper" in query["sql"] for query in shared.captured_queries)
+
+    do_save_council_object(municipality=musterstadt, model=Paper, oparl_id="https://ris.example/paper/2",
+                           fields={"name": "Radverkehrskonzept", "paper_type": "Antrag"})
+    fresh = text(other.get(url))
+    assert "Radverkehrskonzept" in fresh and "2 Vorlagen" in fresh

@@ -102,12 +102,15 @@ def meeting_detail(request: HttpRequest, municipality: Municipality, meeting_id:
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def paper_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    form = PaperFilterForm(request.GET or None, paper_types=selectors.paper_types(municipality=municipality),
-                           committees=list(selectors.committees(municipality=municipality)))
-    papers = selectors.papers_for_list(municipality=municipality, **form.filters())
-    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("seite"))
-    return render(request, "council/papers.html", {
-        "municipality": municipality, "form": form, "page": page, "query": form.query()})
+    def listing() -> dict:  # read only when the shared fragment is not cached (the count of all papers is dear)
+        form = PaperFilterForm(request.GET or None, paper_types=selectors.paper_types(municipality=municipality),
+                               committees=list(selectors.committees(municipality=municipality)))
+        papers = selectors.papers_for_list(municipality=municipality, **form.filters())
+        return {"form": form, "page": Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("seite")),
+                "query": form.query()}
+
+    return render(request, "council/papers.html", {"municipality": municipality, "listing": listing,
+                                                   "page_number": request.GET.get("seite", "")})
 
 
 @cached_for_anonymous(PAGE_TAG)
