@@ -1,6 +1,7 @@
 """The pages of adoptions: the list and map of assets, an asset with its care log, adopting and recording care,
 and the staff's GeoJSON import."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_response
 from kommune.core.models import Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, checked_listing
 from kommune.core.types import AuthenticatedHttpRequest
 
 GERMANY = (51.1657, 10.4515, 6)
@@ -55,10 +56,12 @@ def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpRespons
 @cached_for_anonymous("adoption-assets")
 @municipality_view()
 def asset_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    context = _listing(request, municipality)
-    if context is None:
+    listing = checked_listing(request, partial(_listing, request, municipality))
+    if listing is None:
         return _bad_cursor(request, municipality)
-    return render(request, "adoptions/list.html", context)
+    return render(request, "adoptions/list.html", {
+        "municipality": municipality, "listing": listing,
+        "can_manage": request.user.has_perm("adoptions.manage", municipality)})
 
 
 @cached_for_anonymous("adoption-assets")
