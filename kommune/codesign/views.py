@@ -72,10 +72,14 @@ def _history_context(service: Service) -> dict:
 @municipality_view()
 def service_detail(request: HttpRequest, municipality: Municipality, service_id: int) -> HttpResponse:
     service = _service(request, municipality, service_id)
+
+    def analysis() -> dict:  # read only when the shared fragment is not cached
+        return {"summaries": selectors.step_summaries(service), "themes": selectors.themes_with_counts(service),
+                **_history_context(service)}
+
     return render(request, "codesign/detail.html", {
-        "municipality": municipality, "service": service, "summaries": selectors.step_summaries(service),
-        "themes": selectors.themes_with_counts(service), "is_open": services.is_open_for_ratings(service),
-        "may_manage": _may_manage(request, municipality), **_history_context(service)})
+        "municipality": municipality, "service": service, "analysis": analysis,
+        "is_open": services.is_open_for_ratings(service), "may_manage": _may_manage(request, municipality)})
 
 
 @cached_for_anonymous("codesign-service:{service_id}")
