@@ -152,6 +152,10 @@ def test_the_paper_list_filters_by_type_committee_and_date_and_pages(client, mus
     assert "Gelöschter Antrag" not in first
     second = text(client.get(page("papers", musterstadt), {"seite": "2"}))
     assert "Anfrage Nummer 4" in second and "Antrag Bäume" in second  # oldest last
+    assert "<title>Vorlagen – Seite 2" in second
+    past_the_end = text(client.get(page("papers", musterstadt), {"seite": "9"}))
+    assert "<title>Vorlagen – Seite 2" in past_the_end and "Antrag Bäume" in past_the_end  # the last page
+    assert "<title>Vorlagen – Seite" not in first
     assert client.get(page("papers", musterstadt), {"seite": "kaputt"}).status_code == 200
 
     by_type = text(client.get(page("papers", musterstadt), {"typ": "Antrag"}))

@@ -310,10 +310,10 @@ def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
     return _TOKEN_RE.sub(replace, body)
 
 
-def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
-    page = StoredPage(response.status_code, list(response.headers.items()),
-                      _without_tokens(request, response.content))
-    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+def _store(request: HttpRequest, key: str, body: bytes, *, status: int = 200,
+           headers: list[tuple[str, str]] | None = None) -> None:
+    """A page (or a fragment: no headers) under ``key``, with the visitor's CSRF tokens as the placeholder."""
+    cache.set(key, StoredPage(status, headers or [], _without_tokens(request, body)), settings.PAGE_CACHE_SECONDS)
 
 
 def _with_token(request: HttpRequest, body: bytes) -> bytes:
@@ -322,8 +322,9 @@ def _with_token(request: HttpRequest, body: bytes) -> bytes:
     return body.replace(mark, get_token(request).encode()) if mark in body else body
 
 
-def _serve(request: HttpRequest, page: StoredPage) -> HttpResponse:
-    response = HttpResponse(_with_token(request, page.body), status=page.status)
+def _serve(request: HttpRequest, page: StoredPage, body: bytes | None = None) -> HttpResponse:
+    """The stored page as an answer; ``body``: its body with the token in place already."""
+    response = HttpResponse(_with_token(request, page.body) if body is None else body, status=page.status)
     for name, value in page.headers:
         response[name] = value
     response[HIT_HEADER] = "hit"
@@ -342,19 +343,20 @@ def cached_for_anonymous(*tags: str, everyone: bool = False) -> Callable[[View],
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            page_tags = [tag.format(**kwargs) for tag in tags]
+            slug, page_tags = _scope(tags, kwargs)
             if not _cacheable_request(request, everyone=everyone):
-                request._page_scope = (kwargs.get("municipality_slug"), page_tags)  # type: ignore[attr-defined]
+                request._page_scope = (slug, page_tags)  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
             looked_up = getattr(request, "_page_lookup", None)  # by PageCacheMiddleware
-            key, page = looked_up or _lookup(request, kwargs.get("municipality_slug"), page_tags)
+            key, page = looked_up or _lookup(request, slug, page_tags)
             if page is not None:
                 return _serve(request, page)
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
             if _cacheable_response(request, response):
-                _store(request, key, response)
+                _store(request, key, response.content, status=response.status_code,
+                       headers=list(response.headers.items()))
                 response[HIT_HEADER] = "miss"
             return response
 
@@ -362,6 +364,11 @@ def cached_for_anonymous(*tags: str, everyone: bool = False) -> Callable[[View],
         return wrapper
 
     return decorator
+
+
+def _scope(tags: Iterable[str], url_kwargs: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The municipality and the tags of a page, from its view's tags and the URL's arguments."""
+    return url_kwargs.get("municipality_slug"), [tag.format(**url_kwargs) for tag in tags]
 
 
 # --- Hits before the session ------------------------------------------------------------------------------------
@@ -395,15 +402,11 @@ class PageCacheMiddleware:
         if tags is None:
             return None
         language = preferred_language(request)
-        page_tags = [tag.format(**match.kwargs) for tag in tags]
-        key, page = _lookup(request, match.kwargs.get("municipality_slug"), page_tags,
-                            address=_address(request, language))
+        key, page = _lookup(request, *_scope(tags, match.kwargs), address=_address(request, language))
         if page is None or placeholder() in page.body:
             request._page_lookup = (key, page)  # type: ignore[attr-defined]
             return None
-        response = _serve(request, page)
-        language_headers(response, language)
-        return response
+        return language_headers(_serve(request, page, body=page.body), language)  # no token to put in
 
 
 # --- Shared fragments of personal pages ---------------------------------------------------------------------------
@@ -457,7 +460,6 @@ def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) 
     if fragment is None:
         html = str(render())
         if not get_nonce(request):
-            stored = StoredPage(200, [], _without_tokens(request, html.encode()))
-            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            _store(request, key, html.encode())
         return html
     return _with_token(request, fragment.body).decode()

@@ -102,15 +102,21 @@ def meeting_detail(request: HttpRequest, municipality: Municipality, meeting_id:
 @cached_for_anonymous(PAGE_TAG)
 @municipality_view()
 def paper_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    def listing() -> dict:  # read only when the shared fragment is not cached (the count of all papers is dear)
+    def read() -> dict:
         form = PaperFilterForm(request.GET or None, paper_types=selectors.paper_types(municipality=municipality),
                                committees=list(selectors.committees(municipality=municipality)))
         papers = selectors.papers_for_list(municipality=municipality, **form.filters())
         return {"form": form, "page": Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("seite")),
                 "query": form.query()}
 
+    # Read only when the shared fragment is not cached (the count of all papers is dear), except on a later page:
+    # its title names the page the paginator settled on (a number past the last one is the last page).
+    listing, page_number = read, 1
+    if request.GET.get("seite", "1") != "1":
+        found = read()
+        listing, page_number = (lambda: found), found["page"].number
     return render(request, "council/papers.html", {"municipality": municipality, "listing": listing,
-                                                   "page_number": request.GET.get("seite", "")})
+                                                   "page_number": page_number})
 
 
 @cached_for_anonymous(PAGE_TAG)

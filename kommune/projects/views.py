@@ -1,7 +1,6 @@
 """Public pages of the Vorhabenliste: the list with filters, the map, and a project's page with its status
 history and timeline. Views are thin: forms parse, selectors read."""
 
-
 from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

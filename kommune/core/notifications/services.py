@@ -181,8 +181,8 @@ def notify_reporter(event: Event) -> None:
     target = getattr(event.target, "target", None)
     url = getattr(target, "get_absolute_url", lambda: "")() if target is not None else ""
     ids = notify_users([reporter.pk], municipality=event.municipality, verb=event.name,
-                  text=Truncator(str(event.data.get("answer", ""))).chars(2000),
-                  url=url or event.municipality.get_absolute_url())
+                       text=Truncator(str(event.data.get("answer", ""))).chars(2000),
+                       url=url or event.municipality.get_absolute_url())
     transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
 
@@ -225,7 +225,7 @@ def notify_review_outcome(event: Event) -> None:
 
 def _private_notice(user: User, event: Event, *, text: str, url: str) -> None:
     ids = notify_users([user.pk], municipality=event.municipality, verb=event.name,
-                  text=Truncator(text).chars(2000), url=url)
+                       text=Truncator(text).chars(2000), url=url)
     transaction.on_commit(partial(_enqueue_immediate_emails, ids), robust=True)
 
 

@@ -50,16 +50,18 @@ def _ranked(source: str, score: str, args: list, limit: int, offset: int, *, win
     so on PostgreSQL the same query counts them (a window over the ranked rows) instead of a second pass over the
     index; only a page past the last match needs a count of its own. SQLite's bm25() cannot sit beside a window
     function (``window=False``): it counts first."""
+    def page(columns: str = "") -> list[tuple]:
+        cursor.execute(f"SELECT d.id, {score} AS score{columns} {source} "
+                       "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
+        return cursor.fetchall()
+
     with connection.cursor() as cursor:
-        found = None if window else _count(cursor, source, args)
-        rows = []
-        if found is None or found > offset:
-            counted = ", COUNT(*) OVER ()" if window else ""
-            cursor.execute(f"SELECT d.id, {score} AS score{counted} {source} "
-                           "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
-            rows = cursor.fetchall()
-        if found is None:
+        if window:
+            rows = page(", COUNT(*) OVER ()")
             found = rows[0][2] if rows else (_count(cursor, source, args) if offset else 0)
+        else:
+            found = _count(cursor, source, args)
+            rows = page() if found > offset else []
     return Hits(min(found, COUNT_LIMIT), [(row[0], float(row[1])) for row in rows], found > COUNT_LIMIT)
 
 
