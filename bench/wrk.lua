@@ -28,6 +28,7 @@ wrapped = 0  -- per thread: 1 once it started again at its first line
 
 local lines = nil
 local position = 0
+local verified = false  -- wrk calls request() of thread 0 once before the run, to count pipelined requests
 
 local function split(line)
   local fields = {}
@@ -59,6 +60,10 @@ end
 function request()
   if lines == nil or #lines == 0 then
     return wrk.request()
+  end
+  if id == 0 and not verified then
+    verified = true
+    return lines[1]  -- never sent: neither counted nor taken from the file
   end
   if position == #lines then
     wrapped = 1

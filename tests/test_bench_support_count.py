@@ -39,6 +39,7 @@ def test_the_count_waits_for_the_requests_still_in_flight():
 
 
 class _Counting(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn answers wrk; HTTP/1.0 would reconnect per request
     handled = 0
     lock = threading.Lock()
 
@@ -59,9 +60,13 @@ class _Counting(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # the default backlog of 5 refuses connects on a slow machine
+
+
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (Debian: apt-get install wrk)")
 def test_wrk_reports_the_requests_it_sent_and_the_server_handled_no_more_than_those(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    server = _Server(("127.0.0.1", 0), _Counting)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         requests_file = tmp_path / "requests.tsv"
@@ -72,12 +77,15 @@ def test_wrk_reports_the_requests_it_sent_and_the_server_handled_no_more_than_th
         handled = drained_count(lambda: _Counting.handled, expected=result["sent"], quiet=2.0)
     finally:
         server.shutdown()
-    assert result["requests"] <= result["sent"] <= result["requests"] + 16
+    # At most one request per connection is in flight when wrk stops. wrk takes a new line for every write after
+    # a reconnect, so each socket error may cost one more line that never reached the server.
+    lost_to_errors = sum(result["errors"][kind] for kind in ("connect", "read", "write", "timeout"))
+    assert result["requests"] <= result["sent"] <= result["requests"] + 16 + lost_to_errors
     # The server handled every answered request and most of those wrk did not wait for: more than the answers
     # (what the old figure compared with), never more than what was sent. (A request whose connection wrk closes
     # before the server read it is lost on the way: the server never sees it.)
     assert result["requests"] <= handled <= result["sent"]
     count = SupportCount(sent=result["sent"], answered=result["requests"], inserted=handled,
                          seconds=result["duration_us"] / 1e6)
-    assert count.per_second * count.seconds <= result["requests"]
+    assert count.per_second <= round(result["requests"] / count.seconds, 1)
     assert not result["wrapped"]
