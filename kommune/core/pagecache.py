@@ -15,9 +15,14 @@ the next visitor gets a fresh page, the old ones are never read again, and a sup
 processes alone. Old pages expire after PAGE_CACHE_SECONDS, which also bounds how long a page can lag behind a
 write that publishes no event, or behind the clock (a phase that ends). ``invalidate_all()`` bumps the site's
 generation. A generation that the cache evicted starts again from the current time in nanoseconds, never from a
-number that old keys used. A hit costs one round trip to the cache: the process remembers the generations it
-saw last and reads them together with the page they point to, and uses that page only if the generations read
-are still the same.
+number that old keys used.
+
+A hit asks the cache for nothing when the process has seen its page and its generations before: with Redis,
+every bump is announced on a channel in the same script that counts the generation on, and each process keeps the
+generations it read until their bump is announced (kommune.core.generation_watch). Pages stay in the process too
+(``LocalPages``; what is stored under a key never changes). Without that knowledge a hit costs one round trip: the
+process remembers the generations it saw last and reads them together with the page they point to, and uses that
+page only if the generations read are still the same.
 
 CSRF: anonymous pages carry forms (the language switch, the search), and their tokens belong to one visitor.
 Before a page is stored, every token of the visitor who caused it (any 64-character string that unmasks to that
@@ -36,6 +41,7 @@ one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (of
 """
 
 import hashlib
+import os
 import re
 import threading
 import time
@@ -50,6 +56,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models import Model
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_cipher_token is private, not stubbed
@@ -57,14 +64,17 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_ci
     get_token,
 )
 from django.template.response import SimpleTemplateResponse
+from django.test.signals import setting_changed
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from kommune.core.events import Consumer, Event, event_types
+from kommune.core.generation_watch import GenerationWatch, announcement
 from kommune.core.middleware import language_headers, preferred_language
 
 GENERATION_PREFIX = "pagecache:generation:"
+BUMP_CHANNEL = "pagecache:bumps"
 SITE = "*"  # the generation of the whole site
 HIT_HEADER = "X-Page-Cache"
 # A masked CSRF token: 64 letters and digits (django.middleware.csrf), standing alone.
@@ -114,34 +124,36 @@ def _generations(keys: list[str], found: dict) -> list[int]:
     return [found[key] for key in keys]
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted or never set: start from a value no old key used
-        cache.set(key, time.time_ns(), timeout=None)
-
-
 def invalidate(municipality_slug: str) -> None:
     """Every cached page of this municipality is stale from now on."""
-    _bump(GENERATION_PREFIX + municipality_slug)
+    _bump([GENERATION_PREFIX + municipality_slug])
 
 
 def invalidate_tags(municipality_slug: str, tags: Iterable[str]) -> None:
     """The cached pages of this municipality that declare one of these tags are stale from now on."""
-    keys = [_tag_key(municipality_slug, tag) for tag in sorted(set(tags))]
+    _bump([_tag_key(municipality_slug, tag) for tag in sorted(set(tags))])
+
+
+def _bump(keys: list[str]) -> None:
+    """Count the generations under ``keys`` on; one evicted or never set starts from a value no old key used."""
     redis = _redis_client()
-    if redis is None or len(keys) < 2:
+    if redis is None:
         for key in keys:
-            _bump(key)
-    else:  # a support names three tags: one round trip instead of three
-        redis.eval(_BUMP_SCRIPT, len(keys), *[cache.make_key(key) for key in keys], time.time_ns())
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, time.time_ns(), timeout=None)
+    elif keys:  # one round trip, which also tells every process's watch (kommune.core.generation_watch)
+        redis.eval(_BUMP_SCRIPT, len(keys), *[cache.make_key(key) for key in keys], time.time_ns(),
+                   cache.make_key(BUMP_CHANNEL), announcement(keys))
 
 
-# _bump for several keys at once, in Redis.
+# _bump in Redis: KEYS the cache's keys, ARGV the clock, the channel and the announcement of the plain keys.
 _BUMP_SCRIPT = """
 for _, key in ipairs(KEYS) do
   if redis.call('exists', key) == 1 then redis.call('incr', key) else redis.call('set', key, ARGV[1]) end
 end
+redis.call('publish', ARGV[2], ARGV[3])
 """
 
 
@@ -151,9 +163,26 @@ def _redis_client() -> Any:
     return get_client(write=True) if get_client is not None else None
 
 
+def _watched_redis() -> tuple[Any, str] | None:
+    client = _redis_client()
+    if client is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    return client, cache.make_key(BUMP_CHANNEL)
+
+
+_watch = GenerationWatch(_watched_redis)
+os.register_at_fork(after_in_child=_watch.forget_in_child)
+
+
+@receiver(setting_changed)
+def _another_cache(setting: str, **kwargs: Any) -> None:
+    if setting in ("CACHES", "PAGE_CACHE_SECONDS"):
+        _watch.forget()
+
+
 def invalidate_all() -> None:
     """Every cached page is stale from now on (e.g. after restoring a backup, or before a benchmark)."""
-    _bump(GENERATION_PREFIX + SITE)
+    _bump([GENERATION_PREFIX + SITE])
 
 
 def on_event(event: Event) -> None:
@@ -233,6 +262,21 @@ MAX_SEEN = 10_000
 def _lookup(request: HttpRequest, slug: str | None, tags: list[str], address: str = "") -> tuple[str, Any]:
     """The key the page (or the fragment at ``address``) has now, and what is stored under it."""
     keys, address = _generation_keys(slug, tags), address or _address(request)
+    generations, mark = _watch.read(keys)
+    if generations is not None:  # no round trip for the generations
+        key = _page_key(generations, address)
+        page = _local.get(key) or cache.get(key)
+    else:
+        generations, key, page = _read_with_generations(keys, address)
+        _watch.learn(mark, dict(zip(keys, generations, strict=True)))
+    if not isinstance(page, StoredPage):  # nothing, or stored by an older version
+        return key, None
+    _local.put(key, page)
+    return key, page
+
+
+def _read_with_generations(keys: list[str], address: str) -> tuple[list[int], str, Any]:
+    """The generations, the page's key and the page, in one round trip when the guess of ``_seen`` holds."""
     guess = _seen.get(tuple(keys))
     guessed_key = _page_key(guess, address) if guess else None
     known = _local.get(guessed_key) if guessed_key else None
@@ -243,10 +287,7 @@ def _lookup(request: HttpRequest, slug: str | None, tags: list[str], address: st
     _seen[tuple(keys)] = generations
     key = _page_key(generations, address)
     page = (known or found.get(key)) if generations == guess else (_local.get(key) or cache.get(key))
-    if not isinstance(page, StoredPage):  # nothing, or stored by an older version
-        return key, None
-    _local.put(key, page)
-    return key, page
+    return generations, key, page
 
 
 class LocalPages:
@@ -294,8 +335,9 @@ _local = LocalPages(LOCAL_PAGE_BYTES)
 
 
 def forget_local_pages() -> None:
-    """Tests start without the pages an earlier test read."""
+    """Tests start without the pages and generations an earlier test read."""
     _local.clear()
+    _watch.forget()
 
 
 def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
@@ -313,7 +355,9 @@ def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
 def _store(request: HttpRequest, key: str, body: bytes, *, status: int = 200,
            headers: list[tuple[str, str]] | None = None) -> None:
     """A page (or a fragment: no headers) under ``key``, with the visitor's CSRF tokens as the placeholder."""
-    cache.set(key, StoredPage(status, headers or [], _without_tokens(request, body)), settings.PAGE_CACHE_SECONDS)
+    page = StoredPage(status, headers or [], _without_tokens(request, body))
+    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    _local.put(key, page)
 
 
 def _with_token(request: HttpRequest, body: bytes) -> bytes:
@@ -377,7 +421,7 @@ def _scope(tags: Iterable[str], url_kwargs: dict[str, Any]) -> tuple[str | None,
 class PageCacheMiddleware:
     """Serves a stored page to a visitor who is anonymous for sure (no session cookie, so no user and no flash
     messages either) before the session, CSRF, authentication, language and lockout middlewares run: a hit then
-    costs the URL lookup (core/resolver.py remembers it) and one round trip to the cache. Put it after the
+    costs the URL lookup (core/resolver.py remembers it) and at most one round trip to the cache. Put it after the
     middlewares that add headers to every answer (security, CSP, X-Frame-Options, Content-Length) and before the
     session. A page that carries a CSRF token needs the CSRF middleware to set the visitor's cookie, and a miss
     needs the view: both go on down the chain, with what was looked up, so the decorator does not ask again."""
