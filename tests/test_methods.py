@@ -6,10 +6,14 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kommune.core import pagecache
 from kommune.core.models import AuditLogEntry
+from kommune.core.processes import services as process_services
 from kommune.core.processes.models import Process
 from kommune.core.records import record_set
 from kommune.methods import selectors, services
@@ -355,3 +359,65 @@ def test_the_settings_of_citizen_proposals_are_copied_without_a_start(musterstad
     assert AuditLogEntry.objects.filter(municipality=anderstadt, action=AuditLogEntry.Action.TEMPLATE_COPIED).exists()
     assert "Quorum: 250 Unterstützungen; Sammlung 90 Tage; Antwort innerhalb von 60 Tagen" in services_describe(
         template)
+
+
+# --- The library in the page cache ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def _library(client) -> tuple[str, str]:
+    response = client.get(reverse("methods:library"))
+    return response.get(pagecache.HIT_HEADER, ""), response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_page_cache_on")
+def test_the_library_is_cached_and_renewed_by_every_write_it_shows(client, musterstadt, anderstadt):
+    method = method_of(musterstadt, title="Bürgerrat")
+    process = published_process(anderstadt)
+    assert _library(client)[0] == "miss"
+    assert _library(client)[0] == "hit"
+
+    services.do_update_method(method=method, actor=staff_of(musterstadt), title="Bürgerrat mit Losverfahren")
+    state, page = _library(client)
+    assert state == "miss" and "Bürgerrat mit Losverfahren" in page
+
+    services.do_set_process_methods(process=process, actor=staff_of(anderstadt), methods=[method])
+    state, page = _library(client)
+    assert state == "miss" and "in 1 Verfahren in 1 Kommune" in page
+    assert _library(client)[0] == "hit"
+
+    # Another municipality withdraws the process: the library counts uses in published processes only.
+    process_services.do_unpublish_process(process=process, actor=staff_of(anderstadt))
+    state, page = _library(client)
+    assert state == "miss" and "in 1 Verfahren" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_page_cache_on")
+def test_a_method_of_a_lab_without_municipalities_renews_the_library_without_an_event(client):
+    lab = LabFactory(slug="lab-ohne-kommune")
+    lab_staff = staff_of(lab)
+    method = services.do_create_method(author=lab, actor=lab_staff, title="Service Journey", **METHOD_TEXT)
+    assert "Service Journey" in _library(client)[1]
+    services.do_update_method(method=method, actor=lab_staff, title="Service Journey Map")
+    state, page = _library(client)
+    assert state == "miss" and "Service Journey Map" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_page_cache_on")
+def test_logged_in_visitors_share_the_library_and_keep_their_own_header(client, musterstadt, alice, carol):
+    method_of(musterstadt, title="Bürgerrat")
+    client.force_login(alice)
+    assert "Bürgerrat" in client.get(reverse("methods:library")).content.decode()
+    other = type(client)()
+    other.force_login(carol)
+    with CaptureQueriesContext(connection) as queries:
+        page = other.get(reverse("methods:library")).content.decode()
+    assert not [query for query in queries.captured_queries if "methods_" in query["sql"]]  # from the cache
+    assert "Bürgerrat" in page and carol.display_name in page and alice.display_name not in page

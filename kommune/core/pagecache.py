@@ -12,7 +12,10 @@ needs no query). An event (kommune.core.events) names the tags of the pages that
 transaction commits, the page cache (a consumer of every event) bumps those tags' generations, or the
 municipality's when an event names none (a rare write that shows in many places, e.g. a process renamed). So
 the next visitor gets a fresh page, the old ones are never read again, and a support leaves the pages of the
-processes alone. Old pages expire after PAGE_CACHE_SECONDS, which also bounds how long a page can lag behind a
+processes alone. A page of the whole installation (no municipality in its URL) declares *site tags*
+(``"site:methods"``), which have one generation whatever municipality's event names them; such a page that shows
+what the municipalities do also declares ``site:municipalities``, which every municipality-wide bump renews.
+Old pages expire after PAGE_CACHE_SECONDS, which also bounds how long a page can lag behind a
 write that publishes no event, or behind the clock (a phase that ends). ``invalidate_all()`` bumps the site's
 generation. A generation that the cache evicted starts again from the current time in nanoseconds, never from a
 number that old keys used.
@@ -75,6 +78,11 @@ from kommune.core.middleware import language_headers, preferred_language
 
 GENERATION_PREFIX = "pagecache:generation:"
 BUMP_CHANNEL = "pagecache:bumps"
+# A tag of pages of the whole installation (the methods library): one generation, whatever municipality bumps it.
+SITE_TAG_PREFIX = "site:"
+# Declared by the installation's pages that show what the municipalities do (the library counts the uses of
+# methods in published processes); every municipality-wide invalidation bumps it too.
+MUNICIPALITIES_TAG = "site:municipalities"
 SITE = "*"  # the generation of the whole site
 HIT_HEADER = "X-Page-Cache"
 # A masked CSRF token: 64 letters and digits (django.middleware.csrf), standing alone.
@@ -106,13 +114,15 @@ def _placeholder_for(secret_key: str) -> bytes:
 
 
 def _generation_keys(slug: str | None, tags: Iterable[str] = ()) -> list[str]:
-    if not slug:
-        return [GENERATION_PREFIX + SITE]
-    return [GENERATION_PREFIX + SITE, GENERATION_PREFIX + slug] + [_tag_key(slug, tag) for tag in tags]
+    municipality = [GENERATION_PREFIX + slug] if slug else []
+    return [GENERATION_PREFIX + SITE, *municipality, *(_tag_key(slug, tag) for tag in tags)]
 
 
-def _tag_key(slug: str, tag: str) -> str:
-    return f"{GENERATION_PREFIX}{slug}|{tag}"
+def _tag_key(slug: str | None, tag: str) -> str:
+    """A tag's generation: the municipality's own, or the installation's for a site tag and for the tags of a page
+    without a municipality."""
+    owner = SITE if slug is None or tag.startswith(SITE_TAG_PREFIX) else slug
+    return f"{GENERATION_PREFIX}{owner}|{tag}"
 
 
 def _generations(keys: list[str], found: dict) -> list[int]:
@@ -125,12 +135,14 @@ def _generations(keys: list[str], found: dict) -> list[int]:
 
 
 def invalidate(municipality_slug: str) -> None:
-    """Every cached page of this municipality is stale from now on."""
-    _bump([GENERATION_PREFIX + municipality_slug])
+    """Every cached page of this municipality is stale from now on, and the installation's pages that show what
+    the municipalities do (MUNICIPALITIES_TAG)."""
+    _bump([GENERATION_PREFIX + municipality_slug, _tag_key(None, MUNICIPALITIES_TAG)])
 
 
-def invalidate_tags(municipality_slug: str, tags: Iterable[str]) -> None:
-    """The cached pages of this municipality that declare one of these tags are stale from now on."""
+def invalidate_tags(municipality_slug: str | None, tags: Iterable[str]) -> None:
+    """The cached pages of this municipality that declare one of these tags are stale from now on (``None``, or a
+    site tag: the pages of the whole installation)."""
     _bump([_tag_key(municipality_slug, tag) for tag in sorted(set(tags))])
 
 

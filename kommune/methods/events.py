@@ -2,7 +2,7 @@
 
 A method written by a lab is published in the name of the lab's first member municipality (an event, a search
 document and an outbox entry each belong to a municipality); a lab without municipalities publishes nothing.
-No page of the library is in the page cache, so no event names cached pages.
+Every event renews the library's cached pages (LIBRARY_PAGE_TAG, a site tag: the library is the installation's).
 """
 
 from collections.abc import Iterable
@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from kommune.core.events import Event
 
+LIBRARY_PAGE_TAG = "site:methods"
+
 
 @dataclass(frozen=True)
 class MethodEvent(Event):
     def page_tags(self) -> Iterable[str]:
-        return ()
+        return (LIBRARY_PAGE_TAG,)
 
 
 @dataclass(frozen=True)

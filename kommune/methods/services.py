@@ -17,13 +17,14 @@ from kommune.core import blueprints
 from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Lab, Municipality
+from kommune.core.pagecache import invalidate_tags
 from kommune.core.perspectives import Perspective
 from kommune.core.processes.models import Process
 from kommune.core.richtext import render_markdown
 from kommune.core.services import log_action
 from kommune.core.slugs import german_slug
 from kommune.core.types import User
-from kommune.methods.events import MethodSaved, MethodUsesChanged, TemplateCopied
+from kommune.methods.events import LIBRARY_PAGE_TAG, MethodSaved, MethodUsesChanged, TemplateCopied
 from kommune.methods.models import CONTENT_FIELDS, Method, MethodUse, MethodVersion, Template, TemplateCopy
 
 MAX_GROUP_SIZE = 100_000
@@ -139,8 +140,7 @@ def do_create_method(*, author: Author, actor: User, title: str, summary: str, p
                 method = Method.objects.create(**tenant, slug=_free_slug(cleaned["title"]), created_by=actor,
                                                **cleaned)
                 _keep_version(method, actor, _("First version"))
-                if (home := home_municipality(method)) is not None:
-                    publish(MethodSaved(home, method, actor=actor, data={"version": 1}))
+                _publish_saved(method, actor)
             return method
         except IntegrityError:  # a concurrent write took the address: try the next free one
             continue
@@ -166,9 +166,15 @@ def do_update_method(*, method: Method, actor: User, note: str = "", **changes: 
         locked.version += 1
         locked.save()
         _keep_version(locked, actor, note)
-        if (home := home_municipality(locked)) is not None:
-            publish(MethodSaved(home, locked, actor=actor, data={"version": locked.version}))
+        _publish_saved(locked, actor)
     return locked
+
+
+def _publish_saved(method: Method, actor: User) -> None:
+    if (home := home_municipality(method)) is not None:
+        publish(MethodSaved(home, method, actor=actor, data={"version": method.version}))
+    else:  # a lab without municipalities publishes no event, and the library's cached pages show the method too
+        transaction.on_commit(lambda: invalidate_tags(None, [LIBRARY_PAGE_TAG]))
 
 
 def may_edit(user: Any, method: Method) -> bool:

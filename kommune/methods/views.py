@@ -5,6 +5,7 @@ templates) for municipalities and labs."""
 
 import json
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,11 +18,13 @@ from kommune.core import blueprints
 from kommune.core.access import get_for_tenant, lab_view, municipality_view, public_view
 from kommune.core.forms import choice_field
 from kommune.core.models import Lab, Municipality
+from kommune.core.pagecache import MUNICIPALITIES_TAG, cached_for_anonymous
 from kommune.core.processes.models import Process
 from kommune.core.richtext import render_markdown
 from kommune.core.spreadsheets import csv_bytes
 from kommune.core.types import AuthenticatedHttpRequest
 from kommune.methods import records, selectors, services
+from kommune.methods.events import LIBRARY_PAGE_TAG
 from kommune.methods.forms import (
     CopyTemplateForm,
     EditMethodForm,
@@ -45,13 +48,15 @@ def _key(value: int) -> int:
 # --- The library (installation-wide, public) ------------------------------------------------------------------
 
 
+@cached_for_anonymous(LIBRARY_PAGE_TAG, MUNICIPALITIES_TAG)  # it counts the uses in published processes
 @public_view
 def library(request: HttpRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {"q": "", "perspective": "", "kind": ""}
-    found = selectors.library(query=filters["q"], perspective=filters["perspective"], kind=filters["kind"])
-    return render(request, "methods/library.html", {"form": form, "library": found, "license": LICENSE,
-                                                    "query": filters["q"]}, status=200 if form.is_valid() else 400)
+    found = partial(selectors.library, query=filters["q"], perspective=filters["perspective"], kind=filters["kind"])
+    return render(request, "methods/library.html", {
+        "form": form, "library": found,  # read only when the shared fragment is not cached
+        "license": LICENSE, "query": filters["q"]}, status=200 if form.is_valid() else 400)
 
 
 def _method(method_slug: str) -> Method:
