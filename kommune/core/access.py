@@ -54,7 +54,7 @@ def _declare[V: Callable[..., HttpResponseBase]](view: V, access: Access) -> V:
     return view
 
 
-def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def public_view[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """Open to everyone, no tenant in the URL."""
     return _declare(view, Access("public"))
 
