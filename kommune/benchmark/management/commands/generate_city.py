@@ -30,6 +30,7 @@ from typing import cast
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -809,4 +810,5 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.stdout.write(f"Generating the {scale} city into the {connection.vendor} database …")
         generate(SCALES[scale], self.stdout.write)
+        cache.clear()  # the new people have the ids of an earlier city's: nothing cached about those may be read
         self.stdout.write(self.style.SUCCESS(f"Done in {time.perf_counter() - started:.1f} s."))
