@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -63,3 +63,18 @@ def test_deleting_an_account_or_a_membership_anywhere_counts_the_version_on(must
     assert roles.roles_in(fresh(carol), musterstadt) == {Role.STAFF}
     Membership.objects.filter(user=carol).delete()  # a queryset, as the privacy anonymiser deletes
     assert roles.roles_in(fresh(carol), musterstadt) == frozenset()
+
+
+def test_a_role_granted_in_an_open_transaction_holds_at_once_within_it_and_not_after_a_rollback(musterstadt, alice,
+                                                                                              erin):
+    assert roles.roles_in(fresh(alice), musterstadt) == {Role.RESIDENT}  # cached
+    with transaction.atomic():  # a setup that grants a role and then acts in it
+        do_grant_role(tenant=musterstadt, actor=erin, user=alice, role=Role.MODERATOR)
+        assert roles.roles_in(fresh(alice), musterstadt) == {Role.RESIDENT, Role.MODERATOR}
+    assert roles.roles_in(fresh(alice), musterstadt) == {Role.RESIDENT, Role.MODERATOR}
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        do_grant_role(tenant=musterstadt, actor=erin, user=alice, role=Role.STAFF)
+        assert Role.STAFF in roles.roles_in(fresh(alice), musterstadt)
+        raise RuntimeError("rolled back")
+    assert roles.roles_in(fresh(alice), musterstadt) == {Role.RESIDENT, Role.MODERATOR}

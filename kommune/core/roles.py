@@ -9,6 +9,7 @@ request no longer accepts. A version the cache evicted starts again from the clo
 before.
 """
 
+import threading
 import time
 from functools import partial
 
@@ -44,6 +45,8 @@ def _held(user) -> Held:
 
 
 def _cached_or_read(user_id: int) -> Held:
+    if user_id in _changed_in_open_transaction():  # the cache learns of the change at the commit
+        return _read(user_id)
     version_key, roles_key = _keys(user_id)
     found = cache.get_many([version_key, roles_key])
     version, stored = found.get(version_key), found.get(roles_key)
@@ -87,5 +90,25 @@ def watch_memberships() -> None:
 
 
 def _membership_changed(instance: Membership, **kwargs) -> None:
-    # After the commit, so that no request reads the old rows again under the new version.
-    transaction.on_commit(partial(roles_changed, instance.user_id))
+    # Counted on after the commit, so that no request reads the old rows again under the new version. Until then
+    # this thread, which sees its own uncommitted rows, reads the person's roles from the database (a setup that
+    # grants a role and then acts in it, in one transaction).
+    _changed_in_open_transaction().add(instance.user_id)
+    transaction.on_commit(partial(_committed, instance.user_id))
+
+
+def _committed(user_id: int) -> None:
+    _changed_in_open_transaction().discard(user_id)
+    roles_changed(user_id)
+
+
+_local = threading.local()
+
+
+def _changed_in_open_transaction() -> set[int]:
+    """The people whose memberships this thread changed in a transaction that has not committed yet. Outside a
+    transaction there is none: what a rolled-back one left is dropped then."""
+    changed: set[int] = _local.__dict__.setdefault("changed", set())
+    if changed and not transaction.get_connection().in_atomic_block:
+        changed.clear()
+    return changed
