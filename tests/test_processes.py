@@ -59,8 +59,11 @@ EVALUATION = PhaseInput(kind=Phase.Kind.EVALUATION, starts_at=berlin(2027, 4, 15
 
 @pytest.fixture(autouse=True)
 def _english(client):
-    """Anonymous visitors read English too (logged-in personas get it through login())."""
+    """Anonymous visitors read English too (logged-in personas get it through login()), and so do the services'
+    messages, whatever language an earlier test on this worker left active."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
