@@ -130,3 +130,16 @@ def test_a_forked_child_does_not_read_its_parents_subscription(client, mustersta
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert pagecache._watch._confirmed  # the parent's subscription is untouched
+
+
+def test_a_read_that_began_before_the_subscription_broke_is_not_kept_after_it_subscribed_again():
+    watch = pagecache._watch
+    key = pagecache._tag_key("watchtest", "list")
+    cache.set(key, 7, timeout=None)
+    _, mark = watch.read([key])
+    stale = cache.get(key)
+    watch.forget()  # broken, and subscribed again, while the read was under way; a bump then reached nobody here
+    bump_from(another_app_server(), key)
+    assert watch.read([key]) == (None, watch._announcements)  # subscribed again, and knows nothing
+    watch.learn(mark, {key: stale})
+    assert watch.read([key])[0] is None

@@ -138,6 +138,7 @@ class GenerationWatch:
             except (RedisError, OSError):
                 pass
         self._pubsub, self._confirmed, self._retry_at = None, False, retry_at
+        self._announcements += 1  # a read that began before may have missed a bump: it must not be kept
         self._known.clear()
 
 
