@@ -77,12 +77,14 @@ class GenerationWatch:
         """After a fork: the child must not read its parent's subscription (the parent would miss announcements),
         nor close it, nor wait for a lock that a thread of the parent held."""
         self._lock = threading.Lock()
-        self._pubsub, self._confirmed, self._retry_at = None, False, 0.0
-        self._known.clear()
+        self._pubsub = None  # the parent's: not closed here
+        self._drop(retry_at=0.0)
 
     def _listening(self) -> bool:
         """Subscribed, confirmed and drained up to now (with the lock held)."""
         if self._pubsub is None:
+            if time.monotonic() < self._retry_at:
+                return False
             connection = self._connect()
             if connection is None or not self._subscribe(*connection):
                 return False
@@ -94,8 +96,6 @@ class GenerationWatch:
         return self._confirmed
 
     def _subscribe(self, client: Any, channel: str) -> bool:
-        if time.monotonic() < self._retry_at:
-            return False
         self._pubsub, self._confirmed = _own_connection(client).pubsub(), False
         try:
             self._pubsub.subscribe(channel)

@@ -75,6 +75,7 @@ from django.utils.crypto import salted_hmac
 from kommune.core.events import Consumer, Event, event_types
 from kommune.core.generation_watch import GenerationWatch, announcement
 from kommune.core.middleware import language_headers, preferred_language
+from kommune.core.versions import count_on, current_version
 
 GENERATION_PREFIX = "pagecache:generation:"
 BUMP_CHANNEL = "pagecache:bumps"
@@ -127,11 +128,7 @@ def _tag_key(slug: str | None, tag: str) -> str:
 
 def _generations(keys: list[str], found: dict) -> list[int]:
     """The generations under ``keys`` as read into ``found``; a missing one is started (and read back)."""
-    for key in keys:
-        if key not in found:
-            cache.add(key, time.time_ns(), timeout=None)
-            found[key] = cache.get(key)
-    return [found[key] for key in keys]
+    return [current_version(key, found) for key in keys]
 
 
 def invalidate(municipality_slug: str) -> None:
@@ -151,16 +148,14 @@ def _bump(keys: list[str]) -> None:
     redis = _redis_client()
     if redis is None:
         for key in keys:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, time.time_ns(), timeout=None)
+            count_on(key)
     elif keys:  # one round trip, which also tells every process's watch (kommune.core.generation_watch)
         redis.eval(_BUMP_SCRIPT, len(keys), *[cache.make_key(key) for key in keys], time.time_ns(),
                    cache.make_key(BUMP_CHANNEL), announcement(keys))
 
 
-# _bump in Redis: KEYS the cache's keys, ARGV the clock, the channel and the announcement of the plain keys.
+# _bump in Redis (versions.count_on for several keys, announced): KEYS the cache's keys, ARGV the clock, the
+# channel and the announcement of the plain keys.
 _BUMP_SCRIPT = """
 for _, key in ipairs(KEYS) do
   if redis.call('exists', key) == 1 then redis.call('incr', key) else redis.call('set', key, ARGV[1]) end

@@ -5,12 +5,10 @@ management area), and reading the memberships was a query of its own on every pa
 are kept in the cache under a *version* of that person's roles. A change of a membership counts the version on
 after its commit, so the next request reads the database again. The version is read before the database: a
 request that read the old roles while a change committed stores them under the old version, which the next
-request no longer accepts. A version the cache evicted starts again from the clock, never from a number used
-before.
+request no longer accepts. The version is a counter of kommune.core.versions.
 """
 
 import threading
-import time
 from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from kommune.core.models import Lab, Membership, Municipality
+from kommune.core.versions import count_on, current_version
 
 Tenant = Municipality | Lab
 Held = dict[tuple[str, int], frozenset[str]]  # (the tenant's class name, its id) -> the roles there
@@ -49,12 +48,10 @@ def _cached_or_read(user_id: int) -> Held:
         return _read(user_id)
     version_key, roles_key = _keys(user_id)
     found = cache.get_many([version_key, roles_key])
-    version, stored = found.get(version_key), found.get(roles_key)
-    if version is not None and isinstance(stored, tuple) and stored[0] == version:
+    stored = found.get(roles_key)
+    version = current_version(version_key, found)
+    if isinstance(stored, tuple) and stored[0] == version:
         return stored[1]
-    if version is None:
-        cache.add(version_key, time.time_ns(), timeout=None)
-        version = cache.get(version_key)
     held = _read(user_id)
     cache.set(roles_key, (version, held), ROLES_SECONDS)
     return held
@@ -76,10 +73,7 @@ def _keys(user_id: int) -> tuple[str, str]:
 def roles_changed(user_id: int) -> None:
     """The person's roles changed: every request from now on reads them again."""
     version_key, _roles_key = _keys(user_id)
-    try:
-        cache.incr(version_key)
-    except ValueError:  # evicted or never read
-        cache.set(version_key, time.time_ns(), timeout=None)
+    count_on(version_key)
 
 
 def watch_memberships() -> None:
