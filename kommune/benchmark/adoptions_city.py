@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from kommune.adoptions.models import Adoption, Asset, AssetKind, AssistedChannel, CareEntry, CareKind
 from kommune.benchmark.processes_city import json_value
@@ -82,7 +83,7 @@ def generate_adoptions(generator: Any) -> int:
             add(tables["adoption_adoption"], (
                 next_adoption, municipality.pk, asset.pk, season, user, _public_name(rnd), adopted_at, None,
                 AssistedChannel.PHONE if assisted else "", "0171 2345678" if assisted else ""))
-            since = max(season_start, adopted_at.date())
+            since = max(season_start, timezone.localtime(adopted_at).date())  # the day in Germany, as shown
             for _ in range(rnd.randint(0, 5)):
                 done = since + timedelta(days=rnd.randrange(max(1, (today - since).days + 1)))
                 add(tables["adoption_care"], (
