@@ -145,3 +145,23 @@ def test_a_course_session_page_sends_people_to_the_course(client, musterstadt):
     course_page = client.get(f"/musterstadt/veranstaltungen/kurs/{objects.course_id}/").content.decode()
     assert "für den ganzen Kurs anmelden" in course_page.lower() or "Für den ganzen Kurs anmelden" in course_page
     assert timedelta(0) is not None
+
+
+def test_an_approved_partner_reaches_the_cached_directory_and_the_calendars_districts(client, musterstadt, alice,
+                                                                                     carol, partner, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    pending = PartnerFactory(municipality=musterstadt, name="Computerclub 60plus", district="Hafen",
+                             state=Partner.State.PENDING)
+    for _ in range(2):
+        directory = client.get("/musterstadt/treffpunkte/")
+    assert directory["X-Page-Cache"] == "hit" and "Computerclub 60plus" not in directory.content.decode()
+    client.force_login(alice)
+    for _ in range(2):  # the districts of the filter are shared by everyone: the second from the cache
+        assert '<option value="Hafen"' not in client.get("/musterstadt/veranstaltungen/").content.decode()
+    client.force_login(carol)
+    client.post("/musterstadt/verwaltung/treffpunkte/", {"partner": pending.pk, "decision": "approve"})
+    client.force_login(alice)
+    assert '<option value="Hafen"' in client.get("/musterstadt/veranstaltungen/").content.decode()
+    client.logout()
+    directory = client.get("/musterstadt/treffpunkte/")
+    assert directory["X-Page-Cache"] == "miss" and "Computerclub 60plus" in directory.content.decode()

@@ -240,3 +240,22 @@ def test_a_foreign_municipalitys_objects_are_404(client, musterstadt, anderstadt
     client.force_login(dave)
     assert client.get(url("roster", anderstadt, shift_id=shift.pk)).status_code == 404
     assert client.get(url("roster", musterstadt, shift_id=shift.pk)).status_code == 403
+
+
+def test_a_new_shift_reaches_the_cached_list_and_its_district_filter(client, musterstadt, project, carol, alice,
+                                                                        settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    ShiftFactory(project=project, title="Beete anlegen", district="Altstadt")
+    client.force_login(alice)
+    for _ in range(2):  # the second from the cache: the listing and the districts are shared by everyone
+        assert '<option value="Hafen"' not in client.get(url("list", musterstadt)).content.decode()
+    assert client.logout() is None and client.get(url("list", musterstadt))["X-Page-Cache"] == "miss"
+    assert client.get(url("list", musterstadt))["X-Page-Cache"] == "hit"
+    services.do_add_shift(actor=carol, project=project, skills=[], data={
+        "title": "Steg streichen", "starts_at": timezone.now() + timedelta(days=5), "place_name": "Hafen",
+        "district": "Hafen", "capacity": 2})
+    anonymous = client.get(url("list", musterstadt))
+    assert anonymous["X-Page-Cache"] == "miss" and "Steg streichen" in anonymous.content.decode()
+    client.force_login(alice)
+    page = client.get(url("list", musterstadt)).content.decode()
+    assert "Steg streichen" in page and '<option value="Hafen"' in page

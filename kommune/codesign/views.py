@@ -55,8 +55,10 @@ def _step(service: Service, step_id: int) -> Step:
 @cached_for_anonymous("codesign-services")
 @municipality_view()
 def service_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    return render(request, "codesign/list.html", {
-        "municipality": municipality, "services": list(selectors.published_services(municipality)[:200])})
+    def services() -> list[Service]:  # read only when the shared fragment is not cached
+        return list(selectors.published_services(municipality)[:200])
+
+    return render(request, "codesign/list.html", {"municipality": municipality, "services": services})
 
 
 def _history_context(service: Service) -> dict:

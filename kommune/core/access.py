@@ -23,6 +23,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from kommune.core.models import Lab, Municipality
+from kommune.core.tenants import tenant_or_404
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _tenant_view(model, url_kwarg: str, argument: str, scope: str, permission: s
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-            tenant = get_object_or_404(model, slug=kwargs.pop(url_kwarg))
+            tenant = tenant_or_404(model, kwargs.pop(url_kwarg))
             try:
                 authorise(request, permission, tenant)
                 return view(request, *args, **{argument: tenant}, **kwargs)

@@ -30,7 +30,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from kommune.core import home_sections, management_entries, pagecache, privacy, roles
+        from kommune.core import home_sections, management_entries, pagecache, privacy, roles, tenants
         from kommune.core.events import register_consumer
         from kommune.core.indicators import register_contribution_indicators
 
@@ -41,6 +41,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("events")  # every app's declared event types, for the consumers and the checks
         register_consumer(pagecache.CONSUMER)
         roles.watch_memberships()
+        tenants.watch_tenants()
 
         privacy.register_exporter("memberships", privacy.export_memberships, covers=["core.Membership.user"])
         privacy.register_exporter("role_history", privacy.export_role_history, covers=["core.AuditLogEntry.subject"])

@@ -13,6 +13,7 @@ from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from kommune.core.frame import site_frame
 from kommune.core.pagecache import fill_personal, personal_mark, shared_fragment
 
 
@@ -122,6 +123,7 @@ def environment(**options) -> Environment:
         personal_mark=lambda kind, pk: Markup(personal_mark(kind, pk)),
         platform_name="Offene Kommune",
         operator=Operator(),
+        site_frame=site_frame,
     )
     env.globals.update(_app_globals)
     env.filters.update(localtime=localtime, date=date, number=number, capfirst=capfirst)

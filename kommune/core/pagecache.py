@@ -44,6 +44,7 @@ one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (of
 """
 
 import hashlib
+import json
 import os
 import re
 import threading
@@ -185,6 +186,25 @@ os.register_at_fork(after_in_child=_watch.forget_in_child)
 def _another_cache(setting: str, **kwargs: Any) -> None:
     if setting in ("CACHES", "PAGE_CACHE_SECONDS"):
         _watch.forget()
+
+
+def watched_generation(key: str) -> int | None:
+    """A generation of something else kept in the process (kommune.core.tenants), under a plain cache key that
+    ``bump_generation`` counts on: known without a round trip while the watch vouches for it, None without the
+    watch (then nothing may be kept)."""
+    generations, mark = _watch.read([key])
+    if generations is not None:
+        return generations[0]
+    if mark is None:
+        return None
+    generation = current_version(key, cache.get_many([key]))
+    _watch.learn(mark, {key: generation})
+    return generation
+
+
+def bump_generation(key: str) -> None:
+    """What was kept under the generation at ``key`` is stale from now on, in every process."""
+    _bump([key])
 
 
 def invalidate_all() -> None:
@@ -514,3 +534,21 @@ def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) 
             _store(request, key, html.encode())
         return html
     return _with_token(request, fragment.body).decode()
+
+
+def shared_value[T](request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """A value that is the same for every visitor of the page and changes with what the page shows (the districts
+    a filter offers), kept like a shared fragment under the page's generations. ``compute`` must give JSON."""
+    scope = getattr(request, "_page_scope", None)
+    if scope is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    slug, tags = scope
+    address = hashlib.sha256(f"value|{slug}|{name}".encode()).hexdigest()
+    key, stored = _lookup(request, slug, tags, address=f"value:{address}")
+    if stored is not None:
+        return json.loads(stored.body)
+    value = compute()
+    page = StoredPage(200, [], json.dumps(value).encode())
+    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    _local.put(key, page)
+    return value

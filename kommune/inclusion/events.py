@@ -8,23 +8,22 @@ from kommune.core.pagecache import register_page_tags
 from kommune.inclusion.models import Course, Partner, Registration
 from kommune.inclusion.models import Event as CalendarEvent
 
-# Every public page of the calendar and the directory carries the tag "inclusion:<municipality id>"; a write
+# Every public page of the calendar and the directory carries the tag "inclusion"; a write
 # changes few enough pages that dropping them all is simpler than tracking which list shows what.
 
 
-def municipality_tags(municipality_id: int) -> tuple[str, ...]:
-    return (f"inclusion:{municipality_id}",)
+PAGE_TAGS = ("inclusion",)  # the tag of a page is the municipality's own (kommune.core.pagecache)
 
 
-register_page_tags(Partner, lambda partner: municipality_tags(partner.municipality_id))
-register_page_tags(CalendarEvent, lambda event: municipality_tags(event.municipality_id))
-register_page_tags(Course, lambda course: municipality_tags(course.municipality_id))
+register_page_tags(Partner, lambda _obj: PAGE_TAGS)
+register_page_tags(CalendarEvent, lambda _obj: PAGE_TAGS)
+register_page_tags(Course, lambda _obj: PAGE_TAGS)
 
 
 @dataclass(frozen=True)
 class InclusionEvent(Event):
     def page_tags(self) -> Iterable[str]:
-        return municipality_tags(self.municipality.pk)
+        return PAGE_TAGS
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from kommune.core.access import get_for_tenant, lab_view, municipality_view
 from kommune.core.cleaning import parse_id
 from kommune.core.forms import add_service_errors
 from kommune.core.models import Lab, Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, shared_value
 from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.core.types import AuthenticatedHttpRequest, User
 from kommune.inclusion import ical, rules, selectors, services, tokens
@@ -61,7 +61,7 @@ def _errors(error: ValidationError) -> list[str]:
 @cached_for_anonymous("inclusion")
 @municipality_view()
 def event_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    districts = selectors.districts_of(municipality)
+    districts = _districts(request, municipality)
     form = EventFilterForm(request.GET or None, districts=districts)
     filters = form.filters()
     return render(request, "inclusion/event_list.html", {
@@ -72,6 +72,10 @@ def event_list(request: HttpRequest, municipality: Municipality) -> HttpResponse
         "can_manage": request.user.has_perm(services.MANAGE_PERMISSION, municipality),
         "categories": Category.choices,
     })
+
+
+def _districts(request: HttpRequest, municipality: Municipality) -> list[str]:
+    return shared_value(request, "districts", partial(selectors.districts_of, municipality))
 
 
 def _can_publish(request: HttpRequest, municipality: Municipality) -> bool:
@@ -303,7 +307,7 @@ def points_geojson(partners: list[Partner]) -> dict:
 @cached_for_anonymous("inclusion")
 @municipality_view()
 def partner_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    form = PartnerFilterForm(request.GET or None, districts=selectors.districts_of(municipality))
+    form = PartnerFilterForm(request.GET or None, districts=_districts(request, municipality))
     page = _page(request, selectors.partner_directory(municipality, form.filters()), size=50)
     partners = list(page.object_list)
     return render(request, "inclusion/partner_list.html", {

@@ -5,7 +5,6 @@ the lab (``labs.view_internal``) also reads the lab-internal ones. Registered in
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, P, PathEx, Router, Schema
 
 from kommune.core.api import auth
@@ -13,6 +12,7 @@ from kommune.core.api.common import SLUG_PATTERN, ObjectId, absolute
 from kommune.core.api.errors import PAGE, READ, responses
 from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, page, page_schema
 from kommune.core.models import Lab
+from kommune.core.tenants import tenant_or_404
 from kommune.labs import selectors
 from kommune.labs.models import News, SubProject
 
@@ -117,7 +117,7 @@ NewsPage = page_schema("LabNewsPage", NewsOut)
 
 
 def _lab(slug: str) -> Lab:
-    return get_object_or_404(Lab, slug=slug)
+    return tenant_or_404(Lab, slug)
 
 
 @router.get(BASE + "/subprojects", response=responses({200: SubProjectPage}, *PAGE), auth=auth.READ,

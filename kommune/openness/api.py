@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, P, PathEx, Router, Schema
 
 from kommune.core.access import get_for_tenant
@@ -25,6 +24,7 @@ from kommune.core.api.errors import PAGE, READ, responses
 from kommune.core.api.pagination import DEFAULT_LIMIT, Cursor, Limit, page, page_schema
 from kommune.core.models import Lab, Municipality
 from kommune.core.perspectives import Perspective
+from kommune.core.tenants import tenant_or_404
 from kommune.openness import report as report_building
 from kommune.openness import selectors, services
 from kommune.openness.models import Report, Round
@@ -218,7 +218,7 @@ def _team_of(tenant: Municipality | Lab, request: HttpRequest) -> None:
 
 
 def _lab(slug: str) -> Lab:
-    return get_object_or_404(Lab, slug=slug)
+    return tenant_or_404(Lab, slug)
 
 
 def _reports(tenant: Municipality | Lab, cursor: str | None, limit: int) -> dict:

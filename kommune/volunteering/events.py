@@ -7,21 +7,20 @@ from kommune.core.events import Event, Visibility
 from kommune.core.pagecache import register_page_tags
 from kommune.volunteering.models import Project, Shift
 
-# Every public page of the volunteer projects carries the tag "volunteering:<municipality id>".
+# Every public page of the volunteer projects carries the tag "volunteering".
 
 
-def municipality_tags(municipality_id: int) -> tuple[str, ...]:
-    return (f"volunteering:{municipality_id}",)
+PAGE_TAGS = ("volunteering",)  # the tag of a page is the municipality's own (kommune.core.pagecache)
 
 
-register_page_tags(Project, lambda project: municipality_tags(project.municipality_id))
-register_page_tags(Shift, lambda shift: municipality_tags(shift.municipality_id))
+register_page_tags(Project, lambda _obj: PAGE_TAGS)
+register_page_tags(Shift, lambda _obj: PAGE_TAGS)
 
 
 @dataclass(frozen=True)
 class VolunteeringEvent(Event):
     def page_tags(self) -> Iterable[str]:
-        return municipality_tags(self.municipality.pk)
+        return PAGE_TAGS
 
 
 @dataclass(frozen=True)

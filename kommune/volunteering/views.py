@@ -4,6 +4,7 @@ add shifts, the list of a shift with assisted sign-up, export, print and attenda
 services decide."""
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.forms import add_service_errors
 from kommune.core.models import Lab, Municipality, Organisation
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, shared_value
 from kommune.core.spreadsheets import csv_bytes, xlsx_bytes
 from kommune.volunteering import rules, selectors, services, tokens
 from kommune.volunteering.forms import (
@@ -78,7 +79,8 @@ def points_geojson(shifts: list[Shift]) -> dict:
 def shift_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """Projects and their coming shifts, filtered by skill, district and date; a map of the shifts on this page
     next to the list (the list is the way without JavaScript)."""
-    form = ShiftFilterForm(request.GET or None, districts=selectors.districts_of(municipality))
+    districts = shared_value(request, "districts", partial(selectors.districts_of, municipality))
+    form = ShiftFilterForm(request.GET or None, districts=districts)
     filters = form.filters()
 
     def listing() -> dict:  # read only when the shared fragment is not cached

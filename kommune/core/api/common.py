@@ -5,13 +5,13 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import P, PathEx, QueryEx
 from pydantic import AfterValidator, AwareDatetime
 from pydantic_core import PydanticCustomError
 
 from kommune.core.cleaning import first_control_character
 from kommune.core.models import Municipality
+from kommune.core.tenants import tenant_or_404
 
 MAX_ID = 2**63 - 1
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -45,7 +45,7 @@ Moment = Annotated[AwareDatetime, AfterValidator(_storable)]
 
 
 def municipality_or_404(slug: str) -> Municipality:
-    return get_object_or_404(Municipality, slug=slug)
+    return tenant_or_404(Municipality, slug)
 
 
 def absolute(request: HttpRequest, path: str) -> str:
