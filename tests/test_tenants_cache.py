@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from kommune.core import pagecache, tenants
 from kommune.core.models import Lab, Municipality
+from kommune.proposals.services import get_settings
 from tests.factories import LabFactory
+from tests.factories_proposals import ProposalSettingsFactory
 from tests.test_generation_watch import another_app_server, bump_from, until
 
 REDIS_URL = os.environ.get("TWO_SERVERS_REDIS_URL", "")
@@ -120,3 +122,16 @@ def _missing(model, slug: str) -> bool:
     except Http404:
         return True
     return False
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_municipalitys_proposal_rules_are_kept_until_they_change(redis_page_cache, musterstadt,
+                                                                  django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert get_settings(musterstadt).pk is None  # the defaults: the staff never saved any
+    with django_assert_num_queries(0):
+        row = get_settings(musterstadt)
+    assert row.municipality is musterstadt
+    ProposalSettingsFactory(municipality=musterstadt, threshold_absolute=123)
+    assert until(lambda: get_settings(musterstadt).threshold_absolute == 123)

@@ -44,6 +44,7 @@ from kommune.core.models import AuditLogEntry, Municipality
 from kommune.core.richtext import render_markdown
 from kommune.core.services import do_refer_to_council, log_action
 from kommune.core.slugs import german_slug
+from kommune.core.tenants import kept_row
 from kommune.proposals.events import (
     ProposalAnswered,
     ProposalExpired,
@@ -105,9 +106,13 @@ class Refusal:
 
 
 def get_settings(municipality: Municipality) -> ProposalSettings:
-    """The municipality's rules; the defaults (an unsaved row) when its staff never saved any."""
-    return (ProposalSettings.objects.filter(municipality=municipality).first()
-            or ProposalSettings(municipality=municipality))
+    """The municipality's rules; the defaults (an unsaved row) when its staff never saved any. Kept in the process
+    between their changes (kommune.core.tenants), as every proposal page reads them."""
+    row = kept_row((ProposalSettings, municipality.pk), lambda: (
+        ProposalSettings.objects.filter(municipality=municipality).first()
+        or ProposalSettings(municipality=municipality)))
+    row.municipality = municipality
+    return row
 
 
 def required_supports(settings_row: ProposalSettings, municipality: Municipality) -> int:

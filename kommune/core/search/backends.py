@@ -85,7 +85,9 @@ def _filters(municipality_id: int | None, kinds: Sequence[str] | None) -> tuple[
     sql = ""
     params: list[int | str] = []
     if municipality_id is not None:
-        sql += " AND d.municipality_id = %s"
+        # As bigint, the column's type: compared with a smaller integer, PostgreSQL does not use the index per
+        # municipality (migration 0003), and scanned all of the municipality's documents beside the words' index.
+        sql += " AND d.municipality_id = CAST(%s AS bigint)"
         params.append(municipality_id)
     if kinds:
         sql += " AND d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
