@@ -514,6 +514,17 @@ def checked_listing[T](request: HttpRequest, listing: Callable[[], T | None]) ->
     return None if checked is None else (lambda: checked)
 
 
+def _shared_lookup(request: HttpRequest, kind: str, identity: str) -> tuple[str, Any] | None:
+    """The key and what is stored of a part of a page that every visitor shares; None outside the scope of a view
+    under ``cached_for_anonymous`` (no generations) or with the page cache off."""
+    scope = getattr(request, "_page_scope", None)
+    if scope is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    slug, tags = scope
+    address = hashlib.sha256(f"{slug}|{identity}".encode()).hexdigest()
+    return _lookup(request, slug, tags, address=f"{kind}:{address}")
+
+
 def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) -> str:
     """A part of a page that is the same for every visitor (a list of cards, a page of comments, a home page's
     sections), rendered once and kept under the page's own generations, so the writes that make the anonymous
@@ -522,12 +533,10 @@ def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) 
 
     Only views under ``cached_for_anonymous`` have generations; elsewhere the fragment is rendered every time.
     CSRF tokens in the fragment are stored as the placeholder and become the visitor's own, as for whole pages."""
-    scope = getattr(request, "_page_scope", None)
-    if scope is None or settings.PAGE_CACHE_SECONDS <= 0:
+    found = _shared_lookup(request, "fragment", f"{_address(request)}|{name}")
+    if found is None:
         return render()
-    slug, tags = scope
-    address = hashlib.sha256(f"{_address(request)}|{name}".encode()).hexdigest()
-    key, fragment = _lookup(request, slug, tags, address=f"fragment:{address}")
+    key, fragment = found
     if fragment is None:
         html = str(render())
         if not get_nonce(request):
@@ -539,12 +548,10 @@ def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) 
 def shared_value[T](request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
     """A value that is the same for every visitor of the page and changes with what the page shows (the districts
     a filter offers), kept like a shared fragment under the page's generations. ``compute`` must give JSON."""
-    scope = getattr(request, "_page_scope", None)
-    if scope is None or settings.PAGE_CACHE_SECONDS <= 0:
+    found = _shared_lookup(request, "value", name)
+    if found is None:
         return compute()
-    slug, tags = scope
-    address = hashlib.sha256(f"value|{slug}|{name}".encode()).hexdigest()
-    key, stored = _lookup(request, slug, tags, address=f"value:{address}")
+    key, stored = found
     if stored is not None:
         return json.loads(stored.body)
     value = compute()
