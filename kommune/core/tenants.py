@@ -1,6 +1,6 @@
 """Municipalities and labs by the slug in the URL, kept in the app server process while they do not change.
 
-Every page of a municipality or lab looks up its tenant first, and that query was a tenth of a logged-in page's
+Every page of a municipality or lab looks up its tenant first, and that query was about a tenth of a logged-in page's
 time although the row hardly ever changes. So a process keeps the rows it read under one generation of all tenants,
 which every save or delete of a municipality or lab counts on after its commit. The page cache's generation watch
 (kommune.core.generation_watch) tells every process of that bump without a round trip, as it does for pages.
@@ -72,9 +72,9 @@ def keep_rows_of(*models: type[Model]) -> None:
     """Rows of these models may be kept (``kept_row``): each save or delete makes every kept row stale."""
     for model in models:
         label = model._meta.label
-        post_save.connect(_tenant_changed, sender=model, dispatch_uid=f"tenants:saved:{label}")
-        post_delete.connect(_tenant_changed, sender=model, dispatch_uid=f"tenants:deleted:{label}")
+        post_save.connect(_kept_row_changed, sender=model, dispatch_uid=f"tenants:saved:{label}")
+        post_delete.connect(_kept_row_changed, sender=model, dispatch_uid=f"tenants:deleted:{label}")
 
 
-def _tenant_changed(**kwargs) -> None:
+def _kept_row_changed(**kwargs) -> None:
     transaction.on_commit(lambda: bump_generation(GENERATION_KEY))
