@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from kommune.core.notifications.followables import target_key
+from kommune.core.notifications.followables import content_type_id, target_key
 from kommune.core.notifications.models import Follow, Notification
+from kommune.core.notifications.selectors import FOLLOWS
 from kommune.core.photos import clean_photo
 from kommune.core.privacy import export_sections, run_anonymisers
 from kommune.core.records import record_set
@@ -134,7 +135,9 @@ def test_merging_closes_the_duplicate_and_moves_its_followers(musterstadt, alice
     service = lamp_service(musterstadt)
     original = create(musterstadt, service, reporter=bob)
     duplicate = create(musterstadt, service, reporter=alice)
+    assert original.pk not in FOLLOWS.get(alice.pk).get(content_type_id(original), ())  # kept in the cache now
     services.do_merge_report(report=duplicate, actor=carol, into=original)
+    assert original.pk in FOLLOWS.get(alice.pk)[content_type_id(original)]  # her follow button knows it
     duplicate.refresh_from_db()
     assert duplicate.status == Report.Status.CLOSED and duplicate.duplicate_of == original
     assert str(original.pk) in duplicate.status_note

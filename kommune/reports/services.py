@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Membership, Municipality, Role
 from kommune.core.notifications.models import Follow
+from kommune.core.notifications.selectors import FOLLOWS
 from kommune.core.notifications.services import do_follow
 from kommune.core.photos import clean_photo
 from kommune.core.services import log_action
@@ -243,10 +244,12 @@ def do_merge_report(*, report: Report, actor: User, into: Report, note: str = ""
         report.closed_at = now
         report.save(update_fields=["status", "status_note", "duplicate_of", "answered_at", "closed_at",
                                    "updated_at"])
-        follows = Follow.objects.filter(content_type_id=_ct(Report), object_id=report.pk)
+        followers = list(Follow.objects.filter(content_type_id=_ct(Report), object_id=report.pk)
+                         .values_list("user_id", flat=True))
         Follow.objects.bulk_create([Follow(user_id=user_id, content_type_id=_ct(Report), object_id=into.pk)
-                                    for user_id in follows.values_list("user_id", flat=True)],
-                                   ignore_conflicts=True)
+                                    for user_id in followers], ignore_conflicts=True)
+        for user_id in followers:  # bulk_create sends no signal: the follow buttons learn of it here
+            FOLLOWS.changed_with_this_transaction(user_id)
         publish(ReportMerged(municipality=report.municipality, target=report, actor=actor,
                              data={"into": into.pk}))
         publish(ReportStatusChanged(municipality=into.municipality, target=into, actor=actor,

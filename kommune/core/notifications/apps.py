@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from kommune.core.jinja2 import register_template_global
-        from kommune.core.notifications import followables, selectors, services, subscribers
+        from kommune.core.notifications import followables, models, selectors, services, subscribers
         from kommune.core.privacy import register_anonymiser, register_exporter
 
         followables.register_comment_followable()
@@ -22,3 +22,4 @@ class NotificationsConfig(AppConfig):
         # What notifications/follow_button.html shows, and the unread count of the header's badge.
         register_template_global("follow_state", selectors.follow_state)
         register_template_global("unread_notification_count", selectors.unread_notification_count)
+        selectors.FOLLOWS.watch(models.Follow)  # every follow and unfollow, whatever makes it

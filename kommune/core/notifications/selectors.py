@@ -11,6 +11,7 @@ from kommune.core import cursor as cursors
 from kommune.core.models import Municipality
 from kommune.core.notifications.followables import content_type_id, followable_for, target_key
 from kommune.core.notifications.models import Activity, Follow, Notification, NotificationSettings
+from kommune.core.personal import PersonalCache
 
 STREAM_PAGE_SIZE = 30
 FEED_SIZE = 50
@@ -18,6 +19,7 @@ INBOX_PAGE_SIZE = 25
 FOLLOWS_PAGE_SIZE = 25
 UNREAD_BADGE_LIMIT = 100  # the badge says "99+" beyond; counting further would cost without telling more
 UNREAD_COUNT_SECONDS = 60
+FOLLOWS_SECONDS = 600
 
 # The columns a stream shows; the generic relations are not loaded.
 _STREAM_FIELDS = ("id", "verb", "actor_name", "summary", "scope_title", "url", "created_at")
@@ -106,8 +108,8 @@ class FollowState:
 
 
 def follow_state(request, target: Model | None) -> FollowState | None:
-    """What a follow button for ``target`` shows; None when it cannot be followed. The person's follows of one
-    kind are loaded once per request, so a page with many buttons costs one query per kind of target."""
+    """What a follow button for ``target`` shows; None when it cannot be followed. The person's follows come from
+    the cache (``FOLLOWS``), once per request, however many buttons the page has."""
     if target is None or target.pk is None:
         return None
     followable = followable_for(target)
@@ -121,11 +123,22 @@ def follow_state(request, target: Model | None) -> FollowState | None:
     html_id = "follow-" + key.replace(".", "-").replace(":", "-")
     if not user.is_authenticated:
         return FollowState(key, False, html_id)
-    ct = content_type_id(target)
-    cache = request.__dict__.setdefault("_followed_ids", {})
-    if ct not in cache:
-        cache[ct] = set(Follow.objects.filter(user=user, content_type_id=ct).values_list("object_id", flat=True))
-    return FollowState(key, target.pk in cache[ct], html_id)
+    followed = request.__dict__.get("_followed")
+    if followed is None:
+        followed = request.__dict__["_followed"] = FOLLOWS.get(user.pk)
+    return FollowState(key, target.pk in followed.get(content_type_id(target), ()), html_id)
+
+
+def _read_follows(user_id: int) -> dict[int, frozenset[int]]:
+    followed: dict[int, set[int]] = {}
+    for ct, object_id in Follow.objects.filter(user_id=user_id).values_list("content_type_id", "object_id"):
+        followed.setdefault(ct, set()).add(object_id)
+    return {ct: frozenset(ids) for ct, ids in followed.items()}
+
+
+# What a person follows, for the follow buttons of every page: kept in the cache under a version of the person's
+# follows, which every saved or deleted Follow counts on after its commit (watched by NotificationsConfig.ready()).
+FOLLOWS = PersonalCache("follows", _read_follows, FOLLOWS_SECONDS)
 
 
 def unread_notification_count(request) -> int:

@@ -1,0 +1,75 @@
+"""What every page reads of the person looking and what rarely changes (their roles, what they follow), kept in the
+cache under a *version* of that person's value, so that a logged-in page reads none of it from the database.
+
+A change of the rows behind it (a saved or deleted Membership or Follow) counts the version on after its commit,
+so the next request reads the database again. The version is read before the database: a request that read the
+old rows while a change committed stores them under the old version, which the next request no longer accepts.
+Until the commit, the thread that made the change reads the person's value from the database (a setup that grants
+a role and then acts in it, in one transaction); a rolled-back change never reaches the cache. The version is a
+counter of kommune.core.versions.
+"""
+
+import threading
+from collections.abc import Callable
+from functools import partial
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+from kommune.core.versions import count_on, current_version
+
+
+class PersonalCache[V]:
+    def __init__(self, name: str, read: Callable[[int], V], seconds: int) -> None:
+        self.name = name
+        self._read = read
+        self._seconds = seconds
+        self._local = threading.local()
+
+    def get(self, user_id: int) -> V:
+        if user_id in self._changed_in_open_transaction():  # the cache learns of the change at the commit
+            return self._read(user_id)
+        version_key, value_key = self._keys(user_id)
+        found = cache.get_many([version_key, value_key])
+        stored = found.get(value_key)
+        version = current_version(version_key, found)
+        if isinstance(stored, tuple) and stored[0] == version:
+            return stored[1]
+        value = self._read(user_id)
+        cache.set(value_key, (version, value), self._seconds)
+        return value
+
+    def changed(self, user_id: int) -> None:
+        """The person's value changed (committed): every request from now on reads it again."""
+        count_on(self._keys(user_id)[0])
+
+    def watch(self, model: type[Model]) -> None:
+        """Every save or delete of a row of ``model`` (with a ``user_id``) changes that person's value."""
+        post_save.connect(self._row_changed, sender=model, dispatch_uid=f"{self.name}:saved", weak=False)
+        post_delete.connect(self._row_changed, sender=model, dispatch_uid=f"{self.name}:deleted", weak=False)
+
+    def changed_with_this_transaction(self, user_id: int) -> None:
+        """The person's rows change in the open transaction (a write that sends no signal: bulk_create); counted
+        on after the commit, so that no request reads the old rows again under the new version."""
+        self._changed_in_open_transaction().add(user_id)
+        transaction.on_commit(partial(self._committed, user_id))
+
+    def _row_changed(self, instance: Model, **kwargs) -> None:
+        self.changed_with_this_transaction(instance.user_id)  # type: ignore[attr-defined]  # models with a user
+
+    def _committed(self, user_id: int) -> None:
+        self._changed_in_open_transaction().discard(user_id)
+        self.changed(user_id)
+
+    def _keys(self, user_id: int) -> tuple[str, str]:
+        return f"{self.name}:{user_id}:version", f"{self.name}:{user_id}"
+
+    def _changed_in_open_transaction(self) -> set[int]:
+        """The people whose rows this thread changed in a transaction that has not committed yet. Outside a
+        transaction there is none: what a rolled-back one left is dropped then."""
+        changed: set[int] = self._local.__dict__.setdefault("changed", set())
+        if changed and not transaction.get_connection().in_atomic_block:
+            changed.clear()
+        return changed
