@@ -553,9 +553,7 @@ def shared_value[T](request: HttpRequest, name: str, compute: Callable[[], T]) -
         return compute()
     key, stored = found
     if stored is not None:
-        return json.loads(stored.body)
+        return json.loads(_with_token(request, stored.body))
     value = compute()
-    page = StoredPage(200, [], json.dumps(value).encode())
-    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-    _local.put(key, page)
+    _store(request, key, json.dumps(value).encode())
     return value

@@ -1,6 +1,7 @@
 """Version counters in the cache, which make what was cached under an older version unreadable: the page cache's
-generations and a person's roles. A counter that the cache evicted (or never held) starts from the clock in
-nanoseconds, never from a number that something cached under it used before."""
+generations, the tenants kept in the process, and a person's roles and follows. A counter that the cache evicted
+(or never held) starts from the clock in nanoseconds, never from a number that something cached under it used
+before."""
 
 import time
 
