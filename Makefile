@@ -17,10 +17,13 @@ check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
 
 # Every package, direct or transitive, at the version and hash that requirements.lock names (`make lock` writes it
-# from pyproject.toml); the project itself is then installed without resolving anything again.
+# from pyproject.toml). The lock is the whole closure, so nothing is resolved (--no-deps): pip 23's resolver asks for
+# a dependency's extra (weasyprint -> fonttools[woff]) at the newest release and refuses it in hash mode. pip check
+# then proves the locked set fits together. The project itself is installed without resolving anything either.
 $(VENV)/.installed: pyproject.toml requirements.lock | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip check
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
