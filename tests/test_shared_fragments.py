@@ -212,3 +212,42 @@ def test_a_reaction_renews_the_counts_for_everyone_after_the_commit(proposal, al
     assert agree_count(alices, comment.pk) == "1" and pressed(alices, comment.pk) == ["true", "false"]
     counts = anonymous.split(f'id="reactions-{comment.pk}"', 1)[1].split("</p>", 1)[0]
     assert re.search(r": 1 · [^:]+: 0$", counts)  # "Stimme zu: 1 · Stimme nicht zu: 0"
+
+
+# --- The proposal's page: the proposal and its first comments kept for everyone, the person's parts read --------
+
+
+def support_count(html: str, proposal) -> str:
+    return html.split(f'for="progress-{proposal.pk}">', 1)[1].split(" ", 1)[0]
+
+
+def test_the_kept_proposal_and_comments_follow_every_write(proposal, alice, bob, carol,
+                                                           django_capture_on_commit_callbacks):
+    bobs_view = logged_in(bob)
+    before, rendering = get(bobs_view, proposal_detail(proposal))
+    again, reusing = get(bobs_view, proposal_detail(proposal))
+    assert reusing < rendering and TOKEN.sub("", again) == TOKEN.sub("", before)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_support_proposal(proposal=proposal, user=alice)
+        comment = do_post_comment(actor=carol, target=proposal, text="Bitte mit Trinkwasser aus der Leitung")
+    after = get(bobs_view, proposal_detail(proposal))[0]
+    alices = get(logged_in(alice), proposal_detail(proposal))[0]
+    assert (support_count(before, proposal), support_count(after, proposal)) == ("0", "1")
+    assert "No comments yet" not in after and f'id="comment-{comment.pk}"' in after
+    assert "comments__count\">(1)" in after
+    with translation.override("de"):
+        you_support = str(_("You support this proposal."))
+    assert you_support in alices and you_support not in after
+
+
+def test_a_kept_proposal_hidden_by_the_moderation_is_gone_for_others_but_shown_to_its_author(
+        proposal, alice, bob, carol, django_capture_on_commit_callbacks):
+    from kommune.core.moderation.services import do_hide_contribution
+
+    assert alice.pk != proposal.author_id
+    get(logged_in(alice), proposal_detail(proposal))  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        do_hide_contribution(moderator=bob, target=proposal, reason="Werbung")
+    assert logged_in(alice).get(proposal_detail(proposal)).status_code == 410
+    authors = logged_in(carol).get(proposal_detail(proposal))
+    assert authors.status_code == 200 and "Werbung" in authors.content.decode()

@@ -8,8 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from kommune.accounts import management_entries, privacy, profiles
-        from kommune.accounts.models import User
+        from kommune.accounts import management_entries, privacy, profiles, selectors
+        from kommune.accounts.models import Residency, User
         from kommune.core.notifications.followables import register_followable
         from kommune.core.privacy import register_anonymiser, register_exporter
 
@@ -22,3 +22,4 @@ class AccountsConfig(AppConfig):
         register_followable(User, is_visible=profiles.has_public_page, url=lambda user: "",
                             title=lambda user: user.display_name)
         profiles.register_comment_section()
+        selectors.RESIDENCIES.watch(Residency)

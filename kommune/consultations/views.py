@@ -82,8 +82,8 @@ def _paragraph_page(request: HttpRequest, consultation: Consultation, paragraph:
                     form: CommentForm | None = None, status: int = 200) -> HttpResponse:
     now = timezone.now()
     current_id = services.current_version_id(consultation)
-    thread = thread_page(request, paragraph, cursor=request.GET.get("cursor") or None)
-    thread.viewing.marks = True  # the list is a shared fragment (paragraph.html), reactions are personal marks
+    # The list is a shared fragment (paragraph.html); the person's reactions are personal marks.
+    thread = thread_page(request, paragraph, cursor=request.GET.get("cursor") or None, shared=True)
 
     def text() -> dict:  # read only when the shared fragment is not cached
         passages = selectors.passages_by_paragraph([paragraph]).get(paragraph.pk, [])

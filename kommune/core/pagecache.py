@@ -46,6 +46,7 @@ one app server process does not reach the others, so PAGE_CACHE_SECONDS is 0 (of
 import hashlib
 import json
 import os
+import pickle
 import re
 import threading
 import time
@@ -556,4 +557,20 @@ def shared_value[T](request: HttpRequest, name: str, compute: Callable[[], T]) -
         return json.loads(_with_token(request, stored.body))
     value = compute()
     _store(request, key, json.dumps(value).encode())
+    return value
+
+
+def shared_object[T](request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """Like ``shared_value``, for what the cache can pickle (a model instance with the related rows its page
+    shows). Each call gets its own copy, so a view may set attributes on it."""
+    found = _shared_lookup(request, "object", name)
+    if found is None:
+        return compute()
+    key, stored = found
+    if stored is not None:
+        return pickle.loads(stored.body)
+    value = compute()
+    page = StoredPage(200, [], pickle.dumps(value))
+    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    _local.put(key, page)
     return value

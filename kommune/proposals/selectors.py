@@ -79,6 +79,13 @@ def supported_among(user, proposal_ids: list[int]) -> set[int]:
     return set(Support.objects.filter(user=user, proposal_id__in=proposal_ids).values_list("proposal_id", flat=True))
 
 
+def public_proposal(municipality: Municipality, proposal_id: int) -> Proposal | None:
+    """A proposal as everyone sees it, with the rows its page shows (None: a draft, hidden or missing). Without
+    its municipality, which the caller has: the page keeps it as a shared object."""
+    return (published_proposals(municipality).filter(pk=proposal_id)
+            .select_related("category", "author", "answered_by").first())
+
+
 def proposal_for_page(municipality: Municipality, user) -> QuerySet[Proposal]:
     """For get_for_tenant(..., pk=proposal_id) on the detail page: visible proposals with what the page shows."""
     return with_user_support(visible_proposals(municipality, user), user).select_related("answered_by")

@@ -37,7 +37,8 @@ from django.db.models.sql import UpdateQuery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kommune.accounts.models import Residency, User
+from kommune.accounts.models import User
+from kommune.accounts.selectors import is_resident
 from kommune.core.cleaning import FieldCleaner, clean_text
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Municipality
@@ -538,7 +539,7 @@ def _person_refusal(proposal: Proposal, user: User, settings_row: ProposalSettin
     if proposal.author_id == user.pk and not settings_row.authors_may_support:
         return Refusal("own", _("You cannot support your own proposal in %(name)s.") % {"name": municipality.name})
     if (settings_row.supporters == ProposalSettings.Supporters.VERIFIED
-            and not Residency.objects.filter(user=user, municipality=municipality).exists()):
+            and not is_resident(user, municipality)):
         return Refusal("not_resident", _(
             "Only verified residents of %(name)s can support proposals. Please verify your residency first: at "
             "the citizens' office or with the code from a letter.") % {"name": municipality.name})

@@ -24,7 +24,7 @@ from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cursor import InvalidCursor
 from kommune.core.files import file_name, file_response
 from kommune.core.models import CouncilReferral, Municipality
-from kommune.core.pagecache import cached_for_anonymous, checked_listing
+from kommune.core.pagecache import cached_for_anonymous, checked_listing, shared_object
 from kommune.core.selectors import council_referral_for
 from kommune.core.trail import PAGE_TAG as TRAIL_PAGE_TAG
 from kommune.core.trail import TrailEntry, trail_for
@@ -49,6 +49,19 @@ def _url(name: str, municipality: Municipality, proposal: Proposal | None = None
 def _proposal(request: HttpRequest, municipality: Municipality, proposal_id: int) -> Proposal:
     """A proposal the person may see (published, or their own draft); anything else is a 404."""
     return get_for_tenant(selectors.proposal_for_page(municipality, request.user), municipality, pk=proposal_id)
+
+
+def _proposal_for_page(request: HttpRequest, municipality: Municipality, proposal_id: int) -> Proposal:
+    """``_proposal`` for the detail page: a public proposal is the same for everyone, so it is kept under the page's
+    generations (a shared object) with only the person's support read; a draft or a hidden one is read as
+    ``_proposal`` reads it."""
+    public = shared_object(request, f"proposal:{proposal_id}",
+                           partial(selectors.public_proposal, municipality, proposal_id))
+    if public is None:
+        return _proposal(request, municipality, proposal_id)
+    public.municipality = municipality
+    public.user_supports = selectors.user_supports(public, request.user)  # type: ignore[attr-defined]
+    return public
 
 
 def _bad_cursor(request: HttpRequest, municipality: Municipality) -> HttpResponse:
@@ -221,7 +234,7 @@ def full_trail(proposal: Proposal, steps: list[TimelineStep], *, referral: Counc
 def proposal_detail(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
     now = timezone.now()
     try:
-        proposal = _proposal(request, municipality, proposal_id)
+        proposal = _proposal_for_page(request, municipality, proposal_id)
     except Http404:
         hidden = selectors.hidden_proposal(municipality, proposal_id)
         if hidden is None:

@@ -16,7 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kommune.accounts.models import Residency, User
+from kommune.accounts.models import User
+from kommune.accounts.selectors import is_resident
 from kommune.core.events import publish
 from kommune.core.models import AuditLogEntry, Municipality
 from kommune.core.processes.features import is_feature_open
@@ -153,7 +154,7 @@ def answer_refusal(survey: Survey, user: Any, *, now: datetime | None = None) ->
     if not user.email_confirmed_at or not user.is_active:
         return "unconfirmed"
     if (survey.audience == Survey.Audience.VERIFIED
-            and not Residency.objects.filter(user=user, municipality=survey.municipality).exists()):
+            and not is_resident(user, survey.municipality)):
         return "not_verified"
     if has_answered(survey, user):
         return "answered"

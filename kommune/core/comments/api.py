@@ -99,7 +99,7 @@ class ReactionOut(Schema):
 
 
 def _with_reactions(request: HttpRequest, comments: list[Comment]) -> list[Comment]:
-    reactions = selectors.viewer_reactions(request.user, comments)
+    reactions = selectors.viewer_reactions(request.user, [comment.pk for comment in comments])
     for comment in comments:
         comment.my_reaction = reactions.get(comment.pk, 0)
     return comments

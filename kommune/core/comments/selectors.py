@@ -3,11 +3,16 @@
 A page of a thread costs the same number of queries at 10 comments as at 10,000: one for the thread row, one
 for the page of comments with their authors, one for the viewer's own reactions on that page; replies are
 loaded on demand (their number comes from the stored counter).
+
+Where the list is a shared fragment (the embed, a consultation's paragraph), the first page costs less: the
+thread's counter and who wrote the shown comments are a shared value of the page, the comments themselves are
+read only when the fragment is rendered, and the viewer's reactions are the one query left.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,6 +30,7 @@ from kommune.core.comments.blocks import active_block
 from kommune.core.comments.models import Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for, target_key
 from kommune.core.models import Municipality
+from kommune.core.pagecache import shared_value
 
 PAGE_SIZE = 20
 REPLIES_PAGE_SIZE = 50
@@ -55,12 +61,11 @@ def replies_page(parent: Comment, cursor: str | None) -> tuple[list[Comment], st
                         size=REPLIES_PAGE_SIZE, descending=False)
 
 
-def viewer_reactions(user, comments: list[Comment]) -> dict[int, int]:
+def viewer_reactions(user, comment_ids: list[int]) -> dict[int, int]:
     """The viewer's reaction (1 or -1) per comment of the page, in one query."""
-    if not user.is_authenticated or not comments:
+    if not user.is_authenticated or not comment_ids:
         return {}
-    return dict(Reaction.objects.filter(user=user, comment__in=[c.pk for c in comments])
-                .values_list("comment_id", "value"))
+    return dict(Reaction.objects.filter(user=user, comment__in=comment_ids).values_list("comment_id", "value"))
 
 
 def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
@@ -126,7 +131,7 @@ class Viewing:
 
 
 def viewing(request: HttpRequest, municipality: Municipality, commentable: Commentable, target: Model,
-            comments: list[Comment]) -> Viewing:
+            comment_ids: list[int]) -> Viewing:
     user = request.user
     now = timezone.now()
     return Viewing(
@@ -137,7 +142,7 @@ def viewing(request: HttpRequest, municipality: Municipality, commentable: Comme
         block=active_block(user, municipality, now),
         can_moderate=user.has_perm("moderation.moderate", municipality),
         can_enter_assisted=user.has_perm("comments.enter_assisted", municipality),
-        reactions=viewer_reactions(user, comments),
+        reactions=viewer_reactions(user, comment_ids),
         now=now,
     )
 
@@ -189,29 +194,35 @@ def _open_replies(top: Comment, municipality: Municipality) -> OpenReplies:
                                                                        "comment_id": top.pk}))
 
 
+# Who wrote a shown comment, by the comment's id: enough to name the shared fragment without reading the comments.
+Listed = list[tuple[int, int | None]]
+
+
 @dataclass
 class ThreadPage:
     target: Model
     target_key: str
     municipality: Municipality
-    thread: Thread | None
-    comments: list[Comment]
+    comment_count: int
+    listed: Listed  # the shown top-level comments (id, author id), in order
+    read_comments: Callable[[], list[Comment]]  # the shown top-level comments themselves
     next_cursor: str | None
     viewing: Viewing
     next_url: str  # where the forms send the person back to
     form: object = None
 
-    @property
-    def comment_count(self) -> int:
-        return self.thread.comment_count if self.thread else 0
+    @cached_property
+    def comments(self) -> list[Comment]:
+        return self.read_comments()
 
     @property
     def shared_name(self) -> str:
         """The list's name among shared fragments: the same for everyone who may do the same things in it. Who
         sees a comment of their own among the shown (edit, no reacting or reporting) gets a list of their own."""
         view = self.viewing
-        shown = self.comments + [reply for group in view.open_replies.values() for reply in group.replies]
-        own = view.user.is_authenticated and any(c.author_id == view.user.pk for c in shown)
+        authors = [author for _pk, author in self.listed]
+        authors += [reply.author_id for group in view.open_replies.values() for reply in group.replies]
+        own = view.user.is_authenticated and view.user.pk in authors
         return (f"comments:{self.target_key}:{self.target.pk}:{int(view.may_take_part)}{int(view.can_moderate)}"
                 + (f":{view.user.pk}" if own else ""))
 
@@ -230,25 +241,55 @@ class ThreadPage:
                                                     "target_type": self.target_key, "target_id": self.target.pk})
 
 
+def _first_page_listing(target: Model) -> dict:
+    """The first page of the thread as a shared value: the counter, the shown comments' ids and authors, and the
+    cursor of the next page (JSON)."""
+    thread = thread_of(target)
+    comments, next_cursor = top_level_page(thread, None)
+    return {"count": thread.comment_count if thread else 0, "listed": [[c.pk, c.author_id] for c in comments],
+            "next": next_cursor}
+
+
+def _comments_in_order(ids: list[int]) -> list[Comment]:
+    found = _comments().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]  # a comment deleted since the listing was kept drops out
+
+
 def thread_page(request: HttpRequest, target: Model, *, cursor: str | None = None, next_url: str | None = None,
-                form=None) -> ThreadPage:
-    """One page of ``target``'s thread for the person of ``request``. Raises InvalidCursor."""
+                form=None, shared: bool = False) -> ThreadPage:
+    """One page of ``target``'s thread for the person of ``request``. Raises InvalidCursor. ``shared``: the page
+    shows the list as a shared fragment (``ThreadPage.shared_name``), so its first page reads the comments only
+    when the fragment is rendered."""
     from kommune.core.comments.forms import CommentForm
 
     commentable = commentable_for(type(target))
     if commentable is None:
         raise LookupError(f"{type(target).__name__} is not registered as commentable")
     municipality = commentable.municipality_of(target)
-    thread = thread_of(target)
-    comments, next_cursor = top_level_page(thread, cursor)
-    opened = _requested_open(request, thread, comments) if cursor is None else None
-    open_replies = {opened.pk: _open_replies(opened, municipality)} if opened is not None else {}
-    shown = comments + [reply for group in open_replies.values() for reply in group.replies]
+    open_replies: dict[int, OpenReplies] = {}
+    if shared and cursor is None and OPEN_REPLIES_PARAMETER not in request.GET:
+        kept = shared_value(request, f"comments:{target_key(target)}:{target.pk}",
+                            lambda: _first_page_listing(target))
+        count, next_cursor = kept["count"], kept["next"]
+        listed: Listed = [(pk, author) for pk, author in kept["listed"]]
+        ids = [pk for pk, _author in listed]
+        read_comments: Callable[[], list[Comment]] = lambda: _comments_in_order(ids)  # noqa: E731
+    else:
+        thread = thread_of(target)
+        count = thread.comment_count if thread else 0
+        comments, next_cursor = top_level_page(thread, cursor)
+        opened = _requested_open(request, thread, comments) if cursor is None else None
+        if opened is not None:
+            open_replies[opened.pk] = _open_replies(opened, municipality)
+        listed = [(c.pk, c.author_id) for c in comments]
+        read_comments = lambda: comments  # noqa: E731
+    shown = [pk for pk, _author in listed] + [reply.pk for group in open_replies.values() for reply in group.replies]
     view = viewing(request, municipality, commentable, target, shown)
     view.open_replies = open_replies
+    view.marks = shared
     return ThreadPage(
-        target=target, target_key=target_key(target), municipality=municipality, thread=thread, comments=comments,
-        next_cursor=next_cursor, viewing=view,
+        target=target, target_key=target_key(target), municipality=municipality, comment_count=count,
+        listed=listed, read_comments=read_comments, next_cursor=next_cursor, viewing=view,
         next_url=next_url or request.get_full_path(), form=form or CommentForm(auto_id="id_comment_%s"))
 
 
@@ -256,6 +297,4 @@ def comment_thread(request: HttpRequest, target: Model) -> ThreadPage | None:
     """The Jinja global behind comments/embed.html: the first page of the thread under ``target``."""
     if target is None or commentable_for(type(target)) is None:
         return None
-    page = thread_page(request, target)
-    page.viewing.marks = True
-    return page
+    return thread_page(request, target, shared=True)

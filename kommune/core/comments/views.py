@@ -122,7 +122,7 @@ def _replies_context(request: HttpRequest, municipality: Municipality, parent: C
     commentable = commentable_for(type(target))
     if commentable is None:
         raise Http404
-    view = selectors.viewing(request, municipality, commentable, target, [parent, *replies])
+    view = selectors.viewing(request, municipality, commentable, target, [parent.pk, *(reply.pk for reply in replies)])
     return {
         "municipality": municipality,
         "parent": parent,
@@ -236,7 +236,7 @@ def react(request: HttpRequest, municipality: Municipality, comment_id: int) -> 
         commentable = commentable_for(type(target))
         if commentable is None:
             raise Http404
-        view = selectors.viewing(request, municipality, commentable, target, [comment])
+        view = selectors.viewing(request, municipality, commentable, target, [comment.pk])
         next_url = selectors.safe_next(request, request.POST.get("next"), fallback)
         return render(request, "comments/_reactions.html", {"c": comment, "view": view, "next_url": next_url,
                                                              "error": error})

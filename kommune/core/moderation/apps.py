@@ -8,7 +8,8 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from kommune.core.moderation import hooks, privacy, records
+        from kommune.core.moderation import hooks, privacy, records, selectors
+        from kommune.core.moderation.models import Block
         from kommune.core.privacy import register_anonymiser, register_exporter
 
         register_exporter("reports", privacy.export_reports, covers=["moderation.Report.reporter"])
@@ -21,3 +22,4 @@ class ModerationConfig(AppConfig):
         hooks.register()
         hooks.register_comments()
         records.register()
+        selectors.BLOCKS.watch(Block)

@@ -8,10 +8,21 @@ from django.utils import timezone
 from kommune.core import cursor as cursors
 from kommune.core.models import Municipality
 from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
+from kommune.core.personal import PersonalCache
 
 QUEUE_PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
 BLOCKS_PAGE_SIZE = 50
+BLOCKS_SECONDS = 600
+
+
+def _blocks_of(user_id: int) -> list[Block]:
+    return list(Block.objects.filter(user_id=user_id, until__gt=timezone.now()).order_by("-until", "-id"))
+
+
+# Every page with comments asks whether the person is blocked: their blocks that had not ended when they were read,
+# kept like their roles (a block's save or delete counts the person's version on; do_unblock, an update, says so).
+BLOCKS = PersonalCache("blocks", _blocks_of, BLOCKS_SECONDS)
 
 
 def active_block(user, municipality: Municipality, now: datetime | None = None) -> Block | None:
@@ -19,8 +30,8 @@ def active_block(user, municipality: Municipality, now: datetime | None = None) 
     if user is None or not user.is_authenticated:
         return None
     now = now or timezone.now()
-    return (Block.objects.filter(municipality=municipality, user=user, until__gt=now)
-            .order_by("-until").first())
+    return next((block for block in BLOCKS.get(user.pk)
+                 if block.municipality_id == municipality.pk and block.until > now), None)
 
 
 def open_report_count(municipality: Municipality) -> int:

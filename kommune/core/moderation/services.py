@@ -27,6 +27,7 @@ from kommune.core.moderation.events import DecisionTaken, ReportAnswered, Review
 from kommune.core.moderation.models import Block, ModerationAct, Report, ReviewRequest
 from kommune.core.moderation.netiquette import netiquette_rules
 from kommune.core.moderation.reportables import Reportable, reportable_for
+from kommune.core.moderation.selectors import BLOCKS
 from kommune.core.roles import roles_in
 from kommune.core.selectors import page_of
 from kommune.core.types import User
@@ -261,6 +262,7 @@ def do_unblock(*, moderator: User, block: Block, reason: str = "") -> Block:
                                      until__gt=now).update(until=now)
         if not ended:
             raise ValidationError(_("This block has already ended."), code="ended")
+        BLOCKS.changed_with_this_transaction(block.user_id)  # an update sends no signal
         block.until = now
         with translation.override(settings.LANGUAGE_CODE):
             description = str(_("The block of a person was lifted."))
