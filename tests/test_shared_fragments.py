@@ -251,3 +251,41 @@ def test_a_kept_proposal_hidden_by_the_moderation_is_gone_for_others_but_shown_t
     assert logged_in(alice).get(proposal_detail(proposal)).status_code == 410
     authors = logged_in(carol).get(proposal_detail(proposal))
     assert authors.status_code == 200 and "Werbung" in authors.content.decode()
+
+
+# --- A consultation's pages: the published consultation and the paragraph kept for everyone ---------------------
+
+
+def test_a_kept_consultation_and_paragraph_follow_a_new_version(musterstadt, alice, bob,
+                                                               django_capture_on_commit_callbacks):
+    from kommune.consultations import services as consultations
+    from kommune.consultations.documents import read_markdown
+    from tests.factories_consultations import consultation, paragraph_starting, staff_of
+
+    staff = staff_of(musterstadt)
+    running = consultation(musterstadt, staff=staff)
+    first = paragraph_starting(running, "(1) Diese Satzung")
+    paragraph_path = first.get_absolute_url()
+    reading_path = running.get_absolute_url()
+    before = get(logged_in(alice), paragraph_path)[0]
+    get(logged_in(bob), reading_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        consultations.do_add_version(actor=staff, consultation=running, note="Nach der Anhörung",
+                                     blocks=read_markdown("# § 1 Geltungsbereich\n\n(1) Neu gefasst für alle Plätze."))
+    after = get(logged_in(alice), paragraph_path)[0]
+    reading = get(logged_in(bob), reading_path)[0]
+    earlier = "earlier version of the draft"
+    with translation.override("de"):
+        earlier = str(_("This paragraph belongs to an earlier version of the draft."))
+    assert earlier not in before and 'id="comment-form"' in before
+    assert earlier in after and 'id="comment-form"' not in after
+    assert "Neu gefasst für alle Plätze" in reading
+
+
+def test_a_draft_consultation_stays_with_the_staff_after_a_kept_public_one(musterstadt, alice):
+    from tests.factories_consultations import consultation, staff_of
+
+    staff = staff_of(musterstadt)
+    draft = consultation(musterstadt, staff=staff, published=False)
+    assert logged_in(alice).get(draft.get_absolute_url()).status_code == 404
+    assert logged_in(staff).get(draft.get_absolute_url()).status_code == 200

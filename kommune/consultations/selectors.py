@@ -31,6 +31,19 @@ def public_consultations(municipality: Municipality) -> QuerySet[Consultation]:
             .select_related("process", "phase", "municipality"))
 
 
+def public_consultation(municipality: Municipality, consultation_id: int
+                        ) -> tuple[Consultation, DraftVersion | None] | None:
+    """A published consultation with its current version, as everyone sees it (None: not published, or missing)."""
+    consultation = public_consultations(municipality).filter(pk=consultation_id).first()
+    return None if consultation is None else (consultation, current_version(consultation))
+
+
+def paragraph_of(consultation: Consultation, paragraph_id: int) -> Paragraph | None:
+    """One paragraph of any version of the consultation, with its version and chapter."""
+    return (Paragraph.objects.filter(version__consultation=consultation, pk=paragraph_id)
+            .select_related("version", "chapter").first())
+
+
 def consultations_for(municipality: Municipality, user) -> QuerySet[Consultation]:
     """What the person may see: staff see drafts too."""
     from kommune.consultations.rules import MANAGE

@@ -200,7 +200,18 @@ def do_comment_on_paragraph(*, actor: User, paragraph: Paragraph, text: str, quo
 
 
 def current_version_id(consultation: Consultation) -> int | None:
+    """The id of the consultation's newest version. A page that read the version with the consultation left its id
+    on the instance (``remember_current_version``): the page's comment thread asks again."""
+    if CURRENT_VERSION_ID in consultation.__dict__:
+        return consultation.__dict__[CURRENT_VERSION_ID]
     return consultation.versions.order_by("-number").values_list("pk", flat=True).first()
+
+
+CURRENT_VERSION_ID = "_current_version_id"
+
+
+def remember_current_version(consultation: Consultation, version: DraftVersion | None) -> None:
+    consultation.__dict__[CURRENT_VERSION_ID] = version.pk if version else None
 
 
 def is_paragraph_open(paragraph: Paragraph, now: datetime) -> bool:

@@ -3,6 +3,7 @@ its comments and the form to comment on it or on a passage, the consideration ta
 changed between versions. Views are thin: forms parse, services decide, selectors read."""
 
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +23,7 @@ from kommune.consultations.rules import MANAGE
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.comments.selectors import thread_page
 from kommune.core.models import Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, shared_object
 
 LIST_PAGE_SIZE = 20
 TABLE_PAGE_SIZE = 50
@@ -31,6 +32,33 @@ SENTENCE = re.compile(r"[^.!?;:]+[.!?;:]?")
 
 def _consultation(request: HttpRequest, municipality: Municipality, consultation_id: int) -> Consultation:
     return get_for_tenant(selectors.consultations_for(municipality, request.user), municipality, pk=consultation_id)
+
+
+def _kept_consultation(request: HttpRequest, municipality: Municipality, consultation_id: int
+                       ) -> tuple[Consultation, DraftVersion | None]:
+    """The consultation and its current version for a page under ``consultation:<id>``. A published one is the same
+    for everyone, so it is kept under the page's generations (a shared object); staff read a draft as
+    ``_consultation`` does."""
+    public = shared_object(request, f"consultation:{consultation_id}",
+                           partial(selectors.public_consultation, municipality, consultation_id))
+    if public is None:
+        consultation = _consultation(request, municipality, consultation_id)
+        version = selectors.current_version(consultation)
+    else:
+        consultation, version = public
+        consultation.municipality = municipality
+    services.remember_current_version(consultation, version)
+    return consultation, version
+
+
+def _kept_paragraph(request: HttpRequest, consultation: Consultation, paragraph_id: int) -> Paragraph:
+    paragraph = shared_object(request, f"paragraph:{consultation.pk}:{paragraph_id}",
+                              partial(selectors.paragraph_of, consultation, paragraph_id))
+    if paragraph is None:
+        raise Http404
+    paragraph.municipality = paragraph.version.municipality = consultation.municipality
+    paragraph.version.consultation = consultation
+    return paragraph
 
 
 def _paragraph(consultation: Consultation, paragraph_id: int) -> Paragraph:
@@ -58,8 +86,7 @@ def consultation_list(request: HttpRequest, municipality: Municipality) -> HttpR
 @cached_for_anonymous("consultation:{consultation_id}")
 @municipality_view()
 def consultation_detail(request: HttpRequest, municipality: Municipality, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, municipality, consultation_id)
-    version = selectors.current_version(consultation)
+    consultation, version = _kept_consultation(request, municipality, consultation_id)
     if version is None:
         raise Http404
 
@@ -105,11 +132,11 @@ def _paragraph_page(request: HttpRequest, consultation: Consultation, paragraph:
 @municipality_view()
 def paragraph(request: HttpRequest, municipality: Municipality, consultation_id: int,
               paragraph_id: int) -> HttpResponse:
-    consultation = _consultation(request, municipality, consultation_id)
+    consultation, _version = _kept_consultation(request, municipality, consultation_id)
     from kommune.core.cursor import InvalidCursor
 
     try:
-        return _paragraph_page(request, consultation, _paragraph(consultation, paragraph_id))
+        return _paragraph_page(request, consultation, _kept_paragraph(request, consultation, paragraph_id))
     except InvalidCursor:
         return render(request, "consultations/error.html", {
             "municipality": municipality, "consultation": consultation, "message": InvalidCursor.message},
@@ -142,7 +169,7 @@ def comment(request: HttpRequest, municipality: Municipality, consultation_id: i
 
 
 def _published_table(request: HttpRequest, municipality: Municipality, consultation_id: int) -> Consultation:
-    consultation = _consultation(request, municipality, consultation_id)
+    consultation, _version = _kept_consultation(request, municipality, consultation_id)
     if consultation.considerations_published_at is None and not request.user.has_perm(MANAGE, municipality):
         raise Http404
     return consultation
