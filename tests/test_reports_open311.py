@@ -244,3 +244,25 @@ def test_hostile_input_never_gives_a_server_error(server):
                          headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert many.status_code in (400, 413) and many.json()[0]["code"] == many.status_code
     assert requests.get(f"{root}/discovery.xml", timeout=30).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_request_list_follows_every_change_of_its_jurisdiction(server, carol, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    root = server["root"]
+    client = GeoReport(root, jurisdiction="musterstadt", output_format="json")
+    others = GeoReport(root, jurisdiction="anderstadt", output_format="json")
+    assert client.get_service_requests() == [] and others.get_service_requests() == []
+    listed = requests.get(f"{root}/requests.json", params={"jurisdiction_id": "musterstadt"}, timeout=30)
+    assert listed.headers["X-Page-Cache"] == "hit"
+
+    request_id = _post(root).json()[0]["service_request_id"]
+    assert [r["service_request_id"] for r in client.get_service_requests()] == [request_id]
+    assert others.get_service_requests() == []
+    services.do_change_status(report=Report.objects.get(pk=int(request_id)), actor=carol,
+                              status=Report.Status.CLOSED, note="Leuchtmittel getauscht.")
+    assert [r["status"] for r in client.get_service_requests()] == ["closed"]
+
+    # A jurisdiction_id that is not a plain slug is answered by the view every time, never from the cache.
+    padded = requests.get(f"{root}/requests.json", params={"jurisdiction_id": " musterstadt "}, timeout=30)
+    assert [r["service_request_id"] for r in padded.json()] == [request_id] and "X-Page-Cache" not in padded.headers

@@ -403,19 +403,25 @@ def _serve(request: HttpRequest, page: StoredPage, body: bytes | None = None) ->
     return response
 
 
-def cached_for_anonymous(*tags: str, everyone: bool = False) -> Callable[[View], View]:
+def cached_for_anonymous(*tags: str, everyone: bool = False,
+                         slug_parameter: str | None = None) -> Callable[[View], View]:
     """Serve the view's page to anonymous visitors from the cache; put it above the access decorator, so that a
     cached page costs no query at all (the access decorator would look the municipality up).
 
     ``tags`` name what the page shows, formatted with the URL's keyword arguments (``"proposal:{proposal_id}"``);
     the events that change it name the same tags (Event.page_tags()). Every page also goes stale with its
     municipality and the site. ``everyone``: the answer is the same for a logged-in visitor too (a machine-readable
-    API without a header or anything personal), who then gets it from the cache as well."""
+    API without a header or anything personal), who then gets it from the cache as well. ``slug_parameter``: the
+    query parameter that names the municipality where the URL does not (Open311's ``jurisdiction_id``); a request
+    without a plain slug there is not cached."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            slug, page_tags = _scope(tags, kwargs)
+            scope = _scope(tags, kwargs, request, slug_parameter)
+            if scope is None:
+                return view(request, *args, **kwargs)
+            slug, page_tags = scope
             if not _cacheable_request(request, everyone=everyone):
                 request._page_scope = (slug, page_tags)  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
@@ -433,14 +439,26 @@ def cached_for_anonymous(*tags: str, everyone: bool = False) -> Callable[[View],
             return response
 
         wrapper.page_cache_tags = tags  # type: ignore[attr-defined]  # read by PageCacheMiddleware
+        wrapper.page_cache_slug_parameter = slug_parameter  # type: ignore[attr-defined]  # read by it as well
         return wrapper
 
     return decorator
 
 
-def _scope(tags: Iterable[str], url_kwargs: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """The municipality and the tags of a page, from its view's tags and the URL's arguments."""
-    return url_kwargs.get("municipality_slug"), [tag.format(**url_kwargs) for tag in tags]
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}\Z")
+
+
+def _scope(tags: Iterable[str], url_kwargs: dict[str, Any], request: HttpRequest,
+           slug_parameter: str | None = None) -> tuple[str | None, list[str]] | None:
+    """The municipality and the tags of a page, from its view's tags and the URL's arguments, or from the query
+    parameter ``slug_parameter``; None when that parameter holds no plain slug (the view would read it otherwise)."""
+    if slug_parameter is None:
+        slug = url_kwargs.get("municipality_slug")
+    else:
+        slug = request.GET.get(slug_parameter, "")
+        if not _PLAIN_SLUG.match(slug):
+            return None
+    return slug, [tag.format(**url_kwargs) for tag in tags]
 
 
 # --- Hits before the session ------------------------------------------------------------------------------------
@@ -473,8 +491,11 @@ class PageCacheMiddleware:
         tags = getattr(match.func, "page_cache_tags", None)
         if tags is None:
             return None
+        scope = _scope(tags, match.kwargs, request, getattr(match.func, "page_cache_slug_parameter", None))
+        if scope is None:
+            return None
         language = preferred_language(request)
-        key, page = _lookup(request, *_scope(tags, match.kwargs), address=_address(request, language))
+        key, page = _lookup(request, *scope, address=_address(request, language))
         if page is None or placeholder() in page.body:
             request._page_lookup = (key, page)  # type: ignore[attr-defined]
             return None

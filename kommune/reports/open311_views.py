@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from kommune.core.access import public_view
 from kommune.core.cleaning import parse_id
 from kommune.core.models import Municipality
+from kommune.core.pagecache import cached_for_anonymous
 from kommune.reports import open311, selectors, services
 from kommune.reports.models import Report
 from kommune.reports.open311 import Open311Error
@@ -162,6 +163,8 @@ def _requests(request: HttpRequest, municipality: Municipality) -> list[Report]:
     return list(reports.order_by("-created_at", "-id")[:MAX_RESULTS])
 
 
+# The list of up to 1,000 requests is the same for every client until a report of the municipality changes.
+@cached_for_anonymous("reports", everyone=True, slug_parameter="jurisdiction_id")
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_view
