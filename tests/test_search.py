@@ -400,3 +400,34 @@ def test_rebuild_fills_an_empty_index(musterstadt):
     assert process_hits("Spielplatz") == set()
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert process_hits("Spielplatz") == {process.pk}
+
+
+# --- Cached results: the same answer for everyone until an index write of the municipality commits -------------
+
+
+@pytest.mark.django_db
+def test_cached_results_follow_every_index_write_of_their_municipality(client, musterstadt, anderstadt, alice,
+                                                                        bob, settings):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 300
+    process = make_process(musterstadt, "Haushalt 2027")
+    path = "/musterstadt/suche/?q=Spielpl%C3%A4tze"
+    logged_in = Client()
+    logged_in.force_login(bob)
+
+    def results(visitor) -> str:
+        response = visitor.get(path)
+        assert response.status_code == 200
+        return response.content.decode().split('id="results-heading"', 1)[1]
+
+    assert "Keine Ergebnisse" in results(client) and "Keine Ergebnisse" in results(logged_in)
+    assert client.get(path)["X-Page-Cache"] == "hit"
+    make_process(anderstadt, "Spielplatz in Anderstadt")  # another municipality's write changes nothing here
+    assert client.get(path)["X-Page-Cache"] == "hit"
+
+    comment = make_comment(process, "Bitte mehr Geld für Spielplätze!", author=alice)
+    assert "Bitte mehr Geld für <mark>Spielplätze</mark>!" in results(client)
+    assert "Bitte mehr Geld für <mark>Spielplätze</mark>!" in results(logged_in)
+    do_hide(moderator=bob, comment=comment, reason="Spam")
+    assert "Keine Ergebnisse" in results(client) and "Keine Ergebnisse" in results(logged_in)

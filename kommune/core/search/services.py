@@ -3,17 +3,35 @@ so there is no permission to check: what may be found is decided by each registr
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from kommune.core.models import Municipality
+from kommune.core.pagecache import invalidate_tags
 from kommune.core.search import backends
 from kommune.core.search.models import SearchDocument
 from kommune.core.search.registry import Searchable, registered, searchable_for
 
 BATCH_SIZE = 500
+# The page tag of a municipality's search results (views.municipality_search), made stale after every index write
+# that commits: the events that change a page do not wait for the index.
+RESULTS_PAGE_TAG = "search"
+
+
+def _results_change(municipality_ids: Iterable[int]) -> None:
+    """The search results of these municipalities are stale once the open transaction commits."""
+    ids = set(municipality_ids)
+    if ids:
+        transaction.on_commit(partial(_results_changed, ids))
+
+
+def _results_changed(municipality_ids: set[int]) -> None:
+    for slug in Municipality.objects.filter(pk__in=municipality_ids).values_list("slug", flat=True):
+        invalidate_tags(slug, [RESULTS_PAGE_TAG])
 
 
 def _searchable(obj: Model) -> Searchable | None:
@@ -54,6 +72,7 @@ def _sync(searchable: Searchable, objects: Iterable[Model]) -> None:
             changed.append(doc)
     backends.index_many(changed)
     backends.remove_many(content_type.pk, gone)
+    _results_change([doc.municipality_id for doc in changed] + [existing[pk].municipality_id for pk in gone])
 
 
 def _differs(old: SearchDocument, new: SearchDocument) -> bool:
@@ -102,8 +121,10 @@ def do_update_index(*, obj: Model) -> None:
         if doc is None:
             if before is not None:
                 backends.remove(content_type.pk, obj.pk)
+                _results_change([before.municipality_id])
         elif before is None or _differs(before, doc):
             backends.index(doc)
+            _results_change([doc.municipality_id] + ([before.municipality_id] if before else []))
         if _shown(before) != _shown(doc):
             _sync_dependents(fresh or obj)
 
@@ -115,9 +136,11 @@ def do_remove_from_index(*, obj: Model) -> None:
         return
     with transaction.atomic():
         content_type = ContentType.objects.get_for_model(searchable.model)
-        existed = SearchDocument.objects.filter(content_type=content_type, object_id=obj.pk).exists()
+        found = list(SearchDocument.objects.filter(content_type=content_type, object_id=obj.pk)
+                     .values_list("municipality_id", flat=True))
         backends.remove(content_type.pk, obj.pk)
-        if existed:
+        if found:
+            _results_change(found)
             _sync_dependents(obj)
 
 
@@ -151,4 +174,5 @@ def do_rebuild_index() -> dict[str, int]:
     for doc in SearchDocument.objects.exclude(kind__in=kinds).only("content_type_id", "object_id").iterator():
         backends.remove(doc.content_type_id, doc.object_id)
     backends.rebuild()
+    _results_change(Municipality.objects.values_list("pk", flat=True))
     return counts

@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from kommune.core.access import municipality_view, public_view
 from kommune.core.models import Municipality
+from kommune.core.pagecache import cached_for_anonymous
 from kommune.core.search import selectors
 from kommune.core.search.forms import SearchForm
+from kommune.core.search.services import RESULTS_PAGE_TAG
 
 
 def _page_number(value: str | None) -> int | None:
@@ -21,8 +23,8 @@ def _page_number(value: str | None) -> int | None:
 def _search(request: HttpRequest, municipality: Municipality | None) -> HttpResponse:
     submitted = "q" in request.GET
     form = SearchForm(request.GET if submitted else None, with_municipality=municipality is None)
-    context: dict[str, Any] = {"municipality": municipality, "form": form, "query": "", "result_page": None,
-                               "page_error": None, "page_links": []}
+    context: dict[str, Any] = {"municipality": municipality, "form": form, "query": "", "results": None,
+                               "page_error": None}
     status = 200
     if submitted and form.is_valid():
         number = _page_number(request.GET.get("page"))
@@ -32,11 +34,14 @@ def _search(request: HttpRequest, municipality: Municipality | None) -> HttpResp
             status = 400
         else:
             scope = municipality or form.cleaned_data.get("municipality")
-            result_page = selectors.search(query=form.cleaned_data["q"], municipality=scope,
-                                           kinds=form.cleaned_data["kind"], page=number)
-            context["result_page"] = result_page
+
+            def results() -> dict:  # read only when the shared fragment is not cached
+                result_page = selectors.search(query=form.cleaned_data["q"], municipality=scope,
+                                               kinds=form.cleaned_data["kind"], page=number)
+                return {"result_page": result_page, "page_links": _page_links(request, result_page.num_pages)}
+
+            context["results"] = results
             context["query"] = form.cleaned_data["q"]
-            context["page_links"] = _page_links(request, result_page.num_pages)
     elif submitted:
         status = 400
     return render(request, "search/search.html", context, status=status)
@@ -57,6 +62,7 @@ def search_all(request: HttpRequest) -> HttpResponse:
     return _search(request, None)
 
 
+@cached_for_anonymous(RESULTS_PAGE_TAG)
 @municipality_view()
 def municipality_search(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return _search(request, municipality)
