@@ -96,7 +96,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "kommune.core.jinja2.environment"},
+        # One masked CSRF token per page for all its forms (kommune.core.frame.page_csrf_input).
+        "OPTIONS": {"environment": "kommune.core.jinja2.environment",
+                    "context_processors": ["kommune.core.frame.csrf_once"]},
     },
     {
         # The Django admin and Django's own form widgets keep the Django template language.

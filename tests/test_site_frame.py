@@ -99,3 +99,21 @@ def test_a_changed_operator_setting_reaches_the_footer(client, settings):
     assert "https://betreiber.example/impressum" in footer(client.get(reverse("core:start")))
     settings.OPERATOR_IMPRINT_URL = "https://anderer-betreiber.example/impressum"
     assert "https://anderer-betreiber.example/impressum" in footer(client.get(reverse("core:start")))
+
+
+def test_every_form_of_a_page_carries_the_header_token_and_it_is_accepted(musterstadt, alice):
+    from django.test import Client
+
+    from kommune.proposals.models import Support
+    from tests.factories_proposals import ProposalSettingsFactory, published_proposal
+
+    ProposalSettingsFactory(municipality=musterstadt, supporters="registered")
+    proposal = published_proposal(musterstadt, title="Trinkbrunnen am Bahnhof")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    tokens = TOKEN_RE.findall(html)
+    assert len(tokens) >= 4 and len(set(tokens)) == 1  # the header's two forms, the support box, the comment form
+    support = reverse("proposals:support", kwargs={"municipality_slug": musterstadt.slug, "proposal_id": proposal.pk})
+    assert client.post(support, {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    assert Support.objects.filter(proposal=proposal, user=alice).exists()

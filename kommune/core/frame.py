@@ -15,7 +15,9 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.backends.utils import csrf_input
+from django.utils.functional import lazy
 from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from jinja2 import pass_context
 from jinja2.filters import do_urlencode
@@ -75,11 +77,28 @@ def _personal_parts(context: Context, request: HttpRequest) -> dict[str, Persona
     return {
         "unread_badge": unread_badges,
         "display_name": lambda ids: {0: escape(getattr(request.user, "display_name", ""))},
-        # Called once for all marks of its kind: the header's two forms carry one token.
-        "csrf_input": lambda ids: {0: str(csrf_input(request))},
+        "csrf_input": lambda ids: {0: str(page_csrf_input(request))},
         "full_path": lambda ids: {0: escape(request.get_full_path())},
         "next_query": lambda ids: {0: escape(do_urlencode(request.get_full_path()))},
     }
+
+
+def page_csrf_input(request: HttpRequest) -> str:
+    """The hidden CSRF field of every form of the page, the header's included: masked once per request. Django masks
+    a new token at each use of ``csrf_input`` (32 random choices), four or five times on a page with comments."""
+    field = request.__dict__.get("_kommune_csrf_input")
+    if field is None:
+        field = request.__dict__["_kommune_csrf_input"] = csrf_input(request)
+    return field
+
+
+def csrf_once(request: HttpRequest) -> dict[str, Any]:
+    """Context processor of the Jinja2 templates: ``csrf_input`` as ``page_csrf_input`` (lazy, so a page without a
+    form makes no token)."""
+    return {"csrf_input": _lazy_csrf_input(request)}
+
+
+_lazy_csrf_input = lazy(page_csrf_input, SafeString, str)
 
 
 def _unread_badge(count: int, *, in_menu: bool) -> str:
