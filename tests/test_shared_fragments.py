@@ -289,3 +289,18 @@ def test_a_draft_consultation_stays_with_the_staff_after_a_kept_public_one(muste
     draft = consultation(musterstadt, staff=staff, published=False)
     assert logged_in(alice).get(draft.get_absolute_url()).status_code == 404
     assert logged_in(staff).get(draft.get_absolute_url()).status_code == 200
+
+
+def test_a_person_who_never_reacted_in_a_thread_costs_no_reaction_query(proposal, alice, carol,
+                                                                        django_capture_on_commit_callbacks):
+    comment = do_post_comment(actor=carol, target=proposal, text="Bitte mit Trinkwasser aus der Leitung")
+    alices = logged_in(alice)
+    get(alices, proposal_detail(proposal))
+    with CaptureQueriesContext(connection) as queries:
+        html = alices.get(proposal_detail(proposal)).content.decode()
+    assert pressed(html, comment.pk) == ["false", "false"]
+    assert not [q for q in queries.captured_queries if "comments_reaction" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        do_react(actor=alice, comment=comment, value=-1)
+    html = alices.get(proposal_detail(proposal)).content.decode()
+    assert pressed(html, comment.pk) == ["false", "true"]

@@ -19,3 +19,5 @@ class CommentsConfig(AppConfig):
         register_router("", api.router, tags=["Comments"])  # the REST API (api.py)
         # The first page of the comments under a target, for comments/embed.html (constant number of queries).
         register_template_global("comment_thread", selectors.comment_thread)
+        from kommune.core.comments.models import Reaction
+        selectors.REACTED.watch(Reaction)

@@ -31,6 +31,7 @@ from kommune.core.comments.models import Comment, Reaction, Thread
 from kommune.core.comments.registry import Commentable, commentable_for, target_key
 from kommune.core.models import Municipality
 from kommune.core.pagecache import shared_value
+from kommune.core.personal import PersonalCache
 
 PAGE_SIZE = 20
 REPLIES_PAGE_SIZE = 50
@@ -61,9 +62,22 @@ def replies_page(parent: Comment, cursor: str | None) -> tuple[list[Comment], st
                         size=REPLIES_PAGE_SIZE, descending=False)
 
 
-def viewer_reactions(user, comment_ids: list[int]) -> dict[int, int]:
-    """The viewer's reaction (1 or -1) per comment of the page, in one query."""
+def _threads_reacted_in(user_id: int) -> frozenset[int]:
+    return frozenset(Reaction.objects.filter(user_id=user_id).values_list("comment__thread_id", flat=True)
+                     .distinct())
+
+
+# The threads in which a person reacted to a comment, kept like their roles (a reaction's save or delete counts the
+# person's version on): a page of a thread they never reacted in asks nothing about their reactions.
+REACTED = PersonalCache("reacted", _threads_reacted_in, 600)
+
+
+def viewer_reactions(user, comment_ids: list[int], thread_id: int | None = None) -> dict[int, int]:
+    """The viewer's reaction (1 or -1) per comment of the page, in one query; none when the thread is known and
+    the person never reacted in it."""
     if not user.is_authenticated or not comment_ids:
+        return {}
+    if thread_id is not None and thread_id not in REACTED.get(user.pk):
         return {}
     return dict(Reaction.objects.filter(user=user, comment__in=comment_ids).values_list("comment_id", "value"))
 
@@ -131,7 +145,7 @@ class Viewing:
 
 
 def viewing(request: HttpRequest, municipality: Municipality, commentable: Commentable, target: Model,
-            comment_ids: list[int]) -> Viewing:
+            comment_ids: list[int], thread_id: int | None = None) -> Viewing:
     user = request.user
     now = timezone.now()
     return Viewing(
@@ -142,7 +156,7 @@ def viewing(request: HttpRequest, municipality: Municipality, commentable: Comme
         block=active_block(user, municipality, now),
         can_moderate=user.has_perm("moderation.moderate", municipality),
         can_enter_assisted=user.has_perm("comments.enter_assisted", municipality),
-        reactions=viewer_reactions(user, comment_ids),
+        reactions=viewer_reactions(user, comment_ids, thread_id),
         now=now,
     )
 
@@ -227,6 +241,16 @@ class ThreadPage:
                 + (f":{view.user.pk}" if own else ""))
 
     @property
+    def form_shared_name(self) -> str | None:
+        """The comment form's name among shared fragments: the same for everyone who may do the same there. None
+        when it is personal: a block (its reason) or a sent form with its errors."""
+        view = self.viewing
+        if view.block is not None or getattr(self.form, "is_bound", False):
+            return None
+        return (f"comment-form:{self.target_key}:{self.target.pk}:{int(view.user.is_authenticated)}"
+                f"{int(view.is_open)}{int(view.can_enter_assisted)}")
+
+    @property
     def url(self) -> str:
         return thread_url(self.municipality, self.target)
 
@@ -246,8 +270,8 @@ def _first_page_listing(target: Model) -> dict:
     cursor of the next page (JSON)."""
     thread = thread_of(target)
     comments, next_cursor = top_level_page(thread, None)
-    return {"count": thread.comment_count if thread else 0, "listed": [[c.pk, c.author_id] for c in comments],
-            "next": next_cursor}
+    return {"thread": thread.pk if thread else None, "count": thread.comment_count if thread else 0,
+            "listed": [[c.pk, c.author_id] for c in comments], "next": next_cursor}
 
 
 def _comments_in_order(ids: list[int]) -> list[Comment]:
@@ -268,15 +292,15 @@ def thread_page(request: HttpRequest, target: Model, *, cursor: str | None = Non
     municipality = commentable.municipality_of(target)
     open_replies: dict[int, OpenReplies] = {}
     if shared and cursor is None and OPEN_REPLIES_PARAMETER not in request.GET:
-        kept = shared_value(request, f"comments:{target_key(target)}:{target.pk}",
+        kept = shared_value(request, f"first-page:{target_key(target)}:{target.pk}",
                             lambda: _first_page_listing(target))
-        count, next_cursor = kept["count"], kept["next"]
+        thread_id, count, next_cursor = kept["thread"], kept["count"], kept["next"]
         listed: Listed = [(pk, author) for pk, author in kept["listed"]]
         ids = [pk for pk, _author in listed]
         read_comments: Callable[[], list[Comment]] = lambda: _comments_in_order(ids)  # noqa: E731
     else:
         thread = thread_of(target)
-        count = thread.comment_count if thread else 0
+        thread_id, count = (thread.pk, thread.comment_count) if thread else (None, 0)
         comments, next_cursor = top_level_page(thread, cursor)
         opened = _requested_open(request, thread, comments) if cursor is None else None
         if opened is not None:
@@ -284,7 +308,7 @@ def thread_page(request: HttpRequest, target: Model, *, cursor: str | None = Non
         listed = [(c.pk, c.author_id) for c in comments]
         read_comments = lambda: comments  # noqa: E731
     shown = [pk for pk, _author in listed] + [reply.pk for group in open_replies.values() for reply in group.replies]
-    view = viewing(request, municipality, commentable, target, shown)
+    view = viewing(request, municipality, commentable, target, shown, thread_id)
     view.open_replies = open_replies
     view.marks = shared
     return ThreadPage(
