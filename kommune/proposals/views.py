@@ -304,6 +304,15 @@ def _visible(request: HttpRequest, municipality: Municipality, proposal_id: int)
     return get_for_tenant(selectors.visible_proposals(municipality, request.user), municipality, pk=proposal_id)
 
 
+def _to_act_on(request: HttpRequest, municipality: Municipality, proposal_id: int) -> Proposal:
+    """``_visible`` for supporting and withdrawing: the proposal's own row without its texts and related rows (a
+    third of a support's time went into reading them)."""
+    queryset = selectors.visible_proposals(municipality, request.user).select_related(None).defer("text", "text_html")
+    proposal = get_for_tenant(queryset, municipality, pk=proposal_id)
+    proposal.municipality = municipality
+    return proposal
+
+
 @municipality_view()
 def image(request: HttpRequest, municipality: Municipality, proposal_id: int, filename: str) -> HttpResponseBase:
     proposal = _visible(request, municipality, proposal_id)
@@ -328,7 +337,7 @@ def attachment(request: HttpRequest, municipality: Municipality, proposal_id: in
 @municipality_view()
 @require_POST
 def support(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
-    proposal = _visible(request, municipality, proposal_id)
+    proposal = _to_act_on(request, municipality, proposal_id)
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
     try:
@@ -344,7 +353,7 @@ def support(request: HttpRequest, municipality: Municipality, proposal_id: int) 
 @municipality_view()
 @require_POST
 def withdraw(request: HttpRequest, municipality: Municipality, proposal_id: int) -> HttpResponse:
-    proposal = _visible(request, municipality, proposal_id)
+    proposal = _to_act_on(request, municipality, proposal_id)
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
     try:

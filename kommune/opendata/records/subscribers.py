@@ -20,7 +20,10 @@ def mark_changed(event: Event) -> None:
 
 
 def handles() -> Mapping[type[Event], Handler]:
-    return {event_type: mark_changed for event_type in event_types().values() if keys_changed_by(event_type)}
+    # Asked at every publish: what any record set names, gathered once, instead of asking each set for each type.
+    named: set = set().union(*(registered.changed_by for registered in record_sets()))
+    return {event_type: mark_changed for event_type in event_types().values()
+            if event_type in named or (event_type.visibility is not None and event_type.visibility in named)}
 
 
 CONSUMER = Consumer("opendata_records", handles, durable=True,
