@@ -165,3 +165,37 @@ def test_an_approved_partner_reaches_the_cached_directory_and_the_calendars_dist
     client.logout()
     directory = client.get("/musterstadt/treffpunkte/")
     assert directory["X-Page-Cache"] == "miss" and "Computerclub 60plus" in directory.content.decode()
+
+
+def test_the_publish_link_follows_an_approved_partner_and_a_partner_role_without_a_query_for_others(
+        client, musterstadt, alice, carol, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kommune.core.models import Role
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    publish = "/musterstadt/veranstaltungen/neu/"
+
+    def calendar(person) -> tuple[str, list[str]]:
+        client.force_login(person)
+        client.get("/musterstadt/veranstaltungen/")
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/musterstadt/veranstaltungen/").content.decode()
+        return html, [query["sql"] for query in queries.captured_queries]
+
+    html, queries = calendar(alice)
+    assert publish not in html and not [sql for sql in queries if "submitted_by_id" in sql]
+    client.post("/musterstadt/treffpunkte/neu/", {
+        "name": "Computerclub 60plus", "kind": "association", "street": "Am Hafen 2", "postcode": "12345",
+        "city": "Musterstadt", "district": "Hafen", "offers": ["smartphone"], "phone": "0421 606060"})
+    assert publish not in calendar(alice)[0]  # still pending
+    client.force_login(carol)
+    client.post("/musterstadt/verwaltung/treffpunkte/", {"partner": Partner.objects.get().pk, "decision": "approve"})
+    assert publish in calendar(alice)[0]
+
+    organisation = OrganisationFactory()
+    PartnerFactory(municipality=musterstadt, name="Bücherhalle", organisation=organisation)
+    assert publish not in calendar(bob)[0]
+    MembershipFactory(user=bob, municipality=musterstadt, role=Role.PARTNER, organisation=organisation)
+    assert publish in calendar(bob)[0]

@@ -304,3 +304,21 @@ def test_a_person_who_never_reacted_in_a_thread_costs_no_reaction_query(proposal
         do_react(actor=alice, comment=comment, value=-1)
     html = alices.get(proposal_detail(proposal)).content.decode()
     assert pressed(html, comment.pk) == ["false", "true"]
+
+
+def test_a_kept_co_design_service_follows_its_changes_and_a_draft_stays_with_the_staff(
+        musterstadt, alice, carol, django_capture_on_commit_callbacks):
+    from kommune.codesign.services import ServiceInput, do_update_service
+    from tests.factories_codesign import service_with_steps
+
+    service = service_with_steps(musterstadt)
+    path = reverse("codesign:detail", kwargs={"municipality_slug": musterstadt.slug, "service_id": service.pk})
+    assert "Wohnsitz ummelden" in get(logged_in(alice), path)[0]  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        do_update_service(service=service, actor=carol, values=ServiceInput(title="Wohnsitz anmelden"))
+    assert "Wohnsitz anmelden" in get(logged_in(alice), path)[0]
+
+    draft = service_with_steps(musterstadt, published=False)
+    draft_path = reverse("codesign:detail", kwargs={"municipality_slug": musterstadt.slug, "service_id": draft.pk})
+    assert logged_in(alice).get(draft_path).status_code == 404
+    assert logged_in(carol).get(draft_path).status_code == 200

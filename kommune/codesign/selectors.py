@@ -18,6 +18,12 @@ def published_services(municipality: Municipality) -> QuerySet[Service]:
             .select_related("municipality", "process").annotate(step_count=Count("steps")))
 
 
+def published_service(municipality: Municipality, service_id: int) -> Service | None:
+    """One published service with its process, as everyone sees it (None: a draft, or missing)."""
+    return (Service.objects.filter(municipality=municipality, is_published=True, pk=service_id)
+            .select_related("process").first())
+
+
 def all_services(municipality: Municipality) -> QuerySet[Service]:
     return (Service.objects.filter(municipality=municipality).select_related("municipality", "process")
             .annotate(step_count=Count("steps")))

@@ -2,6 +2,8 @@
 comments, the rating form; and the staff's pages (describing services and steps, the feedback grouped into
 themes, publishing changes, entering ratings for residents who phoned)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -27,7 +29,7 @@ from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cleaning import parse_id
 from kommune.core.forms import add_service_errors
 from kommune.core.models import Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, shared_object
 
 MANAGE = services.MANAGE_PERMISSION
 
@@ -42,6 +44,19 @@ def _service(request: HttpRequest, municipality: Municipality, service_id: int) 
     if not _may_manage(request, municipality):
         queryset = queryset.filter(is_published=True)
     return get_for_tenant(queryset, municipality, pk=service_id)
+
+
+def _kept_service(request: HttpRequest, municipality: Municipality, service_id: int) -> Service:
+    """``_service`` for a page under ``codesign-service:<id>``: a published service is the same for everyone, so it
+    is kept under the page's generations (a shared object); staff read a draft as ``_service`` does."""
+    public = shared_object(request, f"service:{service_id}",
+                           partial(selectors.published_service, municipality, service_id))
+    if public is None:
+        return _service(request, municipality, service_id)
+    public.municipality = municipality
+    if public.process is not None:
+        public.process.municipality = municipality
+    return public
 
 
 def _step(service: Service, step_id: int) -> Step:
@@ -73,7 +88,7 @@ def _history_context(service: Service) -> dict:
 @cached_for_anonymous("codesign-service:{service_id}")
 @municipality_view()
 def service_detail(request: HttpRequest, municipality: Municipality, service_id: int) -> HttpResponse:
-    service = _service(request, municipality, service_id)
+    service = _kept_service(request, municipality, service_id)
 
     def analysis() -> dict:  # read only when the shared fragment is not cached
         return {"summaries": selectors.step_summaries(service), "themes": selectors.themes_with_counts(service),

@@ -45,19 +45,21 @@ class PersonalCache[V]:
         """The person's value changed (committed): every request from now on reads it again."""
         count_on(self._keys(user_id)[0])
 
-    def watch(self, model: type[Model]) -> None:
-        """Every save or delete of a row of ``model`` (with a ``user_id``) changes that person's value."""
-        post_save.connect(self._row_changed, sender=model, dispatch_uid=f"{self.name}:saved", weak=False)
-        post_delete.connect(self._row_changed, sender=model, dispatch_uid=f"{self.name}:deleted", weak=False)
+    def watch(self, model: type[Model], person: str = "user_id") -> None:
+        """Every save or delete of a row of ``model`` changes the value of the person its field ``person`` names."""
+        def row_changed(instance: Model, **kwargs) -> None:
+            person_id = getattr(instance, person)
+            if person_id is not None:
+                self.changed_with_this_transaction(person_id)
+
+        post_save.connect(row_changed, sender=model, dispatch_uid=f"{self.name}:saved", weak=False)
+        post_delete.connect(row_changed, sender=model, dispatch_uid=f"{self.name}:deleted", weak=False)
 
     def changed_with_this_transaction(self, user_id: int) -> None:
         """The person's rows change in the open transaction (a write that sends no signal: bulk_create); counted
         on after the commit, so that no request reads the old rows again under the new version."""
         self._changed_in_open_transaction().add(user_id)
         transaction.on_commit(partial(self._committed, user_id))
-
-    def _row_changed(self, instance: Model, **kwargs) -> None:
-        self.changed_with_this_transaction(instance.user_id)  # type: ignore[attr-defined]  # models with a user
 
     def _committed(self, user_id: int) -> None:
         self._changed_in_open_transaction().discard(user_id)

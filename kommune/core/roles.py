@@ -23,6 +23,13 @@ def roles_in(user, tenant: Tenant | None) -> frozenset[str]:
     return _held(user).get((type(tenant).__name__, tenant.pk), frozenset())
 
 
+def holds_role_anywhere(user, role: str) -> bool:
+    """Whether the person has ``role`` in any municipality or lab (from the kept roles, no query)."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    return any(role in names for names in _held(user).values())
+
+
 def forget_roles(user) -> None:
     """Read the roles again within this request (after this request changed them)."""
     user.__dict__.pop("_kommune_roles", None)

@@ -12,9 +12,11 @@ class InclusionConfig(AppConfig):
     def ready(self) -> None:
         from kommune.core.api.registry import register_router
         from kommune.core.demo import register_demo_seeder
-        from kommune.inclusion import api, demo, hooks
+        from kommune.inclusion import api, demo, hooks, selectors
+        from kommune.inclusion.models import Partner
 
         hooks.register()
+        selectors.SUBMITTED.watch(Partner, person="submitted_by_id")
         from kommune.inclusion import newsletter_blocks
 
         newsletter_blocks.register()  # the newsletter block "upcoming dates"

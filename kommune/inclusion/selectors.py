@@ -10,6 +10,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from kommune.core.models import Lab, Municipality
+from kommune.core.personal import PersonalCache
+from kommune.core.roles import holds_role_anywhere
 from kommune.inclusion.models import Category, Course, Event, Partner, Registration
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -68,6 +70,29 @@ def partner_directory(municipality: Municipality, filters: PartnerFilters) -> Qu
 
 def districts_of(municipality: Municipality) -> list[str]:
     return sorted(set(approved_partners(municipality).exclude(district="").values_list("district", flat=True)))
+
+
+def _municipalities_with_partners_submitted_by(user_id: int) -> frozenset[int]:
+    return frozenset(Partner.objects.filter(submitted_by_id=user_id, state=Partner.State.APPROVED)
+                     .values_list("municipality_id", flat=True))
+
+
+# Where a person submitted an approved partner, asked by every calendar page ("publish an event"): kept like their
+# roles (a partner's save or delete counts its submitter's version on; InclusionConfig.ready() watches them).
+SUBMITTED = PersonalCache("partners-submitted", _municipalities_with_partners_submitted_by, 600)
+
+
+def may_publish_events(user, municipality: Municipality) -> bool:
+    """Whether ``partners_managed_by`` finds any partner; without a query for everyone who has no partner role, no
+    approved partner submitted there and no place in the team."""
+    from kommune.core.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if (not user.has_perm("inclusion.manage", municipality) and not holds_role_anywhere(user, Role.PARTNER)
+            and municipality.pk not in SUBMITTED.get(user.pk)):
+        return False
+    return partners_managed_by(user, municipality).exists()
 
 
 def partners_managed_by(user, municipality: Municipality) -> QuerySet[Partner]:

@@ -79,7 +79,7 @@ def _districts(request: HttpRequest, municipality: Municipality) -> list[str]:
 
 
 def _can_publish(request: HttpRequest, municipality: Municipality) -> bool:
-    return request.user.is_authenticated and selectors.partners_managed_by(request.user, municipality).exists()
+    return selectors.may_publish_events(request.user, municipality)
 
 
 @cached_for_anonymous("inclusion")
