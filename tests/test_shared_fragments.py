@@ -322,3 +322,21 @@ def test_a_kept_co_design_service_follows_its_changes_and_a_draft_stays_with_the
     draft_path = reverse("codesign:detail", kwargs={"municipality_slug": musterstadt.slug, "service_id": draft.pk})
     assert logged_in(alice).get(draft_path).status_code == 404
     assert logged_in(carol).get(draft_path).status_code == 200
+
+
+def test_a_kept_survey_goes_with_its_unpublished_process_and_a_draft_stays_with_the_staff(
+        musterstadt, alice, carol, django_capture_on_commit_callbacks):
+    from kommune.core.processes.services import do_unpublish_process
+    from tests.factories_surveys import survey_with_questions
+
+    survey = survey_with_questions(musterstadt)
+    path = reverse("surveys:results", kwargs={"municipality_slug": musterstadt.slug, "survey_id": survey.pk})
+    assert "Marktplatz-Befragung" in get(logged_in(alice), path)[0]  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        do_unpublish_process(process=survey.process, actor=carol)
+    assert logged_in(alice).get(path).status_code == 404
+
+    draft = survey_with_questions(musterstadt, published=False)
+    draft_path = reverse("surveys:results", kwargs={"municipality_slug": musterstadt.slug, "survey_id": draft.pk})
+    assert logged_in(alice).get(draft_path).status_code == 404
+    assert logged_in(carol).get(draft_path).status_code == 200

@@ -17,6 +17,12 @@ def published_surveys(municipality: Municipality) -> QuerySet[Survey]:
             .select_related("municipality", "process").order_by("-published_at", "-id"))
 
 
+def published_survey(municipality: Municipality, survey_id: int) -> Survey | None:
+    """One published survey with its process, as everyone sees it (None: a draft, or missing)."""
+    return (Survey.objects.filter(municipality=municipality, is_published=True, process__is_published=True,
+                                  pk=survey_id).select_related("process").first())
+
+
 def surveys_for_page(municipality: Municipality, user: Any) -> QuerySet[Survey]:
     """Published ones for everyone; staff also see drafts."""
     surveys = Survey.objects.filter(municipality=municipality).select_related("municipality", "process")

@@ -4,6 +4,7 @@ as SVG charts with tables and as CSV; an opinion map with one statement at a tim
 statement and the computed map with its groups and consensus."""
 
 import csv
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.cleaning import parse_id
 from kommune.core.models import Municipality
-from kommune.core.pagecache import cached_for_anonymous
+from kommune.core.pagecache import cached_for_anonymous, shared_object
 from kommune.core.spreadsheets import spreadsheet_safe
 from kommune.core.types import User
 from kommune.surveys import charts, selectors, services
@@ -27,6 +28,16 @@ from kommune.surveys.models import OpinionMap, Question, Statement, Survey, Vote
 
 def _survey(request: HttpRequest, municipality: Municipality, survey_id: int) -> Survey:
     return get_for_tenant(selectors.surveys_for_page(municipality, request.user), municipality, pk=survey_id)
+
+
+def _kept_survey(request: HttpRequest, municipality: Municipality, survey_id: int) -> Survey:
+    """``_survey`` for a page under ``survey:<id>``: a published survey is the same for everyone, so it is kept
+    under the page's generations (a shared object); staff read a draft as ``_survey`` does."""
+    public = shared_object(request, f"survey:{survey_id}", partial(selectors.published_survey, municipality, survey_id))
+    if public is None:
+        return _survey(request, municipality, survey_id)
+    public.municipality = public.process.municipality = municipality
+    return public
 
 
 def _map(request: HttpRequest, municipality: Municipality, map_id: int) -> OpinionMap:
@@ -154,7 +165,7 @@ def _cleaned_quietly(steps: list[list[Question]], raw: dict[int, Any]) -> dict[i
 @cached_for_anonymous("survey:{survey_id}")
 @municipality_view()
 def results(request: HttpRequest, municipality: Municipality, survey_id: int) -> HttpResponse:
-    survey = _survey(request, municipality, survey_id)
+    survey = _kept_survey(request, municipality, survey_id)
     can_manage = request.user.has_perm(services.MANAGE_PERMISSION, municipality)
 
     def results() -> list:  # read only when the shared fragment is not cached
