@@ -85,3 +85,17 @@ def test_a_verified_residency_reaches_the_support_box_and_a_kept_answer_costs_no
     assert "Support this proposal" in page and not [sql for sql in queries if "accounts_residency" in sql]
     frank.residencies.all().delete()
     assert NOT_RESIDENT in page_of(frank, proposal)[0]
+
+
+def test_a_page_reads_all_of_a_persons_caches_in_one_round_trip(frank, proposal):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    page_of(frank, proposal)  # every personal cache of Frank holds a value now
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        page, _ = page_of(frank, proposal)
+    personal = [call for call in get_many.call_args_list if any(":version" in key for key in call.args[0])]
+    assert "Support this proposal" in page or NOT_RESIDENT in page
+    # The roles, the follows, the blocks, the residencies and the reactions of one person: one read.
+    assert len(personal) == 1 and len(personal[0].args[0]) >= 10

@@ -12,13 +12,50 @@ counter of kommune.core.versions.
 import threading
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from kommune.core.versions import count_on, current_version
+
+_caches: list["PersonalCache"] = []
+
+
+class _RequestReads(threading.local):
+    """What a request read of the person's caches: the first ``get`` of a request fetches the versions and values
+    of every personal cache of that person in one round trip (a page with comments asks five of them). Kept only
+    between request_started and request_finished, so a worker or a command never reads an old value from here."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.found: dict[int, dict[str, Any]] = {}
+
+    def of(self, user_id: int) -> dict[str, Any]:
+        if not self.active:
+            return cache.get_many(_keys_of_all(user_id))
+        found = self.found.get(user_id)
+        if found is None:
+            found = self.found[user_id] = cache.get_many(_keys_of_all(user_id))
+        return found
+
+    def start(self, **kwargs: Any) -> None:
+        self.active, self.found = True, {}
+
+    def finish(self, **kwargs: Any) -> None:
+        self.active, self.found = False, {}
+
+
+def _keys_of_all(user_id: int) -> list[str]:
+    return [key for personal in _caches for key in personal._keys(user_id)]
+
+
+_request_reads = _RequestReads()
+request_started.connect(_request_reads.start, dispatch_uid="personal:request_started", weak=False)
+request_finished.connect(_request_reads.finish, dispatch_uid="personal:request_finished", weak=False)
 
 
 class PersonalCache[V]:
@@ -27,23 +64,26 @@ class PersonalCache[V]:
         self._read = read
         self._seconds = seconds
         self._local = threading.local()
+        _caches.append(self)
 
     def get(self, user_id: int) -> V:
         if user_id in self._changed_in_open_transaction():  # the cache learns of the change at the commit
             return self._read(user_id)
         version_key, value_key = self._keys(user_id)
-        found = cache.get_many([version_key, value_key])
+        found = _request_reads.of(user_id)
         stored = found.get(value_key)
         version = current_version(version_key, found)
         if isinstance(stored, tuple) and stored[0] == version:
             return stored[1]
         value = self._read(user_id)
         cache.set(value_key, (version, value), self._seconds)
+        found[value_key] = (version, value)
         return value
 
     def changed(self, user_id: int) -> None:
         """The person's value changed (committed): every request from now on reads it again."""
         count_on(self._keys(user_id)[0])
+        _request_reads.found.pop(user_id, None)
 
     def watch(self, model: type[Model], person: str = "user_id") -> None:
         """Every save or delete of a row of ``model`` changes the value of the person its field ``person`` names."""
