@@ -306,6 +306,13 @@ def test_a_person_who_never_reacted_in_a_thread_costs_no_reaction_query(proposal
     assert pressed(html, comment.pk) == ["false", "true"]
 
 
+def only_the_staff_see(url_name: str, municipality, resident, staff, **kwargs) -> None:
+    """A draft's page: a 404 for a resident and the page for the staff, whatever a published one left kept."""
+    path = reverse(url_name, kwargs={"municipality_slug": municipality.slug, **kwargs})
+    assert logged_in(resident).get(path).status_code == 404
+    assert logged_in(staff).get(path).status_code == 200
+
+
 def test_a_kept_co_design_service_follows_its_changes_and_a_draft_stays_with_the_staff(
         musterstadt, alice, carol, django_capture_on_commit_callbacks):
     from kommune.codesign.services import ServiceInput, do_update_service
@@ -318,10 +325,8 @@ def test_a_kept_co_design_service_follows_its_changes_and_a_draft_stays_with_the
         do_update_service(service=service, actor=carol, values=ServiceInput(title="Wohnsitz anmelden"))
     assert "Wohnsitz anmelden" in get(logged_in(alice), path)[0]
 
-    draft = service_with_steps(musterstadt, published=False)
-    draft_path = reverse("codesign:detail", kwargs={"municipality_slug": musterstadt.slug, "service_id": draft.pk})
-    assert logged_in(alice).get(draft_path).status_code == 404
-    assert logged_in(carol).get(draft_path).status_code == 200
+    only_the_staff_see("codesign:detail", musterstadt, alice, carol,
+                       service_id=service_with_steps(musterstadt, published=False).pk)
 
 
 def test_a_kept_survey_goes_with_its_unpublished_process_and_a_draft_stays_with_the_staff(
@@ -336,7 +341,5 @@ def test_a_kept_survey_goes_with_its_unpublished_process_and_a_draft_stays_with_
         do_unpublish_process(process=survey.process, actor=carol)
     assert logged_in(alice).get(path).status_code == 404
 
-    draft = survey_with_questions(musterstadt, published=False)
-    draft_path = reverse("surveys:results", kwargs={"municipality_slug": musterstadt.slug, "survey_id": draft.pk})
-    assert logged_in(alice).get(draft_path).status_code == 404
-    assert logged_in(carol).get(draft_path).status_code == 200
+    only_the_staff_see("surveys:results", musterstadt, alice, carol,
+                       survey_id=survey_with_questions(musterstadt, published=False).pk)
