@@ -6,7 +6,9 @@ unread badge, the display name, the CSRF token, the address to come back to) are
 request. base.html for a logged-in person took 0.80 ms to render before, 0.56 ms after (timeit, best of 7 × 200).
 
 The key holds everything the markup shows, so an edited name or slug finds no stale header, and no generation is
-needed. A changed setting (the operator's legal pages in the footer) forgets them all."""
+needed. A changed setting (the operator's legal pages in the footer) forgets them all.
+
+The header's CSRF token is the page's one token (``page_csrf_input``): every form of the page carries it."""
 
 from collections.abc import Callable
 from typing import Any, cast
