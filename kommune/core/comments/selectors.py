@@ -6,7 +6,8 @@ loaded on demand (their number comes from the stored counter).
 
 Where the list is a shared fragment (the embed, a consultation's paragraph), the first page costs less: the
 thread's counter and who wrote the shown comments are a shared value of the page, the comments themselves are
-read only when the fragment is rendered, and the viewer's reactions are the one query left.
+read only when the fragment is rendered, and the viewer's reactions are read only in a thread they reacted in
+(``REACTED``).
 """
 
 from collections.abc import Callable
