@@ -383,7 +383,10 @@ def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
 def _store(request: HttpRequest, key: str, body: bytes, *, status: int = 200,
            headers: list[tuple[str, str]] | None = None) -> None:
     """A page (or a fragment: no headers) under ``key``, with the visitor's CSRF tokens as the placeholder."""
-    page = StoredPage(status, headers or [], _without_tokens(request, body))
+    _keep(key, StoredPage(status, headers or [], _without_tokens(request, body)))
+
+
+def _keep(key: str, page: StoredPage) -> None:
     cache.set(key, page, settings.PAGE_CACHE_SECONDS)
     _local.put(key, page)
 
@@ -591,7 +594,5 @@ def shared_object[T](request: HttpRequest, name: str, compute: Callable[[], T]) 
     if stored is not None:
         return pickle.loads(stored.body)
     value = compute()
-    page = StoredPage(200, [], pickle.dumps(value))
-    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-    _local.put(key, page)
+    _keep(key, StoredPage(200, [], pickle.dumps(value)))  # no CSRF tokens to take out of a pickle
     return value

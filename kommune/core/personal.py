@@ -92,8 +92,9 @@ class PersonalCache[V]:
             if person_id is not None:
                 self.changed_with_this_transaction(person_id)
 
-        post_save.connect(row_changed, sender=model, dispatch_uid=f"{self.name}:saved", weak=False)
-        post_delete.connect(row_changed, sender=model, dispatch_uid=f"{self.name}:deleted", weak=False)
+        uid = f"{self.name}:{model._meta.label}"  # a cache may watch several models
+        post_save.connect(row_changed, sender=model, dispatch_uid=f"{uid}:saved", weak=False)
+        post_delete.connect(row_changed, sender=model, dispatch_uid=f"{uid}:deleted", weak=False)
 
     def changed_with_this_transaction(self, user_id: int) -> None:
         """The person's rows change in the open transaction (a write that sends no signal: bulk_create); counted
