@@ -50,6 +50,8 @@ def test_register_confirm_and_log_out_with_the_keyboard(page, live_server, muste
     assert "skip-link" in first["cls"] and first["text"] == "Zum Hauptinhalt springen", first
     assert page.locator(".skip-link").is_visible(), "the skip link must become visible when focused"
     page.keyboard.press("Enter")
+    # A fragment link moves the page without a load event; on a busy machine the hash can lag the key press.
+    page.wait_for_function("location.hash === '#main'", timeout=5000)
     assert page.url.endswith("#main")
     assert page.evaluate("document.activeElement.id") == "main"
 
