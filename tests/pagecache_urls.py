@@ -16,8 +16,10 @@ FORM_PAGE = "/pagecache-test/form/"
 def form_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return HttpResponse("posted")
+    # Long enough to be worth compressing, were it not for the token.
     return HttpResponse(f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
-                        f'value="{get_token(request)}"><button>Senden</button></form>')
+                        f'value="{get_token(request)}"><button>Senden</button></form>'
+                        + "<p>Bitte senden Sie das Formular ab.</p>" * 40)
 
 
 urlpatterns = [path(FORM_PAGE.strip("/") + "/", form_page), *project_urlpatterns]

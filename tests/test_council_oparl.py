@@ -1,6 +1,8 @@
 """The OParl 1.1 server (kommune/council): a crawl from the System object validates every object against the official
 schemas; pagination, filters, deleted objects, CORS, file headers, tenants and bad input."""
 
+import gzip
+import json
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -432,3 +434,24 @@ def test_a_logged_in_client_gets_the_cached_lists_too(client, musterstadt, alice
                            fields={"name": "Neuer Antrag", "paper_type": "Antrag"})
     fresh = client.get(url)
     assert fresh[pagecache.HIT_HEADER] == "miss" and fresh.json()["pagination"]["totalElements"] == 3
+
+
+def test_a_client_that_accepts_gzip_gets_the_cached_list_compressed(client, musterstadt, settings):
+    """A hit sends the bytes compressed when the page was stored (browsers, requests and ckanapi all accept gzip);
+    the list inside is the same, and a client that does not say so gets it plain."""
+    settings.PAGE_CACHE_SECONDS = 300
+    council(musterstadt, size=3)
+    url = f"{body_url(musterstadt)}/paper"
+    plain = client.get(url)
+    assert plain[pagecache.HIT_HEADER] == "miss" and "Content-Encoding" not in plain
+
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed[pagecache.HIT_HEADER] == "hit" and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and len(packed.content) < len(plain.content) / 2
+    assert gzip.decompress(packed.content) == plain.content
+    for paper in json.loads(gzip.decompress(packed.content))["data"]:
+        validate_object(paper)
+
+    unpacked = client.get(url, HTTP_ACCEPT_ENCODING="identity")
+    assert unpacked[pagecache.HIT_HEADER] == "hit" and "Content-Encoding" not in unpacked
+    assert unpacked.content == plain.content and "Accept-Encoding" in unpacked["Vary"]

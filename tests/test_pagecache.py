@@ -1,5 +1,6 @@
 """The page cache for anonymous visitors: hits cost no query, events invalidate, nobody gets another's CSRF token."""
 
+import gzip
 import os
 import re
 import time
@@ -186,6 +187,20 @@ def test_no_visitor_gets_the_csrf_token_or_cookie_of_another(form_page):
     assert refused.status_code == 403
 
 
+def test_a_page_with_a_token_is_never_compressed_and_one_without_is(form_page, musterstadt):
+    """Compressing a token beside text a visitor controls would open it to BREACH: the form page is sent plain to a
+    client that accepts gzip; the anonymous home page, which carries no token, compressed."""
+    Client().get(form_page)
+    served = Client(HTTP_ACCEPT_ENCODING="gzip").get(form_page)
+    assert served[pagecache.HIT_HEADER] == "hit" and "Content-Encoding" not in served and tokens(served)
+
+    Client().get(home(musterstadt))
+    packed = Client(HTTP_ACCEPT_ENCODING="gzip").get(home(musterstadt))
+    assert packed[pagecache.HIT_HEADER] == "hit" and packed["Content-Encoding"] == "gzip"
+    assert "Musterstadt" in gzip.decompress(packed.content).decode()
+    assert packed["Content-Length"] == str(len(packed.content))
+
+
 def test_a_visitor_with_a_csrf_cookie_keeps_it(form_page):
     Client().get(form_page)
     visitor = Client(enforce_csrf_checks=True)
@@ -233,7 +248,7 @@ def test_an_anonymous_hit_is_answered_before_the_session_with_every_header(muste
     with mock.patch.object(SessionMiddleware, "process_request", side_effect=AssertionError("reached the session")):
         served = english.get(home(musterstadt))
     assert served[pagecache.HIT_HEADER] == "hit" and "Log in" in served.content.decode()
-    assert served["Content-Language"] == "en" and served["Vary"] == "Cookie"
+    assert served["Content-Language"] == "en" and served["Vary"] == "Accept-Encoding, Cookie"
     assert served["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in served
     assert served["Content-Length"] == str(len(served.content))
 

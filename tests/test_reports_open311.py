@@ -266,3 +266,20 @@ def test_the_cached_request_list_follows_every_change_of_its_jurisdiction(server
     # A jurisdiction_id that is not a plain slug is answered by the view every time, never from the cache.
     padded = requests.get(f"{root}/requests.json", params={"jurisdiction_id": " musterstadt "}, timeout=30)
     assert [r["service_request_id"] for r in padded.json()] == [request_id] and "X-Page-Cache" not in padded.headers
+
+
+def test_a_long_cached_list_reaches_the_client_compressed(server, settings):
+    """requests (under georeport) asks for gzip: the cached list of a jurisdiction with a few reports comes
+    compressed, and the client reads the same requests from it as from the plain answer."""
+    settings.PAGE_CACHE_SECONDS = 300
+    root = server["root"]
+    posted = {_post(root, description=f"Laterne {number} vor der Schule ist dunkel.").json()[0]["service_request_id"]
+              for number in range(4)}
+    client = GeoReport(root, jurisdiction="musterstadt", output_format="json")
+    assert {r["service_request_id"] for r in client.get_service_requests()} == posted
+    packed = requests.get(f"{root}/requests.json", params={"jurisdiction_id": "musterstadt"}, timeout=30)
+    assert packed.headers["X-Page-Cache"] == "hit" and packed.headers["Content-Encoding"] == "gzip"
+    plain = requests.get(f"{root}/requests.json", params={"jurisdiction_id": "musterstadt"}, timeout=30,
+                         headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and packed.json() == plain.json()
+    assert {r["service_request_id"] for r in client.get_service_requests()} == posted

@@ -34,6 +34,11 @@ the visitor being served, from ``get_token``, which also sets that visitor's CSR
 no visitor ever gets another's token or cookie. Stored pages keep only the view's own headers; the middleware
 adds Vary: Cookie, Content-Language and the security headers on the way out as for any page.
 
+Compression: a stored page without a token is also kept gzip-compressed (``_compressed``, once per rendering), and
+a hit for a client that accepts gzip (browsers, requests, ckanapi, curl --compressed) sends those bytes with
+Content-Encoding: gzip and Vary: Accept-Encoding. A page with a token is never compressed: the token differs
+per visitor, and compressing it beside text a visitor controls would open it to BREACH.
+
 Content Security Policy: pages carry no inline script, so the policy (settings.SECURE_CSP) needs no nonce and a
 stored page is valid for every visitor; the middleware adds the header to each answer, hit or miss. Should a
 page ever use the request's nonce (``csp_nonce``), it is not stored: served to another visitor, its nonce would
@@ -72,7 +77,9 @@ from django.template.response import SimpleTemplateResponse
 from django.test.signals import setting_changed
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.text import compress_string
 
 from kommune.core.events import Consumer, Event, event_types
 from kommune.core.generation_watch import GenerationWatch, announcement
@@ -91,6 +98,9 @@ HIT_HEADER = "X-Page-Cache"
 # A masked CSRF token: 64 letters and digits (django.middleware.csrf), standing alone.
 _TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache")
+COMPRESS_MIN_BYTES = 1024  # below a packet or so, compression saves nothing worth a header
+_COMPRESSIBLE_WORDS = ("json", "xml", "javascript", "csv", "calendar")  # besides text/*
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 View = Callable[..., HttpResponse]
 
 
@@ -100,6 +110,11 @@ class StoredPage:
     headers: list[tuple[str, str]]
     body: bytes  # CSRF tokens replaced by placeholder()
     stored_at: float = field(default_factory=time.time)
+    gzipped: bytes | None = None  # the body compressed once, for clients that accept gzip (see _compressed)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
 
 
 def placeholder() -> bytes:
@@ -345,7 +360,7 @@ class LocalPages:
             if key in self.pages:
                 return
             self.pages[key] = page
-            self.size += len(page.body)
+            self.size += page.size
             while self.size > self.max_bytes and self.pages:
                 self._drop(next(iter(self.pages)))
 
@@ -355,7 +370,7 @@ class LocalPages:
             self.size = 0
 
     def _drop(self, key: str) -> None:
-        self.size -= len(self.pages.pop(key).body)
+        self.size -= self.pages.pop(key).size
 
 
 LOCAL_PAGE_BYTES = 32 * 1024 * 1024  # per app server process
@@ -383,7 +398,22 @@ def _without_tokens(request: HttpRequest, body: bytes) -> bytes:
 def _store(request: HttpRequest, key: str, body: bytes, *, status: int = 200,
            headers: list[tuple[str, str]] | None = None) -> None:
     """A page (or a fragment: no headers) under ``key``, with the visitor's CSRF tokens as the placeholder."""
-    _keep(key, StoredPage(status, headers or [], _without_tokens(request, body)))
+    body = _without_tokens(request, body)
+    _keep(key, StoredPage(status, headers or [], body, gzipped=_compressed(body, headers or [])))
+
+
+def _compressed(body: bytes, headers: list[tuple[str, str]]) -> bytes | None:
+    """The page's body compressed once when it is stored, so that a hit costs no compression: a large JSON list
+    (OParl, Open311) shrinks to a tenth, and sending 200 to 500 KB per hit had made those lists the slowest hits.
+    Only a page without a CSRF token (the token differs per visitor and would make the body a BREACH target) and
+    only a text body that is not encoded already and gets shorter."""
+    names = {name.lower(): value for name, value in headers}
+    kind = names.get("content-type", "")
+    if (len(body) < COMPRESS_MIN_BYTES or "content-encoding" in names or placeholder() in body
+            or not (kind.startswith("text/") or any(word in kind for word in _COMPRESSIBLE_WORDS))):
+        return None
+    compressed = compress_string(body)
+    return compressed if len(compressed) < len(body) else None
 
 
 def _keep(key: str, page: StoredPage) -> None:
@@ -398,10 +428,20 @@ def _with_token(request: HttpRequest, body: bytes) -> bytes:
 
 
 def _serve(request: HttpRequest, page: StoredPage, body: bytes | None = None) -> HttpResponse:
-    """The stored page as an answer; ``body``: its body with the token in place already."""
+    """The stored page as an answer; ``body``: its body with the token in place already. A client that accepts
+    gzip gets the compressed body of a page that has one (such a page carries no token)."""
+    gzipped = page.gzipped is not None and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if gzipped:
+        body = page.gzipped
     response = HttpResponse(_with_token(request, page.body) if body is None else body, status=page.status)
     for name, value in page.headers:
         response[name] = value
+    if page.gzipped is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+        if response.get("ETag", "").startswith('"'):  # a strong ETag names the bytes (RFC 9110, 8.8.1)
+            response["ETag"] = "W/" + response["ETag"]
     response[HIT_HEADER] = "hit"
     return response
 
