@@ -568,20 +568,21 @@ def _already_supports() -> Refusal:
 
 
 def support_refusal(proposal: Proposal, user: User | AnonymousUser, *, now: datetime | None = None,
-                    settings_row: ProposalSettings | None = None) -> Refusal | None:
+                    settings_row: ProposalSettings | None = None, duplicate: bool = True) -> Refusal | None:
     """The one rule of who may support: why ``user`` (also an anonymous visitor) cannot support ``proposal`` now,
     or None when they can. The page shows the message and the remedy for its code, the service refuses with it.
 
     Codes, in the order they are checked: disabled, draft, answered, closed (the proposal takes no supports);
     login; duplicate (they already support it); unconfirmed, own, not_resident, no_birth_date, too_young (the
-    person may not)."""
+    person may not). ``duplicate=False`` leaves the duplicate to the caller: the support's unique insert refuses
+    it without a query before."""
     now = now or timezone.now()
     settings_row = settings_row or get_settings(proposal.municipality)
     if refusal := _disabled_refusal(settings_row, proposal.municipality) or collection_refusal(proposal, now):
         return refusal
     if not user.is_authenticated:
         return Refusal("login", _("Log in to support this proposal."))
-    return duplicate_refusal(proposal, user) or _person_refusal(proposal, user, settings_row, now)
+    return (duplicate and duplicate_refusal(proposal, user)) or _person_refusal(proposal, user, settings_row, now)
 
 
 def _update_returning(queryset: QuerySet, values: dict[str, Any], returning: tuple[str, ...]) -> tuple | None:
@@ -636,7 +637,7 @@ def do_support_proposal(*, proposal: Proposal, user: User) -> Support:
     """One online support, counted exactly, under any concurrency.
 
     Who may support is checked before the transaction. In it, the support row comes first (its unique constraint
-    refuses a second support of the same person, also of a parallel request), then the outbox entry of what
+    refuses a second support of the same person, also of a parallel request, so no query asks before), then the outbox entry of what
     follows a support (kommune.core.events: open-data staleness, the page cache, after the commit and from the
     outbox), and last the counter update, which checks that the proposal still collects and takes its row lock:
     the lock that serialises the supports of one proposal is held for that one statement and the commit. Only the
@@ -647,7 +648,7 @@ def do_support_proposal(*, proposal: Proposal, user: User) -> Support:
         raise PermissionDenied
     municipality = proposal.municipality
     settings_row = get_settings(municipality)
-    refusal = support_refusal(proposal, user, settings_row=settings_row)
+    refusal = support_refusal(proposal, user, settings_row=settings_row, duplicate=False)
     if refusal:
         raise refusal.error()
     now = timezone.now()
