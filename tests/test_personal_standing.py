@@ -1,6 +1,7 @@
 """What every page asks of the person looking and keeps in the cache like their roles (kommune/core/personal.py):
-whether they are blocked from taking part (the comment form), and where they are a verified resident (the support
-box). A page reads neither from the database once kept, and every change reaches the next page."""
+whether they are blocked from taking part (the comment form), where they are a verified resident (the support
+box), which proposals they support and where they have drafts. A page reads none of it from the database once kept,
+and every change reaches the next page."""
 
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from kommune.accounts.services import do_verify_at_counter
 from kommune.core.moderation import services as moderation
+from kommune.proposals import services as proposals
 from kommune.proposals.models import ProposalSettings
 from tests.factories import UserFactory
 from tests.factories_proposals import ProposalSettingsFactory, published_proposal
@@ -99,3 +101,44 @@ def test_a_page_reads_all_of_a_persons_caches_in_one_round_trip(frank, proposal)
     assert "Support this proposal" in page or NOT_RESIDENT in page
     # The roles, the follows, the blocks, the residencies and the reactions of one person: one read.
     assert len(personal) == 1 and len(personal[0].args[0]) >= 10
+
+
+def list_of(person, municipality) -> tuple[str, list[str]]:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("proposals:list", kwargs={"municipality_slug": municipality.slug}))
+    assert response.status_code == 200
+    return response.content.decode(), [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_support_and_its_withdrawal_reach_the_list_and_the_page_and_kept_supports_cost_no_query(
+        frank, carol, proposal, musterstadt):
+    do_verify_at_counter(municipality=musterstadt, actor=carol, user=frank)
+    assert "Support this proposal" in page_of(frank, proposal)[0]
+    assert "You support this" not in list_of(frank, musterstadt)[0]
+
+    proposals.do_support_proposal(proposal=proposal, user=frank)
+    assert "Withdraw my support" in page_of(frank, proposal)[0]  # read again once, after the change
+    page, queries = page_of(frank, proposal)
+    assert "Withdraw my support" in page and not [sql for sql in queries if "proposals_support" in sql]
+    listed, queries = list_of(frank, musterstadt)
+    assert "You support this" in listed and not [sql for sql in queries if "proposals_support" in sql]
+
+    proposals.do_withdraw_support(proposal=proposal, user=frank)
+    assert "Support this proposal" in page_of(frank, proposal)[0]
+    assert "You support this" not in list_of(frank, musterstadt)[0]
+
+
+def test_a_new_draft_reaches_the_list_and_nobody_without_drafts_costs_a_query(frank, carol, proposal, musterstadt):
+    list_of(carol, musterstadt)  # keeps where Carol has drafts: nowhere
+    listed, queries = list_of(carol, musterstadt)
+    assert 'id="drafts-heading"' not in listed
+    assert not [sql for sql in queries if "'draft'" in sql and '"created_at" DESC' in sql]  # drafts_of()
+    draft = proposals.do_create_proposal(municipality=musterstadt, author=carol, title="Bänke am Teich",
+                                         text="Am Teich fehlen Bänke für ältere Spaziergänger.")
+    listed, _ = list_of(carol, musterstadt)
+    assert 'id="drafts-heading"' in listed and "Bänke am Teich" in listed
+    assert "Bänke am Teich" not in list_of(frank, musterstadt)[0]
+    proposals.do_delete_draft(proposal=draft, actor=carol)
+    assert 'id="drafts-heading"' not in list_of(carol, musterstadt)[0]

@@ -59,7 +59,9 @@ def test_a_support_holds_the_row_lock_only_for_the_counter_update(musterstadt, d
     assert [sql.split()[2].strip('"') for sql in statements[:-1]] == [Support._meta.db_table,
                                                                      OutboxEntry._meta.db_table]
     assert not any("FOR UPDATE" in sql for sql in counted.captured_queries)
-    assert len(hooks) == 2  # the page cache, then the delivery of the outbox entry: after the commit
+    # After the commit: the person's kept supports (proposals.selectors.SUPPORTED), the page cache, then the
+    # delivery of the outbox entry.
+    assert len(hooks) == 3
     proposal.refresh_from_db()
     assert (proposal.online_supports, proposal.total_supports, proposal.state) == (1, 1, State.COLLECTING)
 

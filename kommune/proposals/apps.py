@@ -11,12 +11,23 @@ class ProposalsConfig(AppConfig):
         from kommune.core.api.registry import register_router
         from kommune.core.demo import register_demo_seeder
         from kommune.core.tenants import keep_rows_of
-        from kommune.proposals import api, blueprints, demo, home, hooks, management_entries, newsletter_blocks
+        from kommune.proposals import (
+            api,
+            blueprints,
+            demo,
+            home,
+            hooks,
+            management_entries,
+            newsletter_blocks,
+            selectors,
+        )
         from kommune.proposals import indicators as measured_indicators
-        from kommune.proposals.models import ProposalSettings
+        from kommune.proposals.models import Proposal, ProposalSettings, Support
 
         hooks.register()
         keep_rows_of(ProposalSettings)  # get_settings() keeps the municipality's rules in the process
+        selectors.SUPPORTED.watch(Support)  # every support and withdrawal, whatever makes it
+        selectors.DRAFTING.watch(Proposal, person="author_id")
         newsletter_blocks.register()  # the newsletter block "new citizen proposals"
         measured_indicators.register()  # what impact models measure (kommune/core/indicators.py)
         blueprints.register()  # the settings can be published as a template (kommune/core/blueprints.py)

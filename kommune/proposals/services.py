@@ -636,10 +636,11 @@ def _reach_threshold_if_due(proposal: Proposal, now: datetime, *, actor: User, s
 def do_support_proposal(*, proposal: Proposal, user: User) -> Support:
     """One online support, counted exactly, under any concurrency.
 
-    Who may support is checked before the transaction. In it, the support row comes first (its unique constraint
-    refuses a second support of the same person, also of a parallel request, so no query asks before), then the outbox entry of what
-    follows a support (kommune.core.events: open-data staleness, the page cache, after the commit and from the
-    outbox), and last the counter update, which checks that the proposal still collects and takes its row lock:
+    Who may support is checked before the transaction, except for a second support: in the transaction, the
+    support row comes first, and its unique constraint refuses a second support of the same person (also of a
+    parallel request) without a query before. Then the outbox entry of what follows a support
+    (kommune.core.events: open-data staleness, the page cache, after the commit and from the outbox), and last
+    the counter update, which checks that the proposal still collects and takes its row lock:
     the lock that serialises the supports of one proposal is held for that one statement and the commit. Only the
     one support that brings the total to the threshold does more under the lock: it moves the state (a
     conditional update, so exactly once) and writes the threshold's outbox entry, whose notifications follow from
