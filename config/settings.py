@@ -96,9 +96,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        # One masked CSRF token per page for all its forms (kommune.core.frame.page_csrf_input).
+        # One masked CSRF token per page for all its forms (kommune.core.csrf).
         "OPTIONS": {"environment": "kommune.core.jinja2.environment",
-                    "context_processors": ["kommune.core.frame.csrf_once"]},
+                    "context_processors": ["kommune.core.csrf.csrf_once"]},
     },
     {
         # The Django admin and Django's own form widgets keep the Django template language.

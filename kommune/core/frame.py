@@ -8,7 +8,7 @@ request. base.html for a logged-in person took 0.80 ms to render before, 0.56 ms
 The key holds everything the markup shows, so an edited name or slug finds no stale header, and no generation is
 needed. A changed setting (the operator's legal pages in the footer) forgets them all.
 
-The header's CSRF token is the page's one token (``page_csrf_input``): every form of the page carries it."""
+The header's CSRF token is the page's one token (kommune.core.csrf): every form of the page carries it."""
 
 from collections.abc import Callable
 from typing import Any, cast
@@ -16,16 +16,14 @@ from typing import Any, cast
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.template.backends.utils import csrf_input
-from django.utils.functional import lazy
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from jinja2 import pass_context
 from jinja2.filters import do_urlencode
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from kommune.core.csrf import page_csrf_input
 from kommune.core.pagecache import PersonalFill, fill_personal
 
 FRAME_TEMPLATES = {"header": "core/site_header.html", "footer": "core/site_footer.html"}
@@ -83,24 +81,6 @@ def _personal_parts(context: Context, request: HttpRequest) -> dict[str, Persona
         "full_path": lambda ids: {0: escape(request.get_full_path())},
         "next_query": lambda ids: {0: escape(do_urlencode(request.get_full_path()))},
     }
-
-
-def page_csrf_input(request: HttpRequest) -> str:
-    """The hidden CSRF field of every form of the page, the header's included: masked once per request. Django masks
-    a new token at each use of ``csrf_input`` (32 random choices), four or five times on a page with comments."""
-    field = request.__dict__.get("_kommune_csrf_input")
-    if field is None:
-        field = request.__dict__["_kommune_csrf_input"] = csrf_input(request)
-    return field
-
-
-def csrf_once(request: HttpRequest) -> dict[str, Any]:
-    """Context processor of the Jinja2 templates: ``csrf_input`` as ``page_csrf_input`` (lazy, so a page without a
-    form makes no token)."""
-    return {"csrf_input": _lazy_csrf_input(request)}
-
-
-_lazy_csrf_input = lazy(page_csrf_input, SafeString, str)
 
 
 def _unread_badge(count: int, *, in_menu: bool) -> str:

@@ -69,10 +69,7 @@ from django.db.models import Model
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import (  # type: ignore[attr-defined]  # _unmask_cipher_token is private, not stubbed
-    _unmask_cipher_token,
-    get_token,
-)
+from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]  # private, not stubbed
 from django.template.response import SimpleTemplateResponse
 from django.test.signals import setting_changed
 from django.urls import Resolver404, resolve
@@ -81,6 +78,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.text import compress_string
 
+from kommune.core.csrf import page_token
 from kommune.core.events import Consumer, Event, event_types
 from kommune.core.generation_watch import GenerationWatch, announcement
 from kommune.core.middleware import language_headers, preferred_language
@@ -422,9 +420,9 @@ def _keep(key: str, page: StoredPage) -> None:
 
 
 def _with_token(request: HttpRequest, body: bytes) -> bytes:
-    """A stored body with the placeholder replaced by a CSRF token of the visitor being served."""
+    """A stored body with the placeholder replaced by the page's CSRF token for the visitor being served."""
     mark = placeholder()
-    return body.replace(mark, get_token(request).encode()) if mark in body else body
+    return body.replace(mark, page_token(request).encode()) if mark in body else body
 
 
 def _serve(request: HttpRequest, page: StoredPage, body: bytes | None = None) -> HttpResponse:
