@@ -431,3 +431,25 @@ def test_cached_results_follow_every_index_write_of_their_municipality(client, m
     assert "Bitte mehr Geld für <mark>Spielplätze</mark>!" in results(logged_in)
     do_hide(moderator=bob, comment=comment, reason="Spam")
     assert "Keine Ergebnisse" in results(client) and "Keine Ergebnisse" in results(logged_in)
+
+
+def test_the_kept_search_form_shows_each_address_its_own_query_and_errors(musterstadt, bob, settings):
+    """The form is a shared fragment of the address: each query keeps its own value and its own error."""
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 300
+    logged_in = Client()
+    logged_in.force_login(bob)
+
+    def form_of(query: str) -> tuple[int, str]:
+        response = logged_in.get("/musterstadt/suche/", {"q": query})
+        page = response.content.decode()
+        return response.status_code, page.split('class="form-stack search-form"', 1)[1].split("</form>")[0]
+
+    for _ in range(2):  # rendered, then from the cache
+        status, form = form_of("Spielplätze")
+        assert status == 200 and 'value="Spielplätze"' in form
+        status, form = form_of("Brunnen")
+        assert status == 200 and 'value="Brunnen"' in form and 'value="Spielplätze"' not in form
+        status, form = form_of("x" * 201)
+        assert status == 400 and 'aria-invalid="true"' in form
