@@ -20,7 +20,7 @@ from kommune.core.models import Role
 from kommune.core.moderation.services import do_hide, do_unhide
 from kommune.core.processes.models import Process
 from kommune.core.processes.services import do_publish_process, do_unpublish_process, do_update_process
-from kommune.core.search import backends
+from kommune.core.search import backends, selectors
 from kommune.core.search.german import parse_query, stem, stemmed
 from kommune.core.search.models import SearchDocument
 from kommune.core.search.text import highlight, snippet
@@ -342,6 +342,30 @@ def test_matches_are_counted_up_to_the_limit(client, musterstadt, monkeypatch):
     assert "Mehr als 5 Ergebnisse" in page or "More than 5 results" in page
     monkeypatch.setattr(backends, "COUNT_LIMIT", 6)
     assert (backends.search("Spielplatz", municipality=musterstadt).more) is False
+
+
+@pytest.mark.django_db
+def test_postgresql_ranks_a_bounded_number_of_candidates(musterstadt, monkeypatch):
+    """A word in a tenth of a million-city's documents must not make PostgreSQL rank all of them: it ranks the
+    first CANDIDATES matches it finds. Fewer matches are ranked exactly; the count stays right up to COUNT_LIMIT,
+    which lies below CANDIDATES."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 ranks with bm25 inside its own index")
+    assert backends.COUNT_LIMIT < backends.CANDIDATES and selectors.MAX_PAGES * 20 < backends.CANDIDATES
+    in_bodies = [make_process(musterstadt, f"Verkehr {n}", description="Auch ein Spielplatz wird verlegt.")
+                 for n in range(5)]
+    in_title = make_process(musterstadt, "Spielplatz Nord")
+    monkeypatch.setattr(backends, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(backends, "CANDIDATES", 10)
+    assert [object_id for _, object_id in found("Spielplatz")][0] == in_title.pk  # exact: 6 of at most 10
+
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    hits = backends.search("Spielplatz", municipality=musterstadt, limit=100)
+    assert (hits.total, hits.more, len(hits.ranked)) == (2, True, 3)
+    every = {doc.pk for doc in SearchDocument.objects.filter(
+        object_id__in=[process.pk for process in [*in_bodies, in_title]], kind="process")}
+    assert {doc_id for doc_id, _ in hits.ranked} <= every
+    assert [score for _, score in hits.ranked] == sorted((score for _, score in hits.ranked), reverse=True)
 
 
 @pytest.mark.django_db
