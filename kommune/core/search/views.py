@@ -48,12 +48,11 @@ def _search(request: HttpRequest, municipality: Municipality | None) -> HttpResp
 
 
 def _page_links(request: HttpRequest, num_pages: int) -> list[tuple[int, str]]:
-    links = []
-    for number in range(1, num_pages + 1):
-        query = request.GET.copy()
-        query["page"] = str(number)
-        links.append((number, "?" + query.urlencode()))
-    return links
+    """The address of each result page: the query as asked, with ``page`` last (encoded once, not per page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    prefix = "?" + (query.urlencode() + "&" if query else "")
+    return [(number, f"{prefix}page={number}") for number in range(1, num_pages + 1)]
 
 
 @public_view
