@@ -23,7 +23,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -314,6 +314,21 @@ def run_wrk(url: str, *, connections: int, seconds: float, cookies: str = "", re
     raise CommandError(f"wrk failed: {output.stderr or output.stdout}")
 
 
+def run_wrk_requests(url: str, requests: Iterable[tuple[str, str, str, str]], *, connections: int, seconds: float,
+                     folder: Path) -> dict:
+    """``run_wrk`` where each request is the next of ``requests``: (method, path, cookie, body), written to the
+    requests file that bench/wrk.lua reads, which is removed afterwards."""
+    folder.mkdir(parents=True, exist_ok=True)
+    requests_file = folder / f"requests-{os.getpid()}.tsv"
+    with requests_file.open("w") as lines:
+        for fields in requests:
+            lines.write("\t".join(fields) + "\n")
+    try:
+        return run_wrk(url, connections=connections, seconds=seconds, requests_file=requests_file)
+    finally:
+        requests_file.unlink()
+
+
 @dataclass(frozen=True)
 class SupportCount:
     """The support benchmark's figures, exact: wrk stops at the end of its duration with up to one request per
@@ -468,18 +483,12 @@ class Command(BaseCommand):
         """Every request another address (``&n=`` counts up), so that the view runs its queries each time; more
         addresses than the server can answer in the measuring time, so that wrk never starts again at the first."""
         options = self.options
-        lines = int(UNCACHED_REQUESTS_PER_SECOND * (options["seconds"] + options["warmup"]))
-        requests_file = Path(options["output"]) / f"uncached-{os.getpid()}.tsv"
-        requests_file.parent.mkdir(parents=True, exist_ok=True)
-        with requests_file.open("w") as out:
-            for number in range(lines):
-                out.write(f"GET\t{row.path}&n={number}\t{cookies}\t\n")
-        try:
-            before = server.cpu_seconds()
-            result = run_wrk(server.url + "/", connections=options["connections"], seconds=options["seconds"],
-                             requests_file=requests_file)
-        finally:
-            requests_file.unlink()
+        addresses = int(UNCACHED_REQUESTS_PER_SECOND * (options["seconds"] + options["warmup"]))
+        before = server.cpu_seconds()
+        result = run_wrk_requests(server.url + "/",
+                                  (("GET", f"{row.path}&n={number}", cookies, "") for number in range(addresses)),
+                                  connections=options["connections"], seconds=options["seconds"],
+                                  folder=Path(options["output"]))
         _fill(row, result)
         _cpu(row, before, server.cpu_seconds())
         row.cache = "none (another address each request)"
@@ -500,19 +509,12 @@ class Command(BaseCommand):
             row.note = "no open proposal left to support"
             return row
         cookies = self._sessions({user_id for user_id, _proposal in pairs}, supporters)
-        requests_file = Path(self.options["output"]) / f"requests-{os.getpid()}.tsv"
-        with requests_file.open("w") as lines:
-            for user_id, proposal_id in pairs:
-                cookie, token = cookies[user_id]
-                path = _in(city, "proposals:support", proposal_id=proposal_id)
-                lines.write(f"POST\t{path}\t{cookie}\t{urlencode({'csrfmiddlewaretoken': token})}\n")
+        requests = [("POST", _in(city, "proposals:support", proposal_id=proposal_id), cookies[user_id][0],
+                     urlencode({"csrfmiddlewaretoken": cookies[user_id][1]})) for user_id, proposal_id in pairs]
         before = Support.objects.filter(user__in=supporters).count()
         cpu_before = server.cpu_seconds()
-        try:
-            result = run_wrk(server.url + "/", connections=SUPPORT_CONNECTIONS, seconds=self.options["seconds"],
-                             requests_file=requests_file)
-        finally:
-            requests_file.unlink()
+        result = run_wrk_requests(server.url + "/", requests, connections=SUPPORT_CONNECTIONS,
+                                  seconds=self.options["seconds"], folder=Path(self.options["output"]))
         # Counted once the server has handled the requests still in flight when wrk stopped (see SupportCount).
         inserted = drained_count(lambda: Support.objects.filter(user__in=supporters).count() - before,
                                  expected=result["sent"])
