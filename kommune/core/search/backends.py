@@ -118,7 +118,8 @@ class PostgresBackend:
         candidates = (f"SELECT d.id, d.search_vector FROM {TABLE} d "
                       f"WHERE d.search_vector @@ websearch_to_tsquery('german', %s){where} LIMIT {CANDIDATES}")
         source = f"FROM ({candidates}) d, websearch_to_tsquery('german', %s) q"
-        args = [query.websearch(), *params, query.websearch()]
+        words = query.websearch()
+        args = [words, *params, words]
         return _ranked(source, "ts_rank(d.search_vector, q)", args, limit, offset)
 
 
