@@ -13,7 +13,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.conf import settings as django_settings
 from django.test import override_settings
+from django.utils import translation
 
 from kommune.core import pagecache
 from kommune.core.models import Role
@@ -112,6 +114,14 @@ def _clear_cache():
     pagecache.forget_local_pages()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_site_language():
+    """A request in English (a cookie, Accept-Language) leaves English active in its thread after the response;
+    the next test on the same worker would read English messages where it expects German ones."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

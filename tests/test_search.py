@@ -103,6 +103,25 @@ def test_highlighting_escapes_before_marking():
     assert len(result) < 400
 
 
+
+# Words whose stem is not a plain prefix of the word: umlauts, "ß", "ae"/"oe"/"ue" read as umlauts, vowels before
+# "ue" (which stay), capitals.
+TRICKY_WORDS = [
+    "Spielplätze", "Straße", "STRASSE", "Füße", "Fuß", "Häuser", "Bäume", "Größere", "Öle", "Äpfel",
+    "aktuell", "Aktuelle", "zuerst", "Feuerwehr", "dauerhaft", "Steuer", "Bayern", "Mädchen", "Schlüssel",
+    "übermäßig", "Kindergärten", "Bürgerinnen", "Queue", "Poesie", "Maße", "Gemeinden", "Bauausschuss",
+    "Fußgängerüberweg", "2026", "A7",
+]
+
+
+@pytest.mark.parametrize("word", TRICKY_WORDS)
+def test_highlighting_marks_every_form_of_a_searched_word(word):
+    """The highlighter looks only at words that begin like a searched stem: none with that stem may slip past."""
+    stems = parse_query(word).highlight_stems
+    text = f"Vor ({word}), nach {word.lower()}; {word.upper()}!"
+    assert highlight(text, stems).count("<mark>") == 3
+    assert highlight("Unverwandte Wörter bleiben ohne Markierung", stems).count("<mark>") == 0
+
 # --- Finding inflected words ----------------------------------------------------------------------------------
 
 

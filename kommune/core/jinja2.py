@@ -13,6 +13,7 @@ from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from kommune.core.forms import choice_options
 from kommune.core.frame import site_frame
 from kommune.core.pagecache import fill_personal, personal_mark, shared_fragment
 
@@ -124,6 +125,7 @@ def environment(**options) -> Environment:
         platform_name="Offene Kommune",
         operator=Operator(),
         site_frame=site_frame,
+        choice_options=choice_options,
     )
     env.globals.update(_app_globals)
     env.filters.update(localtime=localtime, date=date, number=number, capfirst=capfirst)

@@ -3,10 +3,11 @@
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from kommune.core.search.german import STOP_WORDS, WORD_RE, stem
+from kommune.core.search.german import STOP_WORDS, stem
 
 # Block elements separate words; inline elements (<em>, <a>, …) do not.
 _BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th|hr)\b[^>]*>",
@@ -24,8 +25,33 @@ def plain_text(markup: str) -> str:
     return _SPACE_RE.sub(" ", html.unescape(text)).strip()
 
 
+# How a letter of a Snowball stem can be written in the word it came from: the German stemmer reads "ae", "oe",
+# "ue" as umlauts, writes umlauts without dots and "ß" as "ss", and otherwise only cuts endings.
+_SPELLINGS = {"a": "(?:ae?|ä)", "o": "(?:oe?|ö)", "u": "(?:ue?|ü)", "s": "(?:s|ß)"}
+
+
+def _stem_pattern(stem_: str) -> str:
+    parts, index = [], 0
+    while index < len(stem_):
+        if stem_.startswith("ss", index):
+            parts.append("(?:ss|ß)")
+            index += 2
+            continue
+        parts.append(_SPELLINGS.get(stem_[index], re.escape(stem_[index])))
+        index += 1
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _candidates(stems: frozenset[str]) -> re.Pattern[str]:
+    """The words that begin like one of the stems: a superset of the words with one of the stems, found without
+    stemming every word of the text (which took half of a results page)."""
+    alternatives = "|".join(sorted(map(_stem_pattern, stems), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+
+
 def _matches(text: str, stems: frozenset[str], end: int | None = None):
-    for match in WORD_RE.finditer(text, 0, len(text) if end is None else end):
+    for match in _candidates(stems).finditer(text, 0, len(text) if end is None else end):
         word = match.group().lower()
         if word not in STOP_WORDS and stem(word) in stems:
             yield match
