@@ -10,10 +10,10 @@
 import logging
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.conf import settings as django_settings
 from django.test import override_settings
 from django.utils import translation
 
