@@ -438,3 +438,35 @@ def test_admin_with_a_second_admin_may_delete_the_account(client, erin, musterst
     assert response.status_code == 302
     erin.refresh_from_db()
     assert not erin.is_active
+
+
+# --- The session's user (EmailBackend.get_user reads it by one fixed statement) ----------------------------------
+
+
+def user_of_next_request(client: Client):
+    return client.get(reverse("accounts:profile")).wsgi_request.user
+
+
+def test_each_request_reads_the_sessions_user_as_it_is_now(client, alice, bob):
+    log_in(client, alice)
+    assert user_of_next_request(client) == alice
+    User.objects.filter(pk=alice.pk).update(display_name="Alice Neu")  # no signal: nothing cached may answer
+    assert user_of_next_request(client).display_name == "Alice Neu"
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+    assert not user_of_next_request(client).is_authenticated
+
+
+def test_a_changed_password_ends_the_other_sessions(client, alice):
+    log_in(client, alice)
+    other = Client()
+    log_in(other, alice)
+    alice.set_password("ein ganz anderes Kennwort 42")
+    alice.save()
+    assert not user_of_next_request(client).is_authenticated
+    assert not user_of_next_request(other).is_authenticated
+
+
+def test_a_session_of_a_removed_account_is_anonymous(client, bob):
+    log_in(client, bob)
+    User.objects.filter(pk=bob.pk).delete()
+    assert not user_of_next_request(client).is_authenticated
