@@ -5,10 +5,12 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 
 from kommune.core import frame
+from kommune.core.jinja2 import static_url
 from kommune.core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories_notifications import NotificationFactory
@@ -117,3 +119,9 @@ def test_every_form_of_a_page_carries_the_header_token_and_it_is_accepted(muster
     support = reverse("proposals:support", kwargs={"municipality_slug": musterstadt.slug, "proposal_id": proposal.pk})
     assert client.post(support, {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
     assert Support.objects.filter(proposal=proposal, user=alice).exists()
+
+
+def test_static_addresses_are_worked_out_once_and_follow_a_changed_setting(settings):
+    assert static_url("kommune/site.css") == static("kommune/site.css")
+    settings.STATIC_URL = "/anderswo/"
+    assert static_url("kommune/site.css") == "/anderswo/kommune/site.css"

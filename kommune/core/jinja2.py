@@ -5,6 +5,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
@@ -54,6 +56,19 @@ _app_globals: dict[str, Callable] = {}
 
 def register_template_global(name: str, function: Callable) -> None:
     _app_globals[name] = function
+
+
+@lru_cache(maxsize=1024)
+def static_url(path: str) -> str:
+    """``static(path)``, worked out once per process: the manifest of hashed names is read once too, and the six
+    files of every page took 9 % of a logged-in search page (issue 16)."""
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static_urls(setting: str, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES"}:
+        static_url.cache_clear()
 
 
 def tile_layer() -> dict:
@@ -116,7 +131,7 @@ def environment(**options) -> Environment:
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     env.globals.update(
         url=url,
-        static=static,
+        static=static_url,
         messages=messages,
         tile_layer=tile_layer,
         languages=settings.LANGUAGES,
