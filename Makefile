@@ -41,9 +41,12 @@ messages: $(VENV)/.installed
 # Collects every translatable string (mapping in babel.cfg) into kommune/locale/django.pot and merges it into
 # the German catalogue: existing translations stay, new strings arrive empty (no fuzzy guesses), gone ones go.
 # Then translate the empty msgstr in kommune/locale/de/LC_MESSAGES/django.po and run `make messages`.
+# Django is set up first: the template mapping loads kommune.core.jinja2, which reaches the models.
 extract-messages: $(VENV)/.installed
 	mkdir -p kommune/locale
-	$(PY) -m babel.messages.frontend extract --mapping-file babel.cfg --output-file kommune/locale/django.pot \
+	DEBUG=true DJANGO_SETTINGS_MODULE=config.settings $(PY) -c 'import sys, django; django.setup(); \
+		from babel.messages.frontend import main; sys.argv[0] = "pybabel"; main()' \
+		extract --mapping-file babel.cfg --output-file kommune/locale/django.pot \
 		--ignore-dirs '.* ._ node_modules var' --add-location file --sort-by-file --no-wrap \
 		--project 'Offene Kommune' --version 0.1.0 --copyright-holder 'Offene Kommune contributors' .
 	$(PY) -m babel.messages.frontend update --input-file kommune/locale/django.pot --output-dir kommune/locale \

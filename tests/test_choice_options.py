@@ -1,10 +1,10 @@
-"""The radio and checkbox lists of every form render their options from kommune.core.forms.choice_options, which
+"""The radio and checkbox lists of every form render their options from kommune.core.choices.choice_options, which
 must give what Django's own subwidgets give: the same ids, values and selection."""
 
 import pytest
 from django import forms
 
-from kommune.core.forms import choice_options
+from kommune.core.choices import choice_options
 from kommune.core.models import Municipality
 from tests.factories import MunicipalityFactory
 

@@ -293,6 +293,17 @@ def test_search_page_without_query_shows_the_form(client, musterstadt):
 
 
 @pytest.mark.django_db
+def test_the_type_filter_is_folded_until_a_type_is_chosen(client, musterstadt):
+    """23 types would push the results below a phone's first screen; the chosen ones stay in view."""
+    folded = client.get("/musterstadt/suche/", {"q": "Spielplatz"}).content.decode()
+    assert '<details class="search-kinds">' in folded and "Nach Inhaltsart eingrenzen</summary>" in folded
+    chosen = client.get("/musterstadt/suche/", {"q": "Spielplatz", "kind": ["comment", "process"]}).content.decode()
+    assert '<details class="search-kinds" open>' in chosen and "(2 ausgewählt)" in chosen
+    refused = client.get("/musterstadt/suche/", {"q": "Spielplatz", "kind": "gibt-es-nicht"})
+    assert refused.status_code == 400 and '<details class="search-kinds" open>' in refused.content.decode()
+
+
+@pytest.mark.django_db
 def test_empty_and_too_long_queries_get_a_clear_message(client, musterstadt):
     response = client.get("/musterstadt/suche/", {"q": "  "})
     assert response.status_code == 400 and "error-summary" in response.content.decode()

@@ -1,10 +1,8 @@
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.widgets import ChoiceWidget
 from django.utils.translation import gettext_lazy as _
 
 from kommune.core.cleaning import validate_no_control_characters
@@ -19,34 +17,6 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     """The form's field ``name`` as the model choice field it is, to scope its queryset to one tenant."""
     return cast(forms.ModelChoiceField, form.fields[name])
-
-
-@dataclass(frozen=True)
-class ChoiceOption:
-    id: str
-    value: str
-    label: Any
-    selected: bool
-
-
-def choice_options(bound: forms.BoundField) -> list[ChoiceOption]:
-    """The options of a radio or checkbox list, as Django's ``BoundField.subwidgets`` gives them (ids, values,
-    selection) but without a widget context per option, which took a quarter of the search page for its 23
-    types. Grouped choices take Django's own way."""
-    widget = cast(ChoiceWidget, bound.field.widget)
-    base = widget.attrs.get("id") or bound.auto_id
-    chosen = set(widget.format_value(bound.value()))
-    options: list[ChoiceOption] = []
-    one_selected = False  # a radio list selects only the first option of the value, as Django's does
-    for index, (value, label) in enumerate(widget.choices):
-        if isinstance(label, (list, tuple)):
-            return [ChoiceOption(option.id_for_label, str(option.data["value"]), option.choice_label,
-                                 option.data["selected"]) for option in bound.subwidgets]
-        value = "" if value is None else str(value)
-        selected = value in chosen and (widget.allow_multiple_selected or not one_selected)
-        one_selected = one_selected or selected
-        options.append(ChoiceOption(widget.id_for_label(base, str(index)), value, label, selected))
-    return options
 
 
 class AccessibilityFeedbackForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from kommune.core.forms import choice_options
+from kommune.core.choices import choice_options
 from kommune.core.frame import site_frame
 from kommune.core.pagecache import fill_personal, personal_mark, shared_fragment
 
