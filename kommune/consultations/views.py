@@ -23,7 +23,7 @@ from kommune.consultations.rules import MANAGE
 from kommune.core.access import get_for_tenant, municipality_view
 from kommune.core.comments.selectors import thread_page
 from kommune.core.models import Municipality
-from kommune.core.pagecache import cached_for_anonymous, shared_object
+from kommune.core.pagecache import cached_for_anonymous, shared_object, shared_value
 
 LIST_PAGE_SIZE = 20
 TABLE_PAGE_SIZE = 50
@@ -179,7 +179,9 @@ def _published_table(request: HttpRequest, municipality: Municipality, consultat
 @municipality_view()
 def considerations(request: HttpRequest, municipality: Municipality, consultation_id: int) -> HttpResponse:
     consultation = _published_table(request, municipality, consultation_id)
-    form = TableFilterForm(request.GET or None, chapters=selectors.chapter_titles(consultation))
+    # Kept with the page's generations: reading the chapters was a quarter of the logged-in table page.
+    chapters = shared_value(request, "chapters", partial(selectors.chapter_titles, consultation))
+    form = TableFilterForm(request.GET or None, chapters=chapters)
     filters = form.filters()
 
     def table() -> dict:  # read only when the shared fragment is not cached
