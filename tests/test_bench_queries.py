@@ -108,3 +108,20 @@ def test_the_table_compares_each_page_with_the_floor_of_its_visitor():
                             "connections": 16, "support_connections": 64, "seconds_per_measurement": 10,
                             "measured_at": "2026-01-01T00:00:00+00:00", "rows": [vars(row) for row in rows]})
     assert "| home | anonymous (cached) | 850 |" in table and "**no**" in table
+
+
+def test_pages_are_compared_with_the_mean_of_the_floors_before_and_after_them():
+    """The machine's speed drifts within a run: the floor is measured at both ends, and the drift is reported."""
+    from kommune.benchmark.management.commands.bench import ANONYMOUS, FLOOR_AGAIN, Command, Row
+
+    rows = [Row(FLOOR.name, ANONYMOUS, "/bench/floor/", requests_per_second=1000),
+            Row(FLOOR.name, RESIDENT, "/bench/floor/", requests_per_second=400),
+            Row("home", ANONYMOUS, "/x/", cache="hit", requests_per_second=850),
+            Row("home", RESIDENT, "/x/", requests_per_second=110),
+            Row(FLOOR_AGAIN.name, ANONYMOUS, "/bench/floor/", requests_per_second=1400),
+            Row(FLOOR_AGAIN.name, RESIDENT, "/bench/floor/", requests_per_second=440)]
+    Command()._judge(rows)
+    assert [(row.ratio_to_floor, row.met) for row in rows[2:4]] == [(0.71, False), (0.26, True)]
+    assert rows[4].note.startswith("+40% against the floor before") and "SPEED CHANGED" in rows[4].note
+    assert rows[5].note.startswith("+10% against the floor before") and "SPEED CHANGED" not in rows[5].note
+    assert rows[4].met is None and rows[4].target == ""
