@@ -274,7 +274,8 @@ def test_a_kept_consultation_and_paragraph_follow_a_new_version(musterstadt, ali
     assert "§ 9 Neue Regeln" not in get(logged_in(staff), table_path)[0]
     with django_capture_on_commit_callbacks(execute=True):
         consultations.do_add_version(actor=staff, consultation=running, note="Nach der Anhörung", blocks=read_markdown(
-            "# § 1 Geltungsbereich\n\n(1) Neu gefasst für alle Plätze.\n\n# § 9 Neue Regeln\n\n(1) Hunde an die Leine."))
+            "# § 1 Geltungsbereich\n\n(1) Neu gefasst für alle Plätze.\n\n"
+            "# § 9 Neue Regeln\n\n(1) Hunde an die Leine."))
     after = get(logged_in(alice), paragraph_path)[0]
     reading = get(logged_in(bob), reading_path)[0]
     assert '<option value="§ 9 Neue Regeln">' in get(logged_in(staff), table_path)[0]  # the kept chapter list too
