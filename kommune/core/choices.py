@@ -18,8 +18,8 @@ class ChoiceOption:
 
 def choice_options(bound: forms.BoundField) -> list[ChoiceOption]:
     """The options of a radio or checkbox list, as Django's ``BoundField.subwidgets`` gives them (ids, values,
-    selection) but without a widget context per option, which took a quarter of the search page for its 23
-    types. Grouped choices take Django's own way."""
+    selection) but without a widget context per option (the search form's 23 types: 0.47 → 0.39 s of 1.97 s in
+    cProfile). Grouped choices take Django's own way."""
     widget = cast(ChoiceWidget, bound.field.widget)
     base = widget.attrs.get("id") or bound.auto_id
     chosen = set(widget.format_value(bound.value()))
