@@ -15,7 +15,8 @@ from functools import lru_cache
 import snowballstemmer
 
 # Letters and digits; umlauts and ß are letters. Everything else separates words.
-WORD_RE = re.compile(r"[^\W_]+")
+WORD_CHARACTER = r"[^\W_]"
+WORD_RE = re.compile(WORD_CHARACTER + "+")
 # PostgreSQL ignores longer words (with a notice); so do we, on both backends.
 MAX_WORD_LENGTH = 2047
 # A query is cut here before parsing, and at most this many words are used, so no input makes a slow query.

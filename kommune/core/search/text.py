@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from kommune.core.search.german import STOP_WORDS, stem
+from kommune.core.search.german import STOP_WORDS, WORD_CHARACTER, stem
 
 # Block elements separate words; inline elements (<em>, <a>, …) do not.
 _BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th|hr)\b[^>]*>",
@@ -47,7 +47,7 @@ def _candidates(stems: frozenset[str]) -> re.Pattern[str]:
     """The words that begin like one of the stems: a superset of the words with one of the stems, found without
     stemming every word of the text (which took half of a results page)."""
     alternatives = "|".join(sorted(map(_stem_pattern, stems), key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+    return re.compile(rf"(?<!{WORD_CHARACTER})(?:{alternatives}){WORD_CHARACTER}*", re.IGNORECASE)
 
 
 def _matches(text: str, stems: frozenset[str], end: int | None = None):
