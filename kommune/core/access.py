@@ -44,10 +44,18 @@ def authorise(request: HttpRequest, permission: str | None, tenant) -> None:
     raise PermissionDenied
 
 
+def for_tenant[M: Model](queryset: QuerySet[M], tenant: Municipality | Lab, **lookup: Any) -> QuerySet[M]:
+    """The objects of ``queryset`` owned by ``tenant`` that match ``lookup``."""
+    return queryset.filter(**{_owner_field(tenant): tenant}, **lookup)
+
+
 def get_for_tenant[M: Model](queryset: type[M] | QuerySet[M], tenant: Municipality | Lab, **lookup: Any) -> M:
     """Fetch one object owned by ``tenant``; another tenant's object is a 404 like a missing one."""
-    field = "municipality" if isinstance(tenant, Municipality) else "lab"
-    return get_object_or_404(queryset, **{field: tenant}, **lookup)
+    return get_object_or_404(queryset, **{_owner_field(tenant): tenant}, **lookup)
+
+
+def _owner_field(tenant: Municipality | Lab) -> str:
+    return "municipality" if isinstance(tenant, Municipality) else "lab"
 
 
 def _declare[V: Callable[..., HttpResponseBase]](view: V, access: Access) -> V:

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from kommune.core import cursor as cursor_module
+from kommune.core.access import for_tenant
 from kommune.core.comments.models import Thread
 from kommune.core.cursor import InvalidCursor, KeysetPage
 from kommune.core.models import Municipality
@@ -31,6 +32,7 @@ from kommune.core.personal import PersonalCache
 from kommune.core.search import backends
 from kommune.core.search.german import ParsedQuery, Term, words
 from kommune.core.search.models import SearchDocument
+from kommune.core.statements import Lookup
 from kommune.proposals.models import Attachment, Category, Proposal, ProposalUpdate, SignatureList, Support
 
 State = Proposal.State
@@ -64,6 +66,22 @@ def visible_proposals(municipality: Municipality, user) -> QuerySet[Proposal]:
         visible |= Q(author=user)
     return (Proposal.objects.filter(visible, municipality=municipality)
             .select_related("municipality", "category", "author"))
+
+
+# Compiled once per process (kommune.core.statements): building and compiling this lookup was a quarter of a
+# support. Without the texts and related rows: a third of a support's time once went into reading them.
+_TO_ACT_ON = Lookup(Proposal, lambda municipality, user, proposal_id: for_tenant(
+    visible_proposals(municipality, user).select_related(None).defer("text", "text_html"),
+    municipality, pk=proposal_id))
+
+
+def proposal_to_act_on(municipality: Municipality, user, proposal_id: int) -> Proposal | None:
+    """A proposal of ``visible_proposals`` to support or withdraw from: its own row only, with the municipality
+    given (None: not visible to the person, or not there)."""
+    proposal = _TO_ACT_ON.first(municipality=municipality, user=user, proposal_id=proposal_id)
+    if proposal is not None:
+        proposal.municipality = municipality
+    return proposal
 
 
 def with_user_support(queryset: QuerySet[Proposal], user) -> QuerySet[Proposal]:
