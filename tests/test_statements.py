@@ -73,6 +73,9 @@ def test_the_support_lookup_keeps_the_tenant_and_leaves_the_texts_unread(musters
         assert found.municipality == musterstadt and found.title == proposal.title
 
     assert found.get_deferred_fields() == {"text", "text_html"}
+    # Read as the ORM reads them: times aware (SQLite gives text), the counters as numbers.
+    assert found.collection_ends_at == proposal.collection_ends_at and found.collection_ends_at.tzinfo
+    assert (found.required_supports, found.state) == (proposal.required_supports, Proposal.State.COLLECTING)
     assert proposal_to_act_on(musterstadt, alice, foreign.pk) is None
     assert proposal_to_act_on(anderstadt, alice, proposal.pk) is None
 
@@ -110,4 +113,7 @@ def test_a_lookup_reads_its_own_model_only(musterstadt):
 
     with pytest.raises(ValueError, match="select_related"):
         Lookup(Proposal, lambda proposal_id: Proposal.objects.select_related("author")
+               .filter(pk=proposal_id)).first(proposal_id=proposal.pk)
+    with pytest.raises(ValueError, match="annotations"):
+        Lookup(Proposal, lambda proposal_id: Proposal.objects.annotate(twice=F("total_supports") * 2)
                .filter(pk=proposal_id)).first(proposal_id=proposal.pk)

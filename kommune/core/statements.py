@@ -40,10 +40,20 @@ class Update:
 
 
 @dataclass(frozen=True)
+class _Sql:
+    text: str
+    params: list[Any]
+    columns: tuple[str, ...] = ()  # a lookup's: the attnames of the selected fields, in the model's order
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...] = ()  # (column, converters, its expression)
+
+
+@dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str, bool], ...]  # (parameter position, value name, adapted as a datetime column)
+    columns: tuple[str, ...]
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]
 
     def params_for(self, values: dict[str, Any], alias: str) -> list[Any]:
         params = list(self.params)
@@ -89,7 +99,8 @@ class _Statement[M: Model]:
     def _compile(self, values: dict[str, Any], alias: str) -> _Compiled:
         stand_ins = {name: _stand_in(value, number) if _is_changing(value) else value
                      for number, (name, value) in enumerate(sorted(values.items()))}
-        sql, params = self._sql(self.build(**stand_ins), alias)
+        compiled_sql = self._sql(self.build(**stand_ins), alias)
+        sql, params = compiled_sql.text, compiled_sql.params
         ops = connections[alias].ops
         slots = []
         for name, value in values.items():
@@ -103,9 +114,9 @@ class _Statement[M: Model]:
             if not found:
                 raise ValueError(f"The compiled statement does not carry the value {name!r}: {sql}")
             slots += found
-        return _Compiled(sql, tuple(params), tuple(slots))
+        return _Compiled(sql, tuple(params), tuple(slots), compiled_sql.columns, compiled_sql.converters)
 
-    def _sql(self, built: Any, alias: str) -> tuple[str, list[Any]]:
+    def _sql(self, built: Any, alias: str) -> _Sql:
         raise NotImplementedError
 
 
@@ -113,24 +124,43 @@ class Lookup[M: Model](_Statement[M]):
     """A select of one model's rows (``build`` returns a QuerySet without select_related: the rows are read as
     that model, like ``Manager.raw``; deferred fields stay deferred)."""
 
-    def _sql(self, built: QuerySet[M], alias: str) -> tuple[str, list[Any]]:
+    def _sql(self, built: QuerySet[M], alias: str) -> _Sql:
         if built.model is not self.model or built.query.select_related:
             raise ValueError("A Lookup reads the rows of its own model only, without select_related.")
-        sql, params = built.query.get_compiler(alias).as_sql()
-        return sql, list(params)
+        compiler = built.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        selected = [column for column, _sql, _alias in compiler.select]
+        concrete = self.model._meta.concrete_fields
+        fields = [getattr(column, "target", None) for column in selected]
+        if any(field not in concrete for field in fields):
+            raise ValueError("A Lookup selects the model's own fields only, without annotations.")
+        converters = tuple((index, tuple(functions), expression) for index, (functions, expression)
+                           in compiler.get_converters(selected).items())
+        return _Sql(sql, list(params), tuple(field.attname for field in fields), converters)
 
     def first(self, **values: Any) -> M | None:
+        """The first row, as ``Manager.raw`` would read it, or None."""
         alias = router.db_for_read(self.model)
         compiled = self._compiled_for(values, alias)
-        rows = self.model._default_manager.raw(compiled.sql, compiled.params_for(values, alias), using=alias)
-        return next(iter(rows), None)
+        database = connections[alias]
+        with database.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params_for(values, alias))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if compiled.converters:
+            row = list(row)
+            for index, functions, expression in compiled.converters:
+                for convert in functions:
+                    row[index] = convert(row[index], expression, database)
+        return self.model.from_db(alias, list(compiled.columns), row)
 
 
 class Change[M: Model](_Statement[M]):
     """An update of one row that answers some of its fields after the change (``build`` returns an Update);
     None when no row matched."""
 
-    def _sql(self, built: Update, alias: str) -> tuple[str, list[Any]]:
+    def _sql(self, built: Update, alias: str) -> _Sql:
         if built.queryset.model is not self.model:
             raise ValueError("A Change updates a row of its own model.")
         query = cast(UpdateQuery, built.queryset.query.chain(UpdateQuery))
@@ -139,7 +169,7 @@ class Change[M: Model](_Statement[M]):
         column_of = {field.name: str(field.column) for field in self.model._meta.concrete_fields}
         quote = connections[alias].ops.quote_name
         columns = ", ".join(quote(column_of[name]) for name in built.returning)
-        return f"{sql} RETURNING {columns}", list(params)
+        return _Sql(f"{sql} RETURNING {columns}", list(params))
 
     def returning(self, **values: Any) -> tuple | None:
         alias = router.db_for_write(self.model)
