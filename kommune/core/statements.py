@@ -131,8 +131,8 @@ class Lookup[M: Model](_Statement[M]):
         sql, params = compiler.as_sql()
         selected = [column for column, _sql, _alias in compiler.select]
         concrete = self.model._meta.concrete_fields
-        fields = [getattr(column, "target", None) for column in selected]
-        if any(field not in concrete for field in fields):
+        fields = [column.target for column in selected if getattr(column, "target", None) in concrete]
+        if len(fields) != len(selected):
             raise ValueError("A Lookup selects the model's own fields only, without annotations.")
         converters = tuple((index, tuple(functions), expression) for index, (functions, expression)
                            in compiler.get_converters(selected).items())
