@@ -9,10 +9,13 @@ import itertools
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kommune.core import jinja2 as jinja2_module
+from kommune.core import pagecache
 from kommune.core.comments.models import Comment
 from kommune.core.comments.registry import commentable_for, register_commentable
 from kommune.core.comments.services import do_edit_comment, do_post_comment
@@ -301,6 +304,36 @@ def test_the_type_filter_is_folded_until_a_type_is_chosen(client, musterstadt):
     assert '<details class="search-kinds" open>' in chosen and "(2 ausgewählt)" in chosen
     refused = client.get("/musterstadt/suche/", {"q": "Spielplatz", "kind": "gibt-es-nicht"})
     assert refused.status_code == 400 and '<details class="search-kinds" open>' in refused.content.decode()
+
+
+def _kinds_list(page: str) -> str:
+    return re.search(r'<details class="search-kinds".*?</details>', page, re.DOTALL).group()
+
+
+@pytest.mark.django_db
+def test_the_type_list_is_kept_once_for_every_query_that_chooses_the_same(client, musterstadt, settings,
+                                                                          monkeypatch):
+    """No cache holds a search nobody asked before; its list of 23 types is the same for every query, though."""
+    settings.PAGE_CACHE_SECONDS = 300
+    rendered = []
+
+    def spying(request, name, render, **options):
+        return pagecache.shared_fragment(request, name, lambda: rendered.append(name) or render(), **options)
+
+    monkeypatch.setattr(jinja2_module, "shared_fragment", spying)
+    first = client.get("/musterstadt/suche/", {"q": "Spielplatz"}).content.decode()
+    second = client.get("/musterstadt/suche/", {"q": "Schule"}).content.decode()
+    assert rendered.count("kinds") == 1 and rendered.count("results") == 2
+    assert _kinds_list(first) == _kinds_list(second) and 'value="comment"' in _kinds_list(second)
+
+    chosen = client.get("/musterstadt/suche/", {"q": "Schule", "kind": "comment"}).content.decode()
+    refused = client.get("/musterstadt/suche/", {"q": "Schule", "kind": "gibt-es-nicht"}).content.decode()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/musterstadt/suche/", {"q": "Schule"}).content.decode()
+    assert rendered.count("kinds") == 4
+    assert 'value="comment" checked' in _kinds_list(chosen) and "checked" not in _kinds_list(refused)
+    assert "„gibt-es-nicht“" in _kinds_list(refused)
+    assert "Narrow by type" in _kinds_list(english)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -15,7 +16,7 @@ from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from kommune.core.choices import choice_options
+from kommune.core.form_html import choice_options, input_html
 from kommune.core.frame import site_frame
 from kommune.core.pagecache import fill_personal, personal_mark, shared_fragment
 
@@ -107,7 +108,9 @@ class SharedFragmentExtension(Extension):
     """``{% shared "name" %}…{% endshared %}``: a part of the page that is the same for every visitor, rendered
     only when the cache (kommune.core.pagecache.shared_fragment) does not hold it. Personal marks in it
     (``personal_mark(kind, pk)``) are filled from the template's ``personal`` (kind: function of the ids), or
-    from the functions given after the name: ``{% shared "name", fills %}``."""
+    from the functions given after the name: ``{% shared "name", fills %}``. A part that depends on less than
+    the whole address names what it depends on, and is shared by every address of the page that agrees on it:
+    ``{% shared "name" by value %}``."""
 
     tags = {"shared"}
 
@@ -116,12 +119,15 @@ class SharedFragmentExtension(Extension):
         args = [nodes.ContextReference(), parser.parse_expression()]
         if parser.stream.skip_if("comma"):  # {% shared "name", fills %}: the personal functions of this fragment
             args.append(parser.parse_expression())
+        keywords = []
+        if parser.stream.skip_if("name:by"):
+            keywords.append(nodes.Keyword("by", parser.parse_expression()))
         body = parser.parse_statements(("name:endshared",), drop_needle=True)
-        return nodes.CallBlock(self.call_method("_render", args), [], [], body).set_lineno(lineno)
+        return nodes.CallBlock(self.call_method("_render", args, keywords), [], [], body).set_lineno(lineno)
 
-    def _render(self, context, name: str, fills: dict | None = None, *, caller) -> Markup:
+    def _render(self, context, name: str, fills: dict | None = None, *, by: Any = None, caller) -> Markup:
         request = context.get("request")
-        html = shared_fragment(request, name, caller) if request is not None else str(caller())
+        html = shared_fragment(request, name, caller, by=by) if request is not None else str(caller())
         return Markup(fill_personal(html, context.get("personal") or {} if fills is None else fills))
 
 
@@ -141,6 +147,7 @@ def environment(**options) -> Environment:
         operator=Operator(),
         site_frame=site_frame,
         choice_options=choice_options,
+        input_html=input_html,
     )
     env.globals.update(_app_globals)
     env.filters.update(localtime=localtime, date=date, number=number, capfirst=capfirst)

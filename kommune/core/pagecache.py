@@ -284,9 +284,9 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
             and not get_nonce(request))
 
 
-def _address(request: HttpRequest, language: str | None = None) -> str:
+def _address(request: HttpRequest, language: str | None = None, path: str | None = None) -> str:
     language = language or translation.get_language()
-    address = f"{request.get_host()}|{request.is_secure()}|{language}|{request.get_full_path()}"
+    address = f"{request.get_host()}|{request.is_secure()}|{language}|{path or request.get_full_path()}"
     return hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -470,6 +470,8 @@ def cached_for_anonymous(*tags: str, everyone: bool = False,
             key, page = looked_up or _lookup(request, slug, page_tags)
             if page is not None:
                 return _serve(request, page)
+            # The whole page is stored below; only fragments shared beyond this address are worth keeping apart.
+            request._whole_page_scope = (slug, page_tags)  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
@@ -577,10 +579,14 @@ def checked_listing[T](request: HttpRequest, listing: Callable[[], T | None]) ->
     return None if checked is None else (lambda: checked)
 
 
-def _shared_lookup(request: HttpRequest, kind: str, identity: str) -> tuple[str, Any] | None:
+def _shared_lookup(request: HttpRequest, kind: str, identity: str, *,
+                   beyond_the_address: bool = False) -> tuple[str, Any] | None:
     """The key and what is stored of a part of a page that every visitor shares; None outside the scope of a view
-    under ``cached_for_anonymous`` (no generations) or with the page cache off."""
+    under ``cached_for_anonymous`` (no generations) or with the page cache off. An anonymous visitor's page is
+    stored whole, so its parts are kept apart only when they are shared ``beyond_the_address``."""
     scope = getattr(request, "_page_scope", None)
+    if scope is None and beyond_the_address:
+        scope = getattr(request, "_whole_page_scope", None)
     if scope is None or settings.PAGE_CACHE_SECONDS <= 0:
         return None
     slug, tags = scope
@@ -588,15 +594,18 @@ def _shared_lookup(request: HttpRequest, kind: str, identity: str) -> tuple[str,
     return _lookup(request, slug, tags, address=f"{kind}:{address}")
 
 
-def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str]) -> str:
+def shared_fragment(request: HttpRequest, name: str, render: Callable[[], str], *, by: Any = None) -> str:
     """A part of a page that is the same for every visitor (a list of cards, a page of comments, a home page's
     sections), rendered once and kept under the page's own generations, so the writes that make the anonymous
     page stale make the fragment stale too. Logged-in visitors get it from the cache; the parts that belong to the
     person (the header, "you support this") stay outside it or are personal marks (``personal_mark``).
 
     Only views under ``cached_for_anonymous`` have generations; elsewhere the fragment is rendered every time.
-    CSRF tokens in the fragment are stored as the placeholder and become the visitor's own, as for whole pages."""
-    found = _shared_lookup(request, "fragment", f"{_address(request)}|{name}")
+    CSRF tokens in the fragment are stored as the placeholder and become the visitor's own, as for whole pages.
+    ``by``: the fragment depends on this value (its text), not on the whole address, and is shared by all the
+    page's addresses with the same value (the search's list of types, the same for every query)."""
+    where = _address(request) if by is None else _address(request, path=f"{request.path}|by|{by}")
+    found = _shared_lookup(request, "fragment", f"{where}|{name}", beyond_the_address=by is not None)
     if found is None:
         return render()
     key, fragment = found
