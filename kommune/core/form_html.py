@@ -50,7 +50,7 @@ def input_html(bound: forms.BoundField, attrs: dict[str, Any]) -> SafeString:
     two templates with the template engine took a third of the form's part of a search page (cProfile)."""
     widget = bound.field.widget
     if (widget.template_name not in _PLAIN_INPUT_TEMPLATES or type(widget).render is not Widget.render
-            or type(widget)._render is not Widget._render):
+            or type(widget)._render is not Widget._render):  # type: ignore[attr-defined]  # not in the stubs
         return bound.as_widget(attrs=attrs)
     if bound.field.localize:
         widget.is_localized = True
