@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from kommune.core.statements import Change, Lookup, Update
+from kommune.core.statements import MAX_SHAPES, Change, Lookup, Update
 from kommune.proposals.models import Proposal
 from kommune.proposals.selectors import proposal_to_act_on, visible_proposals
 from tests.factories_proposals import ProposalFactory, published_proposal
@@ -117,3 +117,13 @@ def test_a_lookup_reads_its_own_model_only(musterstadt):
     with pytest.raises(ValueError, match="annotations"):
         Lookup(Proposal, lambda proposal_id: Proposal.objects.annotate(twice=F("total_supports") * 2)
                .filter(pk=proposal_id)).first(proposal_id=proposal.pk)
+
+
+def test_a_value_of_another_type_is_refused_before_it_fills_the_memory(musterstadt):
+    proposal = published_proposal(musterstadt)
+    lookup = Lookup(Proposal, lambda proposal_id, title: Proposal.objects.filter(pk=proposal_id, title=title))
+
+    assert lookup.first(proposal_id=proposal.pk, title=proposal.title).pk == proposal.pk
+    with pytest.raises(ValueError, match="shapes"):
+        for number in range(MAX_SHAPES + 1):
+            lookup.first(proposal_id=proposal.pk, title=f"Titel {number}")

@@ -27,6 +27,9 @@ from django.db.models.sql.subqueries import UpdateQuery
 # into an empty result instead of a parameter).
 _FIRST_STAND_IN_INT = -2_000_000_000
 _STAND_IN_EPOCH = datetime(1901, 2, 3, 4, 5, tzinfo=UTC)
+# A statement has a few shapes (logged in or not); more means a changing value of another type (a date, a
+# string), which would compile and keep a statement per value.
+MAX_SHAPES = 8
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ class _Statement[M: Model]:
                                 for name, value in values.items()))
         compiled = self._compiled.get(shape)
         if compiled is None:
+            if len(self._compiled) >= MAX_SHAPES:
+                raise ValueError(f"More than {MAX_SHAPES} shapes of one statement: pass what changes as an int, a "
+                                 f"datetime or a saved model instance ({shape!r}).")
             compiled = self._compiled[shape] = self._compile(values, alias)
         return compiled
 
