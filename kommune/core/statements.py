@@ -52,14 +52,11 @@ class _Sql:
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    params: tuple[Any, ...]
+    statement: _Sql  # as compiled with the stand-ins
     slots: tuple[tuple[int, str, bool], ...]  # (parameter position, value name, adapted as a datetime column)
-    columns: tuple[str, ...]
-    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]
 
     def params_for(self, values: dict[str, Any], alias: str) -> list[Any]:
-        params = list(self.params)
+        params = list(self.statement.params)
         ops = connections[alias].ops
         for position, name, adapted in self.slots:
             value = _changing(values[name])
@@ -105,8 +102,8 @@ class _Statement[M: Model]:
     def _compile(self, values: dict[str, Any], alias: str) -> _Compiled:
         stand_ins = {name: _stand_in(value, number) if _is_changing(value) else value
                      for number, (name, value) in enumerate(sorted(values.items()))}
-        compiled_sql = self._sql(self.build(**stand_ins), alias)
-        sql, params = compiled_sql.text, compiled_sql.params
+        statement = self._sql(self.build(**stand_ins), alias)
+        sql, params = statement.text, statement.params
         ops = connections[alias].ops
         slots = []
         for name, value in values.items():
@@ -120,7 +117,7 @@ class _Statement[M: Model]:
             if not found:
                 raise ValueError(f"The compiled statement does not carry the value {name!r}: {sql}")
             slots += found
-        return _Compiled(sql, tuple(params), tuple(slots), compiled_sql.columns, compiled_sql.converters)
+        return _Compiled(statement, tuple(slots))
 
     def _sql(self, built: Any, alias: str) -> _Sql:
         raise NotImplementedError
@@ -148,18 +145,19 @@ class Lookup[M: Model](_Statement[M]):
         """The first row, as ``Manager.raw`` would read it, or None."""
         alias = router.db_for_read(self.model)
         compiled = self._compiled_for(values, alias)
+        statement = compiled.statement
         database = connections[alias]
         with database.cursor() as cursor:
-            cursor.execute(compiled.sql, compiled.params_for(values, alias))
+            cursor.execute(statement.text, compiled.params_for(values, alias))
             row = cursor.fetchone()
         if row is None:
             return None
-        if compiled.converters:
+        if statement.converters:  # as the compiler's apply_converters, for one row
             row = list(row)
-            for index, functions, expression in compiled.converters:
+            for index, functions, expression in statement.converters:
                 for convert in functions:
                     row[index] = convert(row[index], expression, database)
-        return self.model.from_db(alias, list(compiled.columns), row)
+        return self.model.from_db(alias, list(statement.columns), row)
 
 
 class Change[M: Model](_Statement[M]):
@@ -181,5 +179,5 @@ class Change[M: Model](_Statement[M]):
         alias = router.db_for_write(self.model)
         compiled = self._compiled_for(values, alias)
         with connections[alias].cursor() as cursor:
-            cursor.execute(compiled.sql, compiled.params_for(values, alias))
+            cursor.execute(compiled.statement.text, compiled.params_for(values, alias))
             return cursor.fetchone()
