@@ -125,3 +125,28 @@ def test_pages_are_compared_with_the_mean_of_the_floors_before_and_after_them():
     assert rows[4].note.startswith("+40% against the floor before") and "SPEED CHANGED" in rows[4].note
     assert rows[5].note.startswith("+10% against the floor before") and "SPEED CHANGED" not in rows[5].note
     assert rows[4].met is None and rows[4].target == ""
+
+
+def test_a_page_is_compared_with_its_visitors_floor_measured_just_before_and_after_it():
+    """The floor measured next to each page, not at the ends of the run: a page measured while the machine was slow
+    is compared with the slow machine."""
+    from kommune.benchmark.management.commands.bench import ANONYMOUS, FLOOR_AGAIN, Command, Row, markdown_table
+
+    rows = [Row(FLOOR.name, ANONYMOUS, "/bench/floor/", requests_per_second=1000),
+            Row(FLOOR.name, RESIDENT, "/bench/floor/", requests_per_second=400),
+            Row("home", ANONYMOUS, "/x/", cache="hit", requests_per_second=850, floor_before=1000),
+            Row("home", RESIDENT, "/x/", requests_per_second=110, floor_before=400),
+            Row("list", ANONYMOUS, "/y/", cache="hit", requests_per_second=560, floor_before=800),
+            Row("list", RESIDENT, "/y/", requests_per_second=80, floor_before=300),
+            Row(FLOOR_AGAIN.name, ANONYMOUS, "/bench/floor/", requests_per_second=600),
+            Row(FLOOR_AGAIN.name, RESIDENT, "/bench/floor/", requests_per_second=340),
+            Row("support a proposal", "verified residents", "/x/", requests_per_second=120)]
+    Command()._judge(rows)
+    assert [row.floor_requests_per_second for row in rows[2:6]] == [900, 350, 700, 320]
+    assert [(row.ratio_to_floor, row.met) for row in rows[2:6]] == [(0.94, True), (0.31, True), (0.8, True),
+                                                                    (0.25, True)]
+    assert rows[8].floor_requests_per_second is None and rows[8].ratio_to_floor == 0.32  # the mean of both ends
+    table = markdown_table({"scale": "dorf", "database": "sqlite", "cpus": 2, "server": {"workers": 5},
+                            "connections": 16, "support_connections": 64, "seconds_per_measurement": 10,
+                            "measured_at": "2026-01-01T00:00:00+00:00", "rows": [vars(row) for row in rows]})
+    assert "| list | anonymous (cached) | 560 | – | – | – | 700 | 0.8 |" in table

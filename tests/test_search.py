@@ -106,6 +106,12 @@ def test_highlighting_escapes_before_marking():
     assert len(result) < 400
 
 
+def test_highlighting_ignores_the_markers_it_uses_inside():
+    stems = parse_query("Spielplatz").highlight_stems
+    assert highlight("\ue000<i>\ue001 Spielplatz \ue001", stems) == "&lt;i&gt; <mark>Spielplatz</mark> "
+    assert highlight("\ue000 ohne Treffer \ue001", stems) == " ohne Treffer "
+    assert highlight("ohne Suchwort", frozenset()) == "ohne Suchwort"
+
 
 # Words whose stem is not a plain prefix of the word: umlauts, "ß", "ae"/"oe"/"ue" read as umlauts, vowels before
 # "ue" (which stay), capitals.

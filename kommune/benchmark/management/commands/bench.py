@@ -130,8 +130,9 @@ def _in(city: City, name: str, query: dict | None = None, **kwargs) -> str:
 
 
 FLOOR = BenchPage("floor (fixed answer, full middleware)", lambda city: reverse("benchmark:floor"))
-# The floor once more after the pages: this machine's speed drifts by up to a half within a run, so a page is
-# compared with the mean of the two floors, and the second row says how far the machine drifted.
+# The floor once more after the pages: the second row says how far the machine's speed drifted within the run (by
+# up to 40 % on a shared machine). So a page is not compared with these two but with its own visitor's floor measured
+# just before it and just after it (a short measurement before every page; FLOOR_AGAIN after the last).
 FLOOR_AGAIN = BenchPage("floor again, after the pages", FLOOR.path)
 FLOORS = (FLOOR.name, FLOOR_AGAIN.name)
 DRIFT_WARNING = 0.15
@@ -198,6 +199,8 @@ class Row:
     requests: int = 0
     errors: dict = field(default_factory=dict)
     cpu_ms_per_request: float | None = None  # of the app server's workers (not the database's)
+    floor_before: float | None = None  # req/s of the visitor's floor, measured just before this page
+    floor_requests_per_second: float | None = None  # what the page is compared with (see _adjacent_floors)
     ratio_to_floor: float | None = None
     target: str = ""
     met: bool | None = None
@@ -412,6 +415,8 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=10, help="measuring time per page and visitor")
         parser.add_argument("--warmup", type=float, default=2, help="warm-up time per page and visitor")
         parser.add_argument("--connections", type=int, default=16, help="concurrent clients for the pages")
+        parser.add_argument("--floor-seconds", type=float, default=3,
+                            help="measuring time of the floor before each page (see docs/benchmark.md)")
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
         parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when above 1)")
         parser.add_argument("--port", type=int, default=8765)
@@ -463,8 +468,21 @@ class Command(BaseCommand):
                 row = Row(name, visitor, page.path(city), uncached=page.uncached)
                 rows.append(row)
                 self.stdout.write(f"{name}, {visitor} …")
-                self._measure(server, row, cookies=resident if visitor == RESIDENT else "")
+                cookies = resident if visitor == RESIDENT else ""
+                if page not in (FLOOR, FLOOR_AGAIN):
+                    row.floor_before = self._floor_sample(server, city, cookies=cookies)
+                self._measure(server, row, cookies=cookies)
         return rows
+
+    def _floor_sample(self, server: Server, city: City, *, cookies: str) -> float:
+        """The floor's req/s over a short time, for the page measured next (see _adjacent_floors)."""
+        url = server.url + FLOOR.path(city)
+        options = self.options
+        run_wrk(url, connections=options["connections"], seconds=1, cookies=cookies)
+        row = Row(FLOOR.name, "", url)
+        _fill(row, run_wrk(url, connections=options["connections"], seconds=options["floor_seconds"],
+                           cookies=cookies))
+        return row.requests_per_second
 
     def _measure(self, server: Server, row: Row, *, cookies: str) -> None:
         status, headers, _text = server.request("GET", row.path, cookies=cookies)
@@ -583,13 +601,15 @@ class Command(BaseCommand):
 
     def _judge(self, rows: list[Row]) -> None:
         floors = _mean_floors(rows)
+        _adjacent_floors(rows)
         for row in rows:
             if row.page.startswith("support"):
                 row.ratio_to_floor = _ratio(row.requests_per_second, floors.get(RESIDENT))
                 row.target = f"≥ {TARGET_SUPPORTS:,}/s on PostgreSQL"
                 row.met = row.requests_per_second >= TARGET_SUPPORTS if connection.vendor == "postgresql" else None
                 continue
-            row.ratio_to_floor = _ratio(row.requests_per_second, floors.get(row.visitor))
+            row.ratio_to_floor = _ratio(row.requests_per_second,
+                                        row.floor_requests_per_second or floors.get(row.visitor))
             if row.page in FLOORS or row.ratio_to_floor is None:
                 continue
             goal = TARGET_CACHED_RATIO if row.visitor == ANONYMOUS and row.cache == "hit" else TARGET_RATIO
@@ -628,15 +648,33 @@ def _mean_floors(rows: list[Row]) -> dict[str, float]:
     for before, *after in measured.values():
         if after:
             drift = after[0].requests_per_second / before.requests_per_second - 1
-            after[0].note = (f"{drift:+.0%} against the floor before the pages; the ratios compare with the mean of "
-                             "both" + ("; THE MACHINE'S SPEED CHANGED DURING THE RUN" if abs(drift) > DRIFT_WARNING
-                                       else ""))
+            after[0].note = (f"{drift:+.0%} against the floor before the pages"
+                             + ("; THE MACHINE'S SPEED CHANGED DURING THE RUN" if abs(drift) > DRIFT_WARNING
+                                else ""))
     return {visitor: sum(row.requests_per_second for row in floors) / len(floors)
             for visitor, floors in measured.items()}
 
 
+def _adjacent_floors(rows: list[Row]) -> None:
+    """Each page's floor: the mean of its visitor's floor measured just before it and the next one measured after it
+    (before the visitor's next page, or the floor after all pages), so that a page measured while the machine was
+    slow is compared with the machine as it was then."""
+    for index, row in enumerate(rows):
+        if row.floor_before is None:
+            continue
+        after = next((later.floor_before if later.floor_before is not None else later.requests_per_second
+                      for later in rows[index + 1:]
+                      if later.visitor == row.visitor and (later.floor_before is not None or later.page in FLOORS)),
+                     None)
+        row.floor_requests_per_second = round((row.floor_before + after) / 2 if after else row.floor_before, 1)
+
+
 def _ratio(value: float, floor: float | None) -> float | None:
     return round(value / floor, 2) if floor else None
+
+
+def _thousands(value: float | None) -> str:
+    return f"{value:,.0f}" if value else "–"
 
 
 def markdown_table(result: dict) -> str:
@@ -644,14 +682,16 @@ def markdown_table(result: dict) -> str:
              f"{result['server']['workers']} workers, {result['connections']} clients per page "
              f"({result['support_connections']} for supports), {result['seconds_per_measurement']:g} s each, "
              f"{result['measured_at']}.", "",
-             "| page | visitor | req/s | p50 ms | p95 ms | p99 ms | ratio to floor | target | met? | app CPU ms/req |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"]
+             "| page | visitor | req/s | p50 ms | p95 ms | p99 ms | floor req/s | ratio to floor | target | met? "
+             "| app CPU ms/req |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"]
     for row in result["rows"]:
         visitor = row["visitor"] + (" (cached)" if row["cache"] == "hit" else "")
         latency = row["latency_ms"]
         met = {True: "yes", False: "**no**", None: "–"}[row["met"]]
         lines.append(f"| {row['page']} | {visitor} | {row['requests_per_second']:,.0f} | {latency.get('p50', '–')} "
                      f"| {latency.get('p95', '–')} | {latency.get('p99', '–')} | "
+                     f"{_thousands(row.get('floor_requests_per_second'))} | "
                      f"{row['ratio_to_floor'] if row['ratio_to_floor'] is not None else '–'} | {row['target'] or '–'} "
                      f"| {met} | {row.get('cpu_ms_per_request') or '–'} |")
     notes = [f"- {row['page']}, {row['visitor']}: {row['note']}" for row in result["rows"] if row["note"]]
