@@ -5,12 +5,16 @@ the primary's data; the test checks where each query went.
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kommune.core.replicas import ReplicaRouter, reads_from_replica
+from kommune.core.search import backends
+from kommune.core.search.models import SearchDocument
 from tests.factories import UserFactory
 
 ALIAS = "replica1"
@@ -49,6 +53,20 @@ def test_an_anonymous_page_reads_from_the_replica_and_nothing_from_the_primary(c
     on_replica = _reads(ALIAS, lambda: on_primary.extend(_reads(DEFAULT_DB_ALIAS, lambda: client.get(url))))
     assert on_replica and all(sql.startswith("SELECT") for sql in on_replica)
     assert not [sql for sql in on_primary if sql.startswith("SELECT")]
+
+
+@ON_BOTH
+def test_an_anonymous_search_ranks_and_reads_its_results_on_the_replica(client, musterstadt, replica):
+    backends.index(SearchDocument(municipality=musterstadt, content_type=ContentType.objects.get_for_model(musterstadt),
+                                  object_id=musterstadt.pk, kind="process", title="Spielplatz am Markt",
+                                  body="Ein neuer Spielplatz.", url="/musterstadt/", context="",
+                                  updated_at=timezone.now()))
+    url = reverse("search:municipality_search", kwargs={"municipality_slug": musterstadt.slug}) + "?q=Spielplätze"
+    on_primary: list[str] = []
+    on_replica = _reads(ALIAS, lambda: on_primary.extend(_reads(DEFAULT_DB_ALIAS, lambda: client.get(url))))
+    assert any("ts_rank" in sql for sql in on_replica)
+    assert not [sql for sql in on_primary if sql.startswith("SELECT")]
+    assert "<mark>Spielplatz</mark> am Markt" in client.get(url).content.decode()
 
 
 @ON_BOTH

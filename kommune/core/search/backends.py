@@ -13,15 +13,17 @@ Both parse the query with ``german.parse_query``, so the words, phrases, "or" an
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 
 from kommune.core.models import Municipality
 from kommune.core.search.german import ParsedQuery, parse_query, stemmed
 from kommune.core.search.models import MAX_BODY_LENGTH, SearchDocument
 
 TABLE = SearchDocument._meta.db_table
+MUNICIPALITY_TABLE = Municipality._meta.db_table
 FTS_TABLE = f"{TABLE}_fts"
 # bm25 weights of the FTS columns (title, body), like the A/B weights on PostgreSQL.
 TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
@@ -40,11 +42,18 @@ COUNT_LIMIT = 1_000
 CANDIDATES = 2_000
 
 
+# What ``search(..., documents=True)`` reads of each document of the page, in the same statement as the ranking:
+# the columns of SearchDocument, and the municipality's name.
+DOCUMENT_COLUMNS = ("object_id", "kind", "title", "body", "url", "context")
+
+
 @dataclass(frozen=True)
 class Hits:
     total: int  # at most COUNT_LIMIT
     ranked: list[tuple[int, float]]  # (document id, rank), best first; a higher rank is a better match
     more: bool = False  # there are more than ``total`` matches
+    # With ``documents=True``: each ranked document's DOCUMENT_COLUMNS and "municipality_name", by id.
+    documents: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def _count(cursor, source: str, args: list) -> int:
@@ -52,24 +61,36 @@ def _count(cursor, source: str, args: list) -> int:
     return cursor.fetchone()[0]
 
 
-def _ranked(source: str, score: str, args: list, limit: int, offset: int, *, window: bool = True) -> Hits:
+def _ranked(source: str, score: str, args: list, limit: int, offset: int, *, window: bool = True,
+            documents: bool = False) -> Hits:
     """One page of the matches of ``source`` by ``score``, with their number. Ranking reads every match anyway,
     so on PostgreSQL the same query counts them (a window over the ranked rows) instead of a second pass over the
     index; only a page past the last match needs a count of its own. SQLite's bm25() cannot sit beside a window
-    function (``window=False``): it counts first."""
+    function (``window=False``): it counts first. With ``documents``, the same statement reads the page's
+    documents (a results page had a second query for them)."""
     def page(columns: str = "") -> list[tuple]:
-        cursor.execute(f"SELECT d.id, {score} AS score{columns} {source} "
-                       "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s", [*args, limit, offset])
+        statement = (f"SELECT d.id, {score} AS score{columns} {source} "
+                     "ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s")
+        if documents:
+            statement = (f"SELECT p.*, {', '.join('doc.' + column for column in DOCUMENT_COLUMNS)}, m.name "
+                         f"FROM ({statement}) p JOIN {TABLE} doc ON doc.id = p.id "
+                         f"JOIN {MUNICIPALITY_TABLE} m ON m.id = doc.municipality_id ORDER BY p.score DESC, p.id DESC")
+        cursor.execute(statement, [*args, limit, offset])
         return cursor.fetchall()
 
-    with connection.cursor() as cursor:
+    # A read like any other: on a replica where the router says so (anonymous GET requests, kommune.core.replicas).
+    with connections[router.db_for_read(SearchDocument)].cursor() as cursor:
         if window:
             rows = page(", COUNT(*) OVER ()")
             found = rows[0][2] if rows else (_count(cursor, source, args) if offset else 0)
         else:
             found = _count(cursor, source, args)
             rows = page() if found > offset else []
-    return Hits(min(found, COUNT_LIMIT), [(row[0], float(row[1])) for row in rows], found > COUNT_LIMIT)
+    first_document_column = 3 if window else 2
+    found_documents = {row[0]: dict(zip((*DOCUMENT_COLUMNS, "municipality_name"), row[first_document_column:],
+                                        strict=True)) for row in rows} if documents else {}
+    return Hits(min(found, COUNT_LIMIT), [(row[0], float(row[1])) for row in rows], found > COUNT_LIMIT,
+                found_documents)
 
 
 def _clean(doc: SearchDocument) -> SearchDocument:
@@ -113,14 +134,14 @@ class PostgresBackend:
         pass  # the vector is a generated column, always in step with its row
 
     def search(self, query: ParsedQuery, municipality_id: int | None, kinds: Sequence[str] | None,
-               limit: int, offset: int) -> Hits:
+               limit: int, offset: int, documents: bool) -> Hits:
         where, params = _filters(municipality_id, kinds)
         candidates = (f"SELECT d.id, d.search_vector FROM {TABLE} d "
                       f"WHERE d.search_vector @@ websearch_to_tsquery('german', %s){where} LIMIT {CANDIDATES}")
         source = f"FROM ({candidates}) d, websearch_to_tsquery('german', %s) q"
         words = query.websearch()
         args = [words, *params, words]
-        return _ranked(source, "ts_rank(d.search_vector, q)", args, limit, offset)
+        return _ranked(source, "ts_rank(d.search_vector, q)", args, limit, offset, documents=documents)
 
 
 class SqliteBackend:
@@ -180,13 +201,13 @@ class SqliteBackend:
                 last = batch[-1].pk
 
     def search(self, query: ParsedQuery, municipality_id: int | None, kinds: Sequence[str] | None,
-               limit: int, offset: int) -> Hits:
+               limit: int, offset: int, documents: bool) -> Hits:
         where, params = _filters(municipality_id, kinds)
         source = f"FROM {FTS_TABLE} f JOIN {TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
         args = [query.fts5(), *params]
         # bm25() is lower for better matches; negated so that higher is better on both databases.
         return _ranked(source, f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})", args, limit, offset,
-                       window=False)
+                       window=False, documents=documents)
 
 
 def backend() -> PostgresBackend | SqliteBackend:
@@ -226,8 +247,9 @@ def rebuild() -> None:
 
 
 def search(query: str | ParsedQuery, *, municipality: Municipality | None = None,
-           kinds: Sequence[str] | None = None, limit: int = 20, offset: int = 0) -> Hits:
-    """Document ids matching ``query``, best first, with the number of all matches.
+           kinds: Sequence[str] | None = None, limit: int = 20, offset: int = 0, documents: bool = False) -> Hits:
+    """Document ids matching ``query``, best first, with the number of all matches (and, with ``documents``,
+    what the results page shows of each: Hits.documents).
 
     ``query`` is what a person typed (or its parse); it never raises, and a query without a searchable word
     (only stop words or punctuation) finds nothing.
@@ -236,4 +258,4 @@ def search(query: str | ParsedQuery, *, municipality: Municipality | None = None
         query = parse_query(query)
     if not query:
         return Hits(0, [])
-    return backend().search(query, municipality.pk if municipality else None, kinds, limit, offset)
+    return backend().search(query, municipality.pk if municipality else None, kinds, limit, offset, documents)

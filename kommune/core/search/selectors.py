@@ -3,14 +3,12 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import F
 from django.utils.functional import Promise
 from markupsafe import Markup
 
 from kommune.core.models import Municipality
 from kommune.core.search import backends
 from kommune.core.search.german import parse_query
-from kommune.core.search.models import SearchDocument
 from kommune.core.search.registry import searchable_by_kind
 from kommune.core.search.text import highlight, snippet
 
@@ -60,16 +58,11 @@ def search(*, query: str, municipality: Municipality | None = None, kinds: Seque
     parsed = parse_query(query)
     page = max(1, min(page, MAX_PAGES))
     hits = backends.search(parsed, municipality=municipality, kinds=kinds or None, limit=PER_PAGE,
-                           offset=(page - 1) * PER_PAGE)
-    documents = {row["id"]: FoundDocument(**row) for row in SearchDocument.objects.filter(
-        pk__in=[doc_id for doc_id, _ in hits.ranked]).values(
-        "id", "object_id", "kind", "title", "body", "url", "context", municipality_name=F("municipality__name"))}
+                           offset=(page - 1) * PER_PAGE, documents=True)
     stems = parsed.highlight_stems
     results = []
     for doc_id, _ in hits.ranked:
-        doc = documents.get(doc_id)
-        if doc is None:
-            continue
+        doc = FoundDocument(id=doc_id, **hits.documents[doc_id])
         searchable = searchable_by_kind(doc.kind)
         results.append(Result(doc, searchable.label if searchable else doc.kind, highlight(doc.title, stems),
                               snippet(doc.body, stems)))
